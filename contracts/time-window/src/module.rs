@@ -1,0 +1,201 @@
+//! The time-window rule: storage, hooks and admin functions.
+
+use alloc::vec::Vec;
+use module_kit::errors::OrRevert;
+use module_kit::events::emit_account_event;
+use module_kit::router::{ret_bool, CallArgs, Ctx, PermissionModule};
+use module_kit::scope::Scope;
+use module_kit::{Host, Output};
+use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::install::TimeWindowInstall;
+use permission_core::selectors::{keccak, selector};
+use permission_core::user_op::PackedUserOpReader;
+use permission_core::{ValidationData, B256, U256};
+
+/// `moduleId()`.
+pub const MODULE_ID: &str = "stylus-session-keys.time-window.0.1.0";
+
+/// `setTimeWindow(uint32,uint48,uint48)`.
+pub const SET_TIME_WINDOW: [u8; 4] = selector("setTimeWindow(uint32,uint48,uint48)");
+/// `getTimeWindow(address,uint32)`.
+pub const GET_TIME_WINDOW: [u8; 4] = selector("getTimeWindow(address,uint32)");
+/// The module's own functions, besides the common ones.
+pub const ADMIN_FUNCTIONS: [[u8; 4]; 2] = [SET_TIME_WINDOW, GET_TIME_WINDOW];
+
+/// `InvalidTimeWindow(uint48,uint48)`.
+pub const INVALID_TIME_WINDOW: [u8; 4] = selector("InvalidTimeWindow(uint48,uint48)");
+/// `OutsideTimeWindow(uint48,uint48,uint256)`.
+pub const OUTSIDE_TIME_WINDOW: [u8; 4] = selector("OutsideTimeWindow(uint48,uint48,uint256)");
+/// The module's own errors, besides the common ones.
+pub const MODULE_ERRORS: [[u8; 4]; 2] = [INVALID_TIME_WINDOW, OUTSIDE_TIME_WINDOW];
+
+/// Topic of `TimeWindowSet(address,uint32,uint48,uint48)`.
+pub const TIME_WINDOW_SET: [u8; 32] = keccak("TimeWindowSet(address,uint32,uint48,uint48)");
+/// The module's own events, besides the common ones.
+pub const MODULE_EVENTS: [[u8; 32]; 1] = [TIME_WINDOW_SET];
+
+/// Storage tag of the window word.
+const WINDOW: u8 = 1;
+
+/// A stored window: both bounds inclusive, `valid_until` 0 = no expiry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// First valid timestamp.
+    pub valid_after: u64,
+    /// Last valid timestamp, or 0.
+    pub valid_until: u64,
+}
+
+impl Window {
+    fn from_word(word: B256) -> Self {
+        let mut after = [0u8; 8];
+        let mut until = [0u8; 8];
+        after[2..].copy_from_slice(&word[20..26]);
+        until[2..].copy_from_slice(&word[26..32]);
+        Self {
+            valid_after: u64::from_be_bytes(after),
+            valid_until: u64::from_be_bytes(until),
+        }
+    }
+
+    fn to_word(self) -> B256 {
+        let mut word = [0u8; 32];
+        word[20..26].copy_from_slice(&self.valid_after.to_be_bytes()[2..]);
+        word[26..32].copy_from_slice(&self.valid_until.to_be_bytes()[2..]);
+        B256::from(word)
+    }
+
+    /// Whether `timestamp` lies inside the window.
+    pub fn contains(&self, timestamp: u64) -> bool {
+        timestamp >= self.valid_after && (self.valid_until == 0 || timestamp <= self.valid_until)
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        AbiWriter::new(2)
+            .uint(self.valid_after)
+            .uint(self.valid_until)
+            .finish()
+    }
+}
+
+/// The time-window module.
+pub struct TimeWindow;
+
+impl TimeWindow {
+    /// The installed window of `scope`, or `NotInstalled`.
+    fn window<H: Host>(scope: &Scope<'_, H>) -> Result<Window, Vec<u8>> {
+        scope.require_installed()?;
+        Ok(Window::from_word(scope.read(WINDOW, &[0u8; 32])))
+    }
+
+    /// Reverts unless `block.timestamp` is inside the installed window.
+    fn check_now<H: Host>(ctx: &Ctx<'_, H>, entity_id: u32) -> Result<(), Vec<u8>> {
+        let window = Self::window(&ctx.scope(entity_id))?;
+        let now = ctx.host.block_timestamp();
+        if window.contains(now) {
+            Ok(())
+        } else {
+            Err(AbiWriter::new(3)
+                .uint(window.valid_after)
+                .uint(window.valid_until)
+                .uint(now)
+                .finish_with_selector(OUTSIDE_TIME_WINDOW))
+        }
+    }
+
+    /// Validates and stores a window, emitting `TimeWindowSet`.
+    fn store<H: Host>(scope: &Scope<'_, H>, window: Window) {
+        scope.write(WINDOW, &[0u8; 32], window.to_word());
+        emit_account_event(
+            scope.host(),
+            TIME_WINDOW_SET,
+            scope.account,
+            scope.entity_id,
+            &window.encode(),
+        );
+    }
+
+    /// Decodes `(uint32, uint48, uint48)` and checks the window's shape.
+    fn decode_window(data: &[u8]) -> Result<(u32, Window), Vec<u8>> {
+        let install = TimeWindowInstall::decode(data).or_revert()?;
+        if !install.is_valid_window() {
+            return Err(AbiWriter::new(2)
+                .uint(install.valid_after)
+                .uint(install.valid_until)
+                .finish_with_selector(INVALID_TIME_WINDOW));
+        }
+        Ok((
+            install.entity_id,
+            Window {
+                valid_after: install.valid_after,
+                valid_until: install.valid_until,
+            },
+        ))
+    }
+}
+
+impl PermissionModule for TimeWindow {
+    const MODULE_ID: &'static str = MODULE_ID;
+
+    fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
+        let (entity_id, window) = Self::decode_window(data)?;
+        let mut scope = ctx.scope(entity_id);
+        scope.install()?;
+        Self::store(&scope, window);
+        Ok(entity_id)
+    }
+
+    fn pre_user_op_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        _user_op: &PackedUserOpReader<'_>,
+    ) -> Result<U256, Vec<u8>> {
+        let window = Self::window(&ctx.scope(entity_id))?;
+        Ok(ValidationData::window(window.valid_after, window.valid_until).pack())
+    }
+
+    fn pre_runtime_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        args: &CallArgs<'_>,
+    ) -> Result<(), Vec<u8>> {
+        Self::check_now(ctx, args.entity_id)
+    }
+
+    fn pre_signature_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        _hash: B256,
+    ) -> Result<(), Vec<u8>> {
+        Self::check_now(ctx, entity_id)
+    }
+
+    fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
+        Self::check_now(ctx, args.entity_id)
+    }
+
+    fn call_admin<H: Host>(
+        ctx: &Ctx<'_, H>,
+        selector: [u8; 4],
+        args: &AbiReader<'_>,
+    ) -> Option<Output> {
+        Some(match selector {
+            SET_TIME_WINDOW => (|| {
+                let (entity_id, window) = Self::decode_window(args.bytes())?;
+                let scope = ctx.scope(entity_id);
+                scope.require_installed()?;
+                Self::store(&scope, window);
+                Ok(Vec::new())
+            })(),
+            GET_TIME_WINDOW => (|| {
+                let account = args.address(0).or_revert()?;
+                let entity_id = args.u32(1).or_revert()?;
+                let scope = Scope::load(ctx.host, account, entity_id);
+                let window = Window::from_word(scope.read(WINDOW, &[0u8; 32]));
+                let mut out = ret_bool(scope.is_installed());
+                out.extend_from_slice(&window.encode());
+                Ok(out)
+            })(),
+            _ => return None,
+        })
+    }
+}

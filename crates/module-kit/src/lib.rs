@@ -1,0 +1,34 @@
+//! Contract-side building blocks shared by the permission modules.
+//!
+//! Each module is a Stylus program with a hand-written router over
+//! [`permission_core`]'s bounds-checked ABI reader, rather than the SDK's
+//! `#[public]` router: that router and its general ABI decoder are most of a
+//! 50 KB module, and every hook call pays for code size at entry (see
+//! `shared/design/stylus-execution.md`). The pieces here:
+//!
+//! - [`errors`]: the custom errors every module shares, ABI-encoded;
+//! - [`scope`]: storage keyed by (account, hook entityId, install
+//!   generation), with the O(1) uninstall that makes old state unreachable;
+//! - [`set`]: an enumerable set of 32-byte keys inside a scope;
+//! - [`router`]: decoding helpers and the `IModule`/`IERC165` functions;
+//! - [`events`]: event emission.
+//!
+//! Every function is generic over [`stylus_sdk::stylus_core::Host`], so the
+//! same code runs on chain and on the SDK's `TestVM` in native tests.
+#![cfg_attr(not(feature = "testing"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod errors;
+pub mod events;
+pub mod router;
+pub mod scope;
+pub mod set;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use stylus_sdk::stylus_core::Host;
+
+/// What a module function returns: ABI-encoded output, or revert data.
+pub type Output = Result<alloc::vec::Vec<u8>, alloc::vec::Vec<u8>>;

@@ -1,0 +1,222 @@
+//! The module router: decodes the ERC-6900 functions every module exposes
+//! and hands each hook its arguments.
+//!
+//! A module implements [`PermissionModule`]; [`route`] does the rest:
+//! - refuses native value (`ValueNotAccepted`);
+//! - answers `supportsInterface` and `moduleId`;
+//! - decodes the `onInstall`/`onUninstall` payloads and the hook arguments,
+//!   failing with `MalformedCalldata` on any bad encoding;
+//! - rejects a non-empty per-hook segment (`userOp.signature`, the runtime
+//!   `authorization`, the ERC-1271 `signature`) with `UnexpectedDataPassed`,
+//!   as MAv2's permission hooks do;
+//! - runs `onUninstall` generically: the generation bump of [`Scope`];
+//! - sends anything else to [`PermissionModule::call_admin`], and answers
+//!   `UnsupportedFunction(bytes4)` for unknown selectors.
+
+use alloc::vec::Vec;
+use permission_core::abi::{split_selector, AbiReader, AbiWriter};
+use permission_core::install::decode_entity_id;
+use permission_core::selectors::*;
+use permission_core::user_op::{hook_user_op, PackedUserOpReader};
+use permission_core::{Address, B256, U256};
+use stylus_sdk::stylus_core::Host;
+
+use crate::errors::{self, OrRevert};
+use crate::events::{emit_account_event, MODULE_INSTALLED, MODULE_UNINSTALLED};
+use crate::scope::Scope;
+use crate::Output;
+
+/// The interfaces every permission module implements.
+pub const MODULE_INTERFACES: [[u8; 4]; 4] = [
+    IERC165_ID,
+    IMODULE_ID,
+    IVALIDATION_HOOK_MODULE_ID,
+    IEXECUTION_HOOK_MODULE_ID,
+];
+
+/// The functions [`route`] answers for every module (IERC165, IModule,
+/// IValidationHookModule and IExecutionHookModule).
+pub const COMMON_FUNCTIONS: [[u8; 4]; 9] = [
+    SUPPORTS_INTERFACE,
+    MODULE_ID,
+    ON_INSTALL,
+    ON_UNINSTALL,
+    PRE_USER_OP_VALIDATION_HOOK,
+    PRE_RUNTIME_VALIDATION_HOOK,
+    PRE_SIGNATURE_VALIDATION_HOOK,
+    PRE_EXECUTION_HOOK,
+    POST_EXECUTION_HOOK,
+];
+
+/// A call's context: the host and the calling account (`msg.sender`).
+pub struct Ctx<'h, H: Host> {
+    /// The host.
+    pub host: &'h H,
+    /// `msg.sender`: the account whose state the call reads and writes.
+    pub account: Address,
+}
+
+impl<'h, H: Host> Ctx<'h, H> {
+    /// The account's scope for `entity_id`.
+    pub fn scope(&self, entity_id: u32) -> Scope<'h, H> {
+        Scope::load(self.host, self.account, entity_id)
+    }
+}
+
+/// The arguments of `preRuntimeValidationHook` and `preExecutionHook`.
+pub struct CallArgs<'a> {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    /// The account's caller.
+    pub sender: Address,
+    /// Value sent to the account.
+    pub value: U256,
+    /// The account's calldata (see `permission_core::calls`).
+    pub data: &'a [u8],
+}
+
+/// What a permission module implements; [`route`] calls it.
+pub trait PermissionModule {
+    /// `moduleId()`: `stylus-session-keys.<module>.<semver>`.
+    const MODULE_ID: &'static str;
+
+    /// `onInstall(bytes)`: decode, validate everything, then write; returns
+    /// the entityId installed. Must call [`Scope::install`] so that a second
+    /// install fails. The router then emits `ModuleInstalled`.
+    fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>>;
+
+    /// `preUserOpValidationHook`: returns packed validation data.
+    fn pre_user_op_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        user_op: &PackedUserOpReader<'_>,
+    ) -> Result<U256, Vec<u8>>;
+
+    /// `preRuntimeValidationHook`.
+    fn pre_runtime_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        args: &CallArgs<'_>,
+    ) -> Result<(), Vec<u8>>;
+
+    /// `preSignatureValidationHook` (ERC-1271 path).
+    fn pre_signature_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        hash: B256,
+    ) -> Result<(), Vec<u8>>;
+
+    /// `preExecutionHook`; returns nothing for the post hook.
+    fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>>;
+
+    /// The module's own admin functions and views; `None` for an unknown
+    /// selector.
+    fn call_admin<H: Host>(
+        ctx: &Ctx<'_, H>,
+        selector: [u8; 4],
+        args: &AbiReader<'_>,
+    ) -> Option<Output>;
+}
+
+/// Routes one call to module `M`.
+pub fn route<H: Host, M: PermissionModule>(host: &H, input: &[u8]) -> Output {
+    if !host.msg_value().is_zero() {
+        return Err(errors::value_not_accepted());
+    }
+    let (selector, args) = match split_selector(input) {
+        Ok(split) => split,
+        Err(_) => {
+            let mut padded = [0u8; 4];
+            padded[..input.len()].copy_from_slice(input);
+            return Err(errors::unsupported_function(padded));
+        }
+    };
+    let args = AbiReader::new(args);
+    let ctx = Ctx {
+        host,
+        account: host.msg_sender(),
+    };
+    match selector {
+        SUPPORTS_INTERFACE => {
+            let id = args.bytes4(0).or_revert()?;
+            Ok(ret_bool(MODULE_INTERFACES.contains(&id)))
+        }
+        MODULE_ID => Ok(ret_string(M::MODULE_ID)),
+        ON_INSTALL => {
+            let entity_id = M::on_install(&ctx, args.dyn_bytes(0).or_revert()?)?;
+            emit_account_event(host, MODULE_INSTALLED, ctx.account, entity_id, &[]);
+            Ok(Vec::new())
+        }
+        ON_UNINSTALL => {
+            let entity_id = decode_entity_id(args.dyn_bytes(0).or_revert()?).or_revert()?;
+            ctx.scope(entity_id).uninstall()?;
+            emit_account_event(host, MODULE_UNINSTALLED, ctx.account, entity_id, &[]);
+            Ok(Vec::new())
+        }
+        PRE_USER_OP_VALIDATION_HOOK => {
+            let entity_id = args.u32(0).or_revert()?;
+            let user_op = hook_user_op(&args).or_revert()?;
+            args.b256(2).or_revert()?;
+            require_empty(user_op.signature().or_revert()?)?;
+            let validation_data = M::pre_user_op_validation(&ctx, entity_id, &user_op)?;
+            Ok(validation_data.to_be_bytes::<32>().to_vec())
+        }
+        PRE_RUNTIME_VALIDATION_HOOK => {
+            let call = decode_call_args(&args)?;
+            require_empty(args.dyn_bytes(4).or_revert()?)?;
+            M::pre_runtime_validation(&ctx, &call)?;
+            Ok(Vec::new())
+        }
+        PRE_SIGNATURE_VALIDATION_HOOK => {
+            let entity_id = args.u32(0).or_revert()?;
+            args.address(1).or_revert()?;
+            let hash = args.b256(2).or_revert()?;
+            require_empty(args.dyn_bytes(3).or_revert()?)?;
+            M::pre_signature_validation(&ctx, entity_id, hash)?;
+            Ok(Vec::new())
+        }
+        PRE_EXECUTION_HOOK => {
+            let call = decode_call_args(&args)?;
+            M::pre_execution(&ctx, &call)?;
+            // `returns (bytes)`: empty context for the post hook.
+            Ok(AbiWriter::new(1).dyn_bytes(&[]).finish())
+        }
+        POST_EXECUTION_HOOK => {
+            // No module keeps work for after execution: a post hook is a
+            // checked no-op, so that a HookConfig with hasPost still works.
+            args.u32(0).or_revert()?;
+            args.dyn_bytes(1).or_revert()?;
+            Ok(Vec::new())
+        }
+        other => M::call_admin(&ctx, other, &args)
+            .unwrap_or_else(|| Err(errors::unsupported_function(other))),
+    }
+}
+
+/// Decodes `(uint32 entityId, address sender, uint256 value, bytes data, ...)`.
+fn decode_call_args<'a>(args: &AbiReader<'a>) -> Result<CallArgs<'a>, Vec<u8>> {
+    Ok(CallArgs {
+        entity_id: args.u32(0).or_revert()?,
+        sender: args.address(1).or_revert()?,
+        value: args.u256(2).or_revert()?,
+        data: args.dyn_bytes(3).or_revert()?,
+    })
+}
+
+/// Fails with `UnexpectedDataPassed` unless `segment` is empty.
+pub fn require_empty(segment: &[u8]) -> Result<(), Vec<u8>> {
+    if segment.is_empty() {
+        Ok(())
+    } else {
+        Err(errors::unexpected_data_passed())
+    }
+}
+
+/// ABI-encodes a `bool` return value.
+pub fn ret_bool(value: bool) -> Vec<u8> {
+    AbiWriter::new(1).bool(value).finish()
+}
+
+/// ABI-encodes a `string` return value.
+pub fn ret_string(value: &str) -> Vec<u8> {
+    AbiWriter::new(1).dyn_bytes(value.as_bytes()).finish()
+}

@@ -1,0 +1,335 @@
+//! Install data of each permission module: the bytes an account passes to
+//! `onInstall` (inside a HookConfig's install data in `installValidation`).
+//!
+//! Encoders take owned values and are used off-chain; decoders borrow the
+//! data and yield list elements lazily, so a contract needs no allocation.
+//!
+//! | module | install data |
+//! |---|---|
+//! | time-window | `(uint32 entityId, uint48 validAfter, uint48 validUntil)` |
+//! | contract-allowlist | `(uint32 entityId, address[] targets)` |
+//! | selector-allowlist | `(uint32 entityId, (address target, bytes4 selector)[] rules)` |
+//! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit, uint48 period) gasBudget)` |
+//!
+//! The uninstall data of every module is `(uint32 entityId)`.
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, U256};
+
+use crate::abi::{encode_array, AbiReader, AbiWriter, CalldataError, WORD};
+
+/// Bits in a `uint48`.
+const U48: u32 = 48;
+
+/// A `(uint32 entityId)` payload: the uninstall data of every module.
+pub fn encode_entity_id(entity_id: u32) -> Vec<u8> {
+    let mut w = AbiWriter::new(1);
+    w.uint(entity_id.into());
+    w.finish()
+}
+
+/// Decodes a `(uint32 entityId)` payload (trailing words are ignored, so the
+/// entityId can be read from any module's install data too).
+pub fn decode_entity_id(data: &[u8]) -> Result<u32, CalldataError> {
+    AbiReader::new(data).u32(0)
+}
+
+/// A static array of `n`-word tuples, decoded lazily.
+#[derive(Clone, Copy, Debug)]
+pub struct StaticTuples<'a> {
+    body: AbiReader<'a>,
+    len: usize,
+    words: usize,
+}
+
+impl<'a> StaticTuples<'a> {
+    fn new(reader: &AbiReader<'a>, head: usize, words: usize) -> Result<Self, CalldataError> {
+        let (len, body) = reader.array(head)?;
+        let size = len
+            .checked_mul(words)
+            .and_then(|w| w.checked_mul(WORD))
+            .ok_or(CalldataError::LengthOutOfBounds)?;
+        if size > body.bytes().len() {
+            return Err(CalldataError::LengthOutOfBounds);
+        }
+        Ok(Self { body, len, words })
+    }
+
+    /// Number of elements.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no elements.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Element `i` as a reader over its words (bounds were checked in `new`).
+    fn element(&self, i: usize) -> AbiReader<'a> {
+        let start = i * self.words * WORD;
+        AbiReader::new(&self.body.bytes()[start..start + self.words * WORD])
+    }
+}
+
+// ---------------------------------------------------------------- time-window
+
+/// time-window install data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeWindowInstall {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    /// First valid timestamp (inclusive).
+    pub valid_after: u64,
+    /// Last valid timestamp (inclusive); 0 means no expiry.
+    pub valid_until: u64,
+}
+
+impl TimeWindowInstall {
+    /// Encodes `(uint32, uint48, uint48)`.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = AbiWriter::new(3);
+        w.uint(self.entity_id.into())
+            .uint(self.valid_after)
+            .uint(self.valid_until);
+        w.finish()
+    }
+
+    /// Decodes `(uint32, uint48, uint48)`.
+    pub fn decode(data: &[u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            valid_after: r.uint(1, U48)?,
+            valid_until: r.uint(2, U48)?,
+        })
+    }
+
+    /// Whether the window is well formed: no expiry, or an expiry after its start.
+    pub const fn is_valid_window(&self) -> bool {
+        self.valid_until == 0 || self.valid_until > self.valid_after
+    }
+}
+
+// --------------------------------------------------------- contract-allowlist
+
+/// Encodes contract-allowlist install data `(uint32, address[])`.
+pub fn encode_contract_allowlist(entity_id: u32, targets: &[Address]) -> Vec<u8> {
+    let elements: Vec<Vec<u8>> = targets
+        .iter()
+        .map(|t| {
+            let mut w = AbiWriter::new(1);
+            w.address(*t);
+            w.finish()
+        })
+        .collect();
+    let mut w = AbiWriter::new(2);
+    w.uint(entity_id.into())
+        .dyn_encoded(&encode_array(&elements, false));
+    w.finish()
+}
+
+/// Decoded contract-allowlist install data.
+#[derive(Clone, Copy, Debug)]
+pub struct ContractAllowlistInstall<'a> {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    targets: StaticTuples<'a>,
+}
+
+impl<'a> ContractAllowlistInstall<'a> {
+    /// Decodes `(uint32, address[])`.
+    pub fn decode(data: &'a [u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            targets: StaticTuples::new(&r, 1, 1)?,
+        })
+    }
+
+    /// The targets, in order.
+    pub fn targets(&self) -> impl Iterator<Item = Result<Address, CalldataError>> + 'a {
+        let list = self.targets;
+        (0..list.len()).map(move |i| list.element(i).address(0))
+    }
+
+    /// Number of targets.
+    pub const fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Whether the list is empty.
+    pub const fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+}
+
+// --------------------------------------------------------- selector-allowlist
+
+/// The selector of a selector-allowlist rule that allows a plain value
+/// transfer (empty calldata). Calls whose selector really is `0x00000000`
+/// are always refused, so this rule can never be read as a function.
+pub const VALUE_TRANSFER_SELECTOR: [u8; 4] = [0, 0, 0, 0];
+
+/// One selector-allowlist rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SelectorRule {
+    /// The callee; zero means any target except the account itself.
+    pub target: Address,
+    /// The function; [`VALUE_TRANSFER_SELECTOR`] means a plain value transfer.
+    pub selector: [u8; 4],
+}
+
+/// Encodes selector-allowlist install data `(uint32, (address, bytes4)[])`.
+pub fn encode_selector_allowlist(entity_id: u32, rules: &[SelectorRule]) -> Vec<u8> {
+    let elements: Vec<Vec<u8>> = rules
+        .iter()
+        .map(|r| {
+            let mut w = AbiWriter::new(2);
+            w.address(r.target).bytes4(r.selector);
+            w.finish()
+        })
+        .collect();
+    let mut w = AbiWriter::new(2);
+    w.uint(entity_id.into())
+        .dyn_encoded(&encode_array(&elements, false));
+    w.finish()
+}
+
+/// Decoded selector-allowlist install data.
+#[derive(Clone, Copy, Debug)]
+pub struct SelectorAllowlistInstall<'a> {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    rules: StaticTuples<'a>,
+}
+
+impl<'a> SelectorAllowlistInstall<'a> {
+    /// Decodes `(uint32, (address, bytes4)[])`.
+    pub fn decode(data: &'a [u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            rules: StaticTuples::new(&r, 1, 2)?,
+        })
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = Result<SelectorRule, CalldataError>> + 'a {
+        let list = self.rules;
+        (0..list.len()).map(move |i| {
+            let e = list.element(i);
+            Ok(SelectorRule {
+                target: e.address(0)?,
+                selector: e.bytes4(1)?,
+            })
+        })
+    }
+
+    /// Number of rules.
+    pub const fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub const fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+// ------------------------------------------------------------- spending-limit
+
+/// The token address that stands for the native coin.
+pub const NATIVE_TOKEN: Address = Address::ZERO;
+
+/// One spending limit: at most `limit` of `token` per `period` seconds
+/// (`period` 0 = one allowance for the key's lifetime).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpendLimit {
+    /// ERC-20 token, or [`NATIVE_TOKEN`].
+    pub token: Address,
+    /// Allowance per period, in the token's smallest unit.
+    pub limit: U256,
+    /// Period in seconds; 0 means no reset.
+    pub period: u64,
+}
+
+/// The optional gas budget: at most `limit` wei of maximum gas cost per
+/// `period`, charged in validation when the operation has no paymaster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct GasBudget {
+    /// Whether the budget applies.
+    pub enabled: bool,
+    /// Budget per period in wei.
+    pub limit: U256,
+    /// Period in seconds; 0 means no reset.
+    pub period: u64,
+}
+
+/// Encodes spending-limit install data.
+pub fn encode_spending_limit(entity_id: u32, limits: &[SpendLimit], gas: GasBudget) -> Vec<u8> {
+    let elements: Vec<Vec<u8>> = limits
+        .iter()
+        .map(|l| {
+            let mut w = AbiWriter::new(3);
+            w.address(l.token).u256(l.limit).uint(l.period);
+            w.finish()
+        })
+        .collect();
+    let mut w = AbiWriter::new(5);
+    w.uint(entity_id.into())
+        .dyn_encoded(&encode_array(&elements, false))
+        .bool(gas.enabled)
+        .u256(gas.limit)
+        .uint(gas.period);
+    w.finish()
+}
+
+/// Decoded spending-limit install data.
+#[derive(Clone, Copy, Debug)]
+pub struct SpendingLimitInstall<'a> {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    limits: StaticTuples<'a>,
+    /// The gas budget.
+    pub gas: GasBudget,
+}
+
+impl<'a> SpendingLimitInstall<'a> {
+    /// Decodes the install data.
+    pub fn decode(data: &'a [u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            limits: StaticTuples::new(&r, 1, 3)?,
+            gas: GasBudget {
+                enabled: r.bool(2)?,
+                limit: r.u256(3)?,
+                period: r.uint(4, U48)?,
+            },
+        })
+    }
+
+    /// The token limits, in order.
+    pub fn limits(&self) -> impl Iterator<Item = Result<SpendLimit, CalldataError>> + 'a {
+        let list = self.limits;
+        (0..list.len()).map(move |i| {
+            let e = list.element(i);
+            Ok(SpendLimit {
+                token: e.address(0)?,
+                limit: e.u256(1)?,
+                period: e.uint(2, U48)?,
+            })
+        })
+    }
+
+    /// Number of token limits.
+    pub const fn len(&self) -> usize {
+        self.limits.len()
+    }
+
+    /// Whether there are no token limits.
+    pub const fn is_empty(&self) -> bool {
+        self.limits.is_empty()
+    }
+}

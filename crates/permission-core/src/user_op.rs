@@ -1,0 +1,84 @@
+//! Field access to an ABI-encoded `PackedUserOperation` (EntryPoint v0.7).
+//!
+//! The tuple is `(address sender, uint256 nonce, bytes initCode,
+//! bytes callData, bytes32 accountGasLimits, uint256 preVerificationGas,
+//! bytes32 gasFees, bytes paymasterAndData, bytes signature)`. Only the
+//! fields a hook reads are decoded, each on demand.
+
+use alloy_primitives::{Address, U256};
+
+use crate::abi::{AbiReader, CalldataError};
+
+/// Head positions of the `PackedUserOperation` fields.
+mod field {
+    pub const SENDER: usize = 0;
+    pub const CALL_DATA: usize = 3;
+    pub const ACCOUNT_GAS_LIMITS: usize = 4;
+    pub const PRE_VERIFICATION_GAS: usize = 5;
+    pub const GAS_FEES: usize = 6;
+    pub const PAYMASTER_AND_DATA: usize = 7;
+    pub const SIGNATURE: usize = 8;
+}
+
+/// A `PackedUserOperation` tuple region.
+#[derive(Clone, Copy, Debug)]
+pub struct PackedUserOpReader<'a> {
+    tuple: AbiReader<'a>,
+}
+
+impl<'a> PackedUserOpReader<'a> {
+    /// Wraps the region the user operation's offset points to.
+    pub const fn new(tuple: AbiReader<'a>) -> Self {
+        Self { tuple }
+    }
+
+    /// `sender`.
+    pub fn sender(&self) -> Result<Address, CalldataError> {
+        self.tuple.address(field::SENDER)
+    }
+
+    /// `callData`.
+    pub fn call_data(&self) -> Result<&'a [u8], CalldataError> {
+        self.tuple.dyn_bytes(field::CALL_DATA)
+    }
+
+    /// `signature` (for a hook: its own segment, usually empty).
+    pub fn signature(&self) -> Result<&'a [u8], CalldataError> {
+        self.tuple.dyn_bytes(field::SIGNATURE)
+    }
+
+    /// `paymasterAndData`.
+    pub fn paymaster_and_data(&self) -> Result<&'a [u8], CalldataError> {
+        self.tuple.dyn_bytes(field::PAYMASTER_AND_DATA)
+    }
+
+    /// The most the operation can cost its payer in wei, as the EntryPoint
+    /// v0.7 prefund computes it without a paymaster:
+    /// `(verificationGasLimit + callGasLimit + preVerificationGas) * maxFeePerGas`.
+    /// `None` on overflow, which no real operation reaches.
+    pub fn max_gas_cost(&self) -> Result<Option<U256>, CalldataError> {
+        let limits = self.tuple.head(field::ACCOUNT_GAS_LIMITS)?;
+        let (verification, call) = split_u128_pair(limits);
+        let pre_verification = self.tuple.u256(field::PRE_VERIFICATION_GAS)?;
+        let (_priority_fee, max_fee) = split_u128_pair(self.tuple.head(field::GAS_FEES)?);
+        Ok(U256::from(verification)
+            .checked_add(U256::from(call))
+            .and_then(|g| g.checked_add(pre_verification))
+            .and_then(|g| g.checked_mul(U256::from(max_fee))))
+    }
+}
+
+/// Splits a `bytes32` into its high and low 128-bit halves.
+fn split_u128_pair(word: &[u8; 32]) -> (u128, u128) {
+    let mut high = [0u8; 16];
+    let mut low = [0u8; 16];
+    high.copy_from_slice(&word[..16]);
+    low.copy_from_slice(&word[16..]);
+    (u128::from_be_bytes(high), u128::from_be_bytes(low))
+}
+
+/// Reads the user operation argument of a hook call whose arguments are
+/// `(uint32 entityId, PackedUserOperation userOp, bytes32 userOpHash)`.
+pub fn hook_user_op<'a>(args: &AbiReader<'a>) -> Result<PackedUserOpReader<'a>, CalldataError> {
+    Ok(PackedUserOpReader::new(args.offset(1)?))
+}
