@@ -52,13 +52,4 @@ mod tests;
 
 pub use module::*;
 
-/// The program's entrypoint: every call goes through the module router.
-#[cfg(target_arch = "wasm32")]
-mod entrypoint {
-    use stylus_sdk::prelude::*;
-
-    #[entrypoint]
-    fn user_main(input: alloc::vec::Vec<u8>, vm: stylus_sdk::host::VM) -> stylus_sdk::ArbResult {
-        module_kit::router::route::<_, super::TimeWindow>(&vm, &input)
-    }
-}
+module_kit::entrypoint!(crate::TimeWindow);

@@ -15,6 +15,7 @@
 
 use alloc::vec::Vec;
 use permission_core::abi::{split_selector, AbiReader, AbiWriter};
+use permission_core::calls::{decode_account_call_data, decode_user_op_call_data, Call, Calls};
 use permission_core::install::decode_entity_id;
 use permission_core::selectors::*;
 use permission_core::user_op::{hook_user_op, PackedUserOpReader};
@@ -200,6 +201,35 @@ fn decode_call_args<'a>(args: &AbiReader<'a>) -> Result<CallArgs<'a>, Vec<u8>> {
         value: args.u256(2).or_revert()?,
         data: args.dyn_bytes(3).or_revert()?,
     })
+}
+
+/// Runs `check` on every call of a user operation's `callData`
+/// (`execute`, `executeBatch`, or the `executeUserOp` prefix around either).
+pub fn check_user_op_calls(
+    user_op: &PackedUserOpReader<'_>,
+    check: impl FnMut(&Call<'_>) -> Result<(), Vec<u8>>,
+) -> Result<(), Vec<u8>> {
+    let calls = decode_user_op_call_data(user_op.call_data().or_revert()?).or_revert()?;
+    check_each(calls, check)
+}
+
+/// Runs `check` on every call of the account's `msg.data` (`execute`,
+/// `executeBatch`, or the ABI-encoded `executeUserOp`).
+pub fn check_account_calls(
+    msg_data: &[u8],
+    check: impl FnMut(&Call<'_>) -> Result<(), Vec<u8>>,
+) -> Result<(), Vec<u8>> {
+    check_each(decode_account_call_data(msg_data).or_revert()?, check)
+}
+
+fn check_each(
+    calls: Calls<'_>,
+    mut check: impl FnMut(&Call<'_>) -> Result<(), Vec<u8>>,
+) -> Result<(), Vec<u8>> {
+    for call in calls {
+        check(&call.or_revert()?)?;
+    }
+    Ok(())
 }
 
 /// Fails with `UnexpectedDataPassed` unless `segment` is empty.

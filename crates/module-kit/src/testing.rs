@@ -149,9 +149,15 @@ impl<M: PermissionModule> Harness<M> {
     /// Calls, expects a revert that leaves storage untouched, and decodes it
     /// as one of the errors in `E`.
     pub fn call_err<C: SolCall, E: SolInterface>(&self, from: Address, call: &C) -> E {
+        self.expect_err(|| self.call(from, call))
+    }
+
+    /// Runs `f`, expects a revert that leaves storage and logs untouched, and
+    /// decodes it as one of the errors in `E`.
+    pub fn expect_err<E: SolInterface>(&self, f: impl FnOnce() -> Output) -> E {
         let before = self.storage();
         let logs_before = self.vm.get_emitted_logs().len();
-        match self.call(from, call) {
+        match f() {
             Ok(out) => panic!("call succeeded with 0x{}, expected a revert", hex(&out)),
             Err(revert) => {
                 assert_eq!(before, self.storage(), "a reverted call changed storage");
@@ -360,6 +366,35 @@ impl HookPath {
                     execute_user_op_msg_data(user_op(account, user_op_prefixed(&account_call))),
                 ),
             ),
+        }
+    }
+
+    /// Calls the hook on every path and expects each to succeed.
+    pub fn all_ok<M: PermissionModule>(
+        h: &Harness<M>,
+        account: Address,
+        entity_id: u32,
+        account_call: &[u8],
+    ) {
+        for path in Self::ALL {
+            if let Err(revert) = path.call(h, account, entity_id, account_call.to_vec()) {
+                panic!("{path:?} reverted: 0x{}", hex(&revert));
+            }
+        }
+    }
+
+    /// Calls the hook on every path and expects each to revert with
+    /// `expected`, leaving storage untouched.
+    pub fn all_err<M: PermissionModule, E: SolInterface + PartialEq + core::fmt::Debug>(
+        h: &Harness<M>,
+        account: Address,
+        entity_id: u32,
+        account_call: &[u8],
+        expected: &E,
+    ) {
+        for path in Self::ALL {
+            let got: E = h.expect_err(|| path.call(h, account, entity_id, account_call.to_vec()));
+            assert_eq!(&got, expected, "on path {path:?}");
         }
     }
 }

@@ -1,0 +1,237 @@
+//! The contract-allowlist rule: storage, hooks and admin functions.
+
+use alloc::vec::Vec;
+use module_kit::errors::OrRevert;
+use module_kit::events::emit_account_event_keyed;
+use module_kit::router::{
+    check_account_calls, check_user_op_calls, ret_bool, CallArgs, Ctx, PermissionModule,
+};
+use module_kit::scope::{address_key, Scope};
+use module_kit::set::KeySet;
+use module_kit::{Host, Output};
+use permission_core::abi::{encode_array, AbiReader, AbiWriter};
+use permission_core::install::ContractAllowlistInstall;
+use permission_core::selectors::{keccak, selector};
+use permission_core::user_op::PackedUserOpReader;
+use permission_core::{Address, B256, U256};
+
+/// `moduleId()`.
+pub const MODULE_ID: &str = "stylus-session-keys.contract-allowlist.0.1.0";
+
+/// `addTarget(uint32,address)`.
+pub const ADD_TARGET: [u8; 4] = selector("addTarget(uint32,address)");
+/// `removeTarget(uint32,address)`.
+pub const REMOVE_TARGET: [u8; 4] = selector("removeTarget(uint32,address)");
+/// `isTargetAllowed(address,uint32,address)`.
+pub const IS_TARGET_ALLOWED: [u8; 4] = selector("isTargetAllowed(address,uint32,address)");
+/// `getTargets(address,uint32)`.
+pub const GET_TARGETS: [u8; 4] = selector("getTargets(address,uint32)");
+/// The module's own functions, besides the common ones.
+pub const ADMIN_FUNCTIONS: [[u8; 4]; 4] =
+    [ADD_TARGET, REMOVE_TARGET, IS_TARGET_ALLOWED, GET_TARGETS];
+
+/// `TargetNotAllowed(address)`.
+pub const TARGET_NOT_ALLOWED: [u8; 4] = selector("TargetNotAllowed(address)");
+/// `InvalidTarget(address)`.
+pub const INVALID_TARGET: [u8; 4] = selector("InvalidTarget(address)");
+/// `DuplicateTarget(address)`.
+pub const DUPLICATE_TARGET: [u8; 4] = selector("DuplicateTarget(address)");
+/// `TargetNotFound(address)`.
+pub const TARGET_NOT_FOUND: [u8; 4] = selector("TargetNotFound(address)");
+/// The module's own errors, besides the common ones.
+pub const MODULE_ERRORS: [[u8; 4]; 4] = [
+    TARGET_NOT_ALLOWED,
+    INVALID_TARGET,
+    DUPLICATE_TARGET,
+    TARGET_NOT_FOUND,
+];
+
+/// Topic of `TargetAdded(address,uint32,address)`.
+pub const TARGET_ADDED: [u8; 32] = keccak("TargetAdded(address,uint32,address)");
+/// Topic of `TargetRemoved(address,uint32,address)`.
+pub const TARGET_REMOVED: [u8; 32] = keccak("TargetRemoved(address,uint32,address)");
+/// The module's own events, besides the common ones.
+pub const MODULE_EVENTS: [[u8; 32]; 2] = [TARGET_ADDED, TARGET_REMOVED];
+
+/// Base tag of the target set.
+const TARGETS: u8 = 1;
+
+fn address_error(selector: [u8; 4], target: Address) -> Vec<u8> {
+    AbiWriter::new(1)
+        .address(target)
+        .finish_with_selector(selector)
+}
+
+/// The contract-allowlist module.
+pub struct ContractAllowlist;
+
+impl ContractAllowlist {
+    /// Refuses the first call whose target is not listed.
+    fn check_target<H: Host>(targets: &KeySet<'_, '_, H>, target: Address) -> Result<(), Vec<u8>> {
+        if targets.contains(&address_key(target)) {
+            Ok(())
+        } else {
+            Err(address_error(TARGET_NOT_ALLOWED, target))
+        }
+    }
+
+    /// Checks the account calldata of a runtime or execution hook.
+    fn check_account_call<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
+        let scope = ctx.scope(args.entity_id);
+        scope.require_installed()?;
+        let targets = KeySet::new(&scope, TARGETS);
+        check_account_calls(args.data, |call| Self::check_target(&targets, call.target))
+    }
+
+    /// Adds a target, emitting `TargetAdded`; the caller validated it.
+    fn add<H: Host>(scope: &Scope<'_, H>, target: Address) {
+        KeySet::new(scope, TARGETS).insert(&address_key(target));
+        emit_account_event_keyed(
+            scope.host(),
+            TARGET_ADDED,
+            scope.account,
+            scope.entity_id,
+            address_key(target),
+            &[],
+        );
+    }
+
+    /// Refuses the zero address.
+    fn require_non_zero(target: Address) -> Result<(), Vec<u8>> {
+        if target.is_zero() {
+            Err(address_error(INVALID_TARGET, target))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Decodes `(uint32 entityId, address target)` of the admin functions.
+    fn admin_args<'h, H: Host>(
+        ctx: &Ctx<'h, H>,
+        args: &AbiReader<'_>,
+    ) -> Result<(Scope<'h, H>, Address), Vec<u8>> {
+        let entity_id = args.u32(0).or_revert()?;
+        let target = args.address(1).or_revert()?;
+        let scope = ctx.scope(entity_id);
+        scope.require_installed()?;
+        Ok((scope, target))
+    }
+
+    fn add_target<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+        let (scope, target) = Self::admin_args(ctx, args)?;
+        Self::require_non_zero(target)?;
+        if KeySet::new(&scope, TARGETS).contains(&address_key(target)) {
+            return Err(address_error(DUPLICATE_TARGET, target));
+        }
+        Self::add(&scope, target);
+        Ok(Vec::new())
+    }
+
+    fn remove_target<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+        let (scope, target) = Self::admin_args(ctx, args)?;
+        if !KeySet::new(&scope, TARGETS).remove(&address_key(target)) {
+            return Err(address_error(TARGET_NOT_FOUND, target));
+        }
+        emit_account_event_keyed(
+            ctx.host,
+            TARGET_REMOVED,
+            scope.account,
+            scope.entity_id,
+            address_key(target),
+            &[],
+        );
+        Ok(Vec::new())
+    }
+
+    fn is_target_allowed<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+        let scope = Scope::load(
+            ctx.host,
+            args.address(0).or_revert()?,
+            args.u32(1).or_revert()?,
+        );
+        let target = args.address(2).or_revert()?;
+        let allowed =
+            scope.is_installed() && KeySet::new(&scope, TARGETS).contains(&address_key(target));
+        Ok(ret_bool(allowed))
+    }
+
+    fn get_targets<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+        let scope = Scope::load(
+            ctx.host,
+            args.address(0).or_revert()?,
+            args.u32(1).or_revert()?,
+        );
+        let set = KeySet::new(&scope, TARGETS);
+        let elements: Vec<Vec<u8>> = (0..set.len()).map(|i| set.at(i).to_vec()).collect();
+        Ok(AbiWriter::new(1)
+            .dyn_encoded(&encode_array(&elements, false))
+            .finish())
+    }
+}
+
+impl PermissionModule for ContractAllowlist {
+    const MODULE_ID: &'static str = MODULE_ID;
+
+    fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
+        let install = ContractAllowlistInstall::decode(data).or_revert()?;
+        // Validate everything before the first write.
+        let targets: Vec<Address> = install.targets().collect::<Result<_, _>>().or_revert()?;
+        for (i, target) in targets.iter().enumerate() {
+            Self::require_non_zero(*target)?;
+            if targets[..i].contains(target) {
+                return Err(address_error(DUPLICATE_TARGET, *target));
+            }
+        }
+        let mut scope = ctx.scope(install.entity_id);
+        scope.install()?;
+        for target in targets {
+            Self::add(&scope, target);
+        }
+        Ok(install.entity_id)
+    }
+
+    fn pre_user_op_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        user_op: &PackedUserOpReader<'_>,
+    ) -> Result<U256, Vec<u8>> {
+        let scope = ctx.scope(entity_id);
+        scope.require_installed()?;
+        let targets = KeySet::new(&scope, TARGETS);
+        check_user_op_calls(user_op, |call| Self::check_target(&targets, call.target))?;
+        Ok(U256::ZERO)
+    }
+
+    fn pre_runtime_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        args: &CallArgs<'_>,
+    ) -> Result<(), Vec<u8>> {
+        Self::check_account_call(ctx, args)
+    }
+
+    fn pre_signature_validation<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        _hash: B256,
+    ) -> Result<(), Vec<u8>> {
+        ctx.scope(entity_id).require_installed()
+    }
+
+    fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
+        Self::check_account_call(ctx, args)
+    }
+
+    fn call_admin<H: Host>(
+        ctx: &Ctx<'_, H>,
+        selector: [u8; 4],
+        args: &AbiReader<'_>,
+    ) -> Option<Output> {
+        Some(match selector {
+            ADD_TARGET => Self::add_target(ctx, args),
+            REMOVE_TARGET => Self::remove_target(ctx, args),
+            IS_TARGET_ALLOWED => Self::is_target_allowed(ctx, args),
+            GET_TARGETS => Self::get_targets(ctx, args),
+            _ => return None,
+        })
+    }
+}
