@@ -9,7 +9,7 @@
 //! | time-window | `(uint32 entityId, uint48 validAfter, uint48 validUntil)` |
 //! | contract-allowlist | `(uint32 entityId, address[] targets)` |
 //! | selector-allowlist | `(uint32 entityId, (address target, bytes4 selector)[] rules)` |
-//! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit, uint48 period) gasBudget)` |
+//! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit) gasBudget)` |
 //!
 //! The uninstall data of every module is `(uint32 entityId)`.
 
@@ -254,16 +254,16 @@ pub struct SpendLimit {
     pub period: u64,
 }
 
-/// The optional gas budget: at most `limit` wei of maximum gas cost per
-/// `period`, charged in validation when the operation has no paymaster.
+/// The optional gas budget: at most `limit` wei of maximum gas cost over
+/// the key's lifetime, charged in validation when the operation has no
+/// paymaster. It has no period: ERC-7562 bans reading the clock during
+/// validation, so a validation hook cannot know which period it is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct GasBudget {
     /// Whether the budget applies.
     pub enabled: bool,
-    /// Budget per period in wei.
+    /// Budget in wei.
     pub limit: U256,
-    /// Period in seconds; 0 means no reset.
-    pub period: u64,
 }
 
 /// Encodes spending-limit install data.
@@ -276,12 +276,11 @@ pub fn encode_spending_limit(entity_id: u32, limits: &[SpendLimit], gas: GasBudg
             w.finish()
         })
         .collect();
-    let mut w = AbiWriter::new(5);
+    let mut w = AbiWriter::new(4);
     w.uint(entity_id.into())
         .dyn_encoded(&encode_array(&elements, false))
         .bool(gas.enabled)
-        .u256(gas.limit)
-        .uint(gas.period);
+        .u256(gas.limit);
     w.finish()
 }
 
@@ -305,7 +304,6 @@ impl<'a> SpendingLimitInstall<'a> {
             gas: GasBudget {
                 enabled: r.bool(2)?,
                 limit: r.u256(3)?,
-                period: r.uint(4, U48)?,
             },
         })
     }

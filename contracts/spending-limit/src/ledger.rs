@@ -1,0 +1,69 @@
+//! The arithmetic of one limit: which period it is, what was spent in it,
+//! and what remains. Pure functions, checked arithmetic, no storage.
+
+use permission_core::U256;
+
+/// One limit and its spend record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Ledger {
+    /// Allowance per period.
+    pub limit: U256,
+    /// Period in seconds; 0 = a single allowance.
+    pub period: u64,
+    /// When the limit was set: period boundaries are `anchor + k * period`.
+    pub anchor: u64,
+    /// The period index `spent` belongs to.
+    pub window: u64,
+    /// Spent in period `window`.
+    pub spent: U256,
+}
+
+impl Ledger {
+    /// A fresh limit set at `now`, with nothing spent.
+    pub fn new(limit: U256, period: u64, now: u64) -> Self {
+        Self {
+            limit,
+            period,
+            anchor: now,
+            window: 0,
+            spent: U256::ZERO,
+        }
+    }
+
+    /// The index of the period `now` falls in (0 for a lifetime limit).
+    /// A clock before the anchor counts as period 0.
+    pub fn window_at(&self, now: u64) -> u64 {
+        match self.period {
+            0 => 0,
+            period => now.saturating_sub(self.anchor) / period,
+        }
+    }
+
+    /// What was spent in the period `now` falls in.
+    pub fn spent_at(&self, now: u64) -> U256 {
+        if self.window == self.window_at(now) {
+            self.spent
+        } else {
+            U256::ZERO
+        }
+    }
+
+    /// What remains in the period `now` falls in.
+    pub fn remaining_at(&self, now: u64) -> U256 {
+        self.limit.saturating_sub(self.spent_at(now))
+    }
+
+    /// Records `amount` spent at `now`, or returns what remains if it does
+    /// not fit. On success returns what remains afterwards.
+    pub fn charge(&mut self, amount: U256, now: u64) -> Result<U256, U256> {
+        let remaining = self.remaining_at(now);
+        if amount > remaining {
+            return Err(remaining);
+        }
+        // amount <= limit - spent, so the sum cannot overflow; checked anyway.
+        let spent = self.spent_at(now).checked_add(amount).ok_or(remaining)?;
+        self.window = self.window_at(now);
+        self.spent = spent;
+        Ok(remaining - amount)
+    }
+}

@@ -1,0 +1,100 @@
+//! # spending-limit: how much a session key may spend
+//!
+//! An ERC-6900 v0.8 permission module: an IExecutionHookModule that enforces
+//! per-token limits, and an IValidationHookModule for the optional gas
+//! budget, for Modular Account V2 and compatible accounts.
+//!
+//! ## Install data
+//! `abi.encode(uint32 entityId, (address token, uint256 limit, uint48
+//! period)[] limits, (bool enabled, uint256 limit) gasBudget)`.
+//! - `token` 0 is the native coin; tokens must be distinct.
+//! - `period` 0 means one allowance for the key's lifetime; otherwise the
+//!   allowance resets every `period` seconds, at boundaries counted from the
+//!   moment the limit was set (recurring payments).
+//! - The gas budget is a lifetime budget in wei (see below).
+//!
+//! Uninstall data is `abi.encode(uint32 entityId)`.
+//!
+//! ## Execution hook: token limits
+//! `preExecutionHook` decodes the account's calldata: `execute`,
+//! `executeBatch` (every call), or the ABI-encoded `executeUserOp` on the
+//! user-operation path; any other call form is refused with
+//! `UnsupportedCallForm`. Over the whole operation it sums:
+//! - the native value of every call, charged to token 0 if it is limited;
+//! - for every call **to a limited token**: `transfer(to, amount)`,
+//!   `approve(spender, amount)` charged in full, and
+//!   `increaseAllowance(spender, added)`. Any other call to a limited token
+//!   (including `transferFrom` and a plain value transfer) is refused with
+//!   `TokenCallNotAllowed(token, selector)`, and one with too short
+//!   arguments with `MalformedCalldata`.
+//!
+//! A total that overflows `uint256` is refused as `SpendLimitExceeded` with
+//! `type(uint256).max` requested. It then checks each token's total against what remains in the current
+//! period, refusing with `SpendLimitExceeded(token, requested, remaining)`,
+//! and only when every token fits does it record the spend (`Spent`
+//! events). If the execution reverts, the record reverts with it: nothing is
+//! charged for a call that did not happen. Tokens without a limit are not
+//! restricted. Tokens moved by a third party through an allowance the
+//! account granted earlier, or by a contract the key may call, are not
+//! seen: pair the limit with an allowlist.
+//!
+//! The token limits are enforced only by the execution hook: install the
+//! module with `hasPre` as an execution hook of the session key's
+//! validation. Its validation hook cannot check them, since ERC-7562 bans
+//! the clock that periods need.
+//!
+//! ## Validation hook: gas budget
+//! When the budget is enabled and the user operation has no paymaster,
+//! `preUserOpValidationHook` charges its maximum gas cost,
+//! `(verificationGasLimit + callGasLimit + preVerificationGas) *
+//! maxFeePerGas`, and refuses with `GasBudgetExceeded(requested,
+//! remaining)` past the budget. It writes only storage associated with the
+//! account (ERC-7562). The runtime and signature hooks only require the
+//! module to be installed.
+//!
+//! ## Admin and views
+//! - `setSpendLimit(uint32 entityId, address token, uint256 limit, uint48
+//!   period)`: adds or replaces a limit and starts a new period from now
+//!   with nothing spent.
+//! - `removeSpendLimit(uint32 entityId, address token)`: lifts the limit.
+//! - `setGasBudget(uint32 entityId, bool enabled, uint256 limit)`: replaces
+//!   the gas budget, with nothing spent.
+//! - `getSpendLimit(address account, uint32 entityId, address token) returns
+//!   (bool limited, uint256 limit, uint48 period, uint256 spent, uint256
+//!   remaining)`, for the current period.
+//! - `getLimitedTokens(address account, uint32 entityId) returns (address[])`.
+//! - `getGasBudget(address account, uint32 entityId) returns (bool enabled,
+//!   uint256 limit, uint256 spent, uint256 remaining)`.
+//!
+//! ## Events
+//! `SpendLimitSet(address indexed account, uint32 indexed entityId, address
+//! indexed token, uint256 limit, uint48 period)`,
+//! `SpendLimitRemoved(address indexed account, uint32 indexed entityId,
+//! address indexed token)`, `Spent(address indexed account, uint32 indexed
+//! entityId, address indexed token, uint256 amount, uint256 remaining)`,
+//! `GasBudgetSet(address indexed account, uint32 indexed entityId, bool
+//! enabled, uint256 limit)`, `GasCharged(address indexed account, uint32
+//! indexed entityId, uint256 amount, uint256 remaining)`, plus
+//! `ModuleInstalled` and `ModuleUninstalled`.
+//!
+//! ## Errors
+//! `SpendLimitExceeded(address token, uint256 requested, uint256
+//! remaining)`, `TokenCallNotAllowed(address token, bytes4 selector)`
+//! (`0x00000000` for empty calldata), `GasBudgetExceeded(uint256 requested,
+//! uint256 remaining)`, `DuplicateToken(address token)`,
+//! `TokenNotLimited(address token)`, plus the shared errors of
+//! `module_kit::errors`.
+//!
+//! The Solidity interface is `interface/ISpendingLimitModule.sol`.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+mod ledger;
+mod module;
+#[cfg(test)]
+mod tests;
+
+pub use module::*;
+
+module_kit::entrypoint!(crate::SpendingLimit);

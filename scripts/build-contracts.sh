@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds every contract under contracts/ for Stylus and turns each into its
+# deployable artifact with the stylus-artifact tool:
+#
+#   target/stylus/NAME.wasm   the exact deployed wasm (canonical, no custom sections)
+#   target/stylus/NAME.code   EF F0 00 00 + brotli, the bytes to deploy
+#
+# and prints a size / entry-gas table. Fails if any contract breaks a Nitro
+# activation rule or the project's budget (code size, 1-page memory, entry gas).
+#
+# Usage: scripts/build-contracts.sh [stylus-artifact options, e.g. --json]
+# Runs from any directory. Honours CARGO_TARGET_DIR.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+case "$target_dir" in
+  /*) ;;
+  *) target_dir="$root/$target_dir" ;;
+esac
+wasm_target="wasm32-unknown-unknown"
+profile="contract"
+
+# Cheap when the target is already installed for the pinned toolchain.
+if ! rustup_out="$(rustup target add "$wasm_target" 2>&1)"; then
+  echo "$rustup_out" >&2
+  exit 1
+fi
+
+contracts=()
+for manifest in contracts/*/Cargo.toml; do
+  [[ -f "$manifest" ]] || continue
+  contracts+=("$(basename "$(dirname "$manifest")")")
+done
+if [[ ${#contracts[@]} -eq 0 ]]; then
+  echo "build-contracts: no contracts found (expected contracts/<name>/Cargo.toml)" >&2
+  exit 1
+fi
+
+inputs=()
+for name in "${contracts[@]}"; do
+  echo "build-contracts: building $name" >&2
+  # One cargo invocation per contract, so that features of one contract's
+  # dependencies cannot leak into another's wasm.
+  cargo build --target "$wasm_target" --profile "$profile" -p "$name"
+  wasm="$target_dir/$wasm_target/$profile/${name//-/_}.wasm"
+  if [[ ! -f "$wasm" ]]; then
+    echo "build-contracts: $name built no $wasm (is it a cdylib?)" >&2
+    exit 1
+  fi
+  inputs+=("$name=$wasm")
+done
+
+cargo run --quiet --release -p stylus-artifact -- \
+  --out-dir "$target_dir/stylus" "$@" "${inputs[@]}"
