@@ -68,7 +68,7 @@ sol! {
         function executeUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external;
         function executeWithRuntimeValidation(bytes calldata data, bytes calldata authorization) external payable returns (bytes memory);
         function installValidation(bytes25 validationConfig, bytes4[] calldata selectors, bytes calldata installData, bytes[] calldata hooks) external;
-        function uninstallValidation(bytes25 validationFunction, bytes calldata uninstallData, bytes[] calldata hookUninstallData) external;
+        function uninstallValidation(bytes24 validationFunction, bytes calldata uninstallData, bytes[] calldata hookUninstallData) external;
         function upgradeToAndCall(address newImplementation, bytes calldata data) external payable;
         function performCreate(uint256 value, bytes calldata initCode, bool isCreate2, bytes32 salt) external payable returns (address);
     }
@@ -399,6 +399,9 @@ impl HookPath {
     }
 }
 
+/// A module's own ABI items: admin functions, errors and event topics.
+pub type ModuleAbi<'a> = (&'a [[u8; 4]], &'a [[u8; 4]], &'a [[u8; 32]]);
+
 /// Checks a module's hand-written Solidity interface against its Rust ABI:
 /// the interface's functions, errors and events must be exactly the common
 /// ones plus the module's own, and the router must answer every function in
@@ -407,7 +410,7 @@ pub fn check_interface<M: PermissionModule>(
     interface_functions: &[[u8; 4]],
     interface_errors: &[[u8; 4]],
     interface_events: &[[u8; 32]],
-    module: (&[[u8; 4]], &[[u8; 4]], &[[u8; 32]]),
+    module: ModuleAbi<'_>,
 ) {
     use std::collections::BTreeSet;
     let (admin_functions, module_errors, module_events) = module;

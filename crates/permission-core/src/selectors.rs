@@ -98,8 +98,8 @@ pub const EXECUTE_WITH_RUNTIME_VALIDATION: [u8; 4] =
 /// `installValidation(bytes25,bytes4[],bytes,bytes[])`.
 pub const INSTALL_VALIDATION: [u8; 4] =
     selector("installValidation(bytes25,bytes4[],bytes,bytes[])");
-/// `uninstallValidation(bytes25,bytes,bytes[])`.
-pub const UNINSTALL_VALIDATION: [u8; 4] = selector("uninstallValidation(bytes25,bytes,bytes[])");
+/// `uninstallValidation(bytes24,bytes,bytes[])`.
+pub const UNINSTALL_VALIDATION: [u8; 4] = selector("uninstallValidation(bytes24,bytes,bytes[])");
 /// `installExecution(address,ExecutionManifest,bytes)`.
 pub const INSTALL_EXECUTION: [u8; 4] = selector(
     "installExecution(address,((bytes4,bool,bool)[],(bytes4,uint32,bool,bool)[],bytes4[]),bytes)",
