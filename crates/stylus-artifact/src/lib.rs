@@ -23,6 +23,7 @@ pub mod canonical;
 pub mod cost;
 pub mod error;
 pub mod hostio;
+pub mod instrument;
 pub mod limits;
 pub mod names;
 pub mod onchain;
@@ -37,6 +38,9 @@ pub use canonical::canonicalize;
 pub use cost::{cached_entry_gas, memory_gas, uncached_entry_gas, CostInputs, Costs};
 pub use error::Error;
 pub use hostio::{host_function, HostFunction, HostType, HOST_FUNCTIONS, HOST_MODULE};
+pub use instrument::{
+    instrument, Error as InstrumentError, InstrumentConfig, Instrumented, MeterGlobal, MeterGlobals,
+};
 pub use names::function_names;
 pub use onchain::{compress, decompress_onchain_code, is_stylus_code, onchain_code};
 pub use validate::{validate, ModuleInfo};
