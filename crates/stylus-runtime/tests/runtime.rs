@@ -347,3 +347,23 @@ fn memory_grow_pays_through_the_world() {
     assert_eq!(outcome, Outcome::Return(Bytes::new()));
     assert_eq!(world.pages_added, vec![3]);
 }
+
+#[test]
+fn select_after_eqz_picks_by_its_condition() {
+    // wasmi 2.0.0 ignores the condition of a `select` fused with a preceding
+    // `i32.eqz`; this guards the runtime against that miscompilation.
+    let p = program(&module(
+        WRITE_RESULT,
+        "i32.const 0
+         i32.const 10 i32.const 20 local.get $len i32.eqz select
+         i32.store
+         i32.const 0 i32.const 4 call $write_result i32.const 0",
+    ));
+    for (calldata, expected) in [(&b""[..], 10u32), (&b"x"[..], 20)] {
+        let (outcome, _) = run(&p, calldata, GAS, &mut MemoryWorld::default());
+        let Outcome::Return(out) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(u32::from_le_bytes(out[..4].try_into().unwrap()), expected);
+    }
+}
