@@ -43,7 +43,7 @@ fn limits() -> Vec<SpendLimit> {
 
 fn installed_with(limits: &[SpendLimit], gas: GasBudget) -> Harness<SpendingLimit> {
     let h = Harness::new();
-    h.vm.set_block_timestamp(START);
+    h.set_timestamp(START);
     h.call_ok(
         ACCOUNT,
         &on_install(encode_spending_limit(ENTITY, limits, gas)),
@@ -158,12 +158,12 @@ fn transfers_within_the_limit_pass_and_are_recorded() {
 fn the_allowance_resets_exactly_at_the_period_boundary() {
     let h = installed();
     spend_ok(&h, HookPath::Execution, &transfer(100));
-    h.vm.set_block_timestamp(START + DAY - 1);
+    h.set_timestamp(START + DAY - 1);
     assert_eq!(
         spend_err(&h, HookPath::Execution, &transfer(1)),
         exceeded(TOKEN, U256::from(1), 0)
     );
-    h.vm.set_block_timestamp(START + DAY);
+    h.set_timestamp(START + DAY);
     assert_eq!(remaining(&h, TOKEN), U256::from(100));
     spend_ok(&h, HookPath::Execution, &transfer(70));
     assert_eq!(
@@ -171,7 +171,7 @@ fn the_allowance_resets_exactly_at_the_period_boundary() {
         exceeded(TOKEN, U256::from(31), 30)
     );
     // Skipping several periods also starts fresh.
-    h.vm.set_block_timestamp(START + 5 * DAY + 7);
+    h.set_timestamp(START + 5 * DAY + 7);
     spend_ok(&h, HookPath::Execution, &transfer(100));
 }
 
@@ -180,7 +180,7 @@ fn a_lifetime_limit_never_resets() {
     let h = installed();
     let pay = execute(MERCHANT, U256::from(600), vec![]);
     spend_ok(&h, HookPath::Execution, &pay);
-    h.vm.set_block_timestamp(START + 1_000 * DAY);
+    h.set_timestamp(START + 1_000 * DAY);
     assert_eq!(
         spend_err(&h, HookPath::Execution, &pay),
         exceeded(NATIVE_TOKEN, U256::from(600), 400)
@@ -288,7 +288,7 @@ fn a_batch_is_charged_as_a_whole() {
         assert_eq!(remaining(&h, NATIVE_TOKEN), U256::from(500));
         // One call over the native limit makes the whole batch fail, and no
         // token spend is recorded either.
-        h.vm.set_block_timestamp(START + DAY);
+        h.set_timestamp(START + DAY);
         let batch = execute_batch(vec![
             (TOKEN, U256::ZERO, transfer_data(10)),
             (MERCHANT, U256::from(501), vec![]),
@@ -518,7 +518,7 @@ fn install_refuses_a_period_wider_than_uint48() {
 fn admin_sets_and_removes_limits() {
     let h = installed();
     spend_ok(&h, HookPath::Execution, &transfer(90));
-    h.vm.set_block_timestamp(START + 10);
+    h.set_timestamp(START + 10);
     h.call_ok(
         ACCOUNT,
         &I::setSpendLimitCall {
@@ -543,12 +543,12 @@ fn admin_sets_and_removes_limits() {
     );
     spend_ok(&h, HookPath::Execution, &transfer(20));
     // The new period boundary counts from when the limit was set.
-    h.vm.set_block_timestamp(START + 69);
+    h.set_timestamp(START + 69);
     assert!(matches!(
         spend_err(&h, HookPath::Execution, &transfer(1)),
         Errors::SpendLimitExceeded(_)
     ));
-    h.vm.set_block_timestamp(START + 70);
+    h.set_timestamp(START + 70);
     spend_ok(&h, HookPath::Execution, &transfer(20));
 
     h.call_ok(

@@ -156,7 +156,7 @@ fn user_op_hook_returns_the_window_without_reading_the_clock() {
     // The clock is far outside the window: the hook must still succeed and
     // leave enforcement to the EntryPoint.
     for now in [0, AFTER, UNTIL + 1_000_000] {
-        h.vm.set_block_timestamp(now);
+        h.set_timestamp(now);
         let packed = h.call_ok(ACCOUNT, &pre_user_op(ENTITY, user_op(ACCOUNT, some_call())));
         let data = ValidationData::unpack(packed);
         assert_eq!(data, ValidationData::window(AFTER, UNTIL));
@@ -169,7 +169,7 @@ fn user_op_hook_returns_the_window_without_reading_the_clock() {
 fn clock_checked_hooks_accept_inside_the_inclusive_window() {
     let h = installed();
     for now in [AFTER, AFTER + 1, UNTIL] {
-        h.vm.set_block_timestamp(now);
+        h.set_timestamp(now);
         h.call_ok(ACCOUNT, &pre_runtime(ENTITY, some_call()));
         h.call_ok(ACCOUNT, &pre_execution(ENTITY, some_call()));
         h.call_ok(ACCOUNT, &signature_hook(ENTITY, vec![]));
@@ -192,7 +192,7 @@ fn signature_hook(
 fn clock_checked_hooks_refuse_outside_the_window() {
     let h = installed();
     for now in [0, AFTER - 1, UNTIL + 1] {
-        h.vm.set_block_timestamp(now);
+        h.set_timestamp(now);
         let e = |r: ITimeWindowModuleErrors| assert_eq!(r, outside(now));
         e(h.call_err(ACCOUNT, &pre_runtime(ENTITY, some_call())));
         e(h.call_err(ACCOUNT, &pre_execution(ENTITY, some_call())));
@@ -204,9 +204,9 @@ fn clock_checked_hooks_refuse_outside_the_window() {
 fn zero_valid_until_never_expires() {
     let h = Harness::<TimeWindow>::new();
     h.call_ok(ACCOUNT, &on_install(install_data(ENTITY, AFTER, 0)));
-    h.vm.set_block_timestamp(u64::MAX >> 16);
+    h.set_timestamp(u64::MAX >> 16);
     h.call_ok(ACCOUNT, &pre_execution(ENTITY, some_call()));
-    h.vm.set_block_timestamp(AFTER - 1);
+    h.set_timestamp(AFTER - 1);
     h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &pre_execution(ENTITY, some_call()));
 }
 
@@ -241,7 +241,7 @@ fn hooks_refuse_when_not_installed() {
 #[test]
 fn non_empty_segments_are_refused() {
     let h = installed();
-    h.vm.set_block_timestamp(AFTER);
+    h.set_timestamp(AFTER);
     let unexpected =
         ITimeWindowModuleErrors::UnexpectedDataPassed(ITimeWindowModule::UnexpectedDataPassed {});
     let mut op = user_op(ACCOUNT, some_call());
@@ -265,7 +265,7 @@ fn non_empty_segments_are_refused() {
 #[test]
 fn an_entity_id_shared_across_accounts_is_isolated() {
     let h = installed();
-    h.vm.set_block_timestamp(AFTER);
+    h.set_timestamp(AFTER);
     // The other account never installed this entityId.
     assert_eq!(
         h.call_err::<_, ITimeWindowModuleErrors>(
@@ -316,7 +316,7 @@ fn reinstall_after_uninstall_starts_clean() {
     );
     assert!(!gone.installed);
     assert_eq!((gone.validAfter, gone.validUntil), (u48(0), u48(0)));
-    h.vm.set_block_timestamp(AFTER);
+    h.set_timestamp(AFTER);
     h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &pre_execution(ENTITY, some_call()));
 
     h.call_ok(ACCOUNT, &on_install(install_data(ENTITY, 3_000, 4_000)));
@@ -419,9 +419,12 @@ fn unknown_functions_value_and_short_input_are_refused() {
     );
     assert!(h.call_raw(ACCOUNT, &[0x01]).is_err());
     assert!(h.call_raw(ACCOUNT, &[]).is_err());
-    h.vm.set_value(U256::from(1));
     let err = h
-        .call_raw(ACCOUNT, &IModule::moduleIdCall {}.abi_encode())
+        .call_raw_with_value(
+            ACCOUNT,
+            U256::from(1),
+            &IModule::moduleIdCall {}.abi_encode(),
+        )
         .unwrap_err();
     assert_eq!(err, ITimeWindowModule::ValueNotAccepted {}.abi_encode());
 }

@@ -77,7 +77,7 @@ pub struct CallArgs<'a> {
 }
 
 /// What a permission module implements; [`route`] calls it.
-pub trait PermissionModule {
+pub trait PermissionModule: 'static {
     /// `moduleId()`: `stylus-session-keys.<module>.<semver>`.
     const MODULE_ID: &'static str;
 

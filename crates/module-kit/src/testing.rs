@@ -102,10 +102,56 @@ pub const OTHER_ACCOUNT: Address = Address::new([0xBB; 20]);
 /// The module's own address in tests.
 pub const MODULE_ADDRESS: Address = Address::new([0x6D; 20]);
 
-/// Calls module `M`'s router on a `TestVM`, as an account would.
+/// Where a [`Harness`] runs the module: natively on the SDK's `TestVM`, or
+/// (elsewhere) on the compiled WASM in a chain.
+pub trait Backend {
+    /// Calls the module from `from` with `value` wei and raw calldata.
+    fn call(&self, from: Address, value: U256, calldata: &[u8]) -> Output;
+    /// Sets the block timestamp the module sees.
+    fn set_timestamp(&self, timestamp: u64);
+    /// The module's non-zero storage slots.
+    fn storage(&self) -> HashMap<U256, B256>;
+    /// Every log the module emitted so far, in order.
+    fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)>;
+}
+
+/// The module's router called directly on a `TestVM`.
+struct Native<M: PermissionModule> {
+    vm: TestVM,
+    module: PhantomData<M>,
+}
+
+impl<M: PermissionModule> Backend for Native<M> {
+    fn call(&self, from: Address, value: U256, calldata: &[u8]) -> Output {
+        self.vm.set_sender(from);
+        self.vm.set_value(value);
+        route::<TestVM, M>(&self.vm, calldata)
+    }
+
+    fn set_timestamp(&self, timestamp: u64) {
+        self.vm.set_block_timestamp(timestamp);
+    }
+
+    fn storage(&self) -> HashMap<U256, B256> {
+        self.vm
+            .snapshot()
+            .storage
+            .into_iter()
+            .filter(|(_, v)| !v.is_zero())
+            .collect()
+    }
+
+    fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)> {
+        self.vm.get_emitted_logs()
+    }
+}
+
+/// The timestamp every harness starts at.
+pub const START_TIMESTAMP: u64 = 1_700_000_000;
+
+/// Calls module `M` as an account would, on a [`Backend`].
 pub struct Harness<M: PermissionModule> {
-    /// The VM: set the timestamp or inspect logs through it.
-    pub vm: TestVM,
+    backend: Box<dyn Backend>,
     module: PhantomData<M>,
 }
 
@@ -116,21 +162,40 @@ impl<M: PermissionModule> Default for Harness<M> {
 }
 
 impl<M: PermissionModule> Harness<M> {
-    /// A fresh VM with the module at [`MODULE_ADDRESS`].
+    /// The module on a fresh `TestVM`, at [`MODULE_ADDRESS`].
     pub fn new() -> Self {
         let vm = TestVM::new();
         vm.set_contract_address(MODULE_ADDRESS);
-        vm.set_block_timestamp(1_700_000_000);
-        Self {
+        vm.set_block_timestamp(START_TIMESTAMP);
+        Self::on(Box::new(Native::<M> {
             vm,
+            module: PhantomData,
+        }))
+    }
+}
+
+impl<M: PermissionModule> Harness<M> {
+    /// The module on `backend`.
+    pub fn on(backend: Box<dyn Backend>) -> Self {
+        Self {
+            backend,
             module: PhantomData,
         }
     }
 
+    /// Sets the block timestamp.
+    pub fn set_timestamp(&self, timestamp: u64) {
+        self.backend.set_timestamp(timestamp);
+    }
+
     /// Calls the module with raw calldata from `from`.
     pub fn call_raw(&self, from: Address, calldata: &[u8]) -> Output {
-        self.vm.set_sender(from);
-        route::<TestVM, M>(&self.vm, calldata)
+        self.backend.call(from, U256::ZERO, calldata)
+    }
+
+    /// Calls the module with raw calldata and native value from `from`.
+    pub fn call_raw_with_value(&self, from: Address, value: U256, calldata: &[u8]) -> Output {
+        self.backend.call(from, value, calldata)
     }
 
     /// Calls the module with an alloy call from `from`.
@@ -156,14 +221,14 @@ impl<M: PermissionModule> Harness<M> {
     /// decodes it as one of the errors in `E`.
     pub fn expect_err<E: SolInterface>(&self, f: impl FnOnce() -> Output) -> E {
         let before = self.storage();
-        let logs_before = self.vm.get_emitted_logs().len();
+        let logs_before = self.logs().len();
         match f() {
             Ok(out) => panic!("call succeeded with 0x{}, expected a revert", hex(&out)),
             Err(revert) => {
                 assert_eq!(before, self.storage(), "a reverted call changed storage");
                 assert_eq!(
                     logs_before,
-                    self.vm.get_emitted_logs().len(),
+                    self.logs().len(),
                     "a reverted call emitted a log"
                 );
                 E::abi_decode(&revert)
@@ -172,37 +237,14 @@ impl<M: PermissionModule> Harness<M> {
         }
     }
 
-    /// Like [`Harness::call_err`] for a single error type.
-    pub fn call_err_as<C: SolCall, E: SolError>(&self, from: Address, call: &C) -> E {
-        let before = self.storage();
-        match self.call(from, call) {
-            Ok(out) => panic!("call succeeded with 0x{}, expected a revert", hex(&out)),
-            Err(revert) => {
-                assert_eq!(before, self.storage(), "a reverted call changed storage");
-                E::abi_decode(&revert).unwrap_or_else(|_| {
-                    panic!(
-                        "expected {}, got revert data 0x{}",
-                        E::SIGNATURE,
-                        hex(&revert)
-                    )
-                })
-            }
-        }
-    }
-
-    /// The module's storage.
+    /// The module's non-zero storage slots.
     pub fn storage(&self) -> HashMap<U256, B256> {
-        self.vm
-            .snapshot()
-            .storage
-            .into_iter()
-            .filter(|(_, v)| !v.is_zero())
-            .collect()
+        self.backend.storage()
     }
 
     /// Logs emitted so far.
     pub fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)> {
-        self.vm.get_emitted_logs()
+        self.backend.logs()
     }
 }
 
