@@ -1,0 +1,59 @@
+//! An in-process Arbitrum-like test chain that runs Stylus programs.
+//!
+//! [`Localnet`] is revm 43 (Osaka rules, chain id 412346) wrapped in
+//! [`StylusEvm`], which runs every call frame whose code starts with
+//! `EF F0 00` as a Stylus program in [`stylus_runtime`], with Nitro's
+//! costs around it:
+//!
+//! - **Activation** through `ArbWasm` at 0x71 (`activateProgram(address)`),
+//!   which runs Nitro's activation rules; an unactivated program reverts
+//!   with `ProgramNotActivated()`. See [`precompiles`].
+//! - **Entry cost**: memory for the program's footprint under the
+//!   transaction-wide memory model ([`memory`]), `352 + cached_init_cost`,
+//!   and, unless the program is cached through `ArbWasmCache` at 0x72 (or
+//!   [`Localnet::set_cached`]), `8,832 + init_cost`.
+//! - **Calls from programs**: Nitro's base cost and 63/64 rule ([`calls`]).
+//! - **Reentrancy** (`msg_reentrant`): as Nitro counts it, more than one open
+//!   non-delegate frame of the program's account.
+//!
+//! - **Exits**: a revert keeps the gas left, a failure (trap) reverts with
+//!   empty data keeping the gas left (its reason is in
+//!   [`TxOutcome::failures`]), running out of ink consumes all gas, running
+//!   out of stack halts with a stack overflow; return data costs at least
+//!   its EVM memory cost (ArbOS 31).
+//!
+//! What differs from Arbitrum: programs "recently used in the same block"
+//! (ArbOS 60) pay the full entry cost; no expiry or keepalive; activation
+//! gas and data fee are flat (see [`precompiles`]); `NUMBER` and the
+//! `block_number` host function give this chain's block number, not an L1
+//! estimate; there are no L1 data fees or other ArbOS precompiles;
+//! fragmented programs (`EF F0 01`/`02`) are not supported.
+//!
+//! ```no_run
+//! use localnet::{Localnet, contract_code_path};
+//! use alloy_primitives::{Address, U256};
+//!
+//! let mut net = Localnet::new();
+//! let module = net.deploy_stylus_file(contract_code_path("time-window"));
+//! let user = Address::repeat_byte(0x11);
+//! net.fund(user, U256::from(10u64).pow(U256::from(18)));
+//! let outcome = net.call(user, module, vec![0x01, 0xff, 0xc9, 0xa7]);
+//! println!("{outcome}");
+//! ```
+
+pub mod abi;
+pub mod calls;
+pub mod evm;
+mod localnet;
+pub mod memory;
+pub mod precompiles;
+pub mod world;
+
+pub use evm::{ProgramEntry, ProgramFailure, StylusEvm};
+pub use localnet::{
+    contract_code_path, deployer_init_code, CallOutcome, Ctx, Db, Localnet, LocalnetError,
+    TxOutcome, BASEFEE, BLOCK_GAS_LIMIT, CHAIN_ID, COINBASE, DEPLOYER, DEPLOYER_FUNDS,
+    GENESIS_NUMBER, GENESIS_TIMESTAMP, TX_GAS_LIMIT,
+};
+pub use precompiles::{ProgramRecord, ARBWASM, ARBWASM_CACHE, P256VERIFY};
+pub use stylus_runtime::ActivationInfo;

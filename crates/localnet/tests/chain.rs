@@ -1,0 +1,337 @@
+//! The chain around the programs: EVM contracts, the 0xEF rule, views,
+//! and the ArbWasm / ArbWasmCache precompiles.
+
+mod common;
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use common::*;
+use localnet::abi::{ArbWasm, ArbWasmCache};
+use localnet::{Localnet, ARBWASM, ARBWASM_CACHE, CHAIN_ID, DEPLOYER, P256VERIFY};
+use revm::context::result::HaltReason;
+
+#[test]
+fn evm_contract_deploys_calls_and_commits() {
+    let mut net = net();
+    let c = deploy_runtime(&mut net, &evm_store_return());
+    assert_eq!(net.code(c), evm_store_return());
+    assert_eq!(net.nonce(DEPLOYER), 1);
+
+    // A view runs but commits nothing, from an unfunded account.
+    let view = net.call(NOBODY, c, Bytes::new());
+    assert!(view.success, "{view}");
+    assert_eq!(word(&view.output, 0), U256::from(42));
+    assert_eq!(net.storage(c, U256::ZERO), U256::ZERO);
+    assert_eq!(net.nonce(NOBODY), 0);
+
+    // A transaction commits.
+    let tx = net.transact(ALICE, c, U256::ZERO, Bytes::new());
+    assert!(tx.success, "{tx}");
+    assert_eq!(net.storage(c, U256::ZERO), U256::from(42));
+    assert_eq!(net.nonce(ALICE), 1);
+    // 21,000 + 6 pushes, SSTORE 0 -> 42 cold (22,100), MSTORE (3 + 3 memory).
+    assert_eq!(tx.gas_used, 21_000 + 6 * 3 + 22_100 + 6);
+
+    // An unfunded sender cannot transact.
+    let err = net
+        .try_transact(NOBODY, c, U256::ZERO, Bytes::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("invalid transaction"), "{err}");
+}
+
+#[test]
+fn reverts_and_halts_are_reported() {
+    let mut net = net();
+    let r = deploy_runtime(&mut net, &evm_revert_42());
+    let out = net.transact(ALICE, r, U256::ZERO, Bytes::new());
+    assert!(out.reverted());
+    assert_eq!(out.revert_data().map(|d| word(d, 0)), Some(U256::from(42)));
+    assert!(out.revert_reason().unwrap().starts_with("custom error"));
+
+    // 0xFE: invalid opcode halts and uses all gas.
+    let bad = deploy_runtime(&mut net, &[0xfe]);
+    let out = net.transact(ALICE, bad, U256::ZERO, Bytes::new());
+    assert_eq!(out.halt, Some(HaltReason::InvalidFEOpcode));
+    assert_eq!(out.gas_used, localnet::TX_GAS_LIMIT);
+}
+
+#[test]
+fn ef_code_other_than_stylus_is_still_rejected() {
+    let mut net = net();
+    // Stylus code deploys (EIP-3541 waived for EF F0 00)...
+    let code = stylus(&echo_wat(1));
+    let p = net.try_deploy_code(&code).unwrap();
+    assert_eq!(net.code(p), code);
+    // ...other 0xEF code does not.
+    let err = net.try_deploy_code(&[0xef, 0x00, 0x01]).unwrap_err();
+    assert!(
+        err.to_string().contains("CreateContractStartingWithEF"),
+        "{err}"
+    );
+    let err = net.try_deploy_code(&[0xef, 0xf0, 0x01, 0x00]).unwrap_err();
+    assert!(
+        err.to_string().contains("CreateContractStartingWithEF"),
+        "{err}"
+    );
+}
+
+#[test]
+fn chain_parameters() {
+    let mut net = net();
+    // CHAINID NUMBER TIMESTAMP BASEFEE, stored in memory and returned.
+    let probe = deploy_runtime(
+        &mut net,
+        &[
+            0x46, 0x5f, 0x52, // mstore(0, chainid)
+            0x43, 0x60, 0x20, 0x52, // mstore(32, number)
+            0x42, 0x60, 0x40, 0x52, // mstore(64, timestamp)
+            0x48, 0x60, 0x60, 0x52, // mstore(96, basefee)
+            0x60, 0x80, 0x5f, 0xf3, // return(0, 128)
+        ],
+    );
+    net.set_block_number(77);
+    net.set_timestamp(1_800_000_000);
+    let out = net.transact(ALICE, probe, U256::ZERO, Bytes::new());
+    assert_eq!(word(&out.output, 0), U256::from(CHAIN_ID));
+    assert_eq!(word(&out.output, 1), U256::from(77));
+    assert_eq!(word(&out.output, 2), U256::from(1_800_000_000u64));
+    assert_eq!(word(&out.output, 3), U256::from(localnet::BASEFEE));
+    assert_eq!((net.block_number(), net.timestamp()), (77, 1_800_000_000));
+}
+
+#[test]
+fn p256verify_is_at_0x100() {
+    let mut net = net();
+    // A wrong signature: the precompile answers with empty output and
+    // charges its gas (Osaka: 6,900), which a missing precompile would not.
+    let out = net.call(ALICE, P256VERIFY, vec![0u8; 160]);
+    assert!(out.success);
+    assert!(out.output.is_empty());
+    assert_eq!(out.gas_used, 21_000 + 160 * 4 + 6_900);
+}
+
+#[test]
+fn arbwasm_rejects_code_that_is_not_stylus() {
+    let mut net = net();
+    let evm = deploy_runtime(&mut net, &evm_store_return());
+    let err = net.activate(evm).unwrap_err();
+    let localnet::LocalnetError::Failed(out) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramNotWasm(
+            ArbWasm::ProgramNotWasm {}
+        ))
+    );
+    // An account without code too.
+    let out = net.activate(NOBODY).unwrap_err();
+    assert!(out.to_string().contains("custom error"), "{out}");
+}
+
+#[test]
+fn arbwasm_rejects_invalid_wasm_with_a_reason() {
+    let mut net = net();
+    // Floats are not allowed.
+    let floats = stylus(
+        r#"(module
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param i32) (result i32)
+    (drop (f32.add (f32.const 1) (f32.const 2)))
+    (i32.const 0)))"#,
+    );
+    let err = net.try_deploy_stylus(&floats).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("program activation failed"), "{msg}");
+    // No user_entrypoint.
+    let no_entry = stylus(r#"(module (memory (export "memory") 1 1))"#);
+    let msg = net.try_deploy_stylus(&no_entry).unwrap_err().to_string();
+    assert!(msg.contains("program activation failed"), "{msg}");
+    // Not even brotli.
+    let garbage = [0xef, 0xf0, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff];
+    let msg = net.try_deploy_stylus(&garbage).unwrap_err().to_string();
+    assert!(msg.contains("program activation failed"), "{msg}");
+    // Nothing was recorded.
+    let p = net.try_deploy_code(&floats).unwrap();
+    assert!(net.program_record(p).is_none());
+    assert!(net.activation_info(p).is_none());
+}
+
+#[test]
+fn unactivated_programs_revert_with_program_not_activated() {
+    let mut net = net();
+    let p = net.try_deploy_code(&stylus(&echo_wat(1))).unwrap();
+    let out = net.call(ALICE, p, vec![1, 2, 3]);
+    assert_eq!(
+        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(
+            ArbWasm::ProgramNotActivated {}
+        ))
+    );
+    assert!(out.programs.is_empty());
+}
+
+#[test]
+fn activation_records_views_and_repays_value() {
+    let mut net = net();
+    let code = stylus(&echo_wat(3));
+    let p = net.try_deploy_code(&code).unwrap();
+
+    // Activate from ALICE with 1 ether: the data fee is 0, all of it comes back.
+    let before = net.balance(ALICE);
+    let data = ArbWasm::activateProgramCall { program: p }.abi_encode();
+    let out = net.transact(ALICE, ARBWASM, common::ether(1), data.clone());
+    assert!(out.success, "{out}");
+    let ret = out.decode_return::<ArbWasm::activateProgramCall>().unwrap();
+    assert_eq!((ret.version, ret.dataFee), (2, U256::ZERO));
+    let gas_paid = U256::from(out.gas_used) * U256::from(localnet::BASEFEE);
+    assert_eq!(net.balance(ALICE), before - gas_paid);
+    assert_eq!(net.balance(ARBWASM), U256::ZERO);
+    // The event.
+    let log = &out.logs[0];
+    assert_eq!(log.address, ARBWASM);
+    let event = ArbWasm::ProgramActivated::decode_log_data(&log.data).unwrap();
+    assert_eq!(event.program, p);
+    assert_eq!(event.codehash, net.code_hash(p));
+    assert_eq!(event.version, 2);
+
+    // Activating again: ProgramUpToDate.
+    let again = net.transact(ALICE, ARBWASM, U256::ZERO, data);
+    assert!(matches!(
+        again.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramUpToDate(_))
+    ));
+
+    // Records and views agree with the runtime's figures.
+    let info = net.activation_info(p).expect("activated");
+    let record = net.program_record(p).unwrap();
+    assert_eq!(record.footprint, 3);
+    assert_eq!(info.footprint, 3);
+    assert_eq!(record.init_cost, info.init_cost);
+    assert_eq!(record.cached_init_cost, info.cached_init_cost);
+    let gas = net
+        .call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::programInitGasCall { program: p }.abi_encode(),
+        )
+        .decode_return::<ArbWasm::programInitGasCall>()
+        .unwrap();
+    let cached = 352 + u64::from(info.cached_init_cost);
+    assert_eq!(gas.gasWhenCached, cached);
+    assert_eq!(gas.gas, cached + 8_832 + u64::from(info.init_cost));
+    let footprint = net
+        .call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::programMemoryFootprintCall { program: p }.abi_encode(),
+        )
+        .decode_return::<ArbWasm::programMemoryFootprintCall>()
+        .unwrap();
+    assert_eq!(footprint, 3);
+    let version = net
+        .call(ALICE, ARBWASM, ArbWasm::stylusVersionCall {}.abi_encode())
+        .decode_return::<ArbWasm::stylusVersionCall>()
+        .unwrap();
+    assert_eq!(version, 2);
+    let ink = net
+        .call(ALICE, ARBWASM, ArbWasm::inkPriceCall {}.abi_encode())
+        .decode_return::<ArbWasm::inkPriceCall>()
+        .unwrap();
+    assert_eq!(ink, 10_000);
+    // Not activated: ProgramNotActivated.
+    let out = net.call(
+        ALICE,
+        ARBWASM,
+        ArbWasm::programVersionCall { program: NOBODY }.abi_encode(),
+    );
+    assert!(matches!(
+        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
+    ));
+}
+
+#[test]
+fn activation_in_a_reverted_call_is_rolled_back() {
+    let mut net = net();
+    let p = net.try_deploy_code(&stylus(&echo_wat(1))).unwrap();
+    // EVM contract: CALL ArbWasm.activateProgram(p) with the forwarded
+    // calldata, then REVERT whatever happened.
+    let code = [
+        0x36, 0x5f, 0x5f, 0x37, // CALLDATACOPY(0, 0, CALLDATASIZE)
+        0x5f, 0x5f, 0x36, 0x5f, 0x5f, // ret 0 0, args CALLDATASIZE 0, value 0
+        0x60, 0x71, 0x5a, 0xf1, // CALL(GAS, 0x71, ...)
+        0x5f, 0x5f, 0xfd, // REVERT(0, 0)
+    ];
+    let wrapper = deploy_runtime(&mut net, &code);
+    let data = ArbWasm::activateProgramCall { program: p }.abi_encode();
+    let out = net.transact(ALICE, wrapper, U256::ZERO, data);
+    assert!(out.reverted());
+    assert!(net.program_record(p).is_none());
+    let out = net.call(ALICE, p, Bytes::new());
+    assert!(matches!(
+        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
+    ));
+}
+
+#[test]
+fn arbwasm_cache_marks_programs_cached() {
+    let mut net = net();
+    let p = net.deploy_stylus(&stylus(&echo_wat(1)));
+    let hash = net.code_hash(p);
+    let is_cached = |net: &mut Localnet| {
+        net.call(
+            ALICE,
+            ARBWASM_CACHE,
+            ArbWasmCache::codehashIsCachedCall { codehash: hash }.abi_encode(),
+        )
+        .decode_return::<ArbWasmCache::codehashIsCachedCall>()
+        .unwrap()
+    };
+    assert!(!is_cached(&mut net));
+    let out = net.transact(
+        ALICE,
+        ARBWASM_CACHE,
+        U256::ZERO,
+        ArbWasmCache::cacheProgramCall { addr: p }.abi_encode(),
+    );
+    assert!(out.success, "{out}");
+    let event = ArbWasmCache::UpdateProgramCache::decode_log_data(&out.logs[0].data).unwrap();
+    assert_eq!(
+        (event.manager, event.codehash, event.cached),
+        (ALICE, hash, true)
+    );
+    assert!(is_cached(&mut net));
+    assert!(net.is_cached(p));
+
+    let out = net.transact(
+        ALICE,
+        ARBWASM_CACHE,
+        U256::ZERO,
+        ArbWasmCache::evictCodehashCall { codehash: hash }.abi_encode(),
+    );
+    assert!(out.success, "{out}");
+    assert!(!is_cached(&mut net));
+
+    // The Localnet shortcut.
+    net.set_cached(p, true);
+    assert!(is_cached(&mut net));
+    net.set_cached(p, false);
+    assert!(!net.is_cached(p));
+
+    // Caching something that is not activated fails.
+    let out = net.transact(
+        ALICE,
+        ARBWASM_CACHE,
+        U256::ZERO,
+        ArbWasmCache::cacheProgramCall {
+            addr: Address::repeat_byte(7),
+        }
+        .abi_encode(),
+    );
+    assert!(matches!(
+        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
+        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
+    ));
+}
