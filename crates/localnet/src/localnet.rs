@@ -369,6 +369,23 @@ impl Localnet {
             .expect("in-memory database")
     }
 
+    /// Every non-zero storage slot of an account.
+    pub fn storage_slots(&self, who: Address) -> std::collections::HashMap<U256, U256> {
+        self.db_ref()
+            .cache
+            .accounts
+            .get(&who)
+            .map(|account| {
+                account
+                    .storage
+                    .iter()
+                    .filter(|(_, value)| !value.is_zero())
+                    .map(|(slot, value)| (*slot, *value))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Sets a storage slot directly.
     pub fn set_storage(&mut self, who: Address, slot: U256, value: U256) {
         self.db()

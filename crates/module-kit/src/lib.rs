@@ -20,6 +20,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "testing")]
+pub mod chain;
 pub mod errors;
 pub mod events;
 pub mod router;
