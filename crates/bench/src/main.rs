@@ -1,0 +1,169 @@
+//! `bench-modules`: what each permission module's hooks cost on the local
+//! Stylus chain.
+//!
+//! For every module it deploys `target/stylus/NAME.code` (build it with
+//! `scripts/build-contracts.sh`), installs a realistic configuration for a
+//! test account, then calls each hook the way an account does, as a view
+//! (nothing is committed, so every run sees the same state). It prints, per
+//! module and hook: the program frame's gas (entry cost included) uncached
+//! and cached, the deployed WASM size, and the wall time per call.
+//!
+//! Gas is exact and deterministic; wall time is indicative only.
+
+use std::time::Instant;
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use localnet::{contract_code_path, Localnet};
+use module_kit::testing::*;
+use permission_core::install::*;
+use permission_core::selectors::{selector, IMODULE_ID};
+
+const ENTITY: u32 = 1;
+const TOKEN: Address = Address::new([0x70; 20]);
+const COUNTER: Address = Address::new([0xC0; 20]);
+const MERCHANT: Address = Address::new([0x3E; 20]);
+const TIMED_RUNS: u32 = 200;
+
+/// One hook call to measure.
+struct Case {
+    function: &'static str,
+    calldata: Vec<u8>,
+}
+
+fn transfer(amount: u64) -> Vec<u8> {
+    IERC20Spend::transferCall {
+        to: MERCHANT,
+        amount: U256::from(amount),
+    }
+    .abi_encode()
+}
+
+/// The account calls the hooks see: one token transfer, and a three-call batch.
+fn single() -> Vec<u8> {
+    execute(TOKEN, U256::ZERO, transfer(10))
+}
+
+fn batch() -> Vec<u8> {
+    execute_batch(vec![
+        (COUNTER, U256::ZERO, selector("increment()").to_vec()),
+        (TOKEN, U256::ZERO, transfer(10)),
+        (TOKEN, U256::ZERO, transfer(20)),
+    ])
+}
+
+fn install_data(module: &str) -> Vec<u8> {
+    match module {
+        "time-window" => TimeWindowInstall {
+            entity_id: ENTITY,
+            valid_after: 0,
+            valid_until: 4_000_000_000,
+        }
+        .encode(),
+        "contract-allowlist" => encode_contract_allowlist(ENTITY, &[COUNTER, TOKEN]),
+        "selector-allowlist" => encode_selector_allowlist(
+            ENTITY,
+            &[
+                SelectorRule {
+                    target: COUNTER,
+                    selector: selector("increment()"),
+                },
+                SelectorRule {
+                    target: TOKEN,
+                    selector: selector("transfer(address,uint256)"),
+                },
+            ],
+        ),
+        "spending-limit" => encode_spending_limit(
+            ENTITY,
+            &[SpendLimit {
+                token: TOKEN,
+                limit: U256::from(1_000_000u64),
+                period: 86_400,
+            }],
+            GasBudget {
+                enabled: true,
+                limit: U256::from(10u64).pow(U256::from(18)),
+            },
+        ),
+        other => panic!("unknown module {other}"),
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let op = user_op(ACCOUNT, user_op_prefixed(&single()));
+    vec![
+        Case {
+            function: "supportsInterface",
+            calldata: IERC165::supportsInterfaceCall {
+                interfaceId: IMODULE_ID.into(),
+            }
+            .abi_encode(),
+        },
+        Case {
+            function: "preUserOpValidationHook",
+            calldata: pre_user_op(ENTITY, op.clone()).abi_encode(),
+        },
+        Case {
+            function: "preRuntimeValidationHook",
+            calldata: pre_runtime(ENTITY, single()).abi_encode(),
+        },
+        Case {
+            function: "preExecutionHook (executeUserOp)",
+            calldata: pre_execution(ENTITY, execute_user_op_msg_data(op)).abi_encode(),
+        },
+        Case {
+            function: "preExecutionHook (batch of 3)",
+            calldata: pre_execution(ENTITY, batch()).abi_encode(),
+        },
+    ]
+}
+
+/// Gas the module's program frame used, entry cost included.
+fn frame_gas(net: &mut Localnet, module: Address, calldata: &[u8], function: &str) -> u64 {
+    let outcome = net.call(ACCOUNT, module, calldata.to_vec());
+    assert!(outcome.success, "{function} failed: {outcome}");
+    outcome
+        .programs
+        .iter()
+        .find(|p| p.contract == module)
+        .and_then(|p| p.gas_used)
+        .expect("the module ran")
+}
+
+fn main() {
+    println!("| module | hook | wasm bytes | gas uncached | gas cached | wall time per call |");
+    println!("|---|---|---|---|---|---|");
+    for module_name in [
+        "time-window",
+        "contract-allowlist",
+        "selector-allowlist",
+        "spending-limit",
+    ] {
+        let path = contract_code_path(module_name);
+        let mut net = Localnet::new();
+        net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(21)));
+        let module = net.deploy_stylus_file(&path);
+        let wasm_bytes = std::fs::read(path.with_extension("wasm")).map_or(0, |w| w.len());
+        let install = IModule::onInstallCall {
+            data: install_data(module_name).into(),
+        };
+        net.transact(ACCOUNT, module, U256::ZERO, install.abi_encode())
+            .expect_success();
+        for case in cases() {
+            net.set_cached(module, false);
+            let uncached = frame_gas(&mut net, module, &case.calldata, case.function);
+            net.set_cached(module, true);
+            let cached = frame_gas(&mut net, module, &case.calldata, case.function);
+            let start = Instant::now();
+            for _ in 0..TIMED_RUNS {
+                frame_gas(&mut net, module, &case.calldata, case.function);
+            }
+            let micros = start.elapsed().as_secs_f64() * 1e6 / f64::from(TIMED_RUNS);
+            println!(
+                "| {module_name} | {} | {wasm_bytes} | {uncached} | {cached} | {micros:.0} µs |",
+                case.function
+            );
+        }
+    }
+}
