@@ -98,9 +98,12 @@ const GAS_ENABLED: u8 = 22;
 
 const NO_KEY: [u8; 32] = [0u8; 32];
 
-/// Packs period (bytes 12..18), anchor (18..24) and window (24..32).
+/// Packs the configured flag (byte 11), period (bytes 12..18), anchor
+/// (18..24) and window (24..32). The flag makes "is this token limited?" the
+/// same storage read as the ledger itself.
 fn period_word(ledger: &Ledger) -> B256 {
     let mut word = [0u8; 32];
+    word[11] = 1;
     word[12..18].copy_from_slice(&ledger.period.to_be_bytes()[2..]);
     word[18..24].copy_from_slice(&ledger.anchor.to_be_bytes()[2..]);
     word[24..].copy_from_slice(&ledger.window.to_be_bytes());
@@ -113,6 +116,25 @@ fn u48_at(word: &B256, start: usize) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
+/// A spent amount as stored: bitwise NOT, so that "nothing spent" is a
+/// non-zero word. Setting a limit then pays the zero-to-non-zero SSTORE
+/// (20,000 gas) once, and every spend is a non-zero-to-non-zero write
+/// (2,900). Only configured ledgers are ever read, so an unwritten slot is
+/// never decoded.
+fn spent_word(spent: U256) -> B256 {
+    B256::from((!spent).to_be_bytes::<32>())
+}
+
+fn spent_from(word: B256) -> U256 {
+    !U256::from_be_bytes(word.0)
+}
+
+/// Whether `token` has a limit in `scope` (one storage read, which the
+/// ledger load then finds in the storage cache).
+fn is_limited<H: Host>(scope: &Scope<'_, H>, token: Address) -> bool {
+    scope.read(PERIOD, &address_key(token))[11] != 0
+}
+
 fn load_ledger<H: Host>(scope: &Scope<'_, H>, token: Address) -> Ledger {
     let key = address_key(token);
     let period = scope.read(PERIOD, &key);
@@ -121,7 +143,7 @@ fn load_ledger<H: Host>(scope: &Scope<'_, H>, token: Address) -> Ledger {
         period: u48_at(&period, 12),
         anchor: u48_at(&period, 18),
         window: word_u64(&period),
-        spent: U256::from_be_bytes(scope.read(SPENT_WORD, &key).0),
+        spent: spent_from(scope.read(SPENT_WORD, &key)),
     }
 }
 
@@ -129,22 +151,22 @@ fn store_ledger<H: Host>(scope: &Scope<'_, H>, token: Address, ledger: &Ledger) 
     let key = address_key(token);
     scope.write(LIMIT, &key, B256::from(ledger.limit.to_be_bytes::<32>()));
     scope.write(PERIOD, &key, period_word(ledger));
-    scope.write(
-        SPENT_WORD,
-        &key,
-        B256::from(ledger.spent.to_be_bytes::<32>()),
-    );
+    scope.write(SPENT_WORD, &key, spent_word(ledger.spent));
 }
 
 /// Stores only what a charge changes: the window and the spent amount.
 fn store_spend<H: Host>(scope: &Scope<'_, H>, token: Address, ledger: &Ledger) {
     let key = address_key(token);
     scope.write(PERIOD, &key, period_word(ledger));
-    scope.write(
-        SPENT_WORD,
-        &key,
-        B256::from(ledger.spent.to_be_bytes::<32>()),
-    );
+    scope.write(SPENT_WORD, &key, spent_word(ledger.spent));
+}
+
+/// Clears a token's ledger, flag included.
+fn clear_ledger<H: Host>(scope: &Scope<'_, H>, token: Address) {
+    let key = address_key(token);
+    for tag in [LIMIT, PERIOD, SPENT_WORD] {
+        scope.write(tag, &key, B256::ZERO);
+    }
 }
 
 fn token_error(error: [u8; 4], token: Address) -> Vec<u8> {
@@ -191,15 +213,14 @@ impl SpendingLimit {
         scope: &Scope<'_, H>,
         msg_data: &[u8],
     ) -> Result<Vec<(Address, U256)>, Vec<u8>> {
-        let tokens = KeySet::new(scope, TOKENS);
-        let native_limited = tokens.contains(&address_key(NATIVE_TOKEN));
+        let native_limited = is_limited(scope, NATIVE_TOKEN);
         let mut charges: Vec<(Address, U256)> = Vec::new();
         for call in decode_account_call_data(msg_data).or_revert()? {
             let call = call.or_revert()?;
             if native_limited && !call.value.is_zero() {
                 add_charge(scope, &mut charges, NATIVE_TOKEN, call.value)?;
             }
-            if call.target == NATIVE_TOKEN || !tokens.contains(&address_key(call.target)) {
+            if call.target == NATIVE_TOKEN || !is_limited(scope, call.target) {
                 continue;
             }
             match decode_token_spend(call.data) {
@@ -249,7 +270,7 @@ impl SpendingLimit {
             &NO_KEY,
             B256::from(gas.limit.to_be_bytes::<32>()),
         );
-        scope.write(GAS_SPENT, &NO_KEY, B256::ZERO);
+        scope.write(GAS_SPENT, &NO_KEY, spent_word(U256::ZERO));
         emit_account_event(
             scope.host(),
             GAS_BUDGET_SET,
@@ -259,12 +280,16 @@ impl SpendingLimit {
         );
     }
 
-    /// The gas budget of `scope`: (enabled, limit, spent).
-    fn gas_budget<H: Host>(scope: &Scope<'_, H>) -> (bool, U256, U256) {
+    /// Whether the gas budget of `scope` is enabled.
+    fn gas_enabled<H: Host>(scope: &Scope<'_, H>) -> bool {
+        scope.read(GAS_ENABLED, &NO_KEY)[31] != 0
+    }
+
+    /// The gas budget of `scope`: (limit, spent); meaningful when enabled.
+    fn gas_budget<H: Host>(scope: &Scope<'_, H>) -> (U256, U256) {
         (
-            scope.read(GAS_ENABLED, &NO_KEY)[31] != 0,
             U256::from_be_bytes(scope.read(GAS_LIMIT, &NO_KEY).0),
-            U256::from_be_bytes(scope.read(GAS_SPENT, &NO_KEY).0),
+            spent_from(scope.read(GAS_SPENT, &NO_KEY)),
         )
     }
 
@@ -308,7 +333,7 @@ impl SpendingLimit {
         if !KeySet::new(&scope, TOKENS).remove(&address_key(token)) {
             return Err(token_error(TOKEN_NOT_LIMITED, token));
         }
-        store_ledger(&scope, token, &Ledger::default());
+        clear_ledger(&scope, token);
         emit_account_event_keyed(
             ctx.host,
             SPEND_LIMIT_REMOVED,
@@ -333,8 +358,7 @@ impl SpendingLimit {
     fn get_spend_limit_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
         let scope = Self::view_scope(ctx, args)?;
         let token = args.address(2).or_revert()?;
-        let limited =
-            scope.is_installed() && KeySet::new(&scope, TOKENS).contains(&address_key(token));
+        let limited = scope.is_installed() && is_limited(&scope, token);
         let ledger = if limited {
             load_ledger(&scope, token)
         } else {
@@ -361,7 +385,11 @@ impl SpendingLimit {
 
     fn get_gas_budget_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
         let scope = Self::view_scope(ctx, args)?;
-        let (enabled, limit, spent) = Self::gas_budget(&scope);
+        let enabled = Self::gas_enabled(&scope);
+        let (limit, spent) = Self::gas_budget(&scope);
+        // Disabling the budget resets what was spent (setGasBudget), and a
+        // budget never enabled has no spent word.
+        let spent = if enabled { spent } else { U256::ZERO };
         Ok(AbiWriter::new(4)
             .bool(enabled)
             .u256(limit)
@@ -401,12 +429,11 @@ impl PermissionModule for SpendingLimit {
     ) -> Result<U256, Vec<u8>> {
         let scope = ctx.scope(entity_id);
         scope.require_installed()?;
-        let (enabled, limit, spent) = Self::gas_budget(&scope);
         // A paymaster pays the gas: nothing leaves the account.
-        let has_paymaster = user_op.paymaster_and_data().or_revert()?.len() >= 20;
-        if !enabled || has_paymaster {
+        if !Self::gas_enabled(&scope) || user_op.paymaster_and_data().or_revert()?.len() >= 20 {
             return Ok(U256::ZERO);
         }
+        let (limit, spent) = Self::gas_budget(&scope);
         let cost = user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX);
         let remaining = limit.saturating_sub(spent);
         if cost > remaining {
@@ -417,7 +444,7 @@ impl PermissionModule for SpendingLimit {
         }
         // cost <= limit - spent: the sum cannot overflow.
         let spent = spent.saturating_add(cost);
-        scope.write(GAS_SPENT, &NO_KEY, B256::from(spent.to_be_bytes::<32>()));
+        scope.write(GAS_SPENT, &NO_KEY, spent_word(spent));
         emit_account_event(
             ctx.host,
             GAS_CHARGED,
