@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::emit_account_event;
 use module_kit::router::{ret_bool, CallArgs, Ctx, PermissionModule};
-use module_kit::scope::Scope;
+use module_kit::scope::{Scope, PAYLOAD_LEN};
 use module_kit::{Host, Output};
 use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::install::TimeWindowInstall;
@@ -34,9 +34,6 @@ pub const TIME_WINDOW_SET: [u8; 32] = keccak("TimeWindowSet(address,uint32,uint4
 /// The module's own events, besides the common ones.
 pub const MODULE_EVENTS: [[u8; 32]; 1] = [TIME_WINDOW_SET];
 
-/// Storage tag of the window word.
-const WINDOW: u8 = 1;
-
 /// A stored window: both bounds inclusive, `valid_until` 0 = no expiry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
@@ -46,23 +43,25 @@ pub struct Window {
     pub valid_until: u64,
 }
 
+/// The window lives in the scope's metadata payload (bytes 0..6
+/// `validAfter`, 6..12 `validUntil`): a hook reads one storage slot.
 impl Window {
-    fn from_word(word: B256) -> Self {
+    fn from_payload(payload: &[u8; PAYLOAD_LEN]) -> Self {
         let mut after = [0u8; 8];
         let mut until = [0u8; 8];
-        after[2..].copy_from_slice(&word[20..26]);
-        until[2..].copy_from_slice(&word[26..32]);
+        after[2..].copy_from_slice(&payload[..6]);
+        until[2..].copy_from_slice(&payload[6..12]);
         Self {
             valid_after: u64::from_be_bytes(after),
             valid_until: u64::from_be_bytes(until),
         }
     }
 
-    fn to_word(self) -> B256 {
-        let mut word = [0u8; 32];
-        word[20..26].copy_from_slice(&self.valid_after.to_be_bytes()[2..]);
-        word[26..32].copy_from_slice(&self.valid_until.to_be_bytes()[2..]);
-        B256::from(word)
+    fn to_payload(self) -> [u8; PAYLOAD_LEN] {
+        let mut payload = [0u8; PAYLOAD_LEN];
+        payload[..6].copy_from_slice(&self.valid_after.to_be_bytes()[2..]);
+        payload[6..12].copy_from_slice(&self.valid_until.to_be_bytes()[2..]);
+        payload
     }
 
     /// Whether `timestamp` lies inside the window.
@@ -85,7 +84,7 @@ impl TimeWindow {
     /// The installed window of `scope`, or `NotInstalled`.
     fn window<H: Host>(scope: &Scope<'_, H>) -> Result<Window, Vec<u8>> {
         scope.require_installed()?;
-        Ok(Window::from_word(scope.read(WINDOW, &[0u8; 32])))
+        Ok(Window::from_payload(&scope.payload()))
     }
 
     /// Reverts unless `block.timestamp` is inside the installed window.
@@ -104,8 +103,8 @@ impl TimeWindow {
     }
 
     /// Validates and stores a window, emitting `TimeWindowSet`.
-    fn store<H: Host>(scope: &Scope<'_, H>, window: Window) {
-        scope.write(WINDOW, &[0u8; 32], window.to_word());
+    fn store<H: Host>(scope: &mut Scope<'_, H>, window: Window) {
+        scope.set_payload(window.to_payload());
         emit_account_event(
             scope.host(),
             TIME_WINDOW_SET,
@@ -141,7 +140,7 @@ impl PermissionModule for TimeWindow {
         let (entity_id, window) = Self::decode_window(data)?;
         let mut scope = ctx.scope(entity_id);
         scope.install()?;
-        Self::store(&scope, window);
+        Self::store(&mut scope, window);
         Ok(entity_id)
     }
 
@@ -181,16 +180,16 @@ impl PermissionModule for TimeWindow {
         Some(match selector {
             SET_TIME_WINDOW => (|| {
                 let (entity_id, window) = Self::decode_window(args.bytes())?;
-                let scope = ctx.scope(entity_id);
+                let mut scope = ctx.scope(entity_id);
                 scope.require_installed()?;
-                Self::store(&scope, window);
+                Self::store(&mut scope, window);
                 Ok(Vec::new())
             })(),
             GET_TIME_WINDOW => (|| {
                 let account = args.address(0).or_revert()?;
                 let entity_id = args.u32(1).or_revert()?;
                 let scope = Scope::load(ctx.host, account, entity_id);
-                let window = Window::from_word(scope.read(WINDOW, &[0u8; 32]));
+                let window = Window::from_payload(&scope.payload());
                 let mut out = ret_bool(scope.is_installed());
                 out.extend_from_slice(&window.encode());
                 Ok(out)

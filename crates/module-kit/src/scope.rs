@@ -11,7 +11,9 @@
 //!   generation's slots become unreachable and a reinstall starts clean.
 //!
 //! Layout: the metadata slot is `keccak(account ‖ keccak(entityId ‖ "meta"))`
-//! and holds `installed` (byte 23) and `generation` (bytes 24..32). A data
+//! and holds a 23-byte module payload (bytes 0..23), `installed` (byte 23)
+//! and `generation` (bytes 24..32). A module that needs little state keeps
+//! it in the payload and pays one storage read per call. A data
 //! slot is `keccak(account ‖ keccak(entityId ‖ generation ‖ tag ‖ key))`,
 //! where `tag` names the kind of value and `key` (32 bytes) selects one.
 
@@ -33,7 +35,11 @@ pub struct Scope<'h, H: Host> {
     pub entity_id: u32,
     generation: u64,
     installed: bool,
+    payload: [u8; PAYLOAD_LEN],
 }
+
+/// Bytes of the metadata word a module may use ([`Scope::payload`]).
+pub const PAYLOAD_LEN: usize = 23;
 
 impl<'h, H: Host> Scope<'h, H> {
     /// Loads the scope's metadata (one storage read).
@@ -41,12 +47,15 @@ impl<'h, H: Host> Scope<'h, H> {
         let meta = host.storage_load_bytes32(meta_slot(host, account, entity_id));
         let mut generation = [0u8; 8];
         generation.copy_from_slice(&meta[24..]);
+        let mut payload = [0u8; PAYLOAD_LEN];
+        payload.copy_from_slice(&meta[..PAYLOAD_LEN]);
         Self {
             host,
             account,
             entity_id,
             generation: u64::from_be_bytes(generation),
             installed: meta[23] != 0,
+            payload,
         }
     }
 
@@ -84,19 +93,33 @@ impl<'h, H: Host> Scope<'h, H> {
         Ok(())
     }
 
-    /// Makes every data slot of this generation unreachable and marks the
-    /// scope uninstalled; fails with `NotInstalled` if it is not installed.
+    /// Makes every data slot of this generation unreachable, clears the
+    /// payload and marks the scope uninstalled; fails with `NotInstalled` if
+    /// it is not installed.
     pub fn uninstall(&mut self) -> Result<(), Vec<u8>> {
         self.require_installed()?;
         // 2^64 uninstalls cannot happen; saturating keeps this panic-free.
         self.generation = self.generation.saturating_add(1);
         self.installed = false;
+        self.payload = [0u8; PAYLOAD_LEN];
         self.write_meta();
         Ok(())
     }
 
+    /// The module's payload in the metadata word (zero until set).
+    pub fn payload(&self) -> [u8; PAYLOAD_LEN] {
+        self.payload
+    }
+
+    /// Replaces the module's payload in the metadata word.
+    pub fn set_payload(&mut self, payload: [u8; PAYLOAD_LEN]) {
+        self.payload = payload;
+        self.write_meta();
+    }
+
     fn write_meta(&self) {
         let mut meta = [0u8; 32];
+        meta[..PAYLOAD_LEN].copy_from_slice(&self.payload);
         meta[23] = self.installed as u8;
         meta[24..].copy_from_slice(&self.generation.to_be_bytes());
         let slot = meta_slot(self.host, self.account, self.entity_id);
