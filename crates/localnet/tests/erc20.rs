@@ -49,7 +49,7 @@ fn exercise(net: &mut Localnet, token: Address, supply: U256) -> Vec<(&'static s
             .decode_return::<balanceOfCall>()
             .expect("balanceOf")
     };
-    let mut send = |net: &mut Localnet, from, call: Vec<u8>| -> TxOutcome {
+    let send = |net: &mut Localnet, from, call: Vec<u8>| -> TxOutcome {
         net.transact(from, token, U256::ZERO, call).expect_success()
     };
     let amount = U256::from(12_345u64);
