@@ -86,6 +86,8 @@ pub struct ProgramEntry {
     pub entry_gas: u64,
     /// Gas the frame used in all, entry included (set when it ends).
     pub gas_used: Option<u64>,
+    /// The host functions the program called, in order (set when it ends).
+    pub host_calls: Vec<&'static str>,
 }
 
 /// A nested call or creation the running program is waiting for.
@@ -358,6 +360,7 @@ fn enter<CTX: ContextTr>(
         memory_gas,
         entry_gas,
         gas_used: None,
+        host_calls: Vec::new(),
     });
     Ok(Ok(Running {
         depth: frame.depth,
@@ -577,6 +580,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
                     );
                     let used = frame.interpreter.gas.limit() - frame.interpreter.gas.remaining();
                     entries[running.entry].gas_used = Some(used);
+                    entries[running.entry].host_calls = running.exec.host_calls().to_vec();
                     return res;
                 }
             };

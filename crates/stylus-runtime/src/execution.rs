@@ -97,6 +97,7 @@ pub struct Execution {
     pub(crate) outs: Vec<u8>,
     pub(crate) return_data: Bytes,
     pub(crate) cache: StorageCache,
+    host_calls: Vec<&'static str>,
 }
 
 impl fmt::Debug for Execution {
@@ -155,6 +156,7 @@ impl Execution {
             outs: Vec::new(),
             return_data: Bytes::new(),
             cache: StorageCache::default(),
+            host_calls: Vec::new(),
         })
     }
 
@@ -196,6 +198,7 @@ impl Execution {
                         return self
                             .finish_escape(Escape::Failure(invocation.host_error().to_string()));
                     };
+                    self.host_calls.push(HOST_FUNCTIONS[trap.index].name);
                     match self.serve(&trap, world) {
                         Ok(Served::Resume(values)) => {
                             next = invocation.resume(&mut self.store, &values, &mut results);
@@ -213,6 +216,13 @@ impl Execution {
                 Err(error) => return self.finish_trap(error),
             }
         }
+    }
+
+    /// The host functions the program called so far, in order: the trace a
+    /// validation-rule check (ERC-7562) reads, e.g. to find `block_timestamp`
+    /// during validation.
+    pub fn host_calls(&self) -> &[&'static str] {
+        &self.host_calls
     }
 
     /// The ink left in the meter.

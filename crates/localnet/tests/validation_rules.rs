@@ -1,0 +1,191 @@
+//! ERC-7562 on the compiled modules: during user-operation validation a hook
+//! may not read the clock, the block, the gas left or other accounts'
+//! balances, nor create contracts. Bundlers that trace Stylus will apply
+//! these rules to our validation hooks, so the host calls each hook makes in
+//! validation are checked here, on the real WASM, from the chain's trace.
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_sol_types::{sol, SolCall};
+use localnet::{contract_code_path, Localnet};
+use permission_core::install::*;
+use permission_core::selectors::{selector, EXECUTE, EXECUTE_USER_OP};
+
+sol! {
+    struct PackedUserOperation {
+        address sender;
+        uint256 nonce;
+        bytes initCode;
+        bytes callData;
+        bytes32 accountGasLimits;
+        uint256 preVerificationGas;
+        bytes32 gasFees;
+        bytes paymasterAndData;
+        bytes signature;
+    }
+    function onInstall(bytes data) external;
+    function preUserOpValidationHook(uint32 entityId, PackedUserOperation userOp, bytes32 userOpHash) external returns (uint256);
+    function preExecutionHook(uint32 entityId, address sender, uint256 value, bytes data) external returns (bytes);
+}
+
+/// Host functions whose opcodes ERC-7562 bans in validation (OP-011 and
+/// OP-012: TIMESTAMP, NUMBER, BASEFEE, COINBASE, GASLIMIT, GASPRICE, ORIGIN,
+/// GAS, CREATE/CREATE2; OP-080: BALANCE).
+const BANNED_IN_VALIDATION: [&str; 12] = [
+    "block_timestamp",
+    "block_number",
+    "block_basefee",
+    "block_coinbase",
+    "block_gas_limit",
+    "tx_gas_price",
+    "tx_origin",
+    "evm_gas_left",
+    "evm_ink_left",
+    "create1",
+    "create2",
+    "account_balance",
+];
+
+const ACCOUNT: Address = Address::new([0xAA; 20]);
+const TOKEN: Address = Address::new([0x70; 20]);
+const ENTITY: u32 = 1;
+
+fn install_data(module: &str) -> Vec<u8> {
+    match module {
+        "time-window" => TimeWindowInstall {
+            entity_id: ENTITY,
+            valid_after: 10,
+            valid_until: 4_000_000_000,
+        }
+        .encode(),
+        "contract-allowlist" => encode_contract_allowlist(ENTITY, &[TOKEN]),
+        "selector-allowlist" => encode_selector_allowlist(
+            ENTITY,
+            &[SelectorRule {
+                target: TOKEN,
+                selector: selector("transfer(address,uint256)"),
+            }],
+        ),
+        "spending-limit" => encode_spending_limit(
+            ENTITY,
+            &[SpendLimit {
+                token: TOKEN,
+                limit: U256::from(100),
+                period: 86_400,
+            }],
+            GasBudget {
+                enabled: true,
+                limit: U256::from(10u64).pow(U256::from(18)),
+            },
+        ),
+        other => panic!("{other}"),
+    }
+}
+
+/// `executeUserOp` prefix around `execute(TOKEN, 0, transfer(...))`.
+fn call_data() -> Vec<u8> {
+    let mut transfer = selector("transfer(address,uint256)").to_vec();
+    transfer.extend_from_slice(&[0u8; 12]);
+    transfer.extend_from_slice(&[0x3E; 20]);
+    transfer.extend_from_slice(&U256::from(5).to_be_bytes::<32>());
+    let mut data = EXECUTE_USER_OP.to_vec();
+    data.extend_from_slice(&EXECUTE);
+    data.extend_from_slice(&[0u8; 12]);
+    data.extend_from_slice(TOKEN.as_slice());
+    data.extend_from_slice(&[0u8; 32]);
+    data.extend_from_slice(&U256::from(96).to_be_bytes::<32>());
+    data.extend_from_slice(&U256::from(transfer.len()).to_be_bytes::<32>());
+    // The bytes value is padded to whole words after the 8 selector bytes.
+    let padded = transfer.len().div_ceil(32) * 32;
+    transfer.resize(padded, 0);
+    data.extend_from_slice(&transfer);
+    data
+}
+
+fn user_op() -> PackedUserOperation {
+    let mut gas = [0u8; 32];
+    gas[15] = 1; // verificationGasLimit (high 128 bits) = 1
+    gas[31] = 1; // callGasLimit (low 128 bits) = 1
+    let mut fees = [0u8; 32];
+    fees[31] = 1; // maxFeePerGas 1 wei
+    PackedUserOperation {
+        sender: ACCOUNT,
+        nonce: U256::ZERO,
+        initCode: Bytes::new(),
+        callData: call_data().into(),
+        accountGasLimits: gas.into(),
+        preVerificationGas: U256::from(1),
+        gasFees: fees.into(),
+        paymasterAndData: Bytes::new(),
+        signature: Bytes::new(),
+    }
+}
+
+#[test]
+fn validation_hooks_make_no_banned_host_call() {
+    for module in [
+        "time-window",
+        "contract-allowlist",
+        "selector-allowlist",
+        "spending-limit",
+    ] {
+        let path = contract_code_path(module);
+        if !path.exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} missing under CI",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED: {} is missing; run scripts/build-contracts.sh",
+                path.display()
+            );
+            return;
+        }
+        let mut net = Localnet::new();
+        net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(20)));
+        let hook = net.deploy_stylus_file(&path);
+        net.transact(
+            ACCOUNT,
+            hook,
+            U256::ZERO,
+            onInstallCall {
+                data: install_data(module).into(),
+            }
+            .abi_encode(),
+        )
+        .expect_success();
+
+        let validation = preUserOpValidationHookCall {
+            entityId: ENTITY,
+            userOp: user_op(),
+            userOpHash: B256::repeat_byte(1),
+        };
+        let outcome = net
+            .transact(ACCOUNT, hook, U256::ZERO, validation.abi_encode())
+            .expect_success();
+        let calls = &outcome.programs[0].host_calls;
+        assert!(!calls.is_empty(), "{module}: no trace");
+        for banned in BANNED_IN_VALIDATION {
+            assert!(
+                !calls.contains(&banned),
+                "{module} calls {banned} in validation: {calls:?}"
+            );
+        }
+
+        // The trace is real: time-window's execution hook does read the clock.
+        if module == "time-window" {
+            let mut msg_data = EXECUTE.to_vec();
+            msg_data.extend_from_slice(&call_data()[8..]);
+            let exec = preExecutionHookCall {
+                entityId: ENTITY,
+                sender: ACCOUNT,
+                value: U256::ZERO,
+                data: msg_data.into(),
+            };
+            let outcome = net
+                .transact(ACCOUNT, hook, U256::ZERO, exec.abi_encode())
+                .expect_success();
+            assert!(outcome.programs[0].host_calls.contains(&"block_timestamp"));
+        }
+    }
+}
