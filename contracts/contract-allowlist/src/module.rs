@@ -3,13 +3,12 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::emit_account_event_keyed;
-use module_kit::router::{
-    check_account_calls, check_user_op_calls, ret_bool, CallArgs, Ctx, PermissionModule,
-};
+use module_kit::router::{ret_bool, CallArgs, CallRule, Ctx, PermissionModule};
 use module_kit::scope::{address_key, Scope};
 use module_kit::set::KeySet;
 use module_kit::{Host, Output};
 use permission_core::abi::{encode_array, AbiReader, AbiWriter};
+use permission_core::calls::Call;
 use permission_core::install::ContractAllowlistInstall;
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
@@ -73,14 +72,6 @@ impl ContractAllowlist {
         } else {
             Err(address_error(TARGET_NOT_ALLOWED, target))
         }
-    }
-
-    /// Checks the account calldata of a runtime or execution hook.
-    fn check_account_call<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
-        let scope = ctx.scope(args.entity_id);
-        scope.require_installed()?;
-        let targets = KeySet::new(&scope, TARGETS);
-        check_account_calls(args.data, |call| Self::check_target(&targets, call.target))
     }
 
     /// Adds a target, emitting `TargetAdded`; the caller validated it.
@@ -169,6 +160,12 @@ impl ContractAllowlist {
     }
 }
 
+impl CallRule for ContractAllowlist {
+    fn check_call<H: Host>(scope: &Scope<'_, H>, call: &Call<'_>) -> Result<(), Vec<u8>> {
+        Self::check_target(&KeySet::new(scope, TARGETS), call.target)
+    }
+}
+
 impl PermissionModule for ContractAllowlist {
     const MODULE_ID: &'static str = MODULE_ID;
 
@@ -195,18 +192,14 @@ impl PermissionModule for ContractAllowlist {
         entity_id: u32,
         user_op: &PackedUserOpReader<'_>,
     ) -> Result<U256, Vec<u8>> {
-        let scope = ctx.scope(entity_id);
-        scope.require_installed()?;
-        let targets = KeySet::new(&scope, TARGETS);
-        check_user_op_calls(user_op, |call| Self::check_target(&targets, call.target))?;
-        Ok(U256::ZERO)
+        Self::check_user_op(ctx, entity_id, user_op)
     }
 
     fn pre_runtime_validation<H: Host>(
         ctx: &Ctx<'_, H>,
         args: &CallArgs<'_>,
     ) -> Result<(), Vec<u8>> {
-        Self::check_account_call(ctx, args)
+        Self::check_account(ctx, args)
     }
 
     fn pre_signature_validation<H: Host>(
@@ -218,7 +211,7 @@ impl PermissionModule for ContractAllowlist {
     }
 
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
-        Self::check_account_call(ctx, args)
+        Self::check_account(ctx, args)
     }
 
     fn call_admin<H: Host>(

@@ -3,9 +3,7 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::emit_account_event_keyed;
-use module_kit::router::{
-    check_account_calls, check_user_op_calls, ret_bool, CallArgs, Ctx, PermissionModule,
-};
+use module_kit::router::{ret_bool, CallArgs, CallRule, Ctx, PermissionModule};
 use module_kit::scope::{address_key, Scope};
 use module_kit::set::KeySet;
 use module_kit::{Host, Output};
@@ -86,7 +84,7 @@ pub struct SelectorAllowlist;
 
 impl SelectorAllowlist {
     /// Whether `call` matches a rule of `rules` for `account`.
-    fn check_call<H: Host>(
+    fn check_rules<H: Host>(
         rules: &KeySet<'_, '_, H>,
         account: Address,
         call: &Call<'_>,
@@ -121,16 +119,6 @@ impl SelectorAllowlist {
             return Err(rule_error(PRIVILEGED_SELECTOR, rule.target, rule.selector));
         }
         Ok(())
-    }
-
-    /// Checks the account calldata of a runtime or execution hook.
-    fn check_account_call<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
-        let scope = ctx.scope(args.entity_id);
-        scope.require_installed()?;
-        let rules = KeySet::new(&scope, RULES);
-        check_account_calls(args.data, |call| {
-            Self::check_call(&rules, ctx.account, call)
-        })
     }
 
     fn emit<H: Host>(scope: &Scope<'_, H>, topic: [u8; 32], rule: &SelectorRule) {
@@ -205,8 +193,7 @@ impl SelectorAllowlist {
             value: U256::ZERO,
             data: args.dyn_bytes(3).or_revert()?,
         };
-        let allowed = scope.is_installed()
-            && Self::check_call(&KeySet::new(&scope, RULES), scope.account, &call).is_ok();
+        let allowed = scope.is_installed() && Self::check_call(&scope, &call).is_ok();
         Ok(ret_bool(allowed))
     }
 
@@ -225,6 +212,12 @@ impl SelectorAllowlist {
         Ok(AbiWriter::new(1)
             .dyn_encoded(&encode_array(&elements, false))
             .finish())
+    }
+}
+
+impl CallRule for SelectorAllowlist {
+    fn check_call<H: Host>(scope: &Scope<'_, H>, call: &Call<'_>) -> Result<(), Vec<u8>> {
+        Self::check_rules(&KeySet::new(scope, RULES), scope.account, call)
     }
 }
 
@@ -256,18 +249,14 @@ impl PermissionModule for SelectorAllowlist {
         entity_id: u32,
         user_op: &PackedUserOpReader<'_>,
     ) -> Result<U256, Vec<u8>> {
-        let scope = ctx.scope(entity_id);
-        scope.require_installed()?;
-        let rules = KeySet::new(&scope, RULES);
-        check_user_op_calls(user_op, |call| Self::check_call(&rules, ctx.account, call))?;
-        Ok(U256::ZERO)
+        Self::check_user_op(ctx, entity_id, user_op)
     }
 
     fn pre_runtime_validation<H: Host>(
         ctx: &Ctx<'_, H>,
         args: &CallArgs<'_>,
     ) -> Result<(), Vec<u8>> {
-        Self::check_account_call(ctx, args)
+        Self::check_account(ctx, args)
     }
 
     fn pre_signature_validation<H: Host>(
@@ -279,7 +268,7 @@ impl PermissionModule for SelectorAllowlist {
     }
 
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
-        Self::check_account_call(ctx, args)
+        Self::check_account(ctx, args)
     }
 
     fn call_admin<H: Host>(

@@ -203,6 +203,33 @@ fn decode_call_args<'a>(args: &AbiReader<'a>) -> Result<CallArgs<'a>, Vec<u8>> {
     })
 }
 
+/// A permission that judges each call the account will make on its own,
+/// like the allowlists: every hook path reduces to [`CallRule::check_call`].
+pub trait CallRule {
+    /// Checks one call for the installed `scope` (its account and entityId).
+    fn check_call<H: Host>(scope: &Scope<'_, H>, call: &Call<'_>) -> Result<(), Vec<u8>>;
+
+    /// `preUserOpValidationHook`: every call of `userOp.callData`.
+    fn check_user_op<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        user_op: &PackedUserOpReader<'_>,
+    ) -> Result<U256, Vec<u8>> {
+        let scope = ctx.scope(entity_id);
+        scope.require_installed()?;
+        check_user_op_calls(user_op, |call| Self::check_call(&scope, call))?;
+        Ok(U256::ZERO)
+    }
+
+    /// `preRuntimeValidationHook` and `preExecutionHook`: every call of the
+    /// account's calldata.
+    fn check_account<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
+        let scope = ctx.scope(args.entity_id);
+        scope.require_installed()?;
+        check_account_calls(args.data, |call| Self::check_call(&scope, call))
+    }
+}
+
 /// Runs `check` on every call of a user operation's `callData`
 /// (`execute`, `executeBatch`, or the `executeUserOp` prefix around either).
 pub fn check_user_op_calls(
