@@ -12,7 +12,7 @@ use permission_core::calls::Call;
 use permission_core::install::ContractAllowlistInstall;
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
-use permission_core::{Address, B256, U256};
+use permission_core::{Address, U256};
 
 /// `moduleId()`.
 pub const MODULE_ID: &str = "stylus-session-keys.contract-allowlist.0.1.0";
@@ -200,14 +200,6 @@ impl PermissionModule for ContractAllowlist {
         args: &CallArgs<'_>,
     ) -> Result<(), Vec<u8>> {
         Self::check_account(ctx, args)
-    }
-
-    fn pre_signature_validation<H: Host>(
-        ctx: &Ctx<'_, H>,
-        entity_id: u32,
-        _hash: B256,
-    ) -> Result<(), Vec<u8>> {
-        ctx.scope(entity_id).require_installed()
     }
 
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {

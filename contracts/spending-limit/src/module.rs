@@ -462,14 +462,6 @@ impl PermissionModule for SpendingLimit {
         ctx.scope(args.entity_id).require_installed()
     }
 
-    fn pre_signature_validation<H: Host>(
-        ctx: &Ctx<'_, H>,
-        entity_id: u32,
-        _hash: B256,
-    ) -> Result<(), Vec<u8>> {
-        ctx.scope(entity_id).require_installed()
-    }
-
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
         let scope = ctx.scope(args.entity_id);
         scope.require_installed()?;

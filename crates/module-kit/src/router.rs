@@ -99,12 +99,16 @@ pub trait PermissionModule: 'static {
         args: &CallArgs<'_>,
     ) -> Result<(), Vec<u8>>;
 
-    /// `preSignatureValidationHook` (ERC-1271 path).
+    /// `preSignatureValidationHook` (ERC-1271 path). An ERC-1271 signature
+    /// makes no call, so by default it only requires the module to be
+    /// installed.
     fn pre_signature_validation<H: Host>(
         ctx: &Ctx<'_, H>,
         entity_id: u32,
-        hash: B256,
-    ) -> Result<(), Vec<u8>>;
+        _hash: B256,
+    ) -> Result<(), Vec<u8>> {
+        ctx.scope(entity_id).require_installed()
+    }
 
     /// `preExecutionHook`; returns nothing for the post hook.
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>>;
