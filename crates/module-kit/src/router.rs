@@ -122,8 +122,13 @@ pub trait PermissionModule: 'static {
     ) -> Option<Output>;
 }
 
-/// Routes one call to module `M`.
-pub fn route<H: Host, M: PermissionModule>(host: &H, input: &[u8]) -> Output {
+/// The module-independent start of every call: refuses native value,
+/// splits off the selector, and reads the caller.
+#[inline(always)]
+pub fn begin<'a, 'h, H: Host>(
+    host: &'h H,
+    input: &'a [u8],
+) -> Result<(Ctx<'h, H>, [u8; 4], AbiReader<'a>), Vec<u8>> {
     if !host.msg_value().is_zero() {
         return Err(errors::value_not_accepted());
     }
@@ -135,28 +140,72 @@ pub fn route<H: Host, M: PermissionModule>(host: &H, input: &[u8]) -> Output {
             return Err(errors::unsupported_function(padded));
         }
     };
-    let args = AbiReader::new(args);
     let ctx = Ctx {
         host,
         account: host.msg_sender(),
     };
+    Ok((ctx, selector, AbiReader::new(args)))
+}
+
+/// What every ERC-6900 module answers alike: `supportsInterface` for
+/// `interfaces`, `moduleId`, `onInstall` through `on_install` (then
+/// `ModuleInstalled`), and `onUninstall` (the generation bump, then
+/// `ModuleUninstalled`). `None` for any other selector.
+#[inline(always)]
+pub fn route_module_common<H: Host>(
+    ctx: &Ctx<'_, H>,
+    selector: [u8; 4],
+    args: &AbiReader<'_>,
+    interfaces: &[[u8; 4]],
+    module_id: &str,
+    on_install: impl FnOnce(&Ctx<'_, H>, &[u8]) -> Result<u32, Vec<u8>>,
+) -> Option<Output> {
+    let result = match selector {
+        SUPPORTS_INTERFACE => args
+            .bytes4(0)
+            .or_revert()
+            .map(|id| ret_bool(interfaces.contains(&id))),
+        MODULE_ID => Ok(ret_string(module_id)),
+        ON_INSTALL => install(ctx, args, on_install),
+        ON_UNINSTALL => uninstall(ctx, args),
+        _ => return None,
+    };
+    Some(result)
+}
+
+#[inline(always)]
+fn install<H: Host>(
+    ctx: &Ctx<'_, H>,
+    args: &AbiReader<'_>,
+    on_install: impl FnOnce(&Ctx<'_, H>, &[u8]) -> Result<u32, Vec<u8>>,
+) -> Output {
+    let entity_id = on_install(ctx, args.dyn_bytes(0).or_revert()?)?;
+    emit_account_event(ctx.host, MODULE_INSTALLED, ctx.account, entity_id, &[]);
+    Ok(Vec::new())
+}
+
+#[inline(always)]
+fn uninstall<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+    let entity_id = decode_entity_id(args.dyn_bytes(0).or_revert()?).or_revert()?;
+    ctx.scope(entity_id).uninstall()?;
+    emit_account_event(ctx.host, MODULE_UNINSTALLED, ctx.account, entity_id, &[]);
+    Ok(Vec::new())
+}
+
+/// Routes one call to module `M`.
+pub fn route<H: Host, M: PermissionModule>(host: &H, input: &[u8]) -> Output {
+    let (ctx, selector, args) = begin(host, input)?;
+    if let Some(result) = route_module_common(
+        &ctx,
+        selector,
+        &args,
+        &MODULE_INTERFACES,
+        M::MODULE_ID,
+        M::on_install,
+    ) {
+        return result;
+    }
     match selector {
-        SUPPORTS_INTERFACE => {
-            let id = args.bytes4(0).or_revert()?;
-            Ok(ret_bool(MODULE_INTERFACES.contains(&id)))
-        }
-        MODULE_ID => Ok(ret_string(M::MODULE_ID)),
-        ON_INSTALL => {
-            let entity_id = M::on_install(&ctx, args.dyn_bytes(0).or_revert()?)?;
-            emit_account_event(host, MODULE_INSTALLED, ctx.account, entity_id, &[]);
-            Ok(Vec::new())
-        }
-        ON_UNINSTALL => {
-            let entity_id = decode_entity_id(args.dyn_bytes(0).or_revert()?).or_revert()?;
-            ctx.scope(entity_id).uninstall()?;
-            emit_account_event(host, MODULE_UNINSTALLED, ctx.account, entity_id, &[]);
-            Ok(Vec::new())
-        }
         PRE_USER_OP_VALIDATION_HOOK => {
             let entity_id = args.u32(0).or_revert()?;
             let user_op = hook_user_op(&args).or_revert()?;
