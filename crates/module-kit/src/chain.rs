@@ -43,6 +43,18 @@ impl Chain {
     }
 }
 
+impl Chain {
+    /// The module's address.
+    pub fn module(&self) -> Address {
+        self.module
+    }
+
+    /// The chain, to deploy or inspect other contracts beside the module.
+    pub fn net(&self) -> std::cell::RefMut<'_, Localnet> {
+        self.net.borrow_mut()
+    }
+}
+
 impl Backend for Chain {
     fn call(&self, from: Address, value: U256, calldata: &[u8]) -> Output {
         let mut net = self.net.borrow_mut();

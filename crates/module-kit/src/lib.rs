@@ -29,17 +29,34 @@ pub mod scope;
 pub mod set;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod validation;
 
 pub use stylus_sdk::stylus_core::Host;
 
 /// What a module function returns: ABI-encoded output, or revert data.
 pub type Output = Result<alloc::vec::Vec<u8>, alloc::vec::Vec<u8>>;
 
-/// Declares the program's entrypoint for a [`router::PermissionModule`]:
-/// every call goes through [`router::route`]. Only on wasm32, where the SDK
-/// exports `user_entrypoint`; the calling crate must depend on `stylus-sdk`.
+/// Declares the program's entrypoint for a [`router::PermissionModule`]
+/// (every call goes through [`router::route`]), or with `validation` before
+/// the type, for a [`validation::ValidationModule`]
+/// ([`validation::route_validation`]). Only on wasm32, where the SDK exports
+/// `user_entrypoint`; the calling crate must depend on `stylus-sdk`.
 #[macro_export]
 macro_rules! entrypoint {
+    (validation $module:ty) => {
+        #[cfg(target_arch = "wasm32")]
+        mod entrypoint {
+            use stylus_sdk::prelude::*;
+
+            #[entrypoint]
+            fn user_main(
+                input: alloc::vec::Vec<u8>,
+                vm: stylus_sdk::host::VM,
+            ) -> stylus_sdk::ArbResult {
+                $crate::validation::route_validation::<_, $module>(&vm, &input)
+            }
+        }
+    };
     ($module:ty) => {
         #[cfg(target_arch = "wasm32")]
         mod entrypoint {

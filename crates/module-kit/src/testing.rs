@@ -150,7 +150,7 @@ impl<M: PermissionModule> Backend for Native<M> {
 pub const START_TIMESTAMP: u64 = 1_700_000_000;
 
 /// Calls module `M` as an account would, on a [`Backend`].
-pub struct Harness<M: PermissionModule> {
+pub struct Harness<M: 'static> {
     backend: Box<dyn Backend>,
     module: PhantomData<M>,
 }
@@ -174,7 +174,7 @@ impl<M: PermissionModule> Harness<M> {
     }
 }
 
-impl<M: PermissionModule> Harness<M> {
+impl<M: 'static> Harness<M> {
     /// The module on `backend`.
     pub fn on(backend: Box<dyn Backend>) -> Self {
         Self {

@@ -69,6 +69,20 @@ pub const PRE_EXECUTION_HOOK: [u8; 4] = selector("preExecutionHook(uint32,addres
 /// `postExecutionHook(uint32,bytes)`.
 pub const POST_EXECUTION_HOOK: [u8; 4] = selector("postExecutionHook(uint32,bytes)");
 
+// ---- IValidationModule ----
+/// `validateUserOp(uint32,PackedUserOperation,bytes32)`.
+pub const VALIDATE_USER_OP: [u8; 4] = selector(concat!(
+    "validateUserOp(uint32,",
+    packed_user_op!(),
+    ",bytes32)"
+));
+/// `validateRuntime(address,uint32,address,uint256,bytes,bytes)`.
+pub const VALIDATE_RUNTIME: [u8; 4] =
+    selector("validateRuntime(address,uint32,address,uint256,bytes,bytes)");
+/// `validateSignature(address,uint32,address,bytes32,bytes)`.
+pub const VALIDATE_SIGNATURE: [u8; 4] =
+    selector("validateSignature(address,uint32,address,bytes32,bytes)");
+
 // ---- ERC-165 interface ids ----
 /// `type(IERC165).interfaceId`.
 pub const IERC165_ID: [u8; 4] = interface_id(&[SUPPORTS_INTERFACE]);
@@ -80,6 +94,9 @@ pub const IVALIDATION_HOOK_MODULE_ID: [u8; 4] = interface_id(&[
     PRE_RUNTIME_VALIDATION_HOOK,
     PRE_SIGNATURE_VALIDATION_HOOK,
 ]);
+/// `type(IValidationModule).interfaceId`.
+pub const IVALIDATION_MODULE_ID: [u8; 4] =
+    interface_id(&[VALIDATE_USER_OP, VALIDATE_RUNTIME, VALIDATE_SIGNATURE]);
 /// `type(IExecutionHookModule).interfaceId`.
 pub const IEXECUTION_HOOK_MODULE_ID: [u8; 4] =
     interface_id(&[PRE_EXECUTION_HOOK, POST_EXECUTION_HOOK]);
@@ -133,6 +150,12 @@ pub const PRIVILEGED_ACCOUNT_SELECTORS: [[u8; 4]; 10] = [
 pub fn is_privileged_account_selector(selector: [u8; 4]) -> bool {
     PRIVILEGED_ACCOUNT_SELECTORS.contains(&selector)
 }
+
+// ---- ERC-1271 ----
+/// `isValidSignature(bytes32,bytes)`, also its "valid" magic value.
+pub const IS_VALID_SIGNATURE: [u8; 4] = selector("isValidSignature(bytes32,bytes)");
+/// ERC-1271's "invalid" answer.
+pub const ERC1271_INVALID: [u8; 4] = [0xFF; 4];
 
 // ---- ERC-20 ----
 /// `transfer(address,uint256)`.

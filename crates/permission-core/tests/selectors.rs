@@ -510,3 +510,13 @@ fn all_selectors_are_distinct() {
     sorted.dedup();
     assert_eq!(sorted.len(), all.len());
 }
+
+#[test]
+fn validation_module_selectors_match_the_design_table() {
+    use permission_core::selectors as s;
+    assert_eq!(s::VALIDATE_USER_OP, hex4("0x0ab8785f"));
+    assert_eq!(s::VALIDATE_RUNTIME, hex4("0x465d33e0"));
+    assert_eq!(s::VALIDATE_SIGNATURE, hex4("0xe7db7f7e"));
+    assert_eq!(s::IVALIDATION_MODULE_ID, hex4("0xab3e34c1"));
+    assert_eq!(s::IS_VALID_SIGNATURE, hex4("0x1626ba7e"));
+}

@@ -1,0 +1,75 @@
+//! # session-signer: the signer of a session key
+//!
+//! An ERC-6900 v0.8 validation module (IValidationModule) that follows the
+//! conventions of MAv2's SingleSignerValidationModule, so that a session key
+//! installed with it behaves as on MAv2, plus a passkey signer type.
+//!
+//! ## Install data
+//! - `abi.encode(uint32 entityId, address signer)`: an EOA or an ERC-1271
+//!   contract signs (MAv2's format);
+//! - `abi.encode(uint32 entityId, address(0), uint256 x, uint256 y)`: a
+//!   P-256 public key (a passkey) signs.
+//!
+//! Uninstall data is `abi.encode(uint32 entityId)`. A second install of an
+//! installed (account, entityId) reverts `AlreadyInstalled`, where MAv2
+//! would overwrite the signer: rotate with `transferSigner` instead.
+//!
+//! ## Signatures
+//! The first byte is the signature type (MAv2's types 0 and 1, and our 2):
+//!
+//! | type | body | valid when |
+//! |---|---|---|
+//! | `0x00` ECDSA | `r ‖ s ‖ v`, exactly 65 bytes, `v` 27 or 28, low `s` | `ecrecover` (precompile 0x01) gives the signer |
+//! | `0x01` ERC-1271 | anything | `signer.isValidSignature(digest, body)` returns `0x1626ba7e` |
+//! | `0x02` P-256 | `r ‖ s`, exactly 64 bytes | the P-256 precompile at 0x100 verifies it for the stored key |
+//!
+//! An empty signature or another type byte reverts `InvalidSignatureType()`
+//! (MAv2 reverts too). Any other bad signature is *invalid*, not a revert:
+//! `validateUserOp` returns 1 and `validateSignature` returns `0xffffffff`.
+//! A signature of the wrong kind for the stored signer is invalid.
+//!
+//! ## What is signed
+//! - `validateUserOp`: the EIP-191 digest of `userOpHash`
+//!   (`keccak256("\x19Ethereum Signed Message:\n32" ‖ userOpHash)`); the
+//!   signer is looked up for `userOp.sender`, as MAv2 does.
+//! - `validateSignature` (ERC-1271): `replaySafeHash(account, hash)`, the
+//!   EIP-712 hash of `ReplaySafeHash(bytes32 hash)` under the domain
+//!   `{chainId, verifyingContract: this module, salt: account}`, so a
+//!   signature for one account cannot be replayed on another.
+//! - `validateRuntime`: no signature; the caller must be the signer
+//!   (`NotAuthorized()` otherwise, and always for a passkey).
+//!
+//! ## Admin and views
+//! - `transferSigner(uint32 entityId, address newSigner)` and
+//!   `setPasskey(uint32 entityId, uint256 x, uint256 y)` rotate the calling
+//!   account's signer.
+//! - `signers(uint32 entityId, address account) returns (address)` (MAv2's
+//!   getter), `passkey(uint32 entityId, address account) returns (uint256 x,
+//!   uint256 y)`, `replaySafeHash(address account, bytes32 hash) returns
+//!   (bytes32)`.
+//!
+//! ## Events
+//! `SignerTransferred(address indexed account, uint32 indexed entityId,
+//! address indexed newSigner, address previousSigner)` (MAv2 emits it
+//! anonymous; ours has its signature topic), `PasskeySet(address indexed
+//! account, uint32 indexed entityId, uint256 x, uint256 y)`, plus
+//! `ModuleInstalled` and `ModuleUninstalled`.
+//!
+//! ## Errors
+//! `NotAuthorized()`, `InvalidSignatureType()`, `InvalidSigner()`, plus the
+//! shared errors of `module_kit::errors`.
+//!
+//! The Solidity interface is `interface/ISessionSignerModule.sol`.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+mod module;
+mod signature;
+#[cfg(test)]
+mod tests;
+
+pub use module::*;
+pub use signature::*;
+
+module_kit::entrypoint!(validation crate::SessionSigner);
