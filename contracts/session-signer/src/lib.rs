@@ -15,13 +15,14 @@
 //! would overwrite the signer: rotate with `transferSigner` instead.
 //!
 //! ## Signatures
-//! The first byte is the signature type (MAv2's types 0 and 1, and our 2):
+//! The first byte is the signature type (MAv2's types 0 and 1, and our 2 and 3):
 //!
 //! | type | body | valid when |
 //! |---|---|---|
 //! | `0x00` ECDSA | `r ‖ s ‖ v`, exactly 65 bytes, `v` 27 or 28, low `s` | `ecrecover` (precompile 0x01) gives the signer |
 //! | `0x01` ERC-1271 | anything | `signer.isValidSignature(digest, body)` returns `0x1626ba7e` |
 //! | `0x02` P-256 | `r ‖ s`, exactly 64 bytes | the P-256 precompile at 0x100 verifies it for the stored key |
+//! | `0x03` WebAuthn | `abi.encode(bytes authenticatorData, bytes clientDataJSON, uint256 challengeIndex, uint256 typeIndex, uint256 r, uint256 s)` | a browser passkey's assertion whose challenge is the digest (see [`webauthn`]) |
 //!
 //! An empty signature or another type byte reverts `InvalidSignatureType()`
 //! (MAv2 reverts too). Any other bad signature is *invalid*, not a revert:
@@ -68,8 +69,10 @@ mod module;
 mod signature;
 #[cfg(test)]
 mod tests;
+pub mod webauthn;
 
 pub use module::*;
 pub use signature::*;
+pub use webauthn::{base64url, webauthn_valid};
 
 module_kit::entrypoint!(validation crate::SessionSigner);

@@ -13,6 +13,7 @@ use permission_core::user_op::PackedUserOpReader;
 use permission_core::{Address, B256};
 
 use crate::signature::*;
+use crate::webauthn::webauthn_valid;
 
 /// `moduleId()`.
 pub const MODULE_ID: &str = "stylus-session-keys.session-signer.0.1.0";
@@ -163,6 +164,9 @@ fn check_signature<H: Host>(
         (SignatureType::Ecdsa, Signer::Address(a)) => ecdsa_valid(host, a, digest, body),
         (SignatureType::Contract, Signer::Address(a)) => contract_valid(host, a, digest, body),
         (SignatureType::P256, Signer::Passkey(x, y)) => p256_valid(host, (x, y), digest, body),
+        (SignatureType::WebAuthn, Signer::Passkey(x, y)) => {
+            webauthn_valid(host, (x, y), digest, body)
+        }
         _ => false,
     })
 }

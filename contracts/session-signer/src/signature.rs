@@ -36,8 +36,10 @@ pub enum SignatureType {
     Ecdsa,
     /// ERC-1271 by a contract.
     Contract,
-    /// P-256 by a passkey.
+    /// P-256 by a passkey, over the digest itself.
     P256,
+    /// P-256 by a passkey, as a WebAuthn assertion (a browser passkey).
+    WebAuthn,
 }
 
 /// Splits a signature into its type and body; `None` for an empty
@@ -48,6 +50,7 @@ pub fn split_signature(signature: &[u8]) -> Option<(SignatureType, &[u8])> {
         0 => SignatureType::Ecdsa,
         1 => SignatureType::Contract,
         2 => SignatureType::P256,
+        3 => SignatureType::WebAuthn,
         _ => return None,
     };
     Some((kind, body))
@@ -82,7 +85,12 @@ pub fn replay_safe_hash<H: Host>(host: &H, account: Address, hash: B256) -> B256
 }
 
 /// A static call; `None` if it failed.
-fn static_call<H: Host>(host: &H, to: Address, data: &[u8], gas: u64) -> Option<Vec<u8>> {
+pub(crate) fn static_call<H: Host>(
+    host: &H,
+    to: Address,
+    data: &[u8],
+    gas: u64,
+) -> Option<Vec<u8>> {
     let mut len = 0usize;
     // SAFETY: the pointers are valid for the lengths given for the duration
     // of the call, and this module keeps no unflushed storage writes across
@@ -137,9 +145,27 @@ pub fn p256_valid<H: Host>(host: &H, key: (B256, B256), digest: B256, body: &[u8
     if body.len() != 64 {
         return false;
     }
+    p256_verify(
+        host,
+        key,
+        digest,
+        B256::from_slice(&body[..32]),
+        B256::from_slice(&body[32..]),
+    )
+}
+
+/// The P-256 precompile's verdict on `(r, s)` by `key` over `hash`.
+pub(crate) fn p256_verify<H: Host>(
+    host: &H,
+    key: (B256, B256),
+    hash: B256,
+    r: B256,
+    s: B256,
+) -> bool {
     let mut input = [0u8; 160];
-    input[..32].copy_from_slice(digest.as_slice());
-    input[32..96].copy_from_slice(body);
+    input[..32].copy_from_slice(hash.as_slice());
+    input[32..64].copy_from_slice(r.as_slice());
+    input[64..96].copy_from_slice(s.as_slice());
     input[96..128].copy_from_slice(key.0.as_slice());
     input[128..].copy_from_slice(key.1.as_slice());
     match static_call(host, P256_VERIFY, &input, PRECOMPILE_GAS) {

@@ -212,7 +212,7 @@ fn malformed_ecdsa_signatures_are_invalid_not_reverts() {
 fn an_empty_or_unknown_signature_type_reverts() {
     let s = deploy();
     install(&s, ACCOUNT, Key::new(7).address());
-    for signature in [vec![], vec![3u8; 66]] {
+    for signature in [vec![], vec![4u8; 66]] {
         let err: Errors =
             s.h.expect_err(|| validate_user_op(&s, ACCOUNT, signature.clone()));
         assert_eq!(
@@ -542,4 +542,119 @@ fn erc165_module_id_and_interface_file() {
             assert_ne!(revert, unsupported, "0x{} is not routed", hex(selector));
         }
     }
+}
+
+/// A WebAuthn assertion of `digest` by `passkey`, as a browser builds it,
+/// with knobs to break each part.
+struct Assertion {
+    flags: u8,
+    kind: &'static str,
+    challenge: B256,
+    high_s: bool,
+}
+
+impl Assertion {
+    fn of(digest: B256) -> Self {
+        Self {
+            flags: 0x05,
+            kind: "webauthn.get",
+            challenge: digest,
+            high_s: false,
+        }
+    }
+
+    fn sign(&self, passkey: &Passkey) -> Vec<u8> {
+        use base64::Engine;
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        use sha2::{Digest, Sha256};
+        let mut auth_data = vec![0x11u8; 32];
+        auth_data.push(self.flags);
+        auth_data.extend_from_slice(&[0, 0, 0, 1]);
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.challenge);
+        let client_data = format!(
+            r#"{{"type":"{}","challenge":"{challenge}","origin":"https://dapp.example","crossOrigin":false}}"#,
+            self.kind
+        );
+        let type_index = client_data.find(r#""type""#).unwrap();
+        let challenge_index = client_data.find(r#""challenge""#).unwrap();
+        let mut message = auth_data.clone();
+        message.extend_from_slice(&Sha256::digest(client_data.as_bytes()));
+        let hash = Sha256::digest(&message);
+        let signature: p256::ecdsa::Signature = passkey.0.sign_prehash(&hash).unwrap();
+        let signature = signature.normalize_s().unwrap_or(signature);
+        let r = U256::from_be_slice(&signature.r().to_bytes());
+        let mut s = U256::from_be_slice(&signature.s().to_bytes());
+        if self.high_s {
+            let n = U256::from_str_radix(
+                "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551",
+                16,
+            )
+            .unwrap();
+            s = n - s;
+        }
+        let body = (
+            alloy_primitives::Bytes::from(auth_data),
+            alloy_primitives::Bytes::from(client_data.into_bytes()),
+            U256::from(challenge_index),
+            U256::from(type_index),
+            r,
+            s,
+        )
+            .abi_encode_params();
+        [vec![3u8], body].concat()
+    }
+}
+
+#[test]
+fn a_browser_passkey_signs_with_webauthn() {
+    let s = deploy();
+    let passkey = Passkey::new(9);
+    let (x, y) = passkey.xy();
+    s.h.call_ok(
+        ACCOUNT,
+        &on_install((ENTITY, Address::ZERO, x, y).abi_encode_params()),
+    );
+    let digest = eip191_hash_message(OP_HASH);
+    assert_eq!(
+        user_op_result(&s, ACCOUNT, Assertion::of(digest).sign(&passkey)),
+        U256::ZERO
+    );
+    // Each part of the assertion matters.
+    let broken = [
+        Assertion {
+            challenge: B256::repeat_byte(1),
+            ..Assertion::of(digest)
+        },
+        Assertion {
+            flags: 0x04,
+            ..Assertion::of(digest)
+        },
+        Assertion {
+            kind: "webauthn.create",
+            ..Assertion::of(digest)
+        },
+        Assertion {
+            high_s: true,
+            ..Assertion::of(digest)
+        },
+    ];
+    for assertion in broken {
+        assert_eq!(
+            user_op_result(&s, ACCOUNT, assertion.sign(&passkey)),
+            U256::from(1)
+        );
+    }
+    assert_eq!(
+        user_op_result(&s, ACCOUNT, Assertion::of(digest).sign(&Passkey::new(10))),
+        U256::from(1)
+    );
+    let truncated = Assertion::of(digest).sign(&passkey)[..100].to_vec();
+    assert_eq!(user_op_result(&s, ACCOUNT, truncated), U256::from(1));
+    // ERC-1271 through a browser passkey.
+    let hash = B256::repeat_byte(0x33);
+    let signed = Assertion::of(replay_safe_hash(s.module, ACCOUNT, hash)).sign(&passkey);
+    assert_eq!(
+        validate_signature(&s, ACCOUNT, hash, signed),
+        IS_VALID_SIGNATURE
+    );
 }
