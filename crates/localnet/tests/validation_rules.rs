@@ -5,7 +5,7 @@
 //! validation are checked here, on the real WASM, from the chain's trace.
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::{sol, SolCall, SolValue};
 use localnet::{contract_code_path, Localnet};
 use permission_core::install::*;
 use permission_core::selectors::{selector, EXECUTE, EXECUTE_USER_OP};
@@ -25,6 +25,7 @@ sol! {
     function onInstall(bytes data) external;
     function preUserOpValidationHook(uint32 entityId, PackedUserOperation userOp, bytes32 userOpHash) external returns (uint256);
     function preExecutionHook(uint32 entityId, address sender, uint256 value, bytes data) external returns (bytes);
+    function validateUserOp(uint32 entityId, PackedUserOperation userOp, bytes32 userOpHash) external returns (uint256);
 }
 
 /// Host functions whose opcodes ERC-7562 bans in validation (OP-011 and
@@ -187,5 +188,67 @@ fn validation_hooks_make_no_banned_host_call() {
                 .expect_success();
             assert!(outcome.programs[0].host_calls.contains(&"block_timestamp"));
         }
+    }
+}
+
+#[test]
+fn the_session_signer_validates_without_banned_host_calls() {
+    let path = contract_code_path("session-signer");
+    if !path.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} missing under CI",
+            path.display()
+        );
+        eprintln!(
+            "SKIPPED: {} is missing; run scripts/build-contracts.sh",
+            path.display()
+        );
+        return;
+    }
+    let mut net = Localnet::new();
+    net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(20)));
+    let signer_module = net.deploy_stylus_file(&path);
+    let install = (ENTITY, Address::repeat_byte(0x5E)).abi_encode_params();
+    net.transact(
+        ACCOUNT,
+        signer_module,
+        U256::ZERO,
+        onInstallCall {
+            data: install.into(),
+        }
+        .abi_encode(),
+    )
+    .expect_success();
+    // A well-formed ECDSA signature by some other key: ecrecover runs.
+    let mut signature = vec![0u8];
+    signature.extend_from_slice(&[0x11; 32]);
+    signature.extend_from_slice(&[0x22; 32]);
+    signature.push(27);
+    let mut op = user_op();
+    op.signature = signature.into();
+    let call = validateUserOpCall {
+        entityId: ENTITY,
+        userOp: op,
+        userOpHash: B256::repeat_byte(1),
+    };
+    let outcome = net
+        .transact(ACCOUNT, signer_module, U256::ZERO, call.abi_encode())
+        .expect_success();
+    assert_eq!(
+        U256::from_be_slice(&outcome.output),
+        U256::from(1),
+        "an invalid signature is 1"
+    );
+    let calls = &outcome.programs[0].host_calls;
+    assert!(
+        calls.contains(&"static_call_contract"),
+        "ecrecover ran: {calls:?}"
+    );
+    for banned in BANNED_IN_VALIDATION {
+        assert!(
+            !calls.contains(&banned),
+            "session-signer calls {banned} in validation: {calls:?}"
+        );
     }
 }
