@@ -131,6 +131,86 @@ fn frame_gas(net: &mut Localnet, module: Address, calldata: &[u8], function: &st
         .expect("the module ran")
 }
 
+/// The session-signer's `validateUserOp` for an ECDSA key and a P-256 key:
+/// the signature check every session-key operation pays.
+fn signer_rows() {
+    use alloy_primitives::{eip191_hash_message, keccak256, B256};
+    use alloy_sol_types::SolValue;
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+
+    let path = contract_code_path("session-signer");
+    let wasm_bytes = std::fs::read(path.with_extension("wasm")).map_or(0, |w| w.len());
+    let op_hash = B256::repeat_byte(0x42);
+    let digest = eip191_hash_message(op_hash);
+
+    let ecdsa = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let point = ecdsa.verifying_key().to_encoded_point(false);
+    let signer = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
+    let (sig, recovery) = ecdsa.sign_prehash_recoverable(digest.as_slice()).unwrap();
+    let mut ecdsa_sig = vec![0u8];
+    ecdsa_sig.extend_from_slice(&sig.to_bytes());
+    ecdsa_sig.push(27 + recovery.to_byte());
+
+    let passkey = p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap();
+    let point = passkey.verifying_key().to_encoded_point(false);
+    let (x, y) = (
+        U256::from_be_slice(point.x().unwrap()),
+        U256::from_be_slice(point.y().unwrap()),
+    );
+    let sig: p256::ecdsa::Signature = passkey.sign_prehash(digest.as_slice()).unwrap();
+    let mut p256_sig = vec![2u8];
+    p256_sig.extend_from_slice(&sig.to_bytes());
+
+    for (label, install, signature) in [
+        (
+            "validateUserOp (ECDSA)",
+            (ENTITY, signer).abi_encode_params(),
+            ecdsa_sig,
+        ),
+        (
+            "validateUserOp (P-256)",
+            (ENTITY, Address::ZERO, x, y).abi_encode_params(),
+            p256_sig,
+        ),
+    ] {
+        let mut net = Localnet::new();
+        net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(21)));
+        let module = net.deploy_stylus_file(&path);
+        net.transact(
+            ACCOUNT,
+            module,
+            U256::ZERO,
+            IModule::onInstallCall {
+                data: install.into(),
+            }
+            .abi_encode(),
+        )
+        .expect_success();
+        let mut op = user_op(ACCOUNT, single());
+        op.signature = signature.into();
+        let mut calldata = permission_core::selectors::VALIDATE_USER_OP.to_vec();
+        calldata.extend_from_slice(&(ENTITY, op, op_hash).abi_encode_params());
+        let outcome = net.call(ACCOUNT, module, calldata.clone());
+        assert_eq!(
+            U256::from_be_slice(&outcome.output),
+            U256::ZERO,
+            "{label}: the signature is valid"
+        );
+        net.set_cached(module, false);
+        let uncached = frame_gas(&mut net, module, &calldata, label);
+        net.set_cached(module, true);
+        let cached = frame_gas(&mut net, module, &calldata, label);
+        let start = Instant::now();
+        for _ in 0..TIMED_RUNS {
+            frame_gas(&mut net, module, &calldata, label);
+        }
+        let micros = start.elapsed().as_secs_f64() * 1e6 / f64::from(TIMED_RUNS);
+        println!(
+            "| session-signer | {label} | {wasm_bytes} | {uncached} | {cached} | {micros:.0} µs |"
+        );
+    }
+}
+
 fn main() {
     println!("| module | hook | wasm bytes | gas uncached | gas cached | wall time per call |");
     println!("|---|---|---|---|---|---|");
@@ -166,4 +246,5 @@ fn main() {
             );
         }
     }
+    signer_rows();
 }
