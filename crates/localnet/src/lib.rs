@@ -43,12 +43,14 @@
 
 pub mod abi;
 pub mod calls;
+pub mod entry_point;
 pub mod evm;
 mod localnet;
 pub mod memory;
 pub mod precompiles;
 pub mod world;
 
+pub use entry_point::{user_op_hash, PackedUserOperation, ENTRY_POINT};
 pub use evm::{ProgramEntry, ProgramFailure, StylusEvm};
 pub use localnet::{
     contract_code_path, deployer_init_code, CallOutcome, Ctx, Db, Localnet, LocalnetError,
