@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title Reference ERC-6900 v0.8 account (Stylus Session Keys)
+/// @notice A Stylus account that follows Modular Account V2's conventions
+/// (validation locator in the nonce, per-hook signature segments, hooks run
+/// in install order, the executeUserOp prefix), so tests on it predict
+/// behaviour on MAv2. For tests and demos; not a production wallet.
+/// The EntryPoint is v0.7 at 0x0000000071727De22E5E9d8BAf0edAc6f37da032.
+interface IReferenceAccount {
+    struct PackedUserOperation {
+        address sender;
+        uint256 nonce;
+        bytes initCode;
+        bytes callData;
+        bytes32 accountGasLimits;
+        uint256 preVerificationGas;
+        bytes32 gasFees;
+        bytes paymasterAndData;
+        bytes signature;
+    }
+
+    struct Call {
+        address target;
+        uint256 value;
+        bytes data;
+    }
+
+    error NotEntryPoint();
+    error AlreadyInitialized();
+    error UnrecognizedFunction(bytes4 selector);
+    error ValidationFunctionMissing(bytes4 selector);
+    error SelfCallRecursionDepthExceeded();
+    error RequireUserOperationContext();
+    error SegmentOutOfOrder();
+    error NonCanonicalEncoding();
+    error ValidationSignatureSegmentMissing();
+    error UnexpectedAggregator(bytes24 moduleEntity, address aggregator);
+    error PreUserOpValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
+    error UserOpValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
+    error PreExecHookReverted(bytes24 moduleEntity, bytes revertReason);
+    error ValidationEntityIdInUse();
+    error InterfaceNotSupported(address module);
+    error ModuleInstallCallbackFailed(address module, bytes revertReason);
+    error PostExecHookReverted(bytes24 moduleEntity, bytes revertReason);
+    error UserOpValidationInvalid(bytes24 moduleEntity);
+    error ValidationAlreadySet(bytes4 selector, bytes24 moduleEntity);
+    error ValidationAssocHookLimitExceeded();
+    /// @notice A signature segment's length runs past the signature (MAv2 reverts with empty data).
+    error SignatureSegmentOutOfBounds();
+    /// @notice The nonce asks for a direct-call (0x04) or deferred-action (0x02) validation,
+    /// which this account does not implement.
+    error UnsupportedValidationOptions(uint8 options);
+    /// @notice Malformed calldata (1 too short, 2 offset or 3 length out of bounds, 4 non-canonical).
+    error MalformedCalldata(uint8 reason);
+
+    event ValidationInstalled(address indexed module, uint32 indexed entityId);
+
+    /// @notice One-time setup: installs the first validation (the owner's).
+    function initialize(bytes25 validationConfig, bytes4[] calldata selectors, bytes calldata installData, bytes[] calldata hooks) external;
+    function installValidation(bytes25 validationConfig, bytes4[] calldata selectors, bytes calldata installData, bytes[] calldata hooks) external;
+
+    function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash, uint256 missingAccountFunds)
+        external
+        returns (uint256 validationData);
+    function executeUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external;
+    function execute(address target, uint256 value, bytes calldata data) external payable returns (bytes memory);
+    function executeBatch(Call[] calldata calls) external payable returns (bytes[] memory);
+
+    function entryPoint() external view returns (address);
+    function accountId() external view returns (string memory);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
+}

@@ -1,0 +1,134 @@
+//! `installValidation` (and `initialize`, which installs the first one).
+//!
+//! As MAv2: a validation is keyed by its entityId alone; its flags are
+//! overwritten and its selectors appended; hooks are installed in the order
+//! given (validation hooks and execution hooks each keep that order); each
+//! module with non-empty install data must answer `supportsInterface` for
+//! its role within a 30,000-gas static call, then `onInstall(data)`; the
+//! validation module is installed last. Emits `ValidationInstalled`.
+
+use alloc::vec::Vec;
+use module_kit::errors::OrRevert;
+use module_kit::Host;
+use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::selectors::*;
+use permission_core::{Address, B256, U256};
+
+use crate::calls::{call, static_call, ALL_GAS};
+use crate::errors::*;
+use crate::storage::*;
+
+/// MAv2's gas cap for the install-time ERC-165 check.
+pub const SUPPORTS_INTERFACE_GAS: u64 = 30_000;
+
+/// Topic of `ValidationInstalled(address,uint32)`.
+pub const VALIDATION_INSTALLED: [u8; 32] = keccak("ValidationInstalled(address,uint32)");
+
+/// The ERC-165 check and `onInstall`, when `data` is non-empty.
+fn on_install<H: Host>(
+    host: &H,
+    module: Address,
+    interface: [u8; 4],
+    data: &[u8],
+) -> Result<(), Vec<u8>> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let mut query = SUPPORTS_INTERFACE.to_vec();
+    query.extend_from_slice(&interface);
+    query.extend_from_slice(&[0u8; 28]);
+    let supported = static_call(host, module, &query, SUPPORTS_INTERFACE_GAS)
+        .ok()
+        .and_then(|out| out.get(..32).map(|w| w.iter().any(|b| *b != 0)))
+        .unwrap_or(false);
+    if !supported {
+        return Err(with_address(INTERFACE_NOT_SUPPORTED, module));
+    }
+    let call_data = AbiWriter::new(1)
+        .dyn_bytes(data)
+        .finish_with_selector(ON_INSTALL);
+    call(host, module, U256::ZERO, &call_data, ALL_GAS).map_err(|reason| {
+        AbiWriter::new(2)
+            .address(module)
+            .dyn_bytes(&reason)
+            .finish_with_selector(MODULE_INSTALL_CALLBACK_FAILED)
+    })?;
+    Ok(())
+}
+
+/// `installValidation(bytes25 config, bytes4[] selectors, bytes installData, bytes[] hooks)`.
+pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec<u8>, Vec<u8>> {
+    let config = args.head(0).or_revert()?;
+    let module = Address::from_slice(&config[..20]);
+    let entity_id = u32::from_be_bytes([config[20], config[21], config[22], config[23]]);
+    let flags = config[24];
+    let entity = module_entity(module, entity_id);
+
+    let mut validation = load_validation(host, entity_id);
+    if !validation.module.is_zero() && validation.module != module {
+        return Err(VALIDATION_ENTITY_ID_IN_USE.to_vec());
+    }
+    validation.module = module;
+    validation.flags = flags;
+
+    let (count, selectors) = args.array(1).or_revert()?;
+    for i in 0..count {
+        let selector = selectors.bytes4(i).or_revert()?;
+        if has_selector(host, entity_id, selector) {
+            let mut word = [0u8; 32];
+            word[..24].copy_from_slice(&entity);
+            return Err(AbiWriter::new(2)
+                .bytes4(selector)
+                .word(word)
+                .finish_with_selector(VALIDATION_ALREADY_SET));
+        }
+        add_selector(host, entity_id, selector);
+    }
+
+    let install_data = args.dyn_bytes(2).or_revert()?;
+    let (hook_count, hooks) = args.array(3).or_revert()?;
+    let mut pending: Vec<(Address, [u8; 4], &[u8])> = Vec::new();
+    for i in 0..hook_count {
+        let element = hooks.dyn_bytes(i).or_revert()?;
+        if element.len() < 25 {
+            return Err(module_kit::errors::calldata(
+                permission_core::CalldataError::TooShort,
+            ));
+        }
+        let mut bytes = [0u8; 25];
+        bytes.copy_from_slice(&element[..25]);
+        let hook = HookConfig(bytes);
+        let (counter, interface) = if hook.is_validation_hook() {
+            (&mut validation.validation_hooks, IVALIDATION_HOOK_MODULE_ID)
+        } else {
+            (&mut validation.execution_hooks, IEXECUTION_HOOK_MODULE_ID)
+        };
+        let index = *counter;
+        *counter = counter
+            .checked_add(1)
+            .ok_or_else(|| HOOK_LIMIT_EXCEEDED.to_vec())?;
+        store_hook(host, entity_id, index, &hook);
+        pending.push((hook.module(), interface, &element[25..]));
+    }
+    store_validation(host, entity_id, &validation);
+
+    for (hook_module, interface, data) in pending {
+        on_install(host, hook_module, interface, data)?;
+    }
+    on_install(host, module, IVALIDATION_MODULE_ID, install_data)?;
+
+    let mut module_topic = [0u8; 32];
+    module_topic[12..].copy_from_slice(module.as_slice());
+    let mut entity_topic = [0u8; 32];
+    entity_topic[28..].copy_from_slice(&entity_id.to_be_bytes());
+    // Three topics: `raw_log` cannot fail.
+    let _ = host.raw_log(
+        &[
+            B256::from(VALIDATION_INSTALLED),
+            B256::from(module_topic),
+            B256::from(entity_topic),
+        ],
+        &[],
+    );
+    Ok(Vec::new())
+}

@@ -1,0 +1,178 @@
+//! The account's records: one per validation entityId, its selectors, and
+//! its validation and execution hooks in install order.
+//!
+//! Slots are `keccak(tag ‖ entityId ‖ key)`. A validation's word holds its
+//! module (bytes 12..32), flags (byte 11), validation-hook count (byte 10)
+//! and execution-hook count (byte 9).
+
+use alloc::vec::Vec;
+use module_kit::Host;
+use permission_core::{Address, B256, U256};
+
+/// Validation flag: usable for any globally allowed function.
+pub const FLAG_GLOBAL: u8 = 0x04;
+/// Validation flag: usable for ERC-1271 signatures.
+pub const FLAG_SIGNATURE: u8 = 0x02;
+/// Validation flag: usable for user operations.
+pub const FLAG_USER_OP: u8 = 0x01;
+
+/// A HookConfig: `module(20) ‖ entityId(4) ‖ flags(1)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HookConfig(pub [u8; 25]);
+
+impl HookConfig {
+    /// The hook's module.
+    pub fn module(&self) -> Address {
+        Address::from_slice(&self.0[..20])
+    }
+
+    /// The hook's own entityId.
+    pub fn entity_id(&self) -> u32 {
+        u32::from_be_bytes([self.0[20], self.0[21], self.0[22], self.0[23]])
+    }
+
+    /// Whether it is a validation hook (flag bit 0).
+    pub fn is_validation_hook(&self) -> bool {
+        self.0[24] & 0x01 != 0
+    }
+
+    /// For an execution hook: whether it has a pre hook.
+    pub fn has_pre(&self) -> bool {
+        self.0[24] & 0x04 != 0
+    }
+
+    /// For an execution hook: whether it has a post hook.
+    pub fn has_post(&self) -> bool {
+        self.0[24] & 0x02 != 0
+    }
+
+    /// The `ModuleEntity` (bytes24) errors carry.
+    pub fn module_entity(&self) -> [u8; 24] {
+        let mut out = [0u8; 24];
+        out.copy_from_slice(&self.0[..24]);
+        out
+    }
+}
+
+/// A validation's record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Validation {
+    /// Its module (zero when not installed).
+    pub module: Address,
+    /// `FLAG_*` bits.
+    pub flags: u8,
+    /// Number of validation hooks.
+    pub validation_hooks: u8,
+    /// Number of execution hooks.
+    pub execution_hooks: u8,
+}
+
+const TAG_VALIDATION: u8 = 1;
+const TAG_SELECTOR: u8 = 2;
+const TAG_VALIDATION_HOOK: u8 = 3;
+const TAG_EXECUTION_HOOK: u8 = 4;
+const TAG_INITIALIZED: u8 = 5;
+
+fn slot<H: Host>(host: &H, tag: u8, entity_id: u32, key: &[u8]) -> U256 {
+    let mut preimage = Vec::with_capacity(5 + key.len());
+    preimage.push(tag);
+    preimage.extend_from_slice(&entity_id.to_be_bytes());
+    preimage.extend_from_slice(key);
+    U256::from_be_bytes(host.native_keccak256(&preimage).0)
+}
+
+fn write<H: Host>(host: &H, slot: U256, value: B256) {
+    // SAFETY: the entrypoint flushes the storage cache, and the account
+    // flushes it before every outgoing call.
+    unsafe { host.storage_cache_bytes32(slot, value) };
+}
+
+/// The record of `entity_id`.
+pub fn load_validation<H: Host>(host: &H, entity_id: u32) -> Validation {
+    let word = host.storage_load_bytes32(slot(host, TAG_VALIDATION, entity_id, &[]));
+    Validation {
+        module: Address::from_slice(&word[12..]),
+        flags: word[11],
+        validation_hooks: word[10],
+        execution_hooks: word[9],
+    }
+}
+
+/// Stores the record of `entity_id`.
+pub fn store_validation<H: Host>(host: &H, entity_id: u32, v: &Validation) {
+    let mut word = [0u8; 32];
+    word[12..].copy_from_slice(v.module.as_slice());
+    word[11] = v.flags;
+    word[10] = v.validation_hooks;
+    word[9] = v.execution_hooks;
+    write(
+        host,
+        slot(host, TAG_VALIDATION, entity_id, &[]),
+        B256::from(word),
+    );
+}
+
+/// Whether `selector` was installed for `entity_id`.
+pub fn has_selector<H: Host>(host: &H, entity_id: u32, selector: [u8; 4]) -> bool {
+    !host
+        .storage_load_bytes32(slot(host, TAG_SELECTOR, entity_id, &selector))
+        .is_zero()
+}
+
+/// Records `selector` for `entity_id`.
+pub fn add_selector<H: Host>(host: &H, entity_id: u32, selector: [u8; 4]) {
+    write(
+        host,
+        slot(host, TAG_SELECTOR, entity_id, &selector),
+        B256::with_last_byte(1),
+    );
+}
+
+fn hook_slot<H: Host>(host: &H, validation_hook: bool, entity_id: u32, index: u8) -> U256 {
+    let tag = if validation_hook {
+        TAG_VALIDATION_HOOK
+    } else {
+        TAG_EXECUTION_HOOK
+    };
+    slot(host, tag, entity_id, &[index])
+}
+
+/// Hook `index` of `entity_id` (validation or execution).
+pub fn load_hook<H: Host>(
+    host: &H,
+    validation_hook: bool,
+    entity_id: u32,
+    index: u8,
+) -> HookConfig {
+    let word = host.storage_load_bytes32(hook_slot(host, validation_hook, entity_id, index));
+    let mut config = [0u8; 25];
+    config.copy_from_slice(&word[..25]);
+    HookConfig(config)
+}
+
+/// Stores hook `index` of `entity_id`.
+pub fn store_hook<H: Host>(host: &H, entity_id: u32, index: u8, hook: &HookConfig) {
+    let mut word = [0u8; 32];
+    word[..25].copy_from_slice(&hook.0);
+    write(
+        host,
+        hook_slot(host, hook.is_validation_hook(), entity_id, index),
+        B256::from(word),
+    );
+}
+
+/// Whether `initialize` has run.
+pub fn is_initialized<H: Host>(host: &H) -> bool {
+    !host
+        .storage_load_bytes32(slot(host, TAG_INITIALIZED, 0, &[]))
+        .is_zero()
+}
+
+/// Marks `initialize` as run.
+pub fn set_initialized<H: Host>(host: &H) {
+    write(
+        host,
+        slot(host, TAG_INITIALIZED, 0, &[]),
+        B256::with_last_byte(1),
+    );
+}
