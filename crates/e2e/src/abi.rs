@@ -1,0 +1,136 @@
+//! `sol!` bindings of every contract the end-to-end tests talk to.
+//!
+//! The account and the modules are bound from their hand-written Solidity
+//! interfaces (`contracts/*/interface/*.sol`), so the tests are written
+//! against the same ABI the contracts are checked against. The EntryPoint's
+//! bindings are localnet's ([`localnet::entry_point`]), re-exported here.
+//!
+//! [`MAv2Account`] and [`ReferenceAccountUndeclared`] add the account errors
+//! the reference account's interface does not declare (yet), so that
+//! [`crate::errors::describe`] can name them.
+
+use alloy_sol_types::sol;
+
+pub use localnet::entry_point::{
+    IAccount, IAccountExecute, IEntryPoint, IEntryPointErrors, IEntryPointEvents,
+    PackedUserOperation,
+};
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/reference-account/interface/IReferenceAccount.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/session-signer/interface/ISessionSignerModule.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/selector-allowlist/interface/ISelectorAllowlistModule.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/time-window/interface/ITimeWindowModule.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/contract-allowlist/interface/IContractAllowlistModule.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../contracts/spending-limit/interface/ISpendingLimitModule.sol"
+);
+
+sol! {
+    /// The [`crate::counter`] contract.
+    #[sol(all_derives)]
+    interface ICounter {
+        /// `slot0 += 1`.
+        function increment() external;
+        /// `slot0`.
+        function count() external view returns (uint256);
+    }
+
+    /// MAv2 account errors (docs/design/mav2-account.md §3) that
+    /// `IReferenceAccount.sol` does not declare; used only to name revert
+    /// data in [`crate::errors::describe`].
+    #[sol(all_derives)]
+    interface MAv2Account {
+        error UserOpValidationInvalid(bytes24 moduleEntity);
+        error SignatureValidationInvalid(bytes24 moduleEntity);
+        error PreRuntimeValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
+        error RuntimeValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
+        error PreSignatureValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
+        error SignatureValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
+        error PostExecHookReverted(bytes24 moduleEntity, bytes revertReason);
+        error ValidationAlreadySet(bytes4 selector, bytes24 moduleEntity);
+        error PreValidationHookDuplicate();
+        error ExecutionHookAlreadySet(bytes25 hookConfig);
+        error ValidationAssocHookLimitExceeded();
+        error ArrayLengthMismatch();
+        error CreateFailed();
+        error DeferredActionSignatureInvalid();
+        error DeferredValidationHasValidationHooks();
+    }
+
+    /// Errors the reference account reverts with (its `src/errors.rs`) that
+    /// are neither in `IReferenceAccount.sol` nor MAv2's; used only by
+    /// [`crate::errors::describe`].
+    #[sol(all_derives)]
+    interface ReferenceAccountUndeclared {
+        error SignatureSegmentOutOfBounds();
+        error UnsupportedValidationOptions(uint8 options);
+    }
+}
+
+/// `From` conversions between localnet's `PackedUserOperation` (the
+/// EntryPoint's) and the identical structs each interface file declares.
+macro_rules! user_op_conversions {
+    ($($interface:ident),* $(,)?) => {$(
+        impl From<PackedUserOperation> for $interface::PackedUserOperation {
+            fn from(op: PackedUserOperation) -> Self {
+                Self {
+                    sender: op.sender,
+                    nonce: op.nonce,
+                    initCode: op.initCode,
+                    callData: op.callData,
+                    accountGasLimits: op.accountGasLimits,
+                    preVerificationGas: op.preVerificationGas,
+                    gasFees: op.gasFees,
+                    paymasterAndData: op.paymasterAndData,
+                    signature: op.signature,
+                }
+            }
+        }
+
+        impl From<$interface::PackedUserOperation> for PackedUserOperation {
+            fn from(op: $interface::PackedUserOperation) -> Self {
+                Self {
+                    sender: op.sender,
+                    nonce: op.nonce,
+                    initCode: op.initCode,
+                    callData: op.callData,
+                    accountGasLimits: op.accountGasLimits,
+                    preVerificationGas: op.preVerificationGas,
+                    gasFees: op.gasFees,
+                    paymasterAndData: op.paymasterAndData,
+                    signature: op.signature,
+                }
+            }
+        }
+    )*};
+}
+
+user_op_conversions!(
+    IReferenceAccount,
+    ISessionSignerModule,
+    ISelectorAllowlistModule,
+    ITimeWindowModule,
+    IContractAllowlistModule,
+    ISpendingLimitModule,
+);

@@ -1,0 +1,205 @@
+//! Encoders for MAv2's packed types, nonces, signatures and account calls
+//! (docs/design/mav2-account.md §1, §3.2, §3.4, §3.7, §3.10).
+//!
+//! | what | layout |
+//! |---|---|
+//! | `ModuleEntity` (`bytes24`) | `module(20) ‖ entityId(4)` |
+//! | `ValidationConfig` (`bytes25`) | `module(20) ‖ entityId(4) ‖ flags(1)`: `0x04` global, `0x02` signature, `0x01` user op |
+//! | `HookConfig` (`bytes25`) | `module(20) ‖ hookEntityId(4) ‖ flags(1)`: `0x01` validation hook; execution hook: bit 0 clear, `0x04` pre, `0x02` post |
+//! | `installValidation` hook element | `HookConfig(25) ‖ hook install data` |
+//! | nonce key (`uint192`) | `parallel << 40 ‖ entityId << 8 ‖ options` (`0x01` global) |
+//! | nonce | `key << 64 ‖ sequence(8)` |
+//! | user-op signature | `{ index(1) ‖ length(4, BE) ‖ body }* ‖ 0xFF ‖ validation signature` |
+
+use alloy_primitives::{aliases::U192, Address, Bytes, FixedBytes, U256};
+use alloy_sol_types::SolCall;
+
+use crate::abi::IReferenceAccount;
+
+/// `ValidationConfig` flag: the validation may call every globally allowed
+/// function. Never set it for a session key.
+pub const VALIDATION_GLOBAL: u8 = 0x04;
+/// `ValidationConfig` flag: the validation checks ERC-1271 signatures.
+pub const VALIDATION_SIGNATURE: u8 = 0x02;
+/// `ValidationConfig` flag: the validation checks user operations.
+pub const VALIDATION_USER_OP: u8 = 0x01;
+
+/// `HookConfig` flag: a validation hook (otherwise an execution hook).
+pub const HOOK_VALIDATION: u8 = 0x01;
+/// `HookConfig` flag of an execution hook: it has a pre hook.
+pub const HOOK_PRE_EXECUTION: u8 = 0x04;
+/// `HookConfig` flag of an execution hook: it has a post hook.
+pub const HOOK_POST_EXECUTION: u8 = 0x02;
+
+/// Nonce-key option bit: the validation is used as a global one.
+pub const NONCE_GLOBAL: u8 = 0x01;
+
+/// The index of the final (validation) signature segment.
+pub const VALIDATION_SEGMENT: u8 = 0xFF;
+
+/// The `executeUserOp` selector (`0x8dd7712f`): callData starting with it
+/// makes the EntryPoint call `executeUserOp(userOp, userOpHash)`.
+pub const EXECUTE_USER_OP: [u8; 4] = IReferenceAccount::executeUserOpCall::SELECTOR;
+
+/// `ModuleEntity = module ‖ entityId`.
+pub fn module_entity(module: Address, entity_id: u32) -> FixedBytes<24> {
+    let mut out = [0u8; 24];
+    out[..20].copy_from_slice(module.as_slice());
+    out[20..].copy_from_slice(&entity_id.to_be_bytes());
+    out.into()
+}
+
+/// The module and entity id of a `ModuleEntity`.
+pub fn split_module_entity(entity: FixedBytes<24>) -> (Address, u32) {
+    let module = Address::from_slice(&entity[..20]);
+    let id = u32::from_be_bytes(entity[20..].try_into().expect("4 bytes"));
+    (module, id)
+}
+
+fn packed25(module: Address, entity_id: u32, flags: u8) -> FixedBytes<25> {
+    let mut out = [0u8; 25];
+    out[..24].copy_from_slice(module_entity(module, entity_id).as_slice());
+    out[24] = flags;
+    out.into()
+}
+
+/// `ValidationConfig = module ‖ entityId ‖ flags` (flags: [`VALIDATION_GLOBAL`],
+/// [`VALIDATION_SIGNATURE`], [`VALIDATION_USER_OP`]).
+pub fn validation_config(module: Address, entity_id: u32, flags: u8) -> FixedBytes<25> {
+    packed25(module, entity_id, flags)
+}
+
+/// A validation-hook `HookConfig`: `module ‖ hookEntityId ‖ 0x01`.
+pub fn validation_hook(module: Address, entity_id: u32) -> FixedBytes<25> {
+    packed25(module, entity_id, HOOK_VALIDATION)
+}
+
+/// An execution-hook `HookConfig`: `module ‖ hookEntityId ‖ (pre ? 0x04) | (post ? 0x02)`.
+pub fn execution_hook(module: Address, entity_id: u32, pre: bool, post: bool) -> FixedBytes<25> {
+    let mut flags = 0;
+    if pre {
+        flags |= HOOK_PRE_EXECUTION;
+    }
+    if post {
+        flags |= HOOK_POST_EXECUTION;
+    }
+    packed25(module, entity_id, flags)
+}
+
+/// One element of `installValidation`'s `hooks`: `hookConfig ‖ installData`
+/// (empty install data: the account does not call the hook's `onInstall`).
+pub fn hook_with_data(hook_config: FixedBytes<25>, install_data: &[u8]) -> Bytes {
+    [hook_config.as_slice(), install_data].concat().into()
+}
+
+/// The arguments of `initialize` / `installValidation`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationInstall {
+    /// [`validation_config`].
+    pub config: FixedBytes<25>,
+    /// The selectors the validation may call (a non-global validation reaches
+    /// only these).
+    pub selectors: Vec<[u8; 4]>,
+    /// The validation module's `onInstall` data.
+    pub install_data: Bytes,
+    /// [`hook_with_data`] elements, in the order the hooks run.
+    pub hooks: Vec<Bytes>,
+}
+
+impl ValidationInstall {
+    fn selectors(&self) -> Vec<FixedBytes<4>> {
+        self.selectors.iter().map(|s| FixedBytes(*s)).collect()
+    }
+
+    /// `initialize(bytes25,bytes4[],bytes,bytes[])` calldata.
+    pub fn initialize_calldata(&self) -> Vec<u8> {
+        IReferenceAccount::initializeCall {
+            validationConfig: self.config,
+            selectors: self.selectors(),
+            installData: self.install_data.clone(),
+            hooks: self.hooks.clone(),
+        }
+        .abi_encode()
+    }
+
+    /// `installValidation(bytes25,bytes4[],bytes,bytes[])` calldata.
+    pub fn install_validation_calldata(&self) -> Vec<u8> {
+        IReferenceAccount::installValidationCall {
+            validationConfig: self.config,
+            selectors: self.selectors(),
+            installData: self.install_data.clone(),
+            hooks: self.hooks.clone(),
+        }
+        .abi_encode()
+    }
+}
+
+/// The user-op nonce key of a validation: `(entityId << 8) | (global ? 1 : 0)`
+/// (parallel key 0).
+pub fn nonce_key(entity_id: u32, global: bool) -> U192 {
+    nonce_key_parallel(U192::ZERO, entity_id, global)
+}
+
+/// The nonce key with a parallel key (at most 19 bytes):
+/// `parallel << 40 | entityId << 8 | options`.
+pub fn nonce_key_parallel(parallel: U192, entity_id: u32, global: bool) -> U192 {
+    assert!(
+        parallel.bit_len() <= 152,
+        "parallel nonce key over 19 bytes"
+    );
+    let options = if global { NONCE_GLOBAL } else { 0 };
+    (parallel << 40) | (U192::from(entity_id) << 8) | U192::from(options)
+}
+
+/// `key << 64 | sequence`.
+pub fn nonce(key: U192, sequence: u64) -> U256 {
+    (U256::from(key) << 64) | U256::from(sequence)
+}
+
+/// The user-op signature: each `(index, body)` segment as
+/// `index ‖ uint32(len) ‖ body`, then `0xFF ‖ validation_signature`.
+///
+/// Segments are written as given (no sorting, no check that bodies are
+/// non-empty), so tests can build malformed ones too.
+pub fn signature(segments: &[(u8, &[u8])], validation_signature: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    for (index, body) in segments {
+        out.push(*index);
+        let len = u32::try_from(body.len()).expect("a segment of at most 2^32 - 1 bytes");
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(body);
+    }
+    out.push(VALIDATION_SEGMENT);
+    out.extend_from_slice(validation_signature);
+    out.into()
+}
+
+/// `execute(target, value, data)` calldata.
+pub fn execute(target: Address, value: U256, data: impl Into<Bytes>) -> Vec<u8> {
+    IReferenceAccount::executeCall {
+        target,
+        value,
+        data: data.into(),
+    }
+    .abi_encode()
+}
+
+/// `executeBatch((target, value, data)[])` calldata.
+pub fn execute_batch(calls: impl IntoIterator<Item = (Address, U256, Vec<u8>)>) -> Vec<u8> {
+    IReferenceAccount::executeBatchCall {
+        calls: calls
+            .into_iter()
+            .map(|(target, value, data)| IReferenceAccount::Call {
+                target,
+                value,
+                data: data.into(),
+            })
+            .collect(),
+    }
+    .abi_encode()
+}
+
+/// The `executeUserOp` prefix form: `0x8dd7712f ‖ inner`.
+pub fn user_op_prefixed(inner: &[u8]) -> Vec<u8> {
+    [&EXECUTE_USER_OP[..], inner].concat()
+}

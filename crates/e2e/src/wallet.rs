@@ -1,0 +1,357 @@
+//! The scenario: a [`Localnet`] with EntryPoint v0.7 at its canonical
+//! address, the Stylus modules, a [`Counter`], the Stylus reference account
+//! (deployed, funded, not yet initialized) and a funded bundler EOA that
+//! sends `handleOps` and is its beneficiary.
+//!
+//! ```no_run
+//! use e2e::{encode, Key, Wallet, HandleOpsExt};
+//!
+//! let mut w = Wallet::new();
+//! let key = Key::from_seed(7);
+//! let now = w.net.timestamp();
+//! w.initialize(&w.session_key_install(1, key.address(), now, now + 86_400))
+//!     .expect_success();
+//! let call = encode::execute(w.counter.address, Default::default(), e2e::Counter::increment_calldata());
+//! let op = w.signed_op(call, 1, false, &key, &[]);
+//! w.handle_ops(vec![op]).expect_ops_succeeded();
+//! ```
+
+use alloy_primitives::{aliases::U192, Address, Bytes, B256, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use localnet::entry_point::{user_op_hash, ENTRY_POINT};
+use localnet::{contract_code_path, Localnet, TxOutcome, CHAIN_ID, DEPLOYER};
+use permission_core::install::{encode_selector_allowlist, SelectorRule, TimeWindowInstall};
+
+use crate::abi::{IEntryPoint, IReferenceAccount, PackedUserOperation};
+use crate::counter::Counter;
+use crate::encode::{
+    self, nonce_key, validation_config, validation_hook, ValidationInstall, VALIDATION_SIGNATURE,
+    VALIDATION_USER_OP,
+};
+use crate::fixtures::ACCOUNT;
+use crate::signer::Key;
+use crate::user_op::{self, Gas};
+
+/// The bundler EOA: sends `handleOps`, pays its gas, is its beneficiary.
+pub const BUNDLER: Address = Address::new([0xB0; 20]);
+
+/// One ether.
+pub fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// A chain with EntryPoint v0.7 deployed at [`ENTRY_POINT`] and
+/// [`BUNDLER`] funded with 100 ether. Panics if `target/fixtures/EntryPoint.bin`
+/// is missing (see [`crate::fixtures`]).
+#[track_caller]
+pub fn chain() -> Localnet {
+    let mut net = Localnet::new();
+    net.deploy_entry_point_fixture();
+    net.fund(BUNDLER, ether(100));
+    net
+}
+
+/// The Stylus modules, deployed and activated from `target/stylus/*.code`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Modules {
+    /// The session-key validation module.
+    pub session_signer: Address,
+    /// `(target, selector)` rules.
+    pub selector_allowlist: Address,
+    /// `[validAfter, validUntil]`.
+    pub time_window: Address,
+    /// Token limits and a gas budget.
+    pub spending_limit: Address,
+    /// Allowed targets.
+    pub contract_allowlist: Address,
+}
+
+impl Modules {
+    /// Deploys and activates every module (uncached).
+    #[track_caller]
+    pub fn deploy(net: &mut Localnet) -> Self {
+        let mut deploy = |name: &str| net.deploy_stylus_file(contract_code_path(name));
+        Self {
+            session_signer: deploy("session-signer"),
+            selector_allowlist: deploy("selector-allowlist"),
+            time_window: deploy("time-window"),
+            spending_limit: deploy("spending-limit"),
+            contract_allowlist: deploy("contract-allowlist"),
+        }
+    }
+
+    /// Every module's address.
+    pub fn all(&self) -> [Address; 5] {
+        [
+            self.session_signer,
+            self.selector_allowlist,
+            self.time_window,
+            self.spending_limit,
+            self.contract_allowlist,
+        ]
+    }
+}
+
+/// The whole scenario (see the module docs). Fields are public: tests use
+/// the chain directly for anything the helpers do not cover.
+#[derive(Debug)]
+pub struct Wallet {
+    /// The chain.
+    pub net: Localnet,
+    /// The modules.
+    pub modules: Modules,
+    /// The reference account.
+    pub account: Address,
+    /// The session key's target.
+    pub counter: Counter,
+    /// The bundler EOA ([`BUNDLER`]).
+    pub bundler: Address,
+    /// The gas fields of the operations the helpers build.
+    pub gas: Gas,
+}
+
+impl Default for Wallet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Wallet {
+    /// [`Wallet::with_funding`] with a 1-ether EntryPoint deposit and a
+    /// 1-ether balance for the account.
+    #[track_caller]
+    pub fn new() -> Self {
+        Self::with_funding(ether(1), ether(1))
+    }
+
+    /// Deploys everything; the account gets `deposit` in the EntryPoint
+    /// (`depositTo`, from [`DEPLOYER`]) and `balance` in ETH (to pay a
+    /// prefund its deposit does not cover). The account is not initialized:
+    /// call [`Wallet::initialize`]. Panics if a build output is missing
+    /// (check [`crate::fixtures::available`] first).
+    #[track_caller]
+    pub fn with_funding(deposit: U256, balance: U256) -> Self {
+        let mut net = chain();
+        let modules = Modules::deploy(&mut net);
+        let counter = Counter::deploy(&mut net);
+        let account = net.deploy_stylus_file(contract_code_path(ACCOUNT));
+        net.fund(account, balance);
+        let mut wallet = Self {
+            net,
+            modules,
+            account,
+            counter,
+            bundler: BUNDLER,
+            gas: Gas::default(),
+        };
+        if !deposit.is_zero() {
+            wallet.deposit(deposit);
+        }
+        wallet
+    }
+
+    /// Marks the account and every module cached (or not) in `ArbWasmCache`.
+    pub fn set_cached(&mut self, cached: bool) {
+        for program in self.modules.all().into_iter().chain([self.account]) {
+            self.net.set_cached(program, cached);
+        }
+    }
+
+    /// `initialize(...)` on the account, from [`DEPLOYER`], committed.
+    #[track_caller]
+    pub fn initialize(&mut self, install: &ValidationInstall) -> TxOutcome {
+        self.net.transact(
+            DEPLOYER,
+            self.account,
+            U256::ZERO,
+            install.initialize_calldata(),
+        )
+    }
+
+    /// The session-key validation of scenario 1: session-signer at
+    /// `entity_id`, user-op and signature validation, **not global**,
+    /// selectors `[execute, executeBatch]`, install data
+    /// `abi.encode(entity_id, key)`, and two validation hooks at the same
+    /// entity id, in this order: selector-allowlist allowing
+    /// `(counter, increment())`, then time-window `[valid_after, valid_until]`.
+    pub fn session_key_install(
+        &self,
+        entity_id: u32,
+        key: Address,
+        valid_after: u64,
+        valid_until: u64,
+    ) -> ValidationInstall {
+        let rules = [SelectorRule {
+            target: self.counter.address,
+            selector: crate::abi::ICounter::incrementCall::SELECTOR,
+        }];
+        let window = TimeWindowInstall {
+            entity_id,
+            valid_after,
+            valid_until,
+        };
+        ValidationInstall {
+            config: validation_config(
+                self.modules.session_signer,
+                entity_id,
+                VALIDATION_USER_OP | VALIDATION_SIGNATURE,
+            ),
+            selectors: vec![
+                IReferenceAccount::executeCall::SELECTOR,
+                IReferenceAccount::executeBatchCall::SELECTOR,
+            ],
+            install_data: (entity_id, key).abi_encode_params().into(),
+            hooks: vec![
+                encode::hook_with_data(
+                    validation_hook(self.modules.selector_allowlist, entity_id),
+                    &encode_selector_allowlist(entity_id, &rules),
+                ),
+                encode::hook_with_data(
+                    validation_hook(self.modules.time_window, entity_id),
+                    &window.encode(),
+                ),
+            ],
+        }
+    }
+
+    /// `EntryPoint.depositTo{value}(account)` from [`DEPLOYER`].
+    #[track_caller]
+    pub fn deposit(&mut self, value: U256) {
+        let data = IEntryPoint::depositToCall {
+            account: self.account,
+        }
+        .abi_encode();
+        self.net
+            .transact(DEPLOYER, ENTRY_POINT, value, data)
+            .expect_success();
+    }
+
+    /// The account's EntryPoint deposit.
+    pub fn deposit_of_account(&mut self) -> U256 {
+        self.net.entry_point_deposit(self.account)
+    }
+
+    /// The next nonce of the validation at `entity_id` (MAv2 locator,
+    /// `EntryPoint.getNonce(account, (entityId << 8) | global)`).
+    #[track_caller]
+    pub fn next_nonce(&mut self, entity_id: u32, global: bool) -> U256 {
+        let key = nonce_key(entity_id, global);
+        self.net.entry_point_nonce(self.account, U256::from(key))
+    }
+
+    /// The next nonce of an arbitrary `uint192` key.
+    #[track_caller]
+    pub fn next_nonce_of_key(&mut self, key: U192) -> U256 {
+        self.net.entry_point_nonce(self.account, U256::from(key))
+    }
+
+    /// An unsigned operation of the account with `call_data`, the next nonce
+    /// of the validation at `entity_id`, and [`Wallet::gas`].
+    #[track_caller]
+    pub fn user_op(
+        &mut self,
+        call_data: impl Into<Bytes>,
+        entity_id: u32,
+        global: bool,
+    ) -> PackedUserOperation {
+        let nonce = self.next_nonce(entity_id, global);
+        user_op::unsigned(self.account, nonce, call_data, self.gas)
+    }
+
+    /// `EntryPoint.getUserOpHash(op)`, checked against
+    /// [`localnet::entry_point::user_op_hash`].
+    #[track_caller]
+    pub fn user_op_hash(&mut self, op: &PackedUserOperation) -> B256 {
+        user_op_hash_on_chain(&mut self.net, op)
+    }
+
+    /// Signs `op` in place: `segments` for the hooks, then
+    /// `0xFF ‖ key.sign_user_op_hash(userOpHash)`.
+    #[track_caller]
+    pub fn sign(&mut self, op: &mut PackedUserOperation, key: &Key, segments: &[(u8, &[u8])]) {
+        let hash = self.user_op_hash(op);
+        op.signature = encode::signature(segments, &key.sign_user_op_hash(hash));
+    }
+
+    /// [`Wallet::user_op`] signed by `key` ([`Wallet::sign`]).
+    #[track_caller]
+    pub fn signed_op(
+        &mut self,
+        call_data: impl Into<Bytes>,
+        entity_id: u32,
+        global: bool,
+        key: &Key,
+        segments: &[(u8, &[u8])],
+    ) -> PackedUserOperation {
+        let mut op = self.user_op(call_data, entity_id, global);
+        self.sign(&mut op, key, segments);
+        op
+    }
+
+    /// `EntryPoint.handleOps(ops, bundler)` from the bundler, committed.
+    #[track_caller]
+    pub fn handle_ops(&mut self, ops: Vec<PackedUserOperation>) -> TxOutcome {
+        self.net.handle_ops(self.bundler, ops, self.bundler)
+    }
+
+    /// The name of a contract of the scenario, for reports.
+    pub fn name_of(&self, address: Address) -> String {
+        let m = &self.modules;
+        let known = [
+            (self.account, "account"),
+            (m.session_signer, "session-signer"),
+            (m.selector_allowlist, "selector-allowlist"),
+            (m.time_window, "time-window"),
+            (m.spending_limit, "spending-limit"),
+            (m.contract_allowlist, "contract-allowlist"),
+            (self.counter.address, "counter"),
+            (ENTRY_POINT, "EntryPoint"),
+        ];
+        known
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_else(|| address.to_string())
+    }
+
+    /// One line per Stylus frame of `outcome`, in order: depth, program,
+    /// cached or not, entry gas and gas used (entry included).
+    pub fn program_gas_report(&self, outcome: &TxOutcome) -> String {
+        outcome
+            .programs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:indent$}{} ({}): entry {} gas, used {} gas",
+                    "",
+                    self.name_of(p.contract),
+                    if p.cached { "cached" } else { "uncached" },
+                    p.entry_gas,
+                    p.gas_used.map_or("?".into(), |g| g.to_string()),
+                    indent = 2 * p.depth,
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The Counter's `count()`.
+    #[track_caller]
+    pub fn count(&mut self) -> U256 {
+        self.counter.count(&mut self.net)
+    }
+}
+
+/// `EntryPoint.getUserOpHash(op)` on `net`, asserted equal to
+/// [`localnet::entry_point::user_op_hash`] (chain [`CHAIN_ID`]).
+#[track_caller]
+pub fn user_op_hash_on_chain(net: &mut Localnet, op: &PackedUserOperation) -> B256 {
+    let data = IEntryPoint::getUserOpHashCall { userOp: op.clone() }.abi_encode();
+    let on_chain = net
+        .call(Address::ZERO, ENTRY_POINT, data)
+        .decode_return::<IEntryPoint::getUserOpHashCall>()
+        .unwrap_or_else(|e| panic!("EntryPoint.getUserOpHash: {e}"));
+    let local = user_op_hash(op, ENTRY_POINT, CHAIN_ID);
+    assert_eq!(on_chain, local, "getUserOpHash differs from user_op_hash");
+    on_chain
+}
