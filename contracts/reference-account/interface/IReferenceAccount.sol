@@ -46,6 +46,8 @@ interface IReferenceAccount {
     error UserOpValidationInvalid(bytes24 moduleEntity);
     error ValidationAlreadySet(bytes4 selector, bytes24 moduleEntity);
     error ValidationAssocHookLimitExceeded();
+    error PreValidationHookDuplicate();
+    error ExecutionHookAlreadySet(bytes25 hookConfig);
     /// @notice A signature segment's length runs past the signature (MAv2 reverts with empty data).
     error SignatureSegmentOutOfBounds();
     /// @notice The nonce asks for a direct-call (0x04) or deferred-action (0x02) validation,
@@ -66,6 +68,9 @@ interface IReferenceAccount {
     function executeUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external;
     function execute(address target, uint256 value, bytes calldata data) external payable returns (bytes memory);
     function executeBatch(Call[] calldata calls) external payable returns (bytes[] memory);
+
+    /// @notice Plain value transfers fund the account (its EntryPoint prefund).
+    receive() external payable;
 
     function entryPoint() external view returns (address);
     function accountId() external view returns (string memory);

@@ -48,6 +48,10 @@ pub const VALIDATION_ENTITY_ID_IN_USE: [u8; 4] = selector("ValidationEntityIdInU
 pub const VALIDATION_ALREADY_SET: [u8; 4] = selector("ValidationAlreadySet(bytes4,bytes24)");
 /// `ValidationAssocHookLimitExceeded()`.
 pub const HOOK_LIMIT_EXCEEDED: [u8; 4] = selector("ValidationAssocHookLimitExceeded()");
+/// `PreValidationHookDuplicate()`.
+pub const PRE_VALIDATION_HOOK_DUPLICATE: [u8; 4] = selector("PreValidationHookDuplicate()");
+/// `ExecutionHookAlreadySet(bytes25)`.
+pub const EXECUTION_HOOK_ALREADY_SET: [u8; 4] = selector("ExecutionHookAlreadySet(bytes25)");
 /// `InterfaceNotSupported(address)`.
 pub const INTERFACE_NOT_SUPPORTED: [u8; 4] = selector("InterfaceNotSupported(address)");
 /// `ModuleInstallCallbackFailed(address,bytes)`.

@@ -2,7 +2,8 @@
 //!
 //! As MAv2: a validation is keyed by its entityId alone; its flags are
 //! overwritten and its selectors appended; hooks are installed in the order
-//! given (validation hooks and execution hooks each keep that order); each
+//! given (validation hooks and execution hooks each keep that order), and an
+//! identical HookConfig twice is refused; each
 //! module with non-empty install data must answer `supportsInterface` for
 //! its role within a 30,000-gas static call, then `onInstall(data)`; the
 //! validation module is installed last. Emits `ValidationInstalled`.
@@ -104,6 +105,17 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
             (&mut validation.execution_hooks, IEXECUTION_HOOK_MODULE_ID)
         };
         let index = *counter;
+        if (0..index).any(|i| load_hook(host, hook.is_validation_hook(), entity_id, i) == hook) {
+            return Err(if hook.is_validation_hook() {
+                PRE_VALIDATION_HOOK_DUPLICATE.to_vec()
+            } else {
+                let mut word = [0u8; 32];
+                word[..25].copy_from_slice(&hook.0);
+                AbiWriter::new(1)
+                    .word(word)
+                    .finish_with_selector(EXECUTION_HOOK_ALREADY_SET)
+            });
+        }
         *counter = counter
             .checked_add(1)
             .ok_or_else(|| HOOK_LIMIT_EXCEEDED.to_vec())?;

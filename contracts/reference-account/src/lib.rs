@@ -70,8 +70,12 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         // Plain value transfers fund the account.
         return Ok(Vec::new());
     }
-    let (selector, args) = split_selector(input)
-        .map_err(|_| errors::with_selector(errors::UNRECOGNIZED_FUNCTION, [0u8; 4]))?;
+    let (selector, args) = split_selector(input).map_err(|_| {
+        // MAv2 reports the partial selector, right-padded.
+        let mut partial = [0u8; 4];
+        partial[..input.len()].copy_from_slice(input);
+        errors::with_selector(errors::UNRECOGNIZED_FUNCTION, partial)
+    })?;
     let args = AbiReader::new(args);
     match selector {
         VALIDATE_USER_OP_ACCOUNT => user_op::validate_user_op(host, ENTRY_POINT, &args),

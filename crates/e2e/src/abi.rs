@@ -5,9 +5,9 @@
 //! against the same ABI the contracts are checked against. The EntryPoint's
 //! bindings are localnet's ([`localnet::entry_point`]), re-exported here.
 //!
-//! [`MAv2Account`] and [`ReferenceAccountUndeclared`] add the account errors
-//! the reference account's interface does not declare (yet), so that
-//! [`crate::errors::describe`] can name them.
+//! [`MAv2Account`] adds the MAv2 account errors the reference account's
+//! interface does not declare (yet), so that [`crate::errors::describe`] can
+//! name them.
 
 use alloy_sol_types::sol;
 
@@ -76,15 +76,6 @@ sol! {
         error CreateFailed();
         error DeferredActionSignatureInvalid();
         error DeferredValidationHasValidationHooks();
-    }
-
-    /// Errors the reference account reverts with (its `src/errors.rs`) that
-    /// are neither in `IReferenceAccount.sol` nor MAv2's; used only by
-    /// [`crate::errors::describe`].
-    #[sol(all_derives)]
-    interface ReferenceAccountUndeclared {
-        error SignatureSegmentOutOfBounds();
-        error UnsupportedValidationOptions(uint8 options);
     }
 }
 

@@ -21,7 +21,7 @@ use localnet::TxOutcome;
 use crate::abi::{
     IContractAllowlistModule, IEntryPoint, IEntryPointErrors, IReferenceAccount,
     ISelectorAllowlistModule, ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
-    MAv2Account, ReferenceAccountUndeclared,
+    MAv2Account,
 };
 use crate::encode::split_module_entity;
 
@@ -310,7 +310,6 @@ pub fn describe(data: &[u8]) -> String {
         IEntryPointErrors,
         IReferenceAccount::IReferenceAccountErrors,
         MAv2Account::MAv2AccountErrors,
-        ReferenceAccountUndeclared::ReferenceAccountUndeclaredErrors,
         ISessionSignerModule::ISessionSignerModuleErrors,
         ISelectorAllowlistModule::ISelectorAllowlistModuleErrors,
         ITimeWindowModule::ITimeWindowModuleErrors,

@@ -621,3 +621,30 @@ fn the_default_gas_fits_the_prefund() {
     );
     assert!(gas.required_prefund() < ether(1));
 }
+
+#[test]
+fn the_same_hook_twice_is_refused_at_install() {
+    if !available("the_same_hook_twice_is_refused_at_install", Needs::Account) {
+        return;
+    }
+    let mut w = Wallet::new();
+    let now = w.net.timestamp();
+    let mut install = w.session_key_install(
+        ENTITY,
+        Key::from_bytes(SESSION_SECRET).address(),
+        now,
+        now + DAY,
+    );
+    // The first hook again, with empty install data: it would run twice.
+    let duplicate = install.hooks[0][..25].to_vec();
+    install.hooks.push(duplicate.into());
+    let out = w.initialize(&install);
+    assert_eq!(
+        out.decode_revert::<AccountErrors>(),
+        Some(AccountErrors::PreValidationHookDuplicate(
+            IReferenceAccount::PreValidationHookDuplicate {}
+        )),
+        "{}",
+        describe_outcome(&out)
+    );
+}
