@@ -56,11 +56,26 @@ interface IReferenceAccount {
     /// @notice Malformed calldata (1 too short, 2 offset or 3 length out of bounds, 4 non-canonical).
     error MalformedCalldata(uint8 reason);
 
+    error ValidationNotInstalled(bytes24 moduleEntity);
+    error ArrayLengthMismatch();
+    error PreRuntimeValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
+    error RuntimeValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
+
     event ValidationInstalled(address indexed module, uint32 indexed entityId);
+    event ValidationUninstalled(address indexed module, uint32 indexed entityId, bool onUninstallSucceeded);
 
     /// @notice One-time setup: installs the first validation (the owner's).
     function initialize(bytes25 validationConfig, bytes4[] calldata selectors, bytes calldata installData, bytes[] calldata hooks) external;
     function installValidation(bytes25 validationConfig, bytes4[] calldata selectors, bytes calldata installData, bytes[] calldata hooks) external;
+
+    /// @notice hookUninstallData: empty, or one entry per hook, validation hooks first, in install order.
+    function uninstallValidation(bytes24 moduleEntity, bytes calldata uninstallData, bytes[] calldata hookUninstallData)
+        external;
+    /// @notice authorization = options(1) ‖ entityId(4) ‖ hook segments ‖ 0xFF ‖ validation authorization.
+    function executeWithRuntimeValidation(bytes calldata data, bytes calldata authorization)
+        external
+        payable
+        returns (bytes memory);
 
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash, uint256 missingAccountFunds)
         external

@@ -52,6 +52,16 @@ pub const HOOK_LIMIT_EXCEEDED: [u8; 4] = selector("ValidationAssocHookLimitExcee
 pub const PRE_VALIDATION_HOOK_DUPLICATE: [u8; 4] = selector("PreValidationHookDuplicate()");
 /// `ExecutionHookAlreadySet(bytes25)`.
 pub const EXECUTION_HOOK_ALREADY_SET: [u8; 4] = selector("ExecutionHookAlreadySet(bytes25)");
+/// `ValidationNotInstalled(bytes24)`: uninstalling what is not installed.
+pub const VALIDATION_NOT_INSTALLED: [u8; 4] = selector("ValidationNotInstalled(bytes24)");
+/// `ArrayLengthMismatch()`.
+pub const ARRAY_LENGTH_MISMATCH: [u8; 4] = selector("ArrayLengthMismatch()");
+/// `PreRuntimeValidationHookReverted(bytes24,bytes)`.
+pub const PRE_RUNTIME_HOOK_REVERTED: [u8; 4] =
+    selector("PreRuntimeValidationHookReverted(bytes24,bytes)");
+/// `RuntimeValidationFunctionReverted(bytes24,bytes)`.
+pub const RUNTIME_VALIDATION_REVERTED: [u8; 4] =
+    selector("RuntimeValidationFunctionReverted(bytes24,bytes)");
 /// `InterfaceNotSupported(address)`.
 pub const INTERFACE_NOT_SUPPORTED: [u8; 4] = selector("InterfaceNotSupported(address)");
 /// `ModuleInstallCallbackFailed(address,bytes)`.

@@ -18,7 +18,7 @@ use permission_core::{Address, U256};
 
 use crate::calls::{call, ALL_GAS};
 use crate::errors::*;
-use crate::storage::{load_hook, load_validation};
+use crate::storage::{load_hook, load_validation, HookConfig};
 use crate::user_op::Locator;
 
 /// Refuses callers other than the EntryPoint and the account itself.
@@ -95,18 +95,45 @@ pub fn execute_user_op<H: Host>(
     let locator = Locator::from_nonce(user_op.nonce().or_revert()?);
     let validation = load_validation(host, locator.entity_id);
 
-    let mut post = Vec::new();
-    for i in 0..validation.execution_hooks {
-        let hook = load_hook(host, false, locator.entity_id, i);
+    let post = run_pre_execution_hooks(
+        host,
+        locator.entity_id,
+        validation.execution_hooks,
+        entry_point,
+        U256::ZERO,
+        input,
+    )?;
+
+    let call_data = user_op.call_data().or_revert()?;
+    let inner = call_data.get(4..).unwrap_or_default();
+    call(host, host.contract_address(), U256::ZERO, inner, ALL_GAS)?;
+
+    run_post_execution_hooks(host, &post)?;
+    Ok(Vec::new())
+}
+
+/// The pre execution hooks of validation `entity_id`, in install order;
+/// returns each hook with the context its post hook gets.
+pub fn run_pre_execution_hooks<H: Host>(
+    host: &H,
+    entity_id: u32,
+    count: u8,
+    sender: Address,
+    value: U256,
+    data: &[u8],
+) -> Result<Vec<(HookConfig, Vec<u8>)>, Vec<u8>> {
+    let mut post = Vec::with_capacity(count.into());
+    for i in 0..count {
+        let hook = load_hook(host, false, entity_id, i);
         let mut context = Vec::new();
         if hook.has_pre() {
-            let data = AbiWriter::new(4)
+            let call_data = AbiWriter::new(4)
                 .uint(hook.entity_id().into())
-                .address(entry_point)
-                .u256(U256::ZERO)
-                .dyn_bytes(input)
+                .address(sender)
+                .u256(value)
+                .dyn_bytes(data)
                 .finish_with_selector(PRE_EXECUTION_HOOK);
-            let output = call(host, hook.module(), U256::ZERO, &data, ALL_GAS)
+            let output = call(host, hook.module(), U256::ZERO, &call_data, ALL_GAS)
                 .map_err(|reason| wrapped(PRE_EXEC_HOOK_REVERTED, hook.module_entity(), &reason))?;
             context = AbiReader::new(&output)
                 .dyn_bytes(0)
@@ -115,11 +142,14 @@ pub fn execute_user_op<H: Host>(
         }
         post.push((hook, context));
     }
+    Ok(post)
+}
 
-    let call_data = user_op.call_data().or_revert()?;
-    let inner = call_data.get(4..).unwrap_or_default();
-    call(host, host.contract_address(), U256::ZERO, inner, ALL_GAS)?;
-
+/// The post execution hooks, in reverse order of the pre hooks.
+pub fn run_post_execution_hooks<H: Host>(
+    host: &H,
+    post: &[(HookConfig, Vec<u8>)],
+) -> Result<(), Vec<u8>> {
     for (hook, context) in post.iter().rev() {
         if hook.has_post() {
             let data = AbiWriter::new(2)
@@ -131,5 +161,5 @@ pub fn execute_user_op<H: Host>(
             })?;
         }
     }
-    Ok(Vec::new())
+    Ok(())
 }

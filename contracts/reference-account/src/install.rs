@@ -75,7 +75,7 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
     let (count, selectors) = args.array(1).or_revert()?;
     for i in 0..count {
         let selector = selectors.bytes4(i).or_revert()?;
-        if has_selector(host, entity_id, selector) {
+        if has_selector(host, entity_id, &validation, selector) {
             let mut word = [0u8; 32];
             word[..24].copy_from_slice(&entity);
             return Err(AbiWriter::new(2)
@@ -83,7 +83,7 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
                 .word(word)
                 .finish_with_selector(VALIDATION_ALREADY_SET));
         }
-        add_selector(host, entity_id, selector);
+        add_selector(host, entity_id, &validation, selector);
     }
 
     let install_data = args.dyn_bytes(2).or_revert()?;

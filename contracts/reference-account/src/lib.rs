@@ -13,11 +13,12 @@
 //! - `installValidation` with HookConfigs and the 30,000-gas ERC-165 check;
 //! - which functions a global or a selector validation may reach.
 //!
+//! - `uninstallValidation` and `executeWithRuntimeValidation`.
+//!
 //! **A reference account for tests and demos, not a production wallet.** It
-//! is not upgradeable, has no `executeWithRuntimeValidation`,
-//! `uninstallValidation`, ERC-1271, direct-call or deferred-action
-//! validations yet, and `initialize` is open to the first caller (deploy and
-//! initialize in one transaction).
+//! is not upgradeable, has no ERC-1271, execution functions, direct-call or
+//! deferred-action validations yet, and `initialize` is open to the first
+//! caller (deploy and initialize in one transaction).
 //!
 //! The EntryPoint is v0.7 at its canonical address [`ENTRY_POINT`]. The
 //! Solidity interface is `interface/IReferenceAccount.sol`.
@@ -30,7 +31,9 @@ pub mod errors;
 pub mod execution;
 pub mod install;
 pub mod permissions;
+pub mod runtime;
 pub mod storage;
+pub mod uninstall;
 pub mod user_op;
 
 use alloc::vec::Vec;
@@ -86,6 +89,11 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
             execution::require_native_caller(host, ENTRY_POINT, selector)?;
             install::install_validation(host, &args)
         }
+        UNINSTALL_VALIDATION => {
+            execution::require_native_caller(host, ENTRY_POINT, selector)?;
+            uninstall::uninstall_validation(host, &args)
+        }
+        EXECUTE_WITH_RUNTIME_VALIDATION => runtime::execute_with_runtime_validation(host, &args),
         INITIALIZE => {
             if storage::is_initialized(host) {
                 return Err(errors::ALREADY_INITIALIZED.to_vec());

@@ -61,7 +61,7 @@ pub fn check_applies<H: Host>(
         let ok = if global {
             validation.flags & FLAG_GLOBAL != 0 && GLOBALLY_ALLOWED.contains(&selector)
         } else {
-            has_selector(host, entity_id, selector)
+            has_selector(host, entity_id, validation, selector)
         };
         if ok {
             Ok(())

@@ -2,8 +2,11 @@
 //! its validation and execution hooks in install order.
 //!
 //! Slots are `keccak(tag ‖ entityId ‖ key)`. A validation's word holds its
-//! module (bytes 12..32), flags (byte 11), validation-hook count (byte 10)
-//! and execution-hook count (byte 9).
+//! module (bytes 12..32), flags (byte 11), validation-hook count (byte 10),
+//! execution-hook count (byte 9) and install generation (bytes 5..9). The
+//! generation is part of every selector slot's key, so uninstalling is O(1):
+//! it bumps the generation and zeroes the counts, and a reinstall starts
+//! clean.
 
 use alloc::vec::Vec;
 use module_kit::Host;
@@ -65,6 +68,8 @@ pub struct Validation {
     pub validation_hooks: u8,
     /// Number of execution hooks.
     pub execution_hooks: u8,
+    /// Install generation (bumped by uninstall).
+    pub generation: u32,
 }
 
 const TAG_VALIDATION: u8 = 1;
@@ -95,6 +100,7 @@ pub fn load_validation<H: Host>(host: &H, entity_id: u32) -> Validation {
         flags: word[11],
         validation_hooks: word[10],
         execution_hooks: word[9],
+        generation: u32::from_be_bytes([word[5], word[6], word[7], word[8]]),
     }
 }
 
@@ -105,6 +111,7 @@ pub fn store_validation<H: Host>(host: &H, entity_id: u32, v: &Validation) {
     word[11] = v.flags;
     word[10] = v.validation_hooks;
     word[9] = v.execution_hooks;
+    word[5..9].copy_from_slice(&v.generation.to_be_bytes());
     write(
         host,
         slot(host, TAG_VALIDATION, entity_id, &[]),
@@ -112,18 +119,25 @@ pub fn store_validation<H: Host>(host: &H, entity_id: u32, v: &Validation) {
     );
 }
 
-/// Whether `selector` was installed for `entity_id`.
-pub fn has_selector<H: Host>(host: &H, entity_id: u32, selector: [u8; 4]) -> bool {
+fn selector_slot<H: Host>(host: &H, entity_id: u32, generation: u32, selector: [u8; 4]) -> U256 {
+    let mut key = [0u8; 8];
+    key[..4].copy_from_slice(&generation.to_be_bytes());
+    key[4..].copy_from_slice(&selector);
+    slot(host, TAG_SELECTOR, entity_id, &key)
+}
+
+/// Whether `selector` was installed for `entity_id` in its current generation.
+pub fn has_selector<H: Host>(host: &H, entity_id: u32, v: &Validation, selector: [u8; 4]) -> bool {
     !host
-        .storage_load_bytes32(slot(host, TAG_SELECTOR, entity_id, &selector))
+        .storage_load_bytes32(selector_slot(host, entity_id, v.generation, selector))
         .is_zero()
 }
 
-/// Records `selector` for `entity_id`.
-pub fn add_selector<H: Host>(host: &H, entity_id: u32, selector: [u8; 4]) {
+/// Records `selector` for `entity_id` in its current generation.
+pub fn add_selector<H: Host>(host: &H, entity_id: u32, v: &Validation, selector: [u8; 4]) {
     write(
         host,
-        slot(host, TAG_SELECTOR, entity_id, &selector),
+        selector_slot(host, entity_id, v.generation, selector),
         B256::with_last_byte(1),
     );
 }

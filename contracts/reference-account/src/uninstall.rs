@@ -1,0 +1,101 @@
+//! `uninstallValidation(bytes24 moduleEntity, bytes uninstallData, bytes[]
+//! hookUninstallData)`.
+//!
+//! As MAv2: when `hookUninstallData` is given it holds one entry per hook,
+//! validation hooks first then execution hooks (here in install order; give
+//! every hook the same data and the order cannot matter); each hook with
+//! non-empty data gets `onUninstall(data)`, and so does the validation
+//! module; their failures are swallowed and reported in the event. The
+//! account's own records are cleared in O(1) by bumping the validation's
+//! generation. Unlike MAv2, the `moduleEntity` must name the installed
+//! module (`ValidationNotInstalled` otherwise).
+
+use alloc::vec::Vec;
+use module_kit::errors::OrRevert;
+use module_kit::Host;
+use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::selectors::{keccak, ON_UNINSTALL};
+use permission_core::{Address, B256, U256};
+
+use crate::calls::{call, ALL_GAS};
+use crate::errors::*;
+use crate::storage::*;
+
+/// Topic of `ValidationUninstalled(address,uint32,bool)`.
+pub const VALIDATION_UNINSTALLED: [u8; 32] = keccak("ValidationUninstalled(address,uint32,bool)");
+
+/// `onUninstall(data)` when `data` is non-empty; whether it succeeded.
+fn on_uninstall<H: Host>(host: &H, module: Address, data: &[u8]) -> bool {
+    if data.is_empty() {
+        return true;
+    }
+    let call_data = AbiWriter::new(1)
+        .dyn_bytes(data)
+        .finish_with_selector(ON_UNINSTALL);
+    call(host, module, U256::ZERO, &call_data, ALL_GAS).is_ok()
+}
+
+/// `uninstallValidation`.
+pub fn uninstall_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec<u8>, Vec<u8>> {
+    let entity_word = args.head(0).or_revert()?;
+    let mut module_entity = [0u8; 24];
+    module_entity.copy_from_slice(&entity_word[..24]);
+    let module = Address::from_slice(&module_entity[..20]);
+    let entity_id = u32::from_be_bytes([
+        module_entity[20],
+        module_entity[21],
+        module_entity[22],
+        module_entity[23],
+    ]);
+    let validation = load_validation(host, entity_id);
+    if validation.module.is_zero() || validation.module != module {
+        return Err(with_entity(VALIDATION_NOT_INSTALLED, module_entity));
+    }
+    let uninstall_data = args.dyn_bytes(1).or_revert()?;
+    let (count, hook_data) = args.array(2).or_revert()?;
+    let hooks = usize::from(validation.validation_hooks) + usize::from(validation.execution_hooks);
+    if count != 0 && count != hooks {
+        return Err(ARRAY_LENGTH_MISMATCH.to_vec());
+    }
+
+    // Forget everything first: the callbacks run against a clean account.
+    let mut hook_list = Vec::with_capacity(hooks);
+    for i in 0..validation.validation_hooks {
+        hook_list.push(load_hook(host, true, entity_id, i));
+    }
+    for i in 0..validation.execution_hooks {
+        hook_list.push(load_hook(host, false, entity_id, i));
+    }
+    store_validation(
+        host,
+        entity_id,
+        &Validation {
+            generation: validation.generation.wrapping_add(1),
+            ..Validation::default()
+        },
+    );
+
+    let mut succeeded = true;
+    if count != 0 {
+        for (i, hook) in hook_list.iter().enumerate() {
+            let data = hook_data.dyn_bytes(i).or_revert()?;
+            succeeded &= on_uninstall(host, hook.module(), data);
+        }
+    }
+    succeeded &= on_uninstall(host, module, uninstall_data);
+
+    let mut module_topic = [0u8; 32];
+    module_topic[12..].copy_from_slice(module.as_slice());
+    let mut entity_topic = [0u8; 32];
+    entity_topic[28..].copy_from_slice(&entity_id.to_be_bytes());
+    // Three topics: `raw_log` cannot fail.
+    let _ = host.raw_log(
+        &[
+            B256::from(VALIDATION_UNINSTALLED),
+            B256::from(module_topic),
+            B256::from(entity_topic),
+        ],
+        &AbiWriter::new(1).bool(succeeded).finish(),
+    );
+    Ok(Vec::new())
+}

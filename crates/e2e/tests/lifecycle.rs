@@ -1,0 +1,260 @@
+//! The session key's life on the reference account: the owner grants it
+//! through the runtime path and through a user operation, the key acts
+//! through the EntryPoint and directly (runtime validation), the owner
+//! revokes it (uninstall) and grants it again under the same entityId, which
+//! starts clean.
+
+use alloy_primitives::{b256, Address, FixedBytes, B256, U256};
+use alloy_sol_types::{SolCall, SolEvent, SolInterface, SolValue};
+use e2e::abi::{IReferenceAccount, ISelectorAllowlistModule, ITimeWindowModule};
+use e2e::encode::{self, ValidationInstall};
+use e2e::{available, describe, describe_outcome, Counter, HandleOpsExt, Key, Needs, Wallet};
+use localnet::TxOutcome;
+
+/// The owner's validation: entity 0, global.
+const OWNER: u32 = 0;
+/// The session key's validation.
+const SESSION: u32 = 1;
+const DAY: u64 = 86_400;
+const OWNER_SECRET: B256 =
+    b256!("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const SESSION_SECRET: B256 =
+    b256!("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+
+use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
+
+/// A wallet whose account was initialized with the owner's key as a global
+/// validation (flags: global, signature, user op), and the owner EOA funded.
+fn owned(test: &str) -> Option<(Wallet, Key)> {
+    if !available(test, Needs::Account) {
+        return None;
+    }
+    let mut w = Wallet::new();
+    let owner = Key::from_bytes(OWNER_SECRET);
+    let install = ValidationInstall {
+        config: encode::validation_config(w.modules.session_signer, OWNER, 0x07),
+        selectors: vec![],
+        install_data: (OWNER, owner.address()).abi_encode_params().into(),
+        hooks: vec![],
+    };
+    let out = w.initialize(&install);
+    assert!(out.success, "{}", describe_outcome(&out));
+    w.net
+        .fund(owner.address(), U256::from(10u64).pow(U256::from(20)));
+    Some((w, owner))
+}
+
+/// `executeWithRuntimeValidation(data, options ‖ entityId ‖ 0xFF)` from `from`.
+fn runtime_call(
+    w: &mut Wallet,
+    from: Address,
+    data: Vec<u8>,
+    entity_id: u32,
+    global: bool,
+) -> TxOutcome {
+    let mut authorization = vec![global as u8];
+    authorization.extend_from_slice(&entity_id.to_be_bytes());
+    authorization.push(0xFF);
+    let call = IReferenceAccount::executeWithRuntimeValidationCall {
+        data: data.into(),
+        authorization: authorization.into(),
+    };
+    let account = w.account;
+    w.net.transact(from, account, U256::ZERO, call.abi_encode())
+}
+
+fn session_install(w: &Wallet, key: &Key) -> ValidationInstall {
+    let now = w.net.timestamp();
+    w.session_key_install(SESSION, key.address(), now, now + DAY)
+}
+
+fn uninstall_session(w: &Wallet) -> Vec<u8> {
+    let entity = (SESSION,).abi_encode_params();
+    IReferenceAccount::uninstallValidationCall {
+        moduleEntity: encode::module_entity(w.modules.session_signer, SESSION),
+        uninstallData: entity.clone().into(),
+        hookUninstallData: vec![entity.clone().into(), entity.into()],
+    }
+    .abi_encode()
+}
+
+fn increment(w: &Wallet) -> Vec<u8> {
+    encode::execute(w.counter.address, U256::ZERO, Counter::increment_calldata())
+}
+
+/// The session key increments the Counter through the EntryPoint.
+#[track_caller]
+fn session_op_succeeds(w: &mut Wallet, key: &Key) {
+    let before = w.count();
+    let call = increment(w);
+    let op = w.signed_op(call, SESSION, false, key, &[]);
+    let out = w.handle_ops(vec![op]);
+    out.expect_ops_succeeded();
+    assert_eq!(w.count(), before + U256::from(1));
+}
+
+#[test]
+fn the_owner_grants_a_session_key_through_the_runtime_path() {
+    let Some((mut w, owner)) = owned("the_owner_grants_a_session_key_through_the_runtime_path")
+    else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let install = session_install(&w, &session).install_validation_calldata();
+    // Only the owner's validation may install.
+    let stranger = Address::repeat_byte(0x99);
+    w.net.fund(stranger, U256::from(10u64).pow(U256::from(20)));
+    let out = runtime_call(&mut w, stranger, install.clone(), OWNER, true);
+    let reason = out.revert_data().expect("a stranger is refused").clone();
+    println!("stranger: {}", describe(&reason));
+    let decoded = AccountErrors::abi_decode(&reason).expect("an account error");
+    assert!(
+        matches!(decoded, AccountErrors::RuntimeValidationFunctionReverted(_)),
+        "{decoded:?}"
+    );
+
+    let out = runtime_call(&mut w, owner.address(), install, OWNER, true);
+    assert!(out.success, "{}", describe_outcome(&out));
+    println!("owner installs over the runtime path: {} gas", out.gas_used);
+    session_op_succeeds(&mut w, &session);
+}
+
+#[test]
+fn the_owner_grants_a_session_key_with_a_user_operation() {
+    let Some((mut w, owner)) = owned("the_owner_grants_a_session_key_with_a_user_operation") else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let install = session_install(&w, &session).install_validation_calldata();
+    // Global validation (the nonce's global bit) reaches installValidation.
+    let op = w.signed_op(install, OWNER, true, &owner, &[]);
+    let out = w.handle_ops(vec![op]);
+    out.expect_ops_succeeded();
+    println!("owner installs with a user operation: {} gas", out.gas_used);
+    session_op_succeeds(&mut w, &session);
+}
+
+#[test]
+fn the_session_key_acts_on_the_runtime_path_within_its_permissions() {
+    let Some((mut w, owner)) =
+        owned("the_session_key_acts_on_the_runtime_path_within_its_permissions")
+    else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let install = session_install(&w, &session).install_validation_calldata();
+    assert!(runtime_call(&mut w, owner.address(), install, OWNER, true).success);
+    w.net
+        .fund(session.address(), U256::from(10u64).pow(U256::from(20)));
+
+    let before = w.count();
+    let call = increment(&w);
+    let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+    assert!(out.success, "{}", describe_outcome(&out));
+    assert_eq!(w.count(), before + U256::from(1));
+
+    // A target the selector allowlist does not allow.
+    let stray = encode::execute(
+        Address::repeat_byte(0x77),
+        U256::ZERO,
+        Counter::increment_calldata(),
+    );
+    let out = runtime_call(&mut w, session.address(), stray, SESSION, false);
+    let reason = out.revert_data().expect("refused").clone();
+    println!("stray target: {}", describe(&reason));
+    let AccountErrors::PreRuntimeValidationHookReverted(wrapped) =
+        AccountErrors::abi_decode(&reason).expect("an account error")
+    else {
+        panic!("{}", describe(&reason))
+    };
+    assert_eq!(
+        &wrapped.moduleEntity[..20],
+        w.modules.selector_allowlist.as_slice()
+    );
+    assert!(matches!(
+        ISelectorAllowlistModule::ISelectorAllowlistModuleErrors::abi_decode(&wrapped.revertReason),
+        Ok(ISelectorAllowlistModule::ISelectorAllowlistModuleErrors::SelectorNotAllowed(_))
+    ));
+    // The session key cannot reach installValidation, nor use the owner's validation.
+    let install = session_install(&w, &session).install_validation_calldata();
+    let out = runtime_call(&mut w, session.address(), install.clone(), SESSION, false);
+    assert_eq!(
+        AccountErrors::abi_decode(out.revert_data().unwrap()).ok(),
+        Some(AccountErrors::ValidationFunctionMissing(
+            IReferenceAccount::ValidationFunctionMissing {
+                selector: FixedBytes(IReferenceAccount::installValidationCall::SELECTOR)
+            }
+        ))
+    );
+    let out = runtime_call(&mut w, session.address(), install, OWNER, true);
+    assert!(matches!(
+        AccountErrors::abi_decode(out.revert_data().unwrap()),
+        Ok(AccountErrors::RuntimeValidationFunctionReverted(_))
+    ));
+}
+
+#[test]
+fn revoking_the_session_key_refuses_it_and_a_reinstall_starts_clean() {
+    let Some((mut w, owner)) =
+        owned("revoking_the_session_key_refuses_it_and_a_reinstall_starts_clean")
+    else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let install = session_install(&w, &session).install_validation_calldata();
+    assert!(runtime_call(&mut w, owner.address(), install, OWNER, true).success);
+    session_op_succeeds(&mut w, &session);
+
+    let uninstall = uninstall_session(&w);
+    let out = runtime_call(&mut w, owner.address(), uninstall, OWNER, true);
+    assert!(out.success, "{}", describe_outcome(&out));
+    let uninstalled: Vec<_> = out
+        .logs
+        .iter()
+        .filter_map(|l| IReferenceAccount::ValidationUninstalled::decode_log_data(&l.data).ok())
+        .collect();
+    assert_eq!(uninstalled.len(), 1);
+    assert!(uninstalled[0].onUninstallSucceeded);
+
+    // The key's next operation is refused by the account itself.
+    let call = increment(&w);
+    let op = w.signed_op(call, SESSION, false, &session, &[]);
+    let out = w.handle_ops(vec![op]);
+    let failed = out.expect_failed_op();
+    println!("revoked: {}", describe(&out.output));
+    assert_eq!(
+        failed.account_error(),
+        Some(AccountErrors::ValidationFunctionMissing(
+            IReferenceAccount::ValidationFunctionMissing {
+                selector: FixedBytes(IReferenceAccount::executeCall::SELECTOR)
+            }
+        ))
+    );
+    // The hooks forgot the key too.
+    let window = w
+        .net
+        .call(
+            Address::ZERO,
+            w.modules.time_window,
+            ITimeWindowModule::getTimeWindowCall {
+                account: w.account,
+                entityId: SESSION,
+            }
+            .abi_encode(),
+        )
+        .decode_return::<ITimeWindowModule::getTimeWindowCall>()
+        .unwrap();
+    assert!(!window.installed);
+
+    // Granting a new key under the same entityId starts clean: the old key
+    // stays refused, the new one works.
+    let new_key = Key::from_seed(42);
+    let install = session_install(&w, &new_key).install_validation_calldata();
+    let out = runtime_call(&mut w, owner.address(), install, OWNER, true);
+    assert!(out.success, "{}", describe_outcome(&out));
+    session_op_succeeds(&mut w, &new_key);
+    let call = increment(&w);
+    let op = w.signed_op(call, SESSION, false, &session, &[]);
+    let failed = w.handle_ops(vec![op]).expect_failed_op();
+    assert_eq!(failed.reason, "AA24 signature error");
+}
