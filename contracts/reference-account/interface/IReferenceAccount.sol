@@ -58,6 +58,9 @@ interface IReferenceAccount {
 
     error ValidationNotInstalled(bytes24 moduleEntity);
     error ArrayLengthMismatch();
+    error SignatureValidationInvalid(bytes24 moduleEntity);
+    error PreSignatureValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
+    error SignatureValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
     error PreRuntimeValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
     error RuntimeValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
 
@@ -87,6 +90,8 @@ interface IReferenceAccount {
     /// @notice Plain value transfers fund the account (its EntryPoint prefund).
     receive() external payable;
 
+    /// @notice ERC-1271. signature = options(1) ‖ entityId(4) ‖ hook segments ‖ 0xFF ‖ validation signature.
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4);
     function entryPoint() external view returns (address);
     function accountId() external view returns (string memory);
     function supportsInterface(bytes4 interfaceId) external view returns (bool);

@@ -62,6 +62,14 @@ pub const PRE_RUNTIME_HOOK_REVERTED: [u8; 4] =
 /// `RuntimeValidationFunctionReverted(bytes24,bytes)`.
 pub const RUNTIME_VALIDATION_REVERTED: [u8; 4] =
     selector("RuntimeValidationFunctionReverted(bytes24,bytes)");
+/// `SignatureValidationInvalid(bytes24)`.
+pub const SIGNATURE_VALIDATION_INVALID: [u8; 4] = selector("SignatureValidationInvalid(bytes24)");
+/// `PreSignatureValidationHookReverted(bytes24,bytes)`.
+pub const PRE_SIGNATURE_HOOK_REVERTED: [u8; 4] =
+    selector("PreSignatureValidationHookReverted(bytes24,bytes)");
+/// `SignatureValidationFunctionReverted(bytes24,bytes)`.
+pub const SIGNATURE_VALIDATION_REVERTED: [u8; 4] =
+    selector("SignatureValidationFunctionReverted(bytes24,bytes)");
 /// `InterfaceNotSupported(address)`.
 pub const INTERFACE_NOT_SUPPORTED: [u8; 4] = selector("InterfaceNotSupported(address)");
 /// `ModuleInstallCallbackFailed(address,bytes)`.

@@ -13,10 +13,11 @@
 //! - `installValidation` with HookConfigs and the 30,000-gas ERC-165 check;
 //! - which functions a global or a selector validation may reach.
 //!
-//! - `uninstallValidation` and `executeWithRuntimeValidation`.
+//! - `uninstallValidation`, `executeWithRuntimeValidation`, and ERC-1271
+//!   `isValidSignature` routed to a validation.
 //!
 //! **A reference account for tests and demos, not a production wallet.** It
-//! is not upgradeable, has no ERC-1271, execution functions, direct-call or
+//! is not upgradeable, has no execution functions, direct-call or
 //! deferred-action validations yet, and `initialize` is open to the first
 //! caller (deploy and initialize in one transaction).
 //!
@@ -32,6 +33,7 @@ pub mod execution;
 pub mod install;
 pub mod permissions;
 pub mod runtime;
+pub mod signature;
 pub mod storage;
 pub mod uninstall;
 pub mod user_op;
@@ -64,8 +66,14 @@ pub const ENTRY_POINT_FN: [u8; 4] = selector("entryPoint()");
 /// `accountId()`.
 pub const ACCOUNT_ID_FN: [u8; 4] = selector("accountId()");
 
-/// The interfaces the account reports: IERC165, IAccount, IAccountExecute.
-pub const INTERFACES: [[u8; 4]; 3] = [IERC165_ID, VALIDATE_USER_OP_ACCOUNT, EXECUTE_USER_OP];
+/// The interfaces the account reports: IERC165, IAccount, IAccountExecute,
+/// IERC1271.
+pub const INTERFACES: [[u8; 4]; 4] = [
+    IERC165_ID,
+    VALIDATE_USER_OP_ACCOUNT,
+    EXECUTE_USER_OP,
+    IS_VALID_SIGNATURE,
+];
 
 /// Routes one call to the account.
 pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
@@ -94,6 +102,7 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
             uninstall::uninstall_validation(host, &args)
         }
         EXECUTE_WITH_RUNTIME_VALIDATION => runtime::execute_with_runtime_validation(host, &args),
+        IS_VALID_SIGNATURE => signature::is_valid_signature(host, &args),
         INITIALIZE => {
             if storage::is_initialized(host) {
                 return Err(errors::ALREADY_INITIALIZED.to_vec());

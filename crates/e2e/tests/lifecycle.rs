@@ -258,3 +258,61 @@ fn revoking_the_session_key_refuses_it_and_a_reinstall_starts_clean() {
     let failed = w.handle_ops(vec![op]).expect_failed_op();
     assert_eq!(failed.reason, "AA24 signature error");
 }
+
+#[test]
+fn the_account_answers_erc1271_through_a_validation() {
+    use e2e::abi::ISessionSignerModule;
+    let Some((mut w, owner)) = owned("the_account_answers_erc1271_through_a_validation") else {
+        return;
+    };
+    let hash = alloy_primitives::keccak256("hello");
+    let safe = w
+        .net
+        .call(
+            Address::ZERO,
+            w.modules.session_signer,
+            ISessionSignerModule::replaySafeHashCall {
+                account: w.account,
+                hash,
+            }
+            .abi_encode(),
+        )
+        .decode_return::<ISessionSignerModule::replaySafeHashCall>()
+        .unwrap();
+    let is_valid = |w: &mut Wallet, key: &Key, entity_id: u32, signed: B256| {
+        let mut signature = vec![0u8];
+        signature.extend_from_slice(&entity_id.to_be_bytes());
+        signature.push(0xFF);
+        signature.push(0x00);
+        signature.extend_from_slice(&key.sign_digest(signed));
+        let call = IReferenceAccount::isValidSignatureCall {
+            hash,
+            signature: signature.into(),
+        };
+        let account = w.account;
+        w.net.call(Address::ZERO, account, call.abi_encode())
+    };
+    let out = is_valid(&mut w, &owner, OWNER, safe);
+    assert_eq!(
+        out.decode_return::<IReferenceAccount::isValidSignatureCall>()
+            .unwrap()
+            .0,
+        [0x16, 0x26, 0xba, 0x7e]
+    );
+    // Another key, or the raw hash instead of the replay-safe one: invalid.
+    for (key, signed) in [(Key::from_seed(5), safe), (owner.clone(), hash)] {
+        let out = is_valid(&mut w, &key, OWNER, signed);
+        assert_eq!(
+            out.decode_return::<IReferenceAccount::isValidSignatureCall>()
+                .unwrap()
+                .0,
+            [0xFF; 4]
+        );
+    }
+    // An entity with no validation is refused by the account.
+    let out = is_valid(&mut w, &owner, 9, safe);
+    assert!(matches!(
+        AccountErrors::abi_decode(out.revert_data().expect("refused")),
+        Ok(AccountErrors::SignatureValidationInvalid(_))
+    ));
+}
