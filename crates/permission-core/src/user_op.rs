@@ -7,7 +7,9 @@
 
 use alloy_primitives::{Address, U256};
 
-use crate::abi::{AbiReader, CalldataError};
+use alloc::vec::Vec;
+
+use crate::abi::{AbiReader, AbiWriter, CalldataError};
 
 /// Head positions of the `PackedUserOperation` fields.
 mod field {
@@ -35,6 +37,28 @@ impl<'a> PackedUserOpReader<'a> {
     /// `sender`.
     pub fn sender(&self) -> Result<Address, CalldataError> {
         self.tuple.address(field::SENDER)
+    }
+
+    /// `nonce`.
+    pub fn nonce(&self) -> Result<U256, CalldataError> {
+        self.tuple.u256(1)
+    }
+
+    /// A copy of the operation with `signature` replaced, ABI-encoded as a
+    /// tuple: what an account passes to a hook or its validation module.
+    pub fn encode_with_signature(&self, signature: &[u8]) -> Result<Vec<u8>, CalldataError> {
+        let t = &self.tuple;
+        Ok(AbiWriter::new(9)
+            .address(t.address(field::SENDER)?)
+            .u256(t.u256(1)?)
+            .dyn_bytes(t.dyn_bytes(2)?)
+            .dyn_bytes(t.dyn_bytes(field::CALL_DATA)?)
+            .word(*t.head(field::ACCOUNT_GAS_LIMITS)?)
+            .u256(t.u256(field::PRE_VERIFICATION_GAS)?)
+            .word(*t.head(field::GAS_FEES)?)
+            .dyn_bytes(t.dyn_bytes(field::PAYMASTER_AND_DATA)?)
+            .dyn_bytes(signature)
+            .finish())
     }
 
     /// `callData`.

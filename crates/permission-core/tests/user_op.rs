@@ -243,3 +243,26 @@ proptest! {
         prop_assert_eq!(max_gas_cost(&gas), expected_cost(&gas));
     }
 }
+
+#[test]
+fn encode_with_signature_matches_alloy_with_only_the_signature_replaced() {
+    use alloy_sol_types::SolValue;
+    let gas = Gas {
+        verification: 100_000,
+        call: 200_000,
+        pre_verification: U256::from(50_000u64),
+        priority_fee: 1,
+        max_fee: 2,
+    };
+    let op = user_op(&gas);
+    let args = hook_args(op.clone());
+    let reader = hook_user_op(&AbiReader::new(&args)).unwrap();
+    assert_eq!(reader.nonce().unwrap(), U256::from(3u64));
+    for signature in [vec![], vec![0xFF, 1, 2, 3], vec![9u8; 100]] {
+        let mut expected_op = op.clone();
+        expected_op.signature = Bytes::from(signature.clone());
+        // A one-element tuple: its first word is the struct's offset.
+        let expected = (expected_op,).abi_encode_params()[32..].to_vec();
+        assert_eq!(reader.encode_with_signature(&signature).unwrap(), expected);
+    }
+}
