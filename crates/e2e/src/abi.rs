@@ -56,6 +56,26 @@ sol! {
         function count() external view returns (uint256);
     }
 
+    /// The ERC-20 functions the tests use (OpenZeppelin's
+    /// `ERC20PresetFixedSupply` 4.9.6, [`crate::token`]).
+    #[sol(all_derives)]
+    interface IERC20 {
+        event Transfer(address indexed from, address indexed to, uint256 value);
+        function totalSupply() external view returns (uint256);
+        function balanceOf(address account) external view returns (uint256);
+        function transfer(address to, uint256 value) external returns (bool);
+        function approve(address spender, uint256 value) external returns (bool);
+        function allowance(address owner, address spender) external view returns (uint256);
+        function decimals() external view returns (uint8);
+    }
+
+    /// OpenZeppelin's `ERC20PresetFixedSupply` constructor: mints
+    /// `initialSupply` to `owner`.
+    #[sol(all_derives)]
+    contract ERC20PresetFixedSupply {
+        constructor(string name, string symbol, uint256 initialSupply, address owner);
+    }
+
     /// MAv2 account errors (docs/design/mav2-account.md §3) that
     /// `IReferenceAccount.sol` does not declare; used only to name revert
     /// data in [`crate::errors::describe`].

@@ -195,6 +195,13 @@ pub trait HandleOpsExt {
     /// `UserOperationEvent.success` is true; returns the events.
     #[track_caller]
     fn expect_ops_succeeded(&self) -> Vec<IEntryPoint::UserOperationEvent>;
+    /// Asserts the transaction succeeded with exactly one operation, which
+    /// passed validation but whose execution reverted
+    /// (`UserOperationEvent.success == false`), with one
+    /// `UserOperationRevertReason` for it; returns the event and that
+    /// revert data.
+    #[track_caller]
+    fn expect_op_reverted(&self) -> (IEntryPoint::UserOperationEvent, Bytes);
 }
 
 impl HandleOpsExt for TxOutcome {
@@ -250,6 +257,30 @@ impl HandleOpsExt for TxOutcome {
             );
         }
         events
+    }
+
+    #[track_caller]
+    fn expect_op_reverted(&self) -> (IEntryPoint::UserOperationEvent, Bytes) {
+        assert!(self.success, "handleOps failed: {}", describe_outcome(self));
+        let events = self.user_op_events();
+        assert_eq!(events.len(), 1, "expected one UserOperationEvent");
+        let event = events.into_iter().next().expect("one event");
+        let reasons = self.user_op_revert_reasons();
+        assert!(
+            !event.success,
+            "user operation {} succeeded; expected its execution to revert",
+            event.userOpHash
+        );
+        assert_eq!(
+            reasons.len(),
+            1,
+            "expected one UserOperationRevertReason, got {reasons:?}"
+        );
+        let reason = reasons.into_iter().next().expect("one reason");
+        assert_eq!(reason.userOpHash, event.userOpHash);
+        assert_eq!(reason.sender, event.sender);
+        assert_eq!(reason.nonce, event.nonce);
+        (event, reason.revertReason)
     }
 }
 

@@ -6,6 +6,7 @@
 //! | `target/fixtures/EntryPoint.bin` | `scripts/fetch-entrypoint.sh` |
 //! | `target/stylus/{session-signer,selector-allowlist,time-window,spending-limit,contract-allowlist}.code` | `scripts/build-contracts.sh` |
 //! | `target/stylus/reference-account.code` | `scripts/build-contracts.sh` |
+//! | `target/fixtures/ERC20PresetFixedSupply.bin` | `scripts/fetch-solidity-fixtures.sh` |
 //!
 //! (under `CARGO_TARGET_DIR` when it is set). A test that needs a missing
 //! file is skipped with a loud message on a developer machine, and fails
@@ -15,6 +16,8 @@ use std::path::PathBuf;
 
 use localnet::contract_code_path;
 use localnet::entry_point::entry_point_init_code_path;
+
+use crate::token::token_fixture_path;
 
 /// The Stylus modules [`crate::wallet::Modules`] deploys.
 pub const MODULES: [&str; 5] = [
@@ -37,6 +40,9 @@ pub enum Needs {
     Modules,
     /// The EntryPoint, the modules and the reference account.
     Account,
+    /// Everything [`Needs::Account`] needs, and OpenZeppelin's Solidity
+    /// ERC-20 ([`crate::token`]).
+    Token,
 }
 
 /// The files `needs` requires that do not exist.
@@ -45,8 +51,11 @@ pub fn missing(needs: Needs) -> Vec<PathBuf> {
     if needs != Needs::EntryPoint {
         paths.extend(MODULES.iter().map(|m| contract_code_path(m)));
     }
-    if needs == Needs::Account {
+    if matches!(needs, Needs::Account | Needs::Token) {
         paths.push(contract_code_path(ACCOUNT));
+    }
+    if needs == Needs::Token {
+        paths.push(token_fixture_path());
     }
     paths.retain(|p| !p.is_file());
     paths
@@ -67,8 +76,8 @@ pub fn available(test: &str, needs: Needs) -> bool {
         .collect::<Vec<_>>()
         .join("\n");
     let message = format!(
-        "{test}: missing build outputs:\n{list}\n(run scripts/build-contracts.sh and \
-         scripts/fetch-entrypoint.sh)"
+        "{test}: missing build outputs:\n{list}\n(run scripts/build-contracts.sh, \
+         scripts/fetch-entrypoint.sh and scripts/fetch-solidity-fixtures.sh)"
     );
     if std::env::var_os("CI").is_some() {
         panic!("{message}");

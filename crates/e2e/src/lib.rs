@@ -13,28 +13,39 @@
 //! | [`abi`] | `sol!` bindings: account, modules, EntryPoint, Counter |
 //! | [`counter`] | [`Counter`], a hand-assembled EVM target |
 //! | [`encode`] | ValidationConfig, HookConfig, install calldata, nonce keys, signature segments, execute / executeBatch / executeUserOp prefix |
-//! | [`signer`] | [`Key`]: k256 signatures over the EIP-191 digest of the userOpHash |
+//! | [`signer`] | [`Key`]: k256 signatures over the EIP-191 digest of the userOpHash; [`UserOpSigner`] |
+//! | [`passkey`] | [`Passkey`] (P-256, type `0x02`) and [`WebAuthn`] assertions (type `0x03`) |
+//! | [`session`] | [`SessionKeySpec`]: a session key's validation and permission hooks, as install arguments |
+//! | [`token`] | [`Token`]: OpenZeppelin's Solidity ERC-20 fixture |
 //! | [`user_op`] | unsigned operations and their [`Gas`] |
-//! | [`wallet`] | [`Wallet`]: the deployed scenario, nonces, hashes, signing, `handleOps` |
+//! | [`wallet`] | [`Wallet`]: the deployed scenario, nonces, hashes, signing, `handleOps`, an owner validation, per-phase gas |
 //! | [`errors`] | `FailedOp` / `FailedOpWithRevert`, wrapped module errors, events ([`HandleOpsExt`]) |
 //! | [`fixtures`] | which build outputs a test needs; skip or fail when missing |
 //!
 //! The tests in `tests/` need `target/fixtures/EntryPoint.bin`
 //! (`scripts/fetch-entrypoint.sh`) and `target/stylus/*.code`
-//! (`scripts/build-contracts.sh`).
+//! (`scripts/build-contracts.sh`); the token scenarios also need
+//! `target/fixtures/ERC20PresetFixedSupply.bin`
+//! (`scripts/fetch-solidity-fixtures.sh`).
 
 pub mod abi;
 pub mod counter;
 pub mod encode;
 pub mod errors;
 pub mod fixtures;
+pub mod passkey;
+pub mod session;
 pub mod signer;
+pub mod token;
 pub mod user_op;
 pub mod wallet;
 
 pub use counter::Counter;
 pub use errors::{describe, describe_outcome, FailedOp, HandleOpsExt, ModuleError, Wrapper};
 pub use fixtures::{available, Needs};
-pub use signer::Key;
+pub use passkey::{Passkey, WebAuthn};
+pub use session::{HookRole, SessionKeySpec, SignerSpec};
+pub use signer::{Key, UserOpSigner};
+pub use token::{tokens, Token};
 pub use user_op::Gas;
-pub use wallet::{chain, ether, Modules, Wallet, BUNDLER};
+pub use wallet::{chain, ether, Modules, PhaseGas, Wallet, BUNDLER};

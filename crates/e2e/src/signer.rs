@@ -12,6 +12,21 @@ use k256::ecdsa::SigningKey;
 /// The session-signer's signature type byte for an ECDSA (EOA) signer.
 pub const SIGNATURE_TYPE_ECDSA: u8 = 0x00;
 
+/// Anything that signs user operations for the session-signer: the
+/// validation segment's body (after `0xFF`) for a userOpHash. [`Key`]
+/// (type `0x00`), and [`crate::passkey::Passkey`] (type `0x02`) and
+/// [`crate::passkey::WebAuthn`] (type `0x03`).
+pub trait UserOpSigner {
+    /// The session-signer's signature of `user_op_hash` (type byte first).
+    fn sign_user_op_hash(&self, user_op_hash: B256) -> Vec<u8>;
+}
+
+impl UserOpSigner for Key {
+    fn sign_user_op_hash(&self, user_op_hash: B256) -> Vec<u8> {
+        Key::sign_user_op_hash(self, user_op_hash)
+    }
+}
+
 /// A secp256k1 private key.
 #[derive(Clone)]
 pub struct Key(SigningKey);

@@ -20,16 +20,17 @@ use alloy_primitives::{aliases::U192, Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{contract_code_path, Localnet, TxOutcome, CHAIN_ID, DEPLOYER};
-use permission_core::install::{encode_selector_allowlist, SelectorRule, TimeWindowInstall};
 
-use crate::abi::{IEntryPoint, IReferenceAccount, PackedUserOperation};
+use crate::abi::{IEntryPoint, PackedUserOperation};
 use crate::counter::Counter;
 use crate::encode::{
-    self, nonce_key, validation_config, validation_hook, ValidationInstall, VALIDATION_SIGNATURE,
+    self, nonce_key, validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
     VALIDATION_USER_OP,
 };
 use crate::fixtures::ACCOUNT;
-use crate::signer::Key;
+use crate::session::{SessionKeySpec, SignerSpec};
+use crate::signer::{Key, UserOpSigner};
+use crate::token::Token;
 use crate::user_op::{self, Gas};
 
 /// The bundler EOA: sends `handleOps`, pays its gas, is its beneficiary.
@@ -108,6 +109,21 @@ pub struct Wallet {
     pub bundler: Address,
     /// The gas fields of the operations the helpers build.
     pub gas: Gas,
+    /// Names of other contracts, for [`Wallet::name_of`].
+    labels: Vec<(Address, String)>,
+}
+
+/// The gas of one operation's two phases, read from the account's Stylus
+/// frames (each frame's gas includes the modules it calls).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PhaseGas {
+    /// The account's `validateUserOp` frame: validation hooks, the
+    /// validation module and the prefund.
+    pub validation: u64,
+    /// The account's execution frame called by the EntryPoint
+    /// (`executeUserOp`, `execute` or `executeBatch`): execution hooks, the
+    /// account's self-call and the target.
+    pub execution: u64,
 }
 
 impl Default for Wallet {
@@ -143,6 +159,7 @@ impl Wallet {
             counter,
             bundler: BUNDLER,
             gas: Gas::default(),
+            labels: Vec::new(),
         };
         if !deposit.is_zero() {
             wallet.deposit(deposit);
@@ -181,37 +198,71 @@ impl Wallet {
         valid_after: u64,
         valid_until: u64,
     ) -> ValidationInstall {
-        let rules = [SelectorRule {
-            target: self.counter.address,
-            selector: crate::abi::ICounter::incrementCall::SELECTOR,
-        }];
-        let window = TimeWindowInstall {
-            entity_id,
-            valid_after,
-            valid_until,
-        };
+        SessionKeySpec::new(entity_id, SignerSpec::Address(key))
+            .allow([(
+                self.counter.address,
+                crate::abi::ICounter::incrementCall::SELECTOR,
+            )])
+            .window(valid_after, valid_until)
+            .install(&self.modules)
+    }
+
+    /// The owner's validation: session-signer at `entity_id` for `owner`,
+    /// **global**, user-op and signature validation, no selectors, no hooks.
+    /// Its operations use the global nonce key ([`Wallet::owner_op`]).
+    pub fn owner_install(&self, entity_id: u32, owner: Address) -> ValidationInstall {
         ValidationInstall {
             config: validation_config(
                 self.modules.session_signer,
                 entity_id,
-                VALIDATION_USER_OP | VALIDATION_SIGNATURE,
+                VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE,
             ),
-            selectors: vec![
-                IReferenceAccount::executeCall::SELECTOR,
-                IReferenceAccount::executeBatchCall::SELECTOR,
-            ],
-            install_data: (entity_id, key).abi_encode_params().into(),
-            hooks: vec![
-                encode::hook_with_data(
-                    validation_hook(self.modules.selector_allowlist, entity_id),
-                    &encode_selector_allowlist(entity_id, &rules),
-                ),
-                encode::hook_with_data(
-                    validation_hook(self.modules.time_window, entity_id),
-                    &window.encode(),
-                ),
-            ],
+            selectors: vec![],
+            install_data: (entity_id, owner).abi_encode_params().into(),
+            hooks: vec![],
         }
+    }
+
+    /// An operation of the owner's global validation at `entity_id`,
+    /// signed by `owner`.
+    #[track_caller]
+    pub fn owner_op(
+        &mut self,
+        call_data: impl Into<Bytes>,
+        entity_id: u32,
+        owner: &Key,
+    ) -> PackedUserOperation {
+        self.signed_op(call_data, entity_id, true, owner, &[])
+    }
+
+    /// `installValidation(install)` as a user operation of the owner's
+    /// global validation at `owner_entity` ([`Wallet::owner_op`]), sent
+    /// through `handleOps`. Returns the outcome unchecked.
+    #[track_caller]
+    pub fn install_as_owner(
+        &mut self,
+        owner_entity: u32,
+        owner: &Key,
+        install: &ValidationInstall,
+    ) -> TxOutcome {
+        let op = self.owner_op(install.install_validation_calldata(), owner_entity, owner);
+        self.handle_ops(vec![op])
+    }
+
+    /// Deploys OpenZeppelin's `ERC20PresetFixedSupply` ([`crate::token`])
+    /// with `supply` minted to the account, and names it `symbol` in
+    /// reports.
+    #[track_caller]
+    pub fn deploy_token(&mut self, symbol: &str, supply: U256) -> Token {
+        let token = Token::deploy(&mut self.net, symbol, supply, self.account);
+        self.label(token.address, symbol);
+        token
+    }
+
+    /// Names `address` in [`Wallet::name_of`] and the gas reports.
+    pub fn label(&mut self, address: Address, name: &str) {
+        self.labels.retain(|(a, _)| *a != address);
+        self.labels.push((address, name.to_string()));
     }
 
     /// `EntryPoint.depositTo{value}(account)` from [`DEPLOYER`].
@@ -273,6 +324,34 @@ impl Wallet {
         op.signature = encode::signature(segments, &key.sign_user_op_hash(hash));
     }
 
+    /// Signs `op` in place with any [`UserOpSigner`] (a passkey, a WebAuthn
+    /// assertion): `segments`, then `0xFF ‖ signer.sign_user_op_hash(userOpHash)`.
+    #[track_caller]
+    pub fn sign_with(
+        &mut self,
+        op: &mut PackedUserOperation,
+        signer: &dyn UserOpSigner,
+        segments: &[(u8, &[u8])],
+    ) {
+        let hash = self.user_op_hash(op);
+        op.signature = encode::signature(segments, &signer.sign_user_op_hash(hash));
+    }
+
+    /// [`Wallet::user_op`] signed by any [`UserOpSigner`] ([`Wallet::sign_with`]).
+    #[track_caller]
+    pub fn signed_op_with(
+        &mut self,
+        call_data: impl Into<Bytes>,
+        entity_id: u32,
+        global: bool,
+        signer: &dyn UserOpSigner,
+        segments: &[(u8, &[u8])],
+    ) -> PackedUserOperation {
+        let mut op = self.user_op(call_data, entity_id, global);
+        self.sign_with(&mut op, signer, segments);
+        op
+    }
+
     /// [`Wallet::user_op`] signed by `key` ([`Wallet::sign`]).
     #[track_caller]
     pub fn signed_op(
@@ -311,7 +390,43 @@ impl Wallet {
             .iter()
             .find(|(a, _)| *a == address)
             .map(|(_, n)| n.to_string())
+            .or_else(|| {
+                self.labels
+                    .iter()
+                    .find(|(a, _)| *a == address)
+                    .map(|(_, n)| n.clone())
+            })
             .unwrap_or_else(|| address.to_string())
+    }
+
+    /// The [`PhaseGas`] of each operation of a `handleOps` outcome, in
+    /// order: the account's frames called by the EntryPoint itself
+    /// (`validateUserOp`, depth 1) and by its `innerHandleOp` self-call
+    /// (depth 2). Operations that never reached execution get 0 there.
+    pub fn phase_gas(&self, outcome: &TxOutcome) -> Vec<PhaseGas> {
+        let mut phases: Vec<PhaseGas> = Vec::new();
+        let mut executed = 0;
+        for frame in outcome
+            .programs
+            .iter()
+            .filter(|p| p.contract == self.account)
+        {
+            let gas = frame.gas_used.unwrap_or(0);
+            match frame.depth {
+                1 => phases.push(PhaseGas {
+                    validation: gas,
+                    execution: 0,
+                }),
+                2 => {
+                    if let Some(phase) = phases.get_mut(executed) {
+                        phase.execution = gas;
+                    }
+                    executed += 1;
+                }
+                _ => {}
+            }
+        }
+        phases
     }
 
     /// One line per Stylus frame of `outcome`, in order: depth, program,

@@ -1,0 +1,189 @@
+//! [`SessionKeySpec`]: a session key's validation described by what it
+//! may do, turned into `installValidation` / `initialize` arguments.
+//!
+//! ```text
+//! validation  session-signer at entityId, user-op + signature, NOT global,
+//!             selectors [execute, executeBatch]
+//! hooks, in this order, all at the validation's entityId:
+//!   selector-allowlist (rules)        validation hook, or execution hook (pre)
+//!   time-window [after, until]        validation hook, or execution hook (pre)
+//!   spending-limit (limits, budget)   execution hook (pre) — always
+//! ```
+//!
+//! With any execution hook the account requires the `executeUserOp` prefix
+//! form of the callData (`RequireUserOperationContext` otherwise).
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use permission_core::install::{
+    encode_selector_allowlist, encode_spending_limit, GasBudget, SelectorRule, SpendLimit,
+    TimeWindowInstall,
+};
+
+use crate::abi::IReferenceAccount;
+use crate::encode::{
+    execution_hook, hook_with_data, validation_config, validation_hook, ValidationInstall,
+    VALIDATION_SIGNATURE, VALIDATION_USER_OP,
+};
+use crate::passkey::Passkey;
+use crate::wallet::Modules;
+
+/// Who signs for the session key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignerSpec {
+    /// An EOA (ECDSA, or ERC-1271 if it is a contract):
+    /// `abi.encode(entityId, signer)`.
+    Address(Address),
+    /// A P-256 passkey: `abi.encode(entityId, address(0), x, y)`.
+    Passkey {
+        /// The public key's x.
+        x: U256,
+        /// The public key's y.
+        y: U256,
+    },
+}
+
+impl SignerSpec {
+    /// The passkey's public key.
+    pub fn passkey(key: &Passkey) -> Self {
+        let (x, y) = key.xy();
+        Self::Passkey { x, y }
+    }
+
+    /// The session-signer's install data.
+    pub fn install_data(&self, entity_id: u32) -> Bytes {
+        match *self {
+            Self::Address(signer) => (entity_id, signer).abi_encode_params().into(),
+            Self::Passkey { x, y } => (entity_id, Address::ZERO, x, y).abi_encode_params().into(),
+        }
+    }
+}
+
+/// Where the selector-allowlist and time-window hooks are installed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum HookRole {
+    /// Validation hooks (`0x01`): a refusal fails validation (AA22 / AA23),
+    /// nothing is paid.
+    #[default]
+    Validation,
+    /// Pre execution hooks (`0x04`): the operation is validated and paid
+    /// for; a refusal reverts its execution (`PreExecHookReverted`).
+    Execution,
+}
+
+/// A session key's validation (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionKeySpec {
+    /// The validation's entity id (and its hooks').
+    pub entity_id: u32,
+    /// The signer.
+    pub signer: SignerSpec,
+    /// The account functions the key may call.
+    pub selectors: Vec<[u8; 4]>,
+    /// The selector-allowlist rules, if that hook is installed.
+    pub rules: Option<Vec<SelectorRule>>,
+    /// The time window `[valid_after, valid_until]`, if that hook is installed.
+    pub window: Option<(u64, u64)>,
+    /// Where the allowlist and the window go.
+    pub role: HookRole,
+    /// The spending-limit execution hook's limits and gas budget, if installed.
+    pub spending: Option<(Vec<SpendLimit>, GasBudget)>,
+}
+
+impl SessionKeySpec {
+    /// A key at `entity_id` that may call `execute` and `executeBatch`,
+    /// without any permission hook.
+    pub fn new(entity_id: u32, signer: SignerSpec) -> Self {
+        Self {
+            entity_id,
+            signer,
+            selectors: vec![
+                IReferenceAccount::executeCall::SELECTOR,
+                IReferenceAccount::executeBatchCall::SELECTOR,
+            ],
+            rules: None,
+            window: None,
+            role: HookRole::Validation,
+            spending: None,
+        }
+    }
+
+    /// Adds the selector-allowlist hook with these `(target, selector)` rules.
+    pub fn allow(mut self, rules: impl IntoIterator<Item = (Address, [u8; 4])>) -> Self {
+        self.rules = Some(
+            rules
+                .into_iter()
+                .map(|(target, selector)| SelectorRule { target, selector })
+                .collect(),
+        );
+        self
+    }
+
+    /// Adds the time-window hook `[valid_after, valid_until]`.
+    pub fn window(mut self, valid_after: u64, valid_until: u64) -> Self {
+        self.window = Some((valid_after, valid_until));
+        self
+    }
+
+    /// Installs the allowlist and the window as execution hooks.
+    pub fn as_execution_hooks(mut self) -> Self {
+        self.role = HookRole::Execution;
+        self
+    }
+
+    /// Adds the spending-limit execution hook (pre only), no gas budget.
+    pub fn spend_limits(mut self, limits: impl IntoIterator<Item = SpendLimit>) -> Self {
+        self.spending = Some((limits.into_iter().collect(), GasBudget::default()));
+        self
+    }
+
+    /// Whether any execution hook is installed (then the callData must use
+    /// the `executeUserOp` prefix).
+    pub fn has_execution_hooks(&self) -> bool {
+        self.spending.is_some()
+            || (self.role == HookRole::Execution && (self.rules.is_some() || self.window.is_some()))
+    }
+
+    /// The `installValidation` / `initialize` arguments for `modules`.
+    pub fn install(&self, modules: &Modules) -> ValidationInstall {
+        let id = self.entity_id;
+        let permission = |module: Address| match self.role {
+            HookRole::Validation => validation_hook(module, id),
+            HookRole::Execution => execution_hook(module, id, true, false),
+        };
+        let mut hooks = Vec::new();
+        if let Some(rules) = &self.rules {
+            hooks.push(hook_with_data(
+                permission(modules.selector_allowlist),
+                &encode_selector_allowlist(id, rules),
+            ));
+        }
+        if let Some((valid_after, valid_until)) = self.window {
+            let window = TimeWindowInstall {
+                entity_id: id,
+                valid_after,
+                valid_until,
+            };
+            hooks.push(hook_with_data(
+                permission(modules.time_window),
+                &window.encode(),
+            ));
+        }
+        if let Some((limits, gas)) = &self.spending {
+            hooks.push(hook_with_data(
+                execution_hook(modules.spending_limit, id, true, false),
+                &encode_spending_limit(id, limits, *gas),
+            ));
+        }
+        ValidationInstall {
+            config: validation_config(
+                modules.session_signer,
+                id,
+                VALIDATION_USER_OP | VALIDATION_SIGNATURE,
+            ),
+            selectors: self.selectors.clone(),
+            install_data: self.signer.install_data(id),
+            hooks,
+        }
+    }
+}

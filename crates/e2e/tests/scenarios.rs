@@ -1,0 +1,1032 @@
+//! Session-key scenarios of issue 4 on the Stylus reference account,
+//! through the real EntryPoint v0.7 (`handleOps` from a bundler EOA).
+//!
+//! Every test starts from an account initialized with an **owner**
+//! validation (session-signer at entity 0, global, ECDSA), and the owner
+//! installs each session key with a user operation calling
+//! `installValidation`, as a wallet would. Then:
+//!
+//! | test | scenario |
+//! |---|---|
+//! | `a_spending_limit_execution_hook_caps_token_transfers_per_day` | 3: spending-limit as an execution hook, 100 tokens a day of a real ERC-20 |
+//! | `a_passkey_session_key_signs_with_p256_and_webauthn` | 6: a P-256 session key, raw (`0x02`) and WebAuthn (`0x03`) |
+//! | `two_session_keys_have_their_own_permissions_and_nonces` | 7: two keys, two permission sets, two nonce sequences |
+//! | `permissions_as_execution_hooks_refuse_in_execution` | 8: selector-allowlist and time-window as execution hooks |
+//! | `validation_hooks_and_execution_hooks_cost_side_by_side` | 8: the gas of both phases, both placements |
+//! | `gas_table_against_mav2` | `handleOps` gas beside MAv2's published figures |
+//!
+//! The token is OpenZeppelin's Solidity `ERC20PresetFixedSupply` 4.9.6
+//! (`scripts/fetch-solidity-fixtures.sh`). Without the build outputs each
+//! test prints SKIPPED, or fails when `CI` is set. Run with `--nocapture`
+//! for the gas figures.
+
+use alloy_primitives::{aliases::U192, Address, FixedBytes, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use e2e::abi::{
+    ICounter, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
+    ISpendingLimitModule, ITimeWindowModule, PackedUserOperation,
+};
+use e2e::encode;
+use e2e::token::TRANSFER;
+use e2e::{
+    available, describe, describe_outcome, tokens, Counter, FailedOp, HandleOpsExt, Key,
+    ModuleError, Needs, Passkey, SessionKeySpec, SignerSpec, Token, UserOpSigner, Wallet, Wrapper,
+};
+use localnet::entry_point::decode_events;
+use localnet::{Localnet, TxOutcome};
+use permission_core::install::SpendLimit;
+
+use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
+use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as AllowlistErrors;
+use ISpendingLimitModule::ISpendingLimitModuleErrors as SpendingErrors;
+use ITimeWindowModule::ITimeWindowModuleErrors as WindowErrors;
+
+/// The owner's validation entity id (global).
+const OWNER: u32 = 0;
+/// The first session key's entity id.
+const SESSION: u32 = 1;
+const DAY: u64 = 86_400;
+/// The token supply, minted to the account.
+const SUPPLY: u64 = 1_000;
+
+const INCREMENT: [u8; 4] = ICounter::incrementCall::SELECTOR;
+const COUNT: [u8; 4] = ICounter::countCall::SELECTOR;
+
+/// MAv2 v2.0.1's published gas (shared/design/erc6900-mav2.md).
+const MAV2_COUNTER: u64 = 194_376;
+const MAV2_TRANSFER: u64 = 225_357;
+const MAV2_INSTALL: u64 = 537_249;
+const MAV2_OWNER_TRANSFER: u64 = 184_690;
+
+/// `view` of `call` on `to`.
+#[track_caller]
+fn view<C: SolCall>(net: &mut Localnet, to: Address, call: C) -> C::Return {
+    net.call(Address::ZERO, to, call.abi_encode())
+        .decode_return::<C>()
+        .unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
+}
+
+/// An account with its owner validation, and (with [`Needs::Token`]) a
+/// token of which the account holds the whole supply.
+struct Scenario {
+    w: Wallet,
+    owner: Key,
+    token: Option<Token>,
+}
+
+/// The scenario, or `None` (SKIPPED) without the build outputs.
+fn setup(test: &str, needs: Needs) -> Option<Scenario> {
+    if !available(test, needs) {
+        return None;
+    }
+    let mut w = Wallet::new();
+    let owner = Key::from_seed(0x0A);
+    let out = w.initialize(&w.owner_install(OWNER, owner.address()));
+    assert!(out.success, "initialize: {}", describe_outcome(&out));
+    let token = (needs == Needs::Token).then(|| w.deploy_token("TKN", tokens(SUPPLY)));
+    Some(Scenario { w, owner, token })
+}
+
+impl Scenario {
+    fn token(&self) -> Token {
+        self.token.expect("set up with Needs::Token")
+    }
+
+    fn counter(&self) -> Address {
+        self.w.counter.address
+    }
+
+    /// The owner installs `spec` with a user operation; asserts it
+    /// succeeded and emitted `ValidationInstalled(session-signer, id)`.
+    #[track_caller]
+    fn install(&mut self, spec: &SessionKeySpec) -> TxOutcome {
+        let install = spec.install(&self.w.modules);
+        let owner = self.owner.clone();
+        let out = self.w.install_as_owner(OWNER, &owner, &install);
+        out.expect_ops_succeeded();
+        let installed: Vec<_> = out
+            .logs
+            .iter()
+            .filter(|l| {
+                l.topics().first() == Some(&IReferenceAccount::ValidationInstalled::SIGNATURE_HASH)
+            })
+            .map(|l| IReferenceAccount::ValidationInstalled::decode_log_data(&l.data).unwrap())
+            .collect();
+        assert_eq!(
+            installed,
+            vec![IReferenceAccount::ValidationInstalled {
+                module: self.w.modules.session_signer,
+                entityId: spec.entity_id,
+            }]
+        );
+        out
+    }
+
+    /// `execute(counter, 0, increment())`.
+    fn increment(&self) -> Vec<u8> {
+        encode::execute(self.counter(), U256::ZERO, Counter::increment_calldata())
+    }
+
+    /// `execute(token, 0, transfer(to, amount))`.
+    fn transfer(&self, to: Address, amount: U256) -> Vec<u8> {
+        encode::execute(
+            self.token().address,
+            U256::ZERO,
+            Token::transfer_calldata(to, amount),
+        )
+    }
+
+    /// The token balance of `who`.
+    fn balance(&mut self, who: Address) -> U256 {
+        self.token().balance_of(&mut self.w.net, who)
+    }
+
+    /// An operation of the validation at `entity`, with its next nonce,
+    /// signed by `signer`.
+    fn op(
+        &mut self,
+        call_data: Vec<u8>,
+        entity: u32,
+        signer: &dyn UserOpSigner,
+    ) -> PackedUserOperation {
+        self.w.signed_op_with(call_data, entity, false, signer, &[])
+    }
+
+    /// The next nonce of `op`'s key.
+    fn nonce_of_key(&mut self, op: &PackedUserOperation) -> U256 {
+        let key: U256 = op.nonce >> 64;
+        self.w.next_nonce_of_key(key.to::<U192>())
+    }
+
+    /// Sends `op` alone and expects a validation refusal that changes
+    /// nothing: the Counter, the op's nonce key, the deposit, the balances.
+    #[track_caller]
+    fn refused(&mut self, op: PackedUserOperation) -> FailedOp {
+        let count = self.w.count();
+        let nonce = self.nonce_of_key(&op);
+        let deposit = self.w.deposit_of_account();
+        let balance = self.token.map(|_| self.balance(self.w.account));
+        let out = self.w.handle_ops(vec![op.clone()]);
+        let failed = out.expect_failed_op();
+        println!("  refused in validation: {failed}");
+        assert_eq!(failed.op_index, U256::ZERO);
+        assert!(out.user_op_events().is_empty());
+        assert_eq!(self.w.count(), count);
+        assert_eq!(self.nonce_of_key(&op), nonce);
+        assert_eq!(self.w.deposit_of_account(), deposit);
+        assert_eq!(self.token.map(|_| self.balance(self.w.account)), balance);
+        failed
+    }
+
+    /// [`Scenario::refused`], expecting AA23 with `module`'s error wrapped in
+    /// `PreUserOpValidationHookReverted(module ‖ entity, …)`.
+    #[track_caller]
+    fn refused_by_hook(
+        &mut self,
+        op: PackedUserOperation,
+        module: Address,
+        entity: u32,
+    ) -> ModuleError {
+        let failed = self.refused(op);
+        assert_eq!(failed.reason, "AA23 reverted", "{failed}");
+        let wrapped = failed
+            .module_error()
+            .unwrap_or_else(|| panic!("not a wrapped module error: {failed}"));
+        assert_eq!(
+            (wrapped.wrapper, wrapped.module, wrapped.entity_id),
+            (Wrapper::PreUserOpValidationHook, module, entity),
+            "{failed}"
+        );
+        wrapped
+    }
+
+    /// Sends `op` alone; expects it to pass validation and its execution
+    /// to revert with `module`'s error wrapped in
+    /// `PreExecHookReverted(module ‖ entity, …)`. The operation is paid
+    /// for and its nonce used; the Counter and the balances do not change.
+    #[track_caller]
+    fn reverted_by_exec_hook(
+        &mut self,
+        op: PackedUserOperation,
+        module: Address,
+        entity: u32,
+    ) -> ModuleError {
+        let count = self.w.count();
+        let nonce = self.nonce_of_key(&op);
+        let deposit = self.w.deposit_of_account();
+        let balances = self
+            .token
+            .map(|_| (self.balance(self.w.account), self.balance(recipient())));
+        let hash = self.w.user_op_hash(&op);
+        let out = self.w.handle_ops(vec![op.clone()]);
+        let (event, reason) = out.expect_op_reverted();
+        println!(
+            "  reverted in execution ({} gas): {}",
+            out.gas_used,
+            describe(&reason)
+        );
+        assert_eq!(event.userOpHash, hash);
+        assert_eq!(event.nonce, op.nonce);
+        assert!(!event.success);
+        // Validated: the nonce is used and the gas paid.
+        assert_eq!(self.nonce_of_key(&op), nonce + U256::from(1));
+        assert_eq!(
+            self.w.deposit_of_account(),
+            deposit - event.actualGasCost,
+            "the account paid for the operation"
+        );
+        assert!(!event.actualGasCost.is_zero());
+        // ... and nothing was executed.
+        assert_eq!(self.w.count(), count);
+        assert_eq!(
+            self.token
+                .map(|_| (self.balance(self.w.account), self.balance(recipient()))),
+            balances
+        );
+        let wrapped = ModuleError::decode(&reason)
+            .unwrap_or_else(|| panic!("not a wrapped module error: {}", describe(&reason)));
+        assert_eq!(
+            (wrapped.wrapper, wrapped.module, wrapped.entity_id),
+            (Wrapper::PreExecHook, module, entity),
+            "{}",
+            describe(&reason)
+        );
+        wrapped
+    }
+
+    /// Sends `ops`, expects every one to succeed, prints the gas.
+    #[track_caller]
+    fn executed(&mut self, what: &str, ops: Vec<PackedUserOperation>) -> TxOutcome {
+        let hashes: Vec<_> = ops.iter().map(|op| self.w.user_op_hash(op)).collect();
+        let out = self.w.handle_ops(ops);
+        let events = out.expect_ops_succeeded();
+        assert_eq!(
+            events.iter().map(|e| e.userOpHash).collect::<Vec<_>>(),
+            hashes
+        );
+        assert!(out.user_op_revert_reasons().is_empty());
+        let phases = self.w.phase_gas(&out);
+        println!(
+            "  {what}: handleOps {} gas (validation {}, execution {})",
+            out.gas_used,
+            phases
+                .iter()
+                .map(|p| p.validation.to_string())
+                .collect::<Vec<_>>()
+                .join(" + "),
+            phases
+                .iter()
+                .map(|p| p.execution.to_string())
+                .collect::<Vec<_>>()
+                .join(" + "),
+        );
+        println!("{}", self.w.program_gas_report(&out));
+        out
+    }
+}
+
+/// Who receives the tokens.
+fn recipient() -> Address {
+    Address::repeat_byte(0xB2)
+}
+
+/// `SelectorNotAllowed(target, selector)`.
+fn not_allowed(target: Address, selector: [u8; 4]) -> AllowlistErrors {
+    AllowlistErrors::SelectorNotAllowed(ISelectorAllowlistModule::SelectorNotAllowed {
+        target,
+        selector: FixedBytes(selector),
+    })
+}
+
+/// The account's `RequireUserOperationContext`, in AA23.
+#[track_caller]
+fn assert_requires_user_op_context(failed: &FailedOp) {
+    assert_eq!(failed.reason, "AA23 reverted", "{failed}");
+    assert_eq!(
+        failed.account_error(),
+        Some(AccountErrors::RequireUserOperationContext(
+            IReferenceAccount::RequireUserOperationContext {}
+        )),
+        "{failed}"
+    );
+}
+
+#[track_caller]
+fn assert_aa24(failed: &FailedOp) {
+    assert_eq!(
+        *failed,
+        FailedOp {
+            op_index: U256::ZERO,
+            reason: "AA24 signature error".into(),
+            inner: None
+        }
+    );
+}
+
+// ------------------------------------------------------------- scenario 3
+
+/// The session key may transfer the token (selector-allowlist, validation
+/// hook) within a week (time-window, validation hook), and spend at most
+/// 100 tokens a day (spending-limit, **execution** hook).
+#[test]
+fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
+    let Some(mut s) = setup(
+        "a_spending_limit_execution_hook_caps_token_transfers_per_day",
+        Needs::Token,
+    ) else {
+        return;
+    };
+    let key = Key::from_seed(0x51);
+    let token = s.token().address;
+    let account = s.w.account;
+    let limiter = s.w.modules.spending_limit;
+    let start = s.w.net.timestamp();
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
+        .allow([(token, TRANSFER)])
+        .window(start, start + 7 * DAY)
+        .spend_limits([SpendLimit {
+            token,
+            limit: tokens(100),
+            period: DAY,
+        }]);
+    assert!(spec.has_execution_hooks());
+    // The HookConfig: spending-limit ‖ 1 ‖ 0x04 (execution hook, pre only).
+    let install = spec.install(&s.w.modules);
+    assert_eq!(
+        install.hooks[2][..25],
+        encode::execution_hook(limiter, SESSION, true, false)[..]
+    );
+    assert_eq!(install.hooks[2][24], 0x04);
+    let out = s.install(&spec);
+    println!("owner installs the key: {} gas", out.gas_used);
+
+    let limit = |s: &mut Scenario| {
+        view(
+            &mut s.w.net,
+            limiter,
+            ISpendingLimitModule::getSpendLimitCall {
+                account,
+                entityId: SESSION,
+                token,
+            },
+        )
+    };
+    let l = limit(&mut s);
+    assert!(l.limited);
+    assert_eq!((l.limit, l.period.to::<u64>()), (tokens(100), DAY));
+    assert_eq!((l.spent, l.remaining), (U256::ZERO, tokens(100)));
+
+    // With an execution hook the account requires the executeUserOp prefix.
+    let op = s.op(s.transfer(recipient(), tokens(60)), SESSION, &key);
+    assert_requires_user_op_context(&s.refused(op));
+
+    // 60: within the limit.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(60))),
+        SESSION,
+        &key,
+    );
+    let out = s.executed("transfer 60", vec![op]);
+    let spent: Vec<ISpendingLimitModule::Spent> = decode_events(&out.logs);
+    assert_eq!(
+        spent,
+        vec![ISpendingLimitModule::Spent {
+            account,
+            entityId: SESSION,
+            token,
+            amount: tokens(60),
+            remaining: tokens(40),
+        }]
+    );
+    assert_eq!(s.balance(account), tokens(SUPPLY - 60));
+    assert_eq!(s.balance(recipient()), tokens(60));
+    let l = limit(&mut s);
+    assert_eq!((l.spent, l.remaining), (tokens(60), tokens(40)));
+
+    // 50 more the same day: validated, paid for, and refused in execution.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(50))),
+        SESSION,
+        &key,
+    );
+    let wrapped = s.reverted_by_exec_hook(op, limiter, SESSION);
+    assert_eq!(
+        wrapped.reason_as::<SpendingErrors>(),
+        Some(SpendingErrors::SpendLimitExceeded(
+            ISpendingLimitModule::SpendLimitExceeded {
+                token,
+                requested: tokens(50),
+                remaining: tokens(40),
+            }
+        )),
+        "{}",
+        describe(&wrapped.reason)
+    );
+    assert_eq!(s.balance(account), tokens(SUPPLY - 60));
+    assert_eq!(s.balance(recipient()), tokens(60));
+    let l = limit(&mut s);
+    assert_eq!((l.spent, l.remaining), (tokens(60), tokens(40)));
+
+    // A batch is charged in total: 30 + 30 > 40.
+    let batch = encode::execute_batch([
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(recipient(), tokens(30)),
+        ),
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(recipient(), tokens(30)),
+        ),
+    ]);
+    let op = s.op(encode::user_op_prefixed(&batch), SESSION, &key);
+    let wrapped = s.reverted_by_exec_hook(op, limiter, SESSION);
+    assert_eq!(
+        wrapped.reason_as::<SpendingErrors>(),
+        Some(SpendingErrors::SpendLimitExceeded(
+            ISpendingLimitModule::SpendLimitExceeded {
+                token,
+                requested: tokens(60),
+                remaining: tokens(40),
+            }
+        ))
+    );
+
+    // A day later the allowance is whole again: 50 goes through.
+    s.w.net.set_timestamp(start + DAY);
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(50))),
+        SESSION,
+        &key,
+    );
+    s.executed("transfer 50, a day later", vec![op]);
+    assert_eq!(s.balance(account), tokens(SUPPLY - 110));
+    assert_eq!(s.balance(recipient()), tokens(110));
+    let l = limit(&mut s);
+    assert_eq!((l.spent, l.remaining), (tokens(50), tokens(50)));
+
+    // The allowlist still applies (validation hook): the Counter is not allowed.
+    let op = s.op(encode::user_op_prefixed(&s.increment()), SESSION, &key);
+    let wrapped = s.refused_by_hook(op, s.w.modules.selector_allowlist, SESSION);
+    assert_eq!(
+        wrapped.reason_as::<AllowlistErrors>(),
+        Some(not_allowed(s.counter(), INCREMENT))
+    );
+}
+
+// ------------------------------------------------------------- scenario 6
+
+/// A P-256 passkey as the session key: raw P-256 signatures (type `0x02`)
+/// and browser WebAuthn assertions (type `0x03`) both increment the Counter.
+#[test]
+fn a_passkey_session_key_signs_with_p256_and_webauthn() {
+    let Some(mut s) = setup(
+        "a_passkey_session_key_signs_with_p256_and_webauthn",
+        Needs::Account,
+    ) else {
+        return;
+    };
+    let passkey = Passkey::from_seed(0x2A);
+    let start = s.w.net.timestamp();
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::passkey(&passkey))
+        .allow([(s.counter(), INCREMENT)])
+        .window(start, start + DAY);
+    // abi.encode(entityId, address(0), x, y).
+    assert_eq!(
+        spec.install(&s.w.modules).install_data,
+        passkey.install_data(SESSION)
+    );
+    s.install(&spec);
+    let account = s.w.account;
+    let signer = s.w.modules.session_signer;
+    let stored = view(
+        &mut s.w.net,
+        signer,
+        ISessionSignerModule::passkeyCall {
+            entityId: SESSION,
+            account,
+        },
+    );
+    assert_eq!((stored.x, stored.y), passkey.xy());
+    assert_eq!(
+        view(
+            &mut s.w.net,
+            signer,
+            ISessionSignerModule::signersCall {
+                entityId: SESSION,
+                account
+            }
+        ),
+        Address::ZERO
+    );
+
+    // 0x02 ‖ r ‖ s over the EIP-191 digest of the userOpHash.
+    let op = s.op(s.increment(), SESSION, &passkey);
+    assert_eq!(op.signature.len(), 1 + 1 + 64);
+    assert_eq!(op.signature[..2], [0xFF, 0x02]);
+    s.executed("P-256 signature (0x02)", vec![op]);
+    assert_eq!(s.w.count(), U256::from(1));
+
+    // A WebAuthn assertion whose challenge is that digest.
+    let browser = passkey.webauthn();
+    let op = s.op(s.increment(), SESSION, &browser);
+    assert_eq!(op.signature[..2], [0xFF, 0x03]);
+    s.executed("WebAuthn assertion (0x03)", vec![op]);
+    assert_eq!(s.w.count(), U256::from(2));
+
+    // Both again, in one bundle (consecutive nonces of the key).
+    let first = s.op(s.increment(), SESSION, &passkey);
+    let mut second = first.clone();
+    second.nonce = first.nonce + U256::from(1);
+    s.w.sign_with(&mut second, &browser, &[]);
+    s.executed("P-256 + WebAuthn in one bundle", vec![first, second]);
+    assert_eq!(s.w.count(), U256::from(4));
+
+    // Refused: another passkey, an ECDSA key, and assertions that are not
+    // over this operation or lack user presence (AA24: the module returns 1).
+    let other = Passkey::from_seed(0x2B);
+    let refusals: Vec<(&str, Box<dyn UserOpSigner>)> = vec![
+        ("another passkey (0x02)", Box::new(other.clone())),
+        ("another passkey (0x03)", Box::new(other.webauthn())),
+        ("an ECDSA key", Box::new(Key::from_seed(0x2A))),
+        (
+            "an assertion of another challenge",
+            Box::new(e2e::WebAuthn {
+                challenge_override: Some(alloy_primitives::B256::repeat_byte(7)),
+                ..passkey.webauthn()
+            }),
+        ),
+        (
+            "an assertion without user presence",
+            Box::new(e2e::WebAuthn {
+                flags: 0x04,
+                ..passkey.webauthn()
+            }),
+        ),
+        (
+            "a webauthn.create assertion",
+            Box::new(e2e::WebAuthn {
+                kind: "webauthn.create",
+                ..passkey.webauthn()
+            }),
+        ),
+    ];
+    for (what, signer) in refusals {
+        println!("{what}:");
+        let op = s.op(s.increment(), SESSION, signer.as_ref());
+        assert_aa24(&s.refused(op));
+    }
+    // The permissions still apply to the passkey.
+    let op = s.op(
+        encode::execute(s.counter(), U256::ZERO, Counter::count_calldata()),
+        SESSION,
+        &browser,
+    );
+    let wrapped = s.refused_by_hook(op, s.w.modules.selector_allowlist, SESSION);
+    assert_eq!(
+        wrapped.reason_as::<AllowlistErrors>(),
+        Some(not_allowed(s.counter(), COUNT))
+    );
+    assert_eq!(s.w.count(), U256::from(4));
+}
+
+// ------------------------------------------------------------- scenario 7
+
+/// Two session keys at entity ids 1 and 2: one may only increment the
+/// Counter, the other only transfer the token. Each is refused at the
+/// other's call, and their nonce sequences are independent.
+#[test]
+fn two_session_keys_have_their_own_permissions_and_nonces() {
+    let Some(mut s) = setup(
+        "two_session_keys_have_their_own_permissions_and_nonces",
+        Needs::Token,
+    ) else {
+        return;
+    };
+    const COUNTING: u32 = 1;
+    const PAYING: u32 = 2;
+    let counting_key = Key::from_seed(0x71);
+    let paying_key = Key::from_seed(0x72);
+    let token = s.token().address;
+    let counter = s.counter();
+    let allowlist = s.w.modules.selector_allowlist;
+    let start = s.w.net.timestamp();
+    s.install(
+        &SessionKeySpec::new(COUNTING, SignerSpec::Address(counting_key.address()))
+            .allow([(counter, INCREMENT)])
+            .window(start, start + DAY),
+    );
+    s.install(
+        &SessionKeySpec::new(PAYING, SignerSpec::Address(paying_key.address()))
+            .allow([(token, TRANSFER)])
+            .window(start, start + DAY),
+    );
+    let sequence = |s: &mut Scenario, entity: u32| -> u64 {
+        let nonce = s.w.next_nonce(entity, false);
+        assert_eq!(nonce >> 64, U256::from(encode::nonce_key(entity, false)));
+        nonce.to::<u128>() as u64
+    };
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (0, 0)
+    );
+
+    // Each key's own call.
+    let op = s.op(s.increment(), COUNTING, &counting_key);
+    s.executed("the counting key increments", vec![op]);
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (1, 0)
+    );
+    let op = s.op(s.transfer(recipient(), tokens(5)), PAYING, &paying_key);
+    s.executed("the paying key transfers", vec![op]);
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (1, 1)
+    );
+    let op = s.op(s.increment(), COUNTING, &counting_key);
+    s.executed("the counting key increments again", vec![op]);
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (2, 1)
+    );
+    assert_eq!(s.w.count(), U256::from(2));
+    assert_eq!(s.balance(recipient()), tokens(5));
+
+    // Each refused at the other's call, by its own allowlist entity.
+    let op = s.op(s.transfer(recipient(), tokens(5)), COUNTING, &counting_key);
+    let wrapped = s.refused_by_hook(op, allowlist, COUNTING);
+    assert_eq!(
+        wrapped.reason_as::<AllowlistErrors>(),
+        Some(not_allowed(token, TRANSFER))
+    );
+    let op = s.op(s.increment(), PAYING, &paying_key);
+    let wrapped = s.refused_by_hook(op, allowlist, PAYING);
+    assert_eq!(
+        wrapped.reason_as::<AllowlistErrors>(),
+        Some(not_allowed(counter, INCREMENT))
+    );
+    // A key cannot borrow the other's validation (and so its permissions):
+    // the other's signer does not match (AA24).
+    let op = s.op(s.transfer(recipient(), tokens(5)), PAYING, &counting_key);
+    assert_aa24(&s.refused(op));
+    let op = s.op(s.increment(), COUNTING, &paying_key);
+    assert_aa24(&s.refused(op));
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (2, 1)
+    );
+
+    // One bundle with both keys, each at its own next sequence.
+    let a = s.op(s.increment(), COUNTING, &counting_key);
+    let b = s.op(s.transfer(recipient(), tokens(5)), PAYING, &paying_key);
+    assert_eq!(
+        (a.nonce, b.nonce),
+        (
+            encode::nonce(encode::nonce_key(COUNTING, false), 2),
+            encode::nonce(encode::nonce_key(PAYING, false), 1)
+        )
+    );
+    s.executed("both keys in one bundle", vec![a.clone(), b]);
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (3, 2)
+    );
+    assert_eq!(s.w.count(), U256::from(3));
+    assert_eq!(s.balance(recipient()), tokens(10));
+    // Replaying the counting key's operation is AA25; the other's nonce
+    // sequence is untouched.
+    assert_eq!(s.refused(a).reason, "AA25 invalid account nonce");
+    assert_eq!(
+        (sequence(&mut s, COUNTING), sequence(&mut s, PAYING)),
+        (3, 2)
+    );
+}
+
+// ------------------------------------------------------------- scenario 8
+
+/// The same selector-allowlist and time-window, installed as execution
+/// hooks: allowed operations succeed; a refused one passes validation (it
+/// is paid for) and its execution reverts with the hook's error.
+#[test]
+fn permissions_as_execution_hooks_refuse_in_execution() {
+    let Some(mut s) = setup(
+        "permissions_as_execution_hooks_refuse_in_execution",
+        Needs::Account,
+    ) else {
+        return;
+    };
+    let key = Key::from_seed(0x81);
+    let counter = s.counter();
+    let allowlist = s.w.modules.selector_allowlist;
+    let time_window = s.w.modules.time_window;
+    let valid_after = s.w.net.timestamp();
+    let valid_until = valid_after + DAY;
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
+        .allow([(counter, INCREMENT)])
+        .window(valid_after, valid_until)
+        .as_execution_hooks();
+    let install = spec.install(&s.w.modules);
+    assert_eq!(install.hooks.len(), 2);
+    for (hook, module) in install.hooks.iter().zip([allowlist, time_window]) {
+        assert_eq!(
+            hook[..25],
+            encode::execution_hook(module, SESSION, true, false)[..]
+        );
+    }
+    s.install(&spec);
+    let other = Counter::deploy(&mut s.w.net).address;
+    s.w.label(other, "other counter");
+
+    // Execution hooks need the executeUserOp prefix.
+    let op = s.op(s.increment(), SESSION, &key);
+    assert_requires_user_op_context(&s.refused(op));
+
+    // Allowed.
+    let op = s.op(encode::user_op_prefixed(&s.increment()), SESSION, &key);
+    s.executed("prefix + execute(increment)", vec![op]);
+    let inc = || (counter, U256::ZERO, Counter::increment_calldata());
+    let batch = encode::execute_batch([inc(), inc()]);
+    let op = s.op(encode::user_op_prefixed(&batch), SESSION, &key);
+    s.executed("prefix + executeBatch of 2", vec![op]);
+    assert_eq!(s.w.count(), U256::from(3));
+
+    // Another selector, another target, one bad call in a batch: each
+    // validated, then refused by the allowlist's pre-execution hook.
+    let cases = [
+        (
+            encode::execute(counter, U256::ZERO, Counter::count_calldata()),
+            not_allowed(counter, COUNT),
+        ),
+        (
+            encode::execute(other, U256::ZERO, Counter::increment_calldata()),
+            not_allowed(other, INCREMENT),
+        ),
+        (
+            encode::execute_batch([inc(), (other, U256::ZERO, Counter::increment_calldata())]),
+            not_allowed(other, INCREMENT),
+        ),
+    ];
+    for (call, error) in cases {
+        let op = s.op(encode::user_op_prefixed(&call), SESSION, &key);
+        let wrapped = s.reverted_by_exec_hook(op, allowlist, SESSION);
+        assert_eq!(
+            wrapped.reason_as::<AllowlistErrors>(),
+            Some(error),
+            "{}",
+            describe(&wrapped.reason)
+        );
+    }
+    assert_eq!(s.w.count(), U256::from(3));
+    assert_eq!(Counter { address: other }.count(&mut s.w.net), U256::ZERO);
+
+    // After the window: no AA22 (validation does not see the window), but
+    // the time-window's pre-execution hook refuses with the clock it read.
+    let late = valid_until + 1;
+    s.w.net.set_timestamp(late);
+    let op = s.op(encode::user_op_prefixed(&s.increment()), SESSION, &key);
+    let wrapped = s.reverted_by_exec_hook(op, time_window, SESSION);
+    assert_eq!(
+        wrapped.reason_as::<WindowErrors>(),
+        Some(WindowErrors::OutsideTimeWindow(
+            ITimeWindowModule::OutsideTimeWindow {
+                validAfter: alloy_primitives::aliases::U48::from(valid_after),
+                validUntil: alloy_primitives::aliases::U48::from(valid_until),
+                timestamp: U256::from(late),
+            }
+        )),
+        "{}",
+        describe(&wrapped.reason)
+    );
+    assert_eq!(s.w.count(), U256::from(3));
+}
+
+/// The same operation (`executeUserOp` prefix + `execute(counter,
+/// increment)`) under the selector-allowlist and time-window installed as
+/// validation hooks, then as execution hooks: the gas of each phase.
+#[test]
+fn validation_hooks_and_execution_hooks_cost_side_by_side() {
+    if !available(
+        "validation_hooks_and_execution_hooks_cost_side_by_side",
+        Needs::Account,
+    ) {
+        return;
+    }
+    let run = |as_execution: bool, cached: bool| -> Vec<(TxOutcome, e2e::PhaseGas)> {
+        let mut s = setup(
+            "validation_hooks_and_execution_hooks_cost_side_by_side",
+            Needs::Account,
+        )
+        .expect("available");
+        let key = Key::from_seed(0x82);
+        let now = s.w.net.timestamp();
+        let mut spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
+            .allow([(s.counter(), INCREMENT)])
+            .window(now, now + DAY);
+        if as_execution {
+            spec = spec.as_execution_hooks();
+        }
+        s.install(&spec);
+        s.w.set_cached(cached);
+        (0..2)
+            .map(|_| {
+                let op = s.op(encode::user_op_prefixed(&s.increment()), SESSION, &key);
+                let out = s.w.handle_ops(vec![op]);
+                out.expect_ops_succeeded();
+                let phase = s.w.phase_gas(&out)[0];
+                (out, phase)
+            })
+            .collect()
+    };
+    println!();
+    println!("Same op: executeUserOp prefix + execute(counter, increment()); selector-allowlist + time-window.");
+    println!("Phase gas = the account's Stylus frame (modules it calls included).");
+    println!();
+    println!(
+        "| hooks installed as | programs | op | validation phase | execution phase | handleOps |"
+    );
+    println!("|---|---|---|---:|---:|---:|");
+    for cached in [false, true] {
+        let validation = run(false, cached);
+        let execution = run(true, cached);
+        for (name, rows) in [
+            ("validation hooks", &validation),
+            ("execution hooks", &execution),
+        ] {
+            for (i, (out, phase)) in rows.iter().enumerate() {
+                println!(
+                    "| {name} | {} | {} | {} | {} | {} |",
+                    if cached { "cached" } else { "uncached" },
+                    if i == 0 { "1st" } else { "2nd" },
+                    phase.validation,
+                    phase.execution,
+                    out.gas_used
+                );
+            }
+        }
+        // The work moves from one phase to the other.
+        for ((_, v), (_, e)) in validation.iter().zip(&execution) {
+            assert!(v.validation > e.validation, "{v:?} vs {e:?}");
+            assert!(v.execution < e.execution, "{v:?} vs {e:?}");
+        }
+    }
+}
+
+// -------------------------------------------------------------- gas table
+
+/// One measured configuration: two identical operations in a fresh
+/// scenario (the first writes fresh storage: the key's nonce, the Counter's
+/// slot, the recipient's balance).
+fn measure(with_permissions: bool, transfer: bool, cached: bool) -> (u64, [u64; 2]) {
+    let mut s = setup("gas_table_against_mav2", Needs::Token).expect("available");
+    let key = Key::from_seed(0x91);
+    let token = s.token().address;
+    let now = s.w.net.timestamp();
+    let mut spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()));
+    if with_permissions {
+        // MAv2's "case 1": an allowlist of the Counter and the token's
+        // transfer, a time range, and an ERC-20 limit execution hook.
+        spec = spec
+            .allow([(s.counter(), INCREMENT), (token, TRANSFER)])
+            .window(now, now + DAY)
+            .spend_limits([SpendLimit {
+                token,
+                limit: tokens(100),
+                period: DAY,
+            }]);
+    }
+    s.w.set_cached(cached);
+    let install = s.install(&spec).gas_used;
+    let mut gas = [0; 2];
+    for (i, g) in gas.iter_mut().enumerate() {
+        let call = if transfer {
+            s.transfer(recipient(), tokens(10))
+        } else {
+            s.increment()
+        };
+        // The execution hook needs the prefix; without hooks, plain execute.
+        let call = if with_permissions {
+            encode::user_op_prefixed(&call)
+        } else {
+            call
+        };
+        let op = s.op(call, SESSION, &key);
+        let out = s.w.handle_ops(vec![op]);
+        out.expect_ops_succeeded();
+        *g = out.gas_used;
+        if transfer {
+            assert_eq!(s.balance(recipient()), tokens(10 * (i as u64 + 1)));
+        } else {
+            assert_eq!(s.w.count(), U256::from(i + 1));
+        }
+    }
+    (install, gas)
+}
+
+/// `handleOps` gas of a session key's operations, with and without the
+/// permission hooks, uncached and cached, beside MAv2's published figures.
+/// The numbers are printed (`--nocapture`), not asserted.
+#[test]
+fn gas_table_against_mav2() {
+    if !available("gas_table_against_mav2", Needs::Token) {
+        return;
+    }
+    let fmt = |n: u64| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let signed = |n: i64| {
+        if n < 0 {
+            format!("-{}", fmt(n.unsigned_abs()))
+        } else {
+            format!("+{}", fmt(n as u64))
+        }
+    };
+    // [with][transfer][cached] → (install, [1st, 2nd]).
+    let mut m = [[[(0u64, [0u64; 2]); 2]; 2]; 2];
+    for (with, by_kind) in m.iter_mut().enumerate() {
+        for (transfer, by_cache) in by_kind.iter_mut().enumerate() {
+            for (cached, cell) in by_cache.iter_mut().enumerate() {
+                *cell = measure(with == 1, transfer == 1, cached == 1);
+            }
+        }
+    }
+    let row = |label: &str, cells: [u64; 4], mav2: &str| {
+        println!(
+            "| {label} | {} | {} | {} | {} | {mav2} |",
+            fmt(cells[0]),
+            fmt(cells[1]),
+            fmt(cells[2]),
+            fmt(cells[3])
+        );
+    };
+    let cells = |with: usize, transfer: usize| {
+        let [u, c] = m[with][transfer];
+        [u.1[0], u.1[1], c.1[0], c.1[1]]
+    };
+    println!();
+    println!(
+        "handleOps gas (one op per bundle; the transaction's gas, 21,000 and calldata included)."
+    );
+    println!("Permissions = selector-allowlist + time-window (validation hooks) + spending-limit (execution hook, 100 TKN/day),");
+    println!("so those ops use the executeUserOp prefix; session-signer only = plain execute.");
+    println!("1st = first op of the key (fresh nonce, Counter slot, recipient balance), 2nd = the same op again.");
+    println!();
+    println!("| operation | uncached 1st | uncached 2nd | cached 1st | cached 2nd | MAv2 v2.0.1 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    row(
+        "session key calls the Counter (permissions)",
+        cells(1, 0),
+        &fmt(MAV2_COUNTER),
+    );
+    row(
+        "session key transfers the token (permissions)",
+        cells(1, 1),
+        &fmt(MAV2_TRANSFER),
+    );
+    row(
+        "session key calls the Counter (session-signer only)",
+        cells(0, 0),
+        "",
+    );
+    row(
+        "session key transfers the token (session-signer only)",
+        cells(0, 1),
+        &format!("{} (owner's plain transfer)", fmt(MAV2_OWNER_TRANSFER)),
+    );
+    // Permission overhead: with the hooks minus session-signer only.
+    let overhead = |transfer: usize| {
+        let with = cells(1, transfer);
+        let without = cells(0, transfer);
+        (0..4)
+            .map(|i| signed(with[i] as i64 - without[i] as i64))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    println!("| permission overhead, Counter | {} |  |", overhead(0));
+    println!(
+        "| permission overhead, transfer | {} | {} (≈ 40.7k: 225,357 − owner's 184,690) |",
+        overhead(1),
+        signed(MAV2_TRANSFER as i64 - MAV2_OWNER_TRANSFER as i64)
+    );
+    println!(
+        "| owner installs the session key (permissions) | {} | | {} | | {} |",
+        fmt(m[1][1][0].0),
+        fmt(m[1][1][1].0),
+        fmt(MAV2_INSTALL)
+    );
+    println!(
+        "| owner installs the session key (session-signer only) | {} | | {} | | |",
+        fmt(m[0][1][0].0),
+        fmt(m[0][1][1].0)
+    );
+    println!();
+}
