@@ -41,6 +41,13 @@ const SESSION_SECRET: B256 =
     b256!("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
 use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
+
+alloy_sol_types::sol! {
+    /// MAv2's upgrade entry point, which a session key must never reach.
+    interface UpgradeToAndCall {
+        function upgradeToAndCall(address newImplementation, bytes data) external payable;
+    }
+}
 use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as AllowlistErrors;
 
 /// An account initialized with the session key (scenario 1).
@@ -527,6 +534,17 @@ fn the_session_key_cannot_install_a_validation() {
     // Through executeBatch to the account itself.
     let op = s.op(encode::execute_batch([(account, U256::ZERO, install)]));
     s.refused_by_account(op, missing(install_selector));
+    // upgradeToAndCall (MAv2's UUPS upgrade), directly and behind the prefix.
+    let upgrade = UpgradeToAndCall::upgradeToAndCallCall {
+        newImplementation: attacker,
+        data: Default::default(),
+    }
+    .abi_encode();
+    let upgrade_selector = UpgradeToAndCall::upgradeToAndCallCall::SELECTOR;
+    let op = s.op(upgrade.clone());
+    s.refused_by_account(op, missing(upgrade_selector));
+    let op = s.op(encode::user_op_prefixed(&upgrade));
+    s.refused_by_account(op, missing(upgrade_selector));
 
     assert_eq!(
         view(
