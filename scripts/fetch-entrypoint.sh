@@ -25,14 +25,10 @@
 # Needs: npm (the npm registry), tar, node. Runs from any directory.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in
-  /*) ;;
-  *) target_dir="$root/$target_dir" ;;
-esac
-cache="$target_dir/fixtures"
+name="fetch-entrypoint"
+# shellcheck source=lib/npm-artifact.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/npm-artifact.sh"
+cache="$(fixtures_cache)"
 
 package="@account-abstraction/contracts"
 version="0.7.0"
@@ -43,37 +39,11 @@ contract="EntryPoint"
 
 bin="$cache/$contract.bin"
 if [[ -s "$bin" ]]; then
-  echo "fetch-entrypoint: $bin is already there" >&2
+  echo "$name: $bin is already there" >&2
   exit 0
 fi
-
-for tool in npm node tar; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "fetch-entrypoint: needs $tool" >&2
-    exit 1
-  fi
-done
-
-mkdir -p "$cache"
-if [[ ! -f "$cache/$tarball" ]]; then
-  echo "fetch-entrypoint: npm pack $package@$version" >&2
-  # npm pack checks the tarball against the registry's integrity itself.
-  npm pack --silent --pack-destination "$cache" "$package@$version" >/dev/null
-fi
-actual="sha512-$(node -e '
-  const c = require("crypto"), fs = require("fs");
-  process.stdout.write(c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"));
-' "$cache/$tarball")"
-if [[ "$actual" != "$integrity" ]]; then
-  echo "fetch-entrypoint: $cache/$tarball has integrity $actual, expected $integrity" >&2
-  rm -f "$cache/$tarball"
-  exit 1
-fi
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-tar -xzf "$cache/$tarball" -C "$tmp" "package/artifacts/$contract.json"
-cp "$tmp/package/artifacts/$contract.json" "$cache/$contract.json"
+fetch_npm_artifact "$package" "$version" "$tarball" "$integrity" \
+  "artifacts/$contract.json" "$cache/$contract.json"
 
 # The creation bytecode, checked: hex, no unlinked library placeholders, no
 # constructor arguments, and the v0.7 handleOps. (keccak256 of the init code,

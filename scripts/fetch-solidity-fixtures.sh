@@ -31,14 +31,10 @@
 # Needs: npm (the npm registry), tar, node. Runs from any directory.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in
-  /*) ;;
-  *) target_dir="$root/$target_dir" ;;
-esac
-cache="$target_dir/fixtures"
+name="fetch-solidity-fixtures"
+# shellcheck source=lib/npm-artifact.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/npm-artifact.sh"
+cache="$(fixtures_cache)"
 
 package="@openzeppelin/contracts"
 version="4.9.6"
@@ -49,37 +45,11 @@ contract="ERC20PresetFixedSupply"
 
 bin="$cache/$contract.bin"
 if [[ -s "$bin" ]]; then
-  echo "fetch-solidity-fixtures: $bin is already there" >&2
+  echo "$name: $bin is already there" >&2
   exit 0
 fi
-
-for tool in npm node tar; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "fetch-solidity-fixtures: needs $tool" >&2
-    exit 1
-  fi
-done
-
-mkdir -p "$cache"
-if [[ ! -f "$cache/$tarball" ]]; then
-  echo "fetch-solidity-fixtures: npm pack $package@$version" >&2
-  # npm pack checks the tarball against the registry's integrity itself.
-  npm pack --silent --pack-destination "$cache" "$package@$version" >/dev/null
-fi
-actual="sha512-$(node -e '
-  const c = require("crypto"), fs = require("fs");
-  process.stdout.write(c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"));
-' "$cache/$tarball")"
-if [[ "$actual" != "$integrity" ]]; then
-  echo "fetch-solidity-fixtures: $cache/$tarball has integrity $actual, expected $integrity" >&2
-  rm -f "$cache/$tarball"
-  exit 1
-fi
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-tar -xzf "$cache/$tarball" -C "$tmp" "package/build/contracts/$contract.json"
-cp "$tmp/package/build/contracts/$contract.json" "$cache/$contract.json"
+fetch_npm_artifact "$package" "$version" "$tarball" "$integrity" \
+  "build/contracts/$contract.json" "$cache/$contract.json"
 
 # The creation bytecode, checked: hex, no unlinked library placeholders,
 # and the constructor the docs above promise.
