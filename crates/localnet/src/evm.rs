@@ -88,6 +88,8 @@ pub struct ProgramEntry {
     pub gas_used: Option<u64>,
     /// The host functions the program called, in order (set when it ends).
     pub host_calls: Vec<&'static str>,
+    /// Its keccak preimages and the storage slots it touched (set when it ends).
+    pub state_trace: stylus_runtime::StateTrace,
 }
 
 /// A nested call or creation the running program is waiting for.
@@ -361,6 +363,7 @@ fn enter<CTX: ContextTr>(
         entry_gas,
         gas_used: None,
         host_calls: Vec::new(),
+        state_trace: Default::default(),
     });
     Ok(Ok(Running {
         depth: frame.depth,
@@ -581,6 +584,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
                     let used = frame.interpreter.gas.limit() - frame.interpreter.gas.remaining();
                     entries[running.entry].gas_used = Some(used);
                     entries[running.entry].host_calls = running.exec.host_calls().to_vec();
+                    entries[running.entry].state_trace = running.exec.state_trace().clone();
                     return res;
                 }
             };

@@ -1,8 +1,12 @@
 //! ERC-7562 on the compiled modules: during user-operation validation a hook
 //! may not read the clock, the block, the gas left or other accounts'
-//! balances, nor create contracts. Bundlers that trace Stylus will apply
-//! these rules to our validation hooks, so the host calls each hook makes in
-//! validation are checked here, on the real WASM, from the chain's trace.
+//! balances, nor create contracts, and may touch only storage associated
+//! with the sender. Bundlers that trace Stylus will apply these rules to our
+//! validation hooks, so the host calls, keccak preimages and storage slots
+//! of each hook in validation are checked here, on the real WASM, from the
+//! chain's trace.
+
+mod common;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
@@ -47,6 +51,32 @@ const BANNED_IN_VALIDATION: [&str; 12] = [
 ];
 
 const ACCOUNT: Address = Address::new([0xAA; 20]);
+
+/// ERC-7562 associated storage (STO-021): every slot a validation touches
+/// must be `keccak256(A ‖ x) + n` with `A` the sender as the first 32-byte
+/// word of a preimage the program hashed, and `0 <= n < 128`.
+#[track_caller]
+fn assert_storage_associated(module: &str, entry: &localnet::ProgramEntry, sender: Address) {
+    let trace = &entry.state_trace;
+    assert!(
+        !trace.storage_slots.is_empty(),
+        "{module}: no storage was touched"
+    );
+    let sender_word = sender.into_word();
+    for slot in &trace.storage_slots {
+        let associated = trace.keccaks.iter().any(|(digest, preimage)| {
+            let base = U256::from_be_bytes(digest.0);
+            preimage.len() >= 32
+                && preimage[..32] == sender_word[..]
+                && *slot >= base
+                && *slot - base < U256::from(128)
+        });
+        assert!(
+            associated,
+            "{module}: slot {slot:#x} is not associated with the sender"
+        );
+    }
+}
 const TOKEN: Address = Address::new([0x70; 20]);
 const ENTITY: u32 = 1;
 
@@ -166,6 +196,7 @@ fn validation_hooks_make_no_banned_host_call() {
             .expect_success();
         let calls = &outcome.programs[0].host_calls;
         assert!(!calls.is_empty(), "{module}: no trace");
+        assert_storage_associated(module, &outcome.programs[0], ACCOUNT);
         for banned in BANNED_IN_VALIDATION {
             assert!(
                 !calls.contains(&banned),
@@ -251,4 +282,20 @@ fn the_session_signer_validates_without_banned_host_calls() {
             "session-signer calls {banned} in validation: {calls:?}"
         );
     }
+}
+
+/// The association check is not vacuous: a program that stores at slot 1,
+/// which no sender-keyed hash produced, fails it.
+#[test]
+#[should_panic(expected = "is not associated with the sender")]
+fn storage_not_keyed_by_the_sender_fails_the_check() {
+    let mut net = Localnet::new();
+    net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(20)));
+    let program = net.deploy_stylus(&common::stylus(common::STORE_WAT));
+    let mut calldata = U256::from(1).to_be_bytes::<32>().to_vec();
+    calldata.extend_from_slice(&U256::from(7).to_be_bytes::<32>());
+    let outcome = net
+        .transact(ACCOUNT, program, U256::ZERO, calldata)
+        .expect_success();
+    assert_storage_associated("store", &outcome.programs[0], ACCOUNT);
 }

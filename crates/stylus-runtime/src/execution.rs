@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use alloy_primitives::Bytes;
+use alloy_primitives::{Bytes, B256, U256};
 use stylus_artifact::instrument::{
     STACK_DEPTH_ARBOS_50, STYLUS_INK_LEFT, STYLUS_INK_STATUS, STYLUS_STACK_LEFT,
 };
@@ -98,6 +98,18 @@ pub struct Execution {
     pub(crate) return_data: Bytes,
     pub(crate) cache: StorageCache,
     host_calls: Vec<&'static str>,
+    pub(crate) trace: StateTrace,
+}
+
+/// What a program hashed and which storage slots it touched: what an
+/// ERC-7562 storage-association check needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateTrace {
+    /// Every `native_keccak256`: (digest, preimage).
+    pub keccaks: Vec<(B256, Vec<u8>)>,
+    /// Every storage slot read from or written to the chain (cache hits
+    /// excluded), in order.
+    pub storage_slots: Vec<U256>,
 }
 
 impl fmt::Debug for Execution {
@@ -157,6 +169,7 @@ impl Execution {
             return_data: Bytes::new(),
             cache: StorageCache::default(),
             host_calls: Vec::new(),
+            trace: StateTrace::default(),
         })
     }
 
@@ -223,6 +236,11 @@ impl Execution {
     /// during validation.
     pub fn host_calls(&self) -> &[&'static str] {
         &self.host_calls
+    }
+
+    /// The keccak preimages and storage slots of the program so far.
+    pub fn state_trace(&self) -> &StateTrace {
+        &self.trace
     }
 
     /// The ink left in the meter.

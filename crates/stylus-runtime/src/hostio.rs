@@ -128,6 +128,7 @@ impl Execution {
                 let value = match self.cache.get(&key) {
                     Some(value) => value,
                     None => {
+                        self.trace.storage_slots.push(key);
                         let (value, cold) = world.sload(key, self.gas_left())?;
                         let access = if cold { COLD_SLOAD_GAS } else { 100 };
                         cost = cost.saturating_add(access).saturating_add(EVM_API_GAS);
@@ -163,6 +164,7 @@ impl Execution {
                 let mut total: u64 = 0;
                 for (key, value) in entries {
                     let left = budget.saturating_sub(total);
+                    self.trace.storage_slots.push(key);
                     let cost = world.sstore(key, value, left)?;
                     total = total.saturating_add(cost.gas);
                     if total > budget {
@@ -365,7 +367,9 @@ impl Execution {
                 let (input, len, output) = (arg32(a, 0), arg32(a, 1), arg32(a, 2));
                 self.buy_ink(keccak_price(len))?;
                 let preimage = self.read_slice(input, len)?;
-                self.write_slice(output, keccak256(&preimage).as_slice())?;
+                let digest = keccak256(&preimage);
+                self.write_slice(output, digest.as_slice())?;
+                self.trace.keccaks.push((digest, preimage));
                 none()
             }
             "tx_gas_price" => {

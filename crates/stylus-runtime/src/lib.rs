@@ -23,7 +23,7 @@ mod program;
 mod storage_cache;
 pub mod world;
 
-pub use execution::Execution;
+pub use execution::{Execution, StateTrace};
 pub use program::{ActivationError, ActivationInfo, Program, Runtime};
 pub use world::{
     BlockInfo, CallInfo, CallKind, Outcome, SstoreCost, Step, SubCall, SubCreate, SubResult,
