@@ -306,6 +306,31 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Arbitrary signatures never panic the segment parser, and whatever
+        /// it accepts re-encodes to the bytes it read.
+        #[test]
+        fn segments_never_panic_and_round_trip(
+            signature in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80),
+            hooks in 0usize..4,
+        ) {
+            if let Ok((segments, validation)) = split_segments(&signature, hooks) {
+                proptest::prop_assert_eq!(segments.len(), hooks);
+                let mut encoded = Vec::new();
+                for (i, segment) in segments.iter().enumerate() {
+                    if !segment.is_empty() {
+                        encoded.push(i as u8);
+                        encoded.extend_from_slice(&(segment.len() as u32).to_be_bytes());
+                        encoded.extend_from_slice(segment);
+                    }
+                }
+                encoded.push(0xFF);
+                encoded.extend_from_slice(validation);
+                proptest::prop_assert_eq!(encoded, signature);
+            }
+        }
+    }
+
     #[test]
     fn validation_data_combines_as_mav2_does() {
         let word = |after: u64, until: u64, auth: u8| {
