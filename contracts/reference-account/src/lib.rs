@@ -42,7 +42,7 @@ use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::router::{ret_bool, ret_string};
 use module_kit::Host;
-use permission_core::abi::{split_selector, AbiReader, AbiWriter};
+use permission_core::abi::{padded_selector, split_selector, AbiReader, AbiWriter};
 use permission_core::selectors::*;
 use permission_core::Address;
 
@@ -81,11 +81,9 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         // Plain value transfers fund the account.
         return Ok(Vec::new());
     }
+    // MAv2 reports the partial selector, right-padded.
     let (selector, args) = split_selector(input).map_err(|_| {
-        // MAv2 reports the partial selector, right-padded.
-        let mut partial = [0u8; 4];
-        partial[..input.len()].copy_from_slice(input);
-        errors::with_selector(errors::UNRECOGNIZED_FUNCTION, partial)
+        errors::with_selector(errors::UNRECOGNIZED_FUNCTION, padded_selector(input))
     })?;
     let args = AbiReader::new(args);
     match selector {

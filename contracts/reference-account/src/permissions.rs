@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::Host;
-use permission_core::abi::{split_selector, AbiReader};
+use permission_core::abi::{padded_selector, split_selector, AbiReader};
 use permission_core::calls::decode_execute_call;
 use permission_core::selectors::*;
 use permission_core::Address;
@@ -34,11 +34,9 @@ pub const GLOBALLY_ALLOWED: [[u8; 4]; 10] = [
 
 /// The selector of `data`, or `UnrecognizedFunction` for fewer than 4 bytes.
 fn selector_of(data: &[u8]) -> Result<[u8; 4], Vec<u8>> {
-    split_selector(data).map(|(s, _)| s).map_err(|_| {
-        let mut padded = [0u8; 4];
-        padded[..data.len().min(4)].copy_from_slice(&data[..data.len().min(4)]);
-        with_selector(UNRECOGNIZED_FUNCTION, padded)
-    })
+    split_selector(data)
+        .map(|(s, _)| s)
+        .map_err(|_| with_selector(UNRECOGNIZED_FUNCTION, padded_selector(data)))
 }
 
 /// Checks that `validation` (entity `entity_id`) may make the account call

@@ -12,7 +12,7 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::Host;
-use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::abi::{padded_selector, AbiReader, AbiWriter};
 use permission_core::selectors::{PRE_RUNTIME_VALIDATION_HOOK, VALIDATE_RUNTIME};
 use permission_core::{CalldataError, U256};
 
@@ -70,7 +70,7 @@ pub fn execute_with_runtime_validation<H: Host>(
     if validation.module.is_zero() {
         return Err(with_selector(
             VALIDATION_FUNCTION_MISSING,
-            selector_of_data(data),
+            padded_selector(data),
         ));
     }
     let call_data = AbiWriter::new(6)
@@ -95,11 +95,4 @@ pub fn execute_with_runtime_validation<H: Host>(
     let output = call(host, account, value, data, ALL_GAS)?;
     run_post_execution_hooks(host, &post)?;
     Ok(AbiWriter::new(1).dyn_bytes(&output).finish())
-}
-
-fn selector_of_data(data: &[u8]) -> [u8; 4] {
-    let mut selector = [0u8; 4];
-    let n = data.len().min(4);
-    selector[..n].copy_from_slice(&data[..n]);
-    selector
 }

@@ -14,7 +14,7 @@
 //!   `UnsupportedFunction(bytes4)` for unknown selectors.
 
 use alloc::vec::Vec;
-use permission_core::abi::{split_selector, AbiReader, AbiWriter};
+use permission_core::abi::{padded_selector, split_selector, AbiReader, AbiWriter};
 use permission_core::calls::{decode_account_call_data, decode_user_op_call_data, Call, Calls};
 use permission_core::install::decode_entity_id;
 use permission_core::selectors::*;
@@ -132,14 +132,8 @@ pub fn begin<'a, 'h, H: Host>(
     if !host.msg_value().is_zero() {
         return Err(errors::value_not_accepted());
     }
-    let (selector, args) = match split_selector(input) {
-        Ok(split) => split,
-        Err(_) => {
-            let mut padded = [0u8; 4];
-            padded[..input.len()].copy_from_slice(input);
-            return Err(errors::unsupported_function(padded));
-        }
-    };
+    let (selector, args) =
+        split_selector(input).map_err(|_| errors::unsupported_function(padded_selector(input)))?;
     let ctx = Ctx {
         host,
         account: host.msg_sender(),

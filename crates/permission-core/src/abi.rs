@@ -194,6 +194,15 @@ fn word_to_usize(w: &[u8; WORD]) -> Option<usize> {
     word_to_u64(w).ok().and_then(|v| usize::try_from(v).ok())
 }
 
+/// The first four bytes of `data`, zero-padded on the right when shorter:
+/// how a partial selector is reported in errors.
+pub fn padded_selector(data: &[u8]) -> [u8; 4] {
+    let mut selector = [0u8; 4];
+    let n = data.len().min(4);
+    selector[..n].copy_from_slice(&data[..n]);
+    selector
+}
+
 /// Splits calldata into its selector and arguments.
 pub fn split_selector(data: &[u8]) -> Result<([u8; 4], &[u8]), CalldataError> {
     match data {

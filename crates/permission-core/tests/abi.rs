@@ -6,7 +6,9 @@ mod common;
 use alloy_primitives::{Address, Bytes, FixedBytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolValue};
 use common::{word_u256, word_u64};
-use permission_core::abi::{encode_array, encode_bytes_body, split_selector, WORD};
+use permission_core::abi::{
+    encode_array, encode_bytes_body, padded_selector, split_selector, WORD,
+};
 use permission_core::{AbiReader, AbiWriter, CalldataError::*};
 use proptest::prelude::*;
 
@@ -310,6 +312,13 @@ fn split_selector_cases() {
         split_selector(&[1, 2, 3, 4, 5]),
         Ok(([1, 2, 3, 4], &[5u8][..]))
     );
+}
+
+#[test]
+fn padded_selector_cases() {
+    assert_eq!(padded_selector(&[]), [0, 0, 0, 0]);
+    assert_eq!(padded_selector(&[1, 2, 3]), [1, 2, 3, 0]);
+    assert_eq!(padded_selector(&[1, 2, 3, 4, 5]), [1, 2, 3, 4]);
 }
 
 #[test]
