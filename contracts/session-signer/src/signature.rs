@@ -84,20 +84,15 @@ pub fn replay_safe_hash<H: Host>(host: &H, account: Address, hash: B256) -> B256
     host.native_keccak256(&preimage)
 }
 
-/// A static call; `None` if it failed.
+/// A static call; `None` if it failed. Validation only reads storage, so
+/// there is nothing to flush before it.
 pub(crate) fn static_call<H: Host>(
     host: &H,
     to: Address,
     data: &[u8],
     gas: u64,
 ) -> Option<Vec<u8>> {
-    let mut len = 0usize;
-    // SAFETY: the pointers are valid for the lengths given for the duration
-    // of the call, and this module keeps no unflushed storage writes across
-    // it (validation only reads).
-    let status =
-        unsafe { host.static_call_contract(to.as_ptr(), data.as_ptr(), data.len(), gas, &mut len) };
-    (status == 0).then(|| host.read_return_data(0, Some(len)))
+    module_kit::calls::static_call(host, to, data, gas).ok()
 }
 
 /// Whether `body` (`r ‖ s ‖ v`) is `signer`'s ECDSA signature of `digest`.

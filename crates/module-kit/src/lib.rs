@@ -20,6 +20,7 @@
 
 extern crate alloc;
 
+pub mod calls;
 #[cfg(feature = "testing")]
 pub mod chain;
 pub mod errors;
