@@ -10,10 +10,11 @@
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
+use module_kit::events::emit_account_event;
 use module_kit::Host;
 use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::selectors::*;
-use permission_core::{Address, B256, U256};
+use permission_core::{Address, U256};
 
 use crate::calls::{call, static_call, ALL_GAS};
 use crate::errors::*;
@@ -129,18 +130,7 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
     }
     on_install(host, module, IVALIDATION_MODULE_ID, install_data)?;
 
-    let mut module_topic = [0u8; 32];
-    module_topic[12..].copy_from_slice(module.as_slice());
-    let mut entity_topic = [0u8; 32];
-    entity_topic[28..].copy_from_slice(&entity_id.to_be_bytes());
-    // Three topics: `raw_log` cannot fail.
-    let _ = host.raw_log(
-        &[
-            B256::from(VALIDATION_INSTALLED),
-            B256::from(module_topic),
-            B256::from(entity_topic),
-        ],
-        &[],
-    );
+    // Same shape as the modules' events: (address indexed, uint32 indexed).
+    emit_account_event(host, VALIDATION_INSTALLED, module, entity_id, &[]);
     Ok(Vec::new())
 }

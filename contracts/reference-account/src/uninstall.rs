@@ -12,10 +12,11 @@
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
+use module_kit::events::emit_account_event;
 use module_kit::Host;
 use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::selectors::{keccak, ON_UNINSTALL};
-use permission_core::{Address, B256, U256};
+use permission_core::{Address, U256};
 
 use crate::calls::{call, ALL_GAS};
 use crate::errors::*;
@@ -84,17 +85,12 @@ pub fn uninstall_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<V
     }
     succeeded &= on_uninstall(host, module, uninstall_data);
 
-    let mut module_topic = [0u8; 32];
-    module_topic[12..].copy_from_slice(module.as_slice());
-    let mut entity_topic = [0u8; 32];
-    entity_topic[28..].copy_from_slice(&entity_id.to_be_bytes());
-    // Three topics: `raw_log` cannot fail.
-    let _ = host.raw_log(
-        &[
-            B256::from(VALIDATION_UNINSTALLED),
-            B256::from(module_topic),
-            B256::from(entity_topic),
-        ],
+    // Same shape as the modules' events: (address indexed, uint32 indexed).
+    emit_account_event(
+        host,
+        VALIDATION_UNINSTALLED,
+        module,
+        entity_id,
         &AbiWriter::new(1).bool(succeeded).finish(),
     );
     Ok(Vec::new())

@@ -19,18 +19,19 @@ pub const MODULE_UNINSTALLED: [u8; 32] = keccak("ModuleUninstalled(address,uint3
 /// The events every module emits.
 pub const COMMON_EVENTS: [[u8; 32]; 2] = [MODULE_INSTALLED, MODULE_UNINSTALLED];
 
-/// Emits an event whose first two indexed arguments are the account and the
-/// entityId, with `data` as its non-indexed arguments.
+/// Emits an event whose first two indexed arguments are an address (the
+/// account, for the modules; the module, for the account's own events) and
+/// an entityId, with `data` as its non-indexed arguments.
 pub fn emit_account_event<H: Host>(
     host: &H,
     topic: [u8; 32],
-    account: Address,
+    address: Address,
     entity_id: u32,
     data: &[u8],
 ) {
     let topics = [
         B256::from(topic),
-        B256::from(address_key(account)),
+        B256::from(address_key(address)),
         B256::from(index_key(entity_id.into())),
     ];
     // `raw_log` fails only for more than four topics.
