@@ -101,11 +101,8 @@ impl ContractAllowlist {
         ctx: &Ctx<'h, H>,
         args: &AbiReader<'_>,
     ) -> Result<(Scope<'h, H>, Address), Vec<u8>> {
-        let entity_id = args.u32(0).or_revert()?;
         let target = args.address(1).or_revert()?;
-        let scope = ctx.scope(entity_id);
-        scope.require_installed()?;
-        Ok((scope, target))
+        Ok((ctx.installed_scope(args)?, target))
     }
 
     fn add_target<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
@@ -135,11 +132,7 @@ impl ContractAllowlist {
     }
 
     fn is_target_allowed<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Scope::load(
-            ctx.host,
-            args.address(0).or_revert()?,
-            args.u32(1).or_revert()?,
-        );
+        let scope = ctx.view_scope(args)?;
         let target = args.address(2).or_revert()?;
         let allowed =
             scope.is_installed() && KeySet::new(&scope, TARGETS).contains(&address_key(target));
@@ -147,11 +140,7 @@ impl ContractAllowlist {
     }
 
     fn get_targets<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Scope::load(
-            ctx.host,
-            args.address(0).or_revert()?,
-            args.u32(1).or_revert()?,
-        );
+        let scope = ctx.view_scope(args)?;
         let set = KeySet::new(&scope, TARGETS);
         let elements: Vec<Vec<u8>> = (0..set.len()).map(|i| set.at(i).to_vec()).collect();
         Ok(AbiWriter::new(1)

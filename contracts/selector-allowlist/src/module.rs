@@ -137,14 +137,11 @@ impl SelectorAllowlist {
         ctx: &Ctx<'h, H>,
         args: &AbiReader<'_>,
     ) -> Result<(Scope<'h, H>, SelectorRule), Vec<u8>> {
-        let entity_id = args.u32(0).or_revert()?;
         let rule = SelectorRule {
             target: args.address(1).or_revert()?,
             selector: args.bytes4(2).or_revert()?,
         };
-        let scope = ctx.scope(entity_id);
-        scope.require_installed()?;
-        Ok((scope, rule))
+        Ok((ctx.installed_scope(args)?, rule))
     }
 
     fn add_rule<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
@@ -166,20 +163,8 @@ impl SelectorAllowlist {
         Ok(Vec::new())
     }
 
-    /// The scope named by the `(address account, uint32 entityId)` view arguments.
-    fn view_scope<'h, H: Host>(
-        ctx: &Ctx<'h, H>,
-        args: &AbiReader<'_>,
-    ) -> Result<Scope<'h, H>, Vec<u8>> {
-        Ok(Scope::load(
-            ctx.host,
-            args.address(0).or_revert()?,
-            args.u32(1).or_revert()?,
-        ))
-    }
-
     fn has_rule<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let key = rule_key(args.address(2).or_revert()?, args.bytes4(3).or_revert()?);
         Ok(ret_bool(
             scope.is_installed() && KeySet::new(&scope, RULES).contains(&key),
@@ -187,7 +172,7 @@ impl SelectorAllowlist {
     }
 
     fn is_call_allowed<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let call = Call {
             target: args.address(2).or_revert()?,
             value: U256::ZERO,
@@ -198,7 +183,7 @@ impl SelectorAllowlist {
     }
 
     fn get_rules<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let set = KeySet::new(&scope, RULES);
         let elements: Vec<Vec<u8>> = (0..set.len())
             .map(|i| {

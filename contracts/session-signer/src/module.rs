@@ -175,17 +175,8 @@ fn check_signature<H: Host>(
 pub struct SessionSigner;
 
 impl SessionSigner {
-    fn admin_scope<'h, H: Host>(
-        ctx: &Ctx<'h, H>,
-        args: &AbiReader<'_>,
-    ) -> Result<Scope<'h, H>, Vec<u8>> {
-        let scope = ctx.scope(args.u32(0).or_revert()?);
-        scope.require_installed()?;
-        Ok(scope)
-    }
-
     fn transfer_signer<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let mut scope = Self::admin_scope(ctx, args)?;
+        let mut scope = ctx.installed_scope(args)?;
         let signer = args.address(1).or_revert()?;
         if signer.is_zero() {
             return Err(INVALID_SIGNER.to_vec());
@@ -195,7 +186,7 @@ impl SessionSigner {
     }
 
     fn set_passkey<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let mut scope = Self::admin_scope(ctx, args)?;
+        let mut scope = ctx.installed_scope(args)?;
         let signer = passkey_signer(args.b256(1).or_revert()?, args.b256(2).or_revert()?)?;
         set_signer(&mut scope, signer);
         Ok(Vec::new())

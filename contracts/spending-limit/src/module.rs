@@ -293,31 +293,8 @@ impl SpendingLimit {
         )
     }
 
-    /// Decodes the `(uint32 entityId, ...)` of an admin call and requires
-    /// the module to be installed.
-    fn admin_scope<'h, H: Host>(
-        ctx: &Ctx<'h, H>,
-        args: &AbiReader<'_>,
-    ) -> Result<Scope<'h, H>, Vec<u8>> {
-        let scope = ctx.scope(args.u32(0).or_revert()?);
-        scope.require_installed()?;
-        Ok(scope)
-    }
-
-    /// The scope named by the `(address account, uint32 entityId)` view arguments.
-    fn view_scope<'h, H: Host>(
-        ctx: &Ctx<'h, H>,
-        args: &AbiReader<'_>,
-    ) -> Result<Scope<'h, H>, Vec<u8>> {
-        Ok(Scope::load(
-            ctx.host,
-            args.address(0).or_revert()?,
-            args.u32(1).or_revert()?,
-        ))
-    }
-
     fn set_spend_limit_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::admin_scope(ctx, args)?;
+        let scope = ctx.installed_scope(args)?;
         let limit = SpendLimit {
             token: args.address(1).or_revert()?,
             limit: args.u256(2).or_revert()?,
@@ -328,7 +305,7 @@ impl SpendingLimit {
     }
 
     fn remove_spend_limit_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::admin_scope(ctx, args)?;
+        let scope = ctx.installed_scope(args)?;
         let token = args.address(1).or_revert()?;
         if !KeySet::new(&scope, TOKENS).remove(&address_key(token)) {
             return Err(token_error(TOKEN_NOT_LIMITED, token));
@@ -346,7 +323,7 @@ impl SpendingLimit {
     }
 
     fn set_gas_budget_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::admin_scope(ctx, args)?;
+        let scope = ctx.installed_scope(args)?;
         let gas = GasBudget {
             enabled: args.bool(1).or_revert()?,
             limit: args.u256(2).or_revert()?,
@@ -356,7 +333,7 @@ impl SpendingLimit {
     }
 
     fn get_spend_limit_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let token = args.address(2).or_revert()?;
         let limited = scope.is_installed() && is_limited(&scope, token);
         let ledger = if limited {
@@ -375,7 +352,7 @@ impl SpendingLimit {
     }
 
     fn get_limited_tokens_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let set = KeySet::new(&scope, TOKENS);
         let elements: Vec<Vec<u8>> = (0..set.len()).map(|i| set.at(i).to_vec()).collect();
         Ok(AbiWriter::new(1)
@@ -384,7 +361,7 @@ impl SpendingLimit {
     }
 
     fn get_gas_budget_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = Self::view_scope(ctx, args)?;
+        let scope = ctx.view_scope(args)?;
         let enabled = Self::gas_enabled(&scope);
         let (limit, spent) = Self::gas_budget(&scope);
         // Disabling the budget resets what was spent (setGasBudget), and a

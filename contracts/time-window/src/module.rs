@@ -186,9 +186,7 @@ impl PermissionModule for TimeWindow {
                 Ok(Vec::new())
             })(),
             GET_TIME_WINDOW => (|| {
-                let account = args.address(0).or_revert()?;
-                let entity_id = args.u32(1).or_revert()?;
-                let scope = Scope::load(ctx.host, account, entity_id);
+                let scope = ctx.view_scope(args)?;
                 let window = Window::from_payload(&scope.payload());
                 let mut out = ret_bool(scope.is_installed());
                 out.extend_from_slice(&window.encode());

@@ -62,6 +62,24 @@ impl<'h, H: Host> Ctx<'h, H> {
     pub fn scope(&self, entity_id: u32) -> Scope<'h, H> {
         Scope::load(self.host, self.account, entity_id)
     }
+
+    /// The caller's scope for the `uint32 entityId` an admin call takes
+    /// first; `NotInstalled` unless installed.
+    pub fn installed_scope(&self, args: &AbiReader<'_>) -> Result<Scope<'h, H>, Vec<u8>> {
+        let scope = self.scope(args.u32(0).or_revert()?);
+        scope.require_installed()?;
+        Ok(scope)
+    }
+
+    /// The scope a view names with its `(address account, uint32 entityId)`
+    /// arguments, whoever asks.
+    pub fn view_scope(&self, args: &AbiReader<'_>) -> Result<Scope<'h, H>, Vec<u8>> {
+        Ok(Scope::load(
+            self.host,
+            args.address(0).or_revert()?,
+            args.u32(1).or_revert()?,
+        ))
+    }
 }
 
 /// The arguments of `preRuntimeValidationHook` and `preExecutionHook`.
