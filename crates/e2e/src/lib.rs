@@ -28,24 +28,17 @@
 //! `target/fixtures/ERC20PresetFixedSupply.bin`
 //! (`scripts/fetch-solidity-fixtures.sh`).
 
-pub mod abi;
-pub mod counter;
-pub mod encode;
-pub mod errors;
 pub mod fixtures;
-pub mod passkey;
-pub mod session;
-pub mod signer;
 pub mod token;
-pub mod user_op;
 pub mod wallet;
 
-pub use counter::Counter;
-pub use errors::{describe, describe_outcome, FailedOp, HandleOpsExt, ModuleError, Wrapper};
+// The encoders, signers and decoders are the wallet SDK's.
+pub use session_keys::{abi, counter, encode, errors, passkey, session, signer, user_op};
+
 pub use fixtures::{available, Needs};
-pub use passkey::{Passkey, WebAuthn};
-pub use session::{HookRole, SessionKeySpec, SignerSpec};
-pub use signer::{Key, UserOpSigner};
+pub use session_keys::{
+    describe, describe_outcome, Counter, FailedOp, Gas, HandleOpsExt, HookRole, Key, ModuleError,
+    Modules, Passkey, SessionKeySpec, SignerSpec, UserOpSigner, WebAuthn, Wrapper,
+};
 pub use token::{tokens, Token};
-pub use user_op::Gas;
-pub use wallet::{chain, ether, Modules, PhaseGas, Wallet, BUNDLER};
+pub use wallet::{chain, ether, PhaseGas, Wallet, BUNDLER};

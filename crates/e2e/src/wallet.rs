@@ -22,7 +22,6 @@ use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{contract_code_path, Localnet, TxOutcome, CHAIN_ID, DEPLOYER};
 
 use crate::abi::{IEntryPoint, PackedUserOperation};
-use crate::counter::Counter;
 use crate::encode::{
     self, nonce_key, validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
     VALIDATION_USER_OP,
@@ -32,6 +31,8 @@ use crate::session::{SessionKeySpec, SignerSpec};
 use crate::signer::{Key, UserOpSigner};
 use crate::token::Token;
 use crate::user_op::{self, Gas};
+use session_keys::counter::Counter;
+pub use session_keys::Modules;
 
 /// The bundler EOA: sends `handleOps`, pays its gas, is its beneficiary.
 pub const BUNDLER: Address = Address::new([0xB0; 20]);
@@ -50,47 +51,6 @@ pub fn chain() -> Localnet {
     net.deploy_entry_point_fixture();
     net.fund(BUNDLER, ether(100));
     net
-}
-
-/// The Stylus modules, deployed and activated from `target/stylus/*.code`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Modules {
-    /// The session-key validation module.
-    pub session_signer: Address,
-    /// `(target, selector)` rules.
-    pub selector_allowlist: Address,
-    /// `[validAfter, validUntil]`.
-    pub time_window: Address,
-    /// Token limits and a gas budget.
-    pub spending_limit: Address,
-    /// Allowed targets.
-    pub contract_allowlist: Address,
-}
-
-impl Modules {
-    /// Deploys and activates every module (uncached).
-    #[track_caller]
-    pub fn deploy(net: &mut Localnet) -> Self {
-        let mut deploy = |name: &str| net.deploy_stylus_file(contract_code_path(name));
-        Self {
-            session_signer: deploy("session-signer"),
-            selector_allowlist: deploy("selector-allowlist"),
-            time_window: deploy("time-window"),
-            spending_limit: deploy("spending-limit"),
-            contract_allowlist: deploy("contract-allowlist"),
-        }
-    }
-
-    /// Every module's address.
-    pub fn all(&self) -> [Address; 5] {
-        [
-            self.session_signer,
-            self.selector_allowlist,
-            self.time_window,
-            self.spending_limit,
-            self.contract_allowlist,
-        ]
-    }
 }
 
 /// The whole scenario (see the module docs). Fields are public: tests use

@@ -50,6 +50,9 @@ pub mod memory;
 pub mod precompiles;
 pub mod world;
 
+/// The revm this chain is built on, for callers that build [`revm::context::TxEnv`]s.
+pub use revm;
+
 pub use entry_point::{user_op_hash, PackedUserOperation, ENTRY_POINT};
 pub use evm::{ProgramEntry, ProgramFailure, StylusEvm};
 pub use localnet::{

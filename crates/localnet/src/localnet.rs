@@ -441,6 +441,33 @@ impl Localnet {
         Ok(TxOutcome::new(result, &self.evm))
     }
 
+    /// Sends any transaction and commits it: from `from`, to `to` (`None`
+    /// creates a contract from `data`), with `value`, the sender's current
+    /// nonce, gas price [`BASEFEE`] and `gas_limit` (default: the chain's
+    /// transaction gas limit). `Err` only if revm refuses it.
+    pub fn try_send(
+        &mut self,
+        from: Address,
+        to: Option<Address>,
+        value: U256,
+        data: impl Into<Bytes>,
+        gas_limit: Option<u64>,
+    ) -> Result<TxOutcome, LocalnetError> {
+        let kind = to.map_or(TxKind::Create, TxKind::Call);
+        let mut tx = self.tx(from, kind, value, data.into(), u128::from(BASEFEE));
+        if let Some(limit) = gas_limit {
+            tx.gas_limit = limit;
+        }
+        self.run_commit(tx)
+    }
+
+    /// Commits a transaction built by the caller (any gas limit, price,
+    /// nonce, access list): for callers that decode signed transactions.
+    /// `Err` if revm refuses it (nonce, funds, gas).
+    pub fn try_transact_env(&mut self, tx: TxEnv) -> Result<TxOutcome, LocalnetError> {
+        self.run_commit(tx)
+    }
+
     /// Sends a transaction and commits it. `Err` only if revm refuses it
     /// (a failed transaction is an `Ok` outcome with `success == false`).
     pub fn try_transact(

@@ -25,8 +25,8 @@ use crate::encode::{
     execution_hook, hook_with_data, validation_config, validation_hook, ValidationInstall,
     VALIDATION_SIGNATURE, VALIDATION_USER_OP,
 };
+use crate::modules::Modules;
 use crate::passkey::Passkey;
-use crate::wallet::Modules;
 
 /// Who signs for the session key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,41 @@
+//! The wallet SDK of Stylus Session Keys.
+//!
+//! A session key is an extra signer on an ERC-6900 modular account whose
+//! power is scoped by permission modules the account calls onchain. This
+//! crate is what a wallet or a dapp uses to work with one:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`permissions`] | [`PermissionSet`]: a typed, checked description of what a key may do |
+//! | [`session`] | [`SessionKeySpec`]: a key's validation and hooks, as `installValidation` arguments |
+//! | [`encode`] | MAv2's packed types, install and uninstall calldata, nonce keys, signature segments, account calls |
+//! | [`signer`], [`passkey`] | [`Key`] (secp256k1), [`Passkey`] (P-256) and [`WebAuthn`] signers of user operations |
+//! | [`user_op`] | user operations for EntryPoint v0.7, their hash and gas fields |
+//! | [`chain`] | [`Chain`]: the embedded local chain and JSON-RPC backends |
+//! | [`modules`] | [`Modules`]: where the modules live on a chain |
+//! | [`errors`] | names any revert data: the EntryPoint's, the account's, the modules' |
+//! | [`abi`] | `sol!` bindings of the account, the modules and the EntryPoint |
+//! | [`counter`] | [`Counter`], a hand-assembled EVM target used by the demo |
+//!
+//! The encodings come from `permission-core`, the same `no_std` crate the
+//! contracts decode them with.
+
+pub mod abi;
+pub mod chain;
+pub mod counter;
+pub mod encode;
+pub mod errors;
+pub mod modules;
+pub mod passkey;
+pub mod session;
+pub mod signer;
+pub mod user_op;
+
+pub use chain::{CallResult, Chain, ChainError, LocalChain, Receipt, TxRequest};
+pub use counter::Counter;
+pub use errors::{describe, describe_outcome, FailedOp, HandleOpsExt, ModuleError, Wrapper};
+pub use modules::Modules;
+pub use passkey::{Passkey, WebAuthn};
+pub use session::{HookRole, SessionKeySpec, SignerSpec};
+pub use signer::{Key, UserOpSigner};
+pub use user_op::Gas;

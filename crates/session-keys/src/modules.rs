@@ -1,0 +1,90 @@
+//! [`Modules`]: where the session-key modules live on a chain.
+
+use alloy_primitives::Address;
+use localnet::{contract_code_path, Localnet};
+use serde::{Deserialize, Serialize};
+
+/// The build names of the modules, in [`Modules::all`] order.
+pub const MODULE_NAMES: [&str; 5] = [
+    "session-signer",
+    "selector-allowlist",
+    "time-window",
+    "spending-limit",
+    "contract-allowlist",
+];
+
+/// The addresses of the session-key modules on one chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Modules {
+    /// The session-key validation module.
+    pub session_signer: Address,
+    /// `(target, selector)` rules.
+    pub selector_allowlist: Address,
+    /// `[validAfter, validUntil]`.
+    pub time_window: Address,
+    /// Token limits and a gas budget.
+    pub spending_limit: Address,
+    /// Allowed targets.
+    pub contract_allowlist: Address,
+}
+
+impl Modules {
+    /// Deploys and activates every module on `net` from
+    /// `target/stylus/*.code` (plain CREATE, uncached); panics if a build
+    /// output is missing.
+    #[track_caller]
+    pub fn deploy(net: &mut Localnet) -> Self {
+        let mut deploy = |name: &str| net.deploy_stylus_file(contract_code_path(name));
+        Self {
+            session_signer: deploy("session-signer"),
+            selector_allowlist: deploy("selector-allowlist"),
+            time_window: deploy("time-window"),
+            spending_limit: deploy("spending-limit"),
+            contract_allowlist: deploy("contract-allowlist"),
+        }
+    }
+
+    /// Every module's address, in [`MODULE_NAMES`] order.
+    pub fn all(&self) -> [Address; 5] {
+        [
+            self.session_signer,
+            self.selector_allowlist,
+            self.time_window,
+            self.spending_limit,
+            self.contract_allowlist,
+        ]
+    }
+
+    /// `(build name, address)` of every module.
+    pub fn named(&self) -> [(&'static str, Address); 5] {
+        let all = self.all();
+        std::array::from_fn(|i| (MODULE_NAMES[i], all[i]))
+    }
+
+    /// The build name of the module at `address`, if it is one of these.
+    pub fn name_of(&self, address: Address) -> Option<&'static str> {
+        self.named()
+            .into_iter()
+            .find(|(_, a)| *a == address)
+            .map(|(n, _)| n)
+    }
+
+    /// The modules from `(build name, address)` pairs; `None` if one is
+    /// missing.
+    pub fn from_named<'a>(pairs: impl IntoIterator<Item = (&'a str, Address)>) -> Option<Self> {
+        let mut found: [Option<Address>; 5] = [None; 5];
+        for (name, address) in pairs {
+            if let Some(i) = MODULE_NAMES.iter().position(|n| *n == name) {
+                found[i] = Some(address);
+            }
+        }
+        Some(Self {
+            session_signer: found[0]?,
+            selector_allowlist: found[1]?,
+            time_window: found[2]?,
+            spending_limit: found[3]?,
+            contract_allowlist: found[4]?,
+        })
+    }
+}
