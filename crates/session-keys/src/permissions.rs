@@ -1,0 +1,746 @@
+//! [`PermissionSet`]: what a session key may do, as types, checked before
+//! anything is sent, and turned into the `installValidation` arguments of
+//! the modules that enforce it.
+//!
+//! | permission | enforced by | hook |
+//! |---|---|---|
+//! | [`Permission::TimeWindow`] | time-window | validation (or execution) |
+//! | [`Permission::Contracts`] | contract-allowlist | validation (or execution) |
+//! | [`Permission::Functions`], [`Permission::FunctionsOnAnyContract`] | selector-allowlist | validation (or execution) |
+//! | [`Permission::NativeLimit`], [`Permission::Erc20Limit`] | spending-limit | execution (token limits need the clock) |
+//! | [`Permission::GasBudget`] | spending-limit | validation (the budget is charged before the prefund) |
+//! | [`Permission::Root`] | none: a **global** validation | — |
+//!
+//! Every hook is installed at the key's entity id. When spending-limit
+//! serves both roles (a gas budget and token limits), its second
+//! `HookConfig` carries empty install data, so the account calls its
+//! `onInstall` once and both roles share one state; a second `onInstall` at
+//! the same entity id would revert `AlreadyInstalled`.
+//!
+//! [`PermissionSet::check`] refuses, with a [`PermissionError`] that says
+//! what to change:
+//! - privileged account functions (installing or uninstalling validations
+//!   and executions, `upgradeToAndCall`, `executeWithRuntimeValidation`,
+//!   `performCreate`) on any target, and `execute`, `executeBatch` and
+//!   `executeUserOp` on the account itself or on any contract; the
+//!   selectors are computed from their signatures in `permission-core`;
+//! - the zero address, the account itself and duplicates as targets;
+//! - an expiry that is not in the future or does not fit `uint48`;
+//! - root with any other permission, and an empty set;
+//! - contract access and function rules that cannot both pass (each call
+//!   must satisfy every hook).
+
+use alloy_dyn_abi::DynSolType;
+use alloy_json_abi::Function;
+use alloy_primitives::{Address, U256};
+use permission_core::install::{
+    encode_contract_allowlist, encode_selector_allowlist, encode_spending_limit, GasBudget,
+    SelectorRule, SpendLimit, TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
+};
+use permission_core::selectors::{
+    EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
+    INSTALL_VALIDATION, PERFORM_CREATE, UNINSTALL_EXECUTION, UNINSTALL_VALIDATION,
+    UPGRADE_TO_AND_CALL,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::encode::{
+    execution_hook, hook_with_data, validation_config, validation_hook, ValidationInstall,
+    VALIDATION_GLOBAL, VALIDATION_SIGNATURE, VALIDATION_USER_OP,
+};
+use crate::modules::Modules;
+use crate::session::{HookRole, SignerSpec};
+
+/// The largest `uint48`: the latest expiry a validation can carry.
+pub const MAX_UINT48: u64 = (1 << 48) - 1;
+
+/// Account functions no permission may reach on any target: they change
+/// the account's validations, executions or code.
+pub const NEVER_GRANTED: [(&str, [u8; 4]); 7] = [
+    ("installValidation", INSTALL_VALIDATION),
+    ("uninstallValidation", UNINSTALL_VALIDATION),
+    ("installExecution", INSTALL_EXECUTION),
+    ("uninstallExecution", UNINSTALL_EXECUTION),
+    ("upgradeToAndCall", UPGRADE_TO_AND_CALL),
+    (
+        "executeWithRuntimeValidation",
+        EXECUTE_WITH_RUNTIME_VALIDATION,
+    ),
+    ("performCreate", PERFORM_CREATE),
+];
+
+/// The account's execution functions: a rule for them on the account
+/// itself, or on any contract, would let the key wrap any call.
+pub const ACCOUNT_EXECUTION: [(&str, [u8; 4]); 3] = [
+    ("execute", EXECUTE),
+    ("executeBatch", EXECUTE_BATCH),
+    ("executeUserOp", EXECUTE_USER_OP),
+];
+
+/// A function a key may call: its selector, and the signature it came from
+/// (for messages), if any.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Selector {
+    /// The four bytes.
+    pub bytes: [u8; 4],
+    /// `transfer(address,uint256)`, `value-transfer`, or `None` for hex.
+    pub signature: Option<String>,
+}
+
+impl Selector {
+    /// The plain-value-transfer rule (`0x00000000`: a call with empty
+    /// calldata).
+    pub fn value_transfer() -> Self {
+        Self {
+            bytes: VALUE_TRANSFER_SELECTOR,
+            signature: Some("value-transfer".into()),
+        }
+    }
+
+    /// Parses a function signature (`transfer(address,uint256)`, computed
+    /// with keccak256), a 4-byte hex selector (`0xa9059cbb`), or
+    /// `value-transfer`.
+    pub fn parse(text: &str) -> Result<Self, PermissionError> {
+        let text = text.trim();
+        if text == "value-transfer" {
+            return Ok(Self::value_transfer());
+        }
+        if let Some(hex) = text.strip_prefix("0x") {
+            let bytes = alloy_primitives::hex::decode(hex)
+                .ok()
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .ok_or_else(|| PermissionError::UnknownSelector(text.into()))?;
+            return Ok(Self {
+                bytes,
+                signature: None,
+            });
+        }
+        if !text.contains('(') {
+            return Err(PermissionError::UnknownSelector(text.into()));
+        }
+        let unknown = || PermissionError::UnknownSelector(text.into());
+        let function = Function::parse(text).map_err(|_| unknown())?;
+        // `Function::parse` takes any identifier as a (struct) type name;
+        // a selector's signature has only elementary types.
+        let signature = function.signature();
+        let params = &signature[function.name.len()..];
+        if DynSolType::parse(params).is_err() {
+            return Err(unknown());
+        }
+        Ok(Self {
+            bytes: function.selector().0,
+            signature: Some(function.signature()),
+        })
+    }
+}
+
+impl TryFrom<String> for Selector {
+    type Error = PermissionError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Selector> for String {
+    fn from(selector: Selector) -> String {
+        selector.to_string()
+    }
+}
+
+impl From<[u8; 4]> for Selector {
+    fn from(bytes: [u8; 4]) -> Self {
+        Self {
+            bytes,
+            signature: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.signature {
+            Some(signature) => f.write_str(signature),
+            None => write!(f, "0x{}", alloy_primitives::hex::encode(self.bytes)),
+        }
+    }
+}
+
+/// One thing a session key may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Everything the owner may do: a global validation with no hooks.
+    /// Cannot be combined with anything else.
+    Root,
+    /// Acts only within `[valid_after, valid_until]` (unix seconds,
+    /// inclusive).
+    TimeWindow {
+        /// First valid second (0: from now on).
+        valid_after: u64,
+        /// Last valid second: the expiry.
+        valid_until: u64,
+    },
+    /// Calls only these contracts (any function).
+    Contracts(Vec<Address>),
+    /// Calls only these functions of `target`.
+    Functions {
+        /// The contract.
+        target: Address,
+        /// Its functions.
+        selectors: Vec<Selector>,
+    },
+    /// Calls these functions on any contract except the account itself.
+    FunctionsOnAnyContract(Vec<Selector>),
+    /// Sends at most `limit` wei of the native coin per `period` seconds
+    /// (`None`: for the key's lifetime).
+    NativeLimit {
+        /// Wei.
+        limit: U256,
+        /// Seconds, or `None`.
+        period: Option<u64>,
+    },
+    /// Moves (transfer or approve) at most `limit` of `token` per `period`.
+    Erc20Limit {
+        /// The ERC-20.
+        token: Address,
+        /// In the token's smallest unit.
+        limit: U256,
+        /// Seconds, or `None`.
+        period: Option<u64>,
+    },
+    /// Spends at most this many wei on gas over the key's lifetime
+    /// (operations without a paymaster).
+    GasBudget(U256),
+}
+
+/// Why a permission set was refused, and what to change.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PermissionError {
+    /// Not a signature, a 4-byte hex selector or `value-transfer`.
+    #[error("unknown selector `{0}`: write a full function signature such as `transfer(address,uint256)`, a 4-byte hex selector such as `0xa9059cbb`, or `value-transfer`")]
+    UnknownSelector(String),
+    /// An account function no key may be granted.
+    #[error("`{name}` ({selector}) on {target} would let the key change the account itself; no session-key permission may grant it")]
+    PrivilegedSelector {
+        /// Its name.
+        name: &'static str,
+        /// Its selector.
+        selector: String,
+        /// The rule's target (`any contract` for a wildcard).
+        target: String,
+    },
+    /// The zero address as a target.
+    #[error("the zero address is not a contract; to allow functions on any contract, use `target = \"any\"`")]
+    ZeroTarget,
+    /// The account as a target.
+    #[error("{0} is the account itself: a key that may call its own account could reach its other functions; grant the functions on the contracts it should call instead")]
+    AccountTarget(Address),
+    /// A target listed twice.
+    #[error("{0} is listed twice; list each contract once")]
+    DuplicateTarget(Address),
+    /// A selector listed twice for one target.
+    #[error("{selector} is listed twice for {target}")]
+    DuplicateSelector {
+        /// The target.
+        target: String,
+        /// The selector.
+        selector: String,
+    },
+    /// A function rule with no selector.
+    #[error("no functions listed for {0}; list at least one, or remove the rule")]
+    NoSelectors(String),
+    /// A second permission of a kind that appears once.
+    #[error("{0} is given twice; give it once")]
+    Duplicate(&'static str),
+    /// The expiry has passed (or is now).
+    #[error("the expiry {valid_until} is not in the future (the chain's time is {now}); give a later `valid-until`, or `expires-in` seconds")]
+    ExpiryNotInFuture {
+        /// The expiry.
+        valid_until: u64,
+        /// The chain's time.
+        now: u64,
+    },
+    /// The expiry does not fit `uint48`.
+    #[error("the expiry {0} does not fit uint48 (at most 281474976710655); give unix seconds")]
+    ExpiryTooLarge(u64),
+    /// `valid_after` after `valid_until`.
+    #[error("the window starts ({valid_after}) after it ends ({valid_until})")]
+    EmptyWindow {
+        /// Start.
+        valid_after: u64,
+        /// End.
+        valid_until: u64,
+    },
+    /// A period that does not fit `uint48`, or is 0.
+    #[error("the period {0} must be between 1 and 281474976710655 seconds (leave it out for a lifetime limit)")]
+    BadPeriod(u64),
+    /// An ERC-20 limit on the zero address.
+    #[error("an ERC-20 limit needs the token's address; for the native coin use a native limit (`token = \"native\"`)")]
+    ZeroToken,
+    /// Root with something else.
+    #[error("root gives the key everything the owner has; it cannot be combined with other permissions (remove root, or the others)")]
+    RootNotAlone,
+    /// Nothing at all.
+    #[error("no permissions given: a key with no permission hook could call anything; add permissions, or `root` if that is really what you want")]
+    Empty,
+    /// Contract access and a function rule that no call can satisfy both.
+    #[error("{0} has function rules but is not in the contract list, so contract-allowlist would refuse every call to it; add it to the contracts, or remove the contract list")]
+    UnreachableFunctions(Address),
+    /// A listed contract no function rule covers.
+    #[error("{0} is in the contract list but no function rule covers it, so selector-allowlist would refuse every call to it; add a rule for it, or remove it")]
+    UncoveredContract(Address),
+    /// The entity id is taken on the account.
+    #[error("entity id {entity_id} is already used by a validation on this account; pick another (for example {suggestion})")]
+    EntityIdInUse {
+        /// The id.
+        entity_id: u32,
+        /// A free one.
+        suggestion: u32,
+    },
+}
+
+/// What a session key may do (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PermissionSet {
+    /// The permissions.
+    pub permissions: Vec<Permission>,
+    /// Where the allowlists and the time window are installed.
+    pub role: HookRole,
+}
+
+impl Default for PermissionSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PermissionSet {
+    /// An empty set (refused by [`PermissionSet::check`] until something is
+    /// added).
+    pub fn new() -> Self {
+        Self {
+            permissions: Vec::new(),
+            role: HookRole::Validation,
+        }
+    }
+
+    /// Adds a permission.
+    pub fn with(mut self, permission: Permission) -> Self {
+        self.permissions.push(permission);
+        self
+    }
+
+    /// Root: everything the owner may do.
+    pub fn root(self) -> Self {
+        self.with(Permission::Root)
+    }
+
+    /// Valid within `[valid_after, valid_until]`.
+    pub fn time_window(self, valid_after: u64, valid_until: u64) -> Self {
+        self.with(Permission::TimeWindow {
+            valid_after,
+            valid_until,
+        })
+    }
+
+    /// Only these contracts.
+    pub fn contracts(self, targets: impl IntoIterator<Item = Address>) -> Self {
+        self.with(Permission::Contracts(targets.into_iter().collect()))
+    }
+
+    /// Only these functions of `target`.
+    pub fn functions(
+        self,
+        target: Address,
+        selectors: impl IntoIterator<Item = impl Into<Selector>>,
+    ) -> Self {
+        self.with(Permission::Functions {
+            target,
+            selectors: selectors.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// These functions on any contract but the account.
+    pub fn functions_on_any_contract(
+        self,
+        selectors: impl IntoIterator<Item = impl Into<Selector>>,
+    ) -> Self {
+        self.with(Permission::FunctionsOnAnyContract(
+            selectors.into_iter().map(Into::into).collect(),
+        ))
+    }
+
+    /// At most `limit` wei per `period`.
+    pub fn native_limit(self, limit: U256, period: Option<u64>) -> Self {
+        self.with(Permission::NativeLimit { limit, period })
+    }
+
+    /// At most `limit` of `token` per `period`.
+    pub fn erc20_limit(self, token: Address, limit: U256, period: Option<u64>) -> Self {
+        self.with(Permission::Erc20Limit {
+            token,
+            limit,
+            period,
+        })
+    }
+
+    /// At most `limit` wei of gas.
+    pub fn gas_budget(self, limit: U256) -> Self {
+        self.with(Permission::GasBudget(limit))
+    }
+
+    /// Installs the allowlists and the window as execution hooks (works
+    /// with every bundler; a refusal is paid for).
+    pub fn as_execution_hooks(mut self) -> Self {
+        self.role = HookRole::Execution;
+        self
+    }
+
+    /// Whether this is a root key.
+    pub fn is_root(&self) -> bool {
+        self.permissions.contains(&Permission::Root)
+    }
+
+    /// The key's expiry, if it has a time window.
+    pub fn expiry(&self) -> Option<u64> {
+        self.permissions.iter().find_map(|p| match p {
+            Permission::TimeWindow { valid_until, .. } => Some(*valid_until),
+            _ => None,
+        })
+    }
+
+    /// Checks the set for `account` at the chain's time `now` (see the
+    /// module docs).
+    pub fn check(&self, account: Address, now: u64) -> Result<(), PermissionError> {
+        if self.permissions.is_empty() {
+            return Err(PermissionError::Empty);
+        }
+        if self.is_root() {
+            return if self.permissions.len() == 1 {
+                Ok(())
+            } else {
+                Err(PermissionError::RootNotAlone)
+            };
+        }
+        let mut seen = Seen::default();
+        for permission in &self.permissions {
+            check_one(permission, account, now, &mut seen)?;
+        }
+        check_allowlists_meet(&self.permissions, &seen)
+    }
+
+    /// The `installValidation` arguments for a key with `signer` at
+    /// `entity_id` on `account`, enforced by `modules`. Checks the set
+    /// first ([`PermissionSet::check`]).
+    pub fn install(
+        &self,
+        modules: &Modules,
+        entity_id: u32,
+        signer: &SignerSpec,
+        account: Address,
+        now: u64,
+    ) -> Result<ValidationInstall, PermissionError> {
+        self.check(account, now)?;
+        let user_op_and_signature = VALIDATION_USER_OP | VALIDATION_SIGNATURE;
+        if self.is_root() {
+            return Ok(ValidationInstall {
+                config: validation_config(
+                    modules.session_signer,
+                    entity_id,
+                    user_op_and_signature | VALIDATION_GLOBAL,
+                ),
+                selectors: vec![],
+                install_data: signer.install_data(entity_id),
+                hooks: vec![],
+            });
+        }
+        Ok(ValidationInstall {
+            config: validation_config(modules.session_signer, entity_id, user_op_and_signature),
+            selectors: vec![EXECUTE, EXECUTE_BATCH],
+            install_data: signer.install_data(entity_id),
+            hooks: self.hooks(modules, entity_id),
+        })
+    }
+
+    /// Whether the key's operations must use the `executeUserOp` prefix
+    /// form (any execution hook is installed).
+    pub fn needs_execute_user_op(&self) -> bool {
+        let spends = self.permissions.iter().any(|p| {
+            matches!(
+                p,
+                Permission::NativeLimit { .. } | Permission::Erc20Limit { .. }
+            )
+        });
+        spends || (self.role == HookRole::Execution && !self.is_root())
+    }
+
+    fn hooks(&self, modules: &Modules, id: u32) -> Vec<alloy_primitives::Bytes> {
+        let role_hook = |module: Address| match self.role {
+            HookRole::Validation => validation_hook(module, id),
+            HookRole::Execution => execution_hook(module, id, true, false),
+        };
+        let mut targets = Vec::new();
+        let mut rules = Vec::new();
+        let mut window = None;
+        let mut limits = Vec::new();
+        let mut gas = GasBudget::default();
+        for permission in &self.permissions {
+            match permission {
+                Permission::Root => {}
+                Permission::TimeWindow {
+                    valid_after,
+                    valid_until,
+                } => window = Some((*valid_after, *valid_until)),
+                Permission::Contracts(list) => targets.extend_from_slice(list),
+                Permission::Functions { target, selectors } => {
+                    rules.extend(selectors.iter().map(|s| SelectorRule {
+                        target: *target,
+                        selector: s.bytes,
+                    }))
+                }
+                Permission::FunctionsOnAnyContract(selectors) => {
+                    rules.extend(selectors.iter().map(|s| SelectorRule {
+                        target: Address::ZERO,
+                        selector: s.bytes,
+                    }))
+                }
+                Permission::NativeLimit { limit, period } => limits.push(SpendLimit {
+                    token: NATIVE_TOKEN,
+                    limit: *limit,
+                    period: period.unwrap_or(0),
+                }),
+                Permission::Erc20Limit {
+                    token,
+                    limit,
+                    period,
+                } => limits.push(SpendLimit {
+                    token: *token,
+                    limit: *limit,
+                    period: period.unwrap_or(0),
+                }),
+                Permission::GasBudget(limit) => {
+                    gas = GasBudget {
+                        enabled: true,
+                        limit: *limit,
+                    }
+                }
+            }
+        }
+        let mut hooks = Vec::new();
+        if !targets.is_empty() {
+            hooks.push(hook_with_data(
+                role_hook(modules.contract_allowlist),
+                &encode_contract_allowlist(id, &targets),
+            ));
+        }
+        if !rules.is_empty() {
+            hooks.push(hook_with_data(
+                role_hook(modules.selector_allowlist),
+                &encode_selector_allowlist(id, &rules),
+            ));
+        }
+        if let Some((valid_after, valid_until)) = window {
+            let install = TimeWindowInstall {
+                entity_id: id,
+                valid_after,
+                valid_until,
+            };
+            hooks.push(hook_with_data(
+                role_hook(modules.time_window),
+                &install.encode(),
+            ));
+        }
+        if gas.enabled || !limits.is_empty() {
+            let data = encode_spending_limit(id, &limits, gas);
+            // The module's state is installed once; its second role (if
+            // any) gets empty install data and shares that state.
+            let mut data = Some(data);
+            if gas.enabled {
+                let install = data.take().unwrap_or_default();
+                hooks.push(hook_with_data(
+                    validation_hook(modules.spending_limit, id),
+                    &install,
+                ));
+            }
+            if !limits.is_empty() {
+                let install = data.take().unwrap_or_default();
+                hooks.push(hook_with_data(
+                    execution_hook(modules.spending_limit, id, true, false),
+                    &install,
+                ));
+            }
+        }
+        hooks
+    }
+}
+
+/// What [`PermissionSet::check`] has seen so far.
+#[derive(Default)]
+struct Seen {
+    window: bool,
+    gas: bool,
+    native: bool,
+    tokens: Vec<Address>,
+    contracts: Vec<Address>,
+    function_targets: Vec<Address>,
+    any_contract_rules: bool,
+}
+
+fn check_period(period: Option<u64>) -> Result<(), PermissionError> {
+    match period {
+        Some(p) if p == 0 || p > MAX_UINT48 => Err(PermissionError::BadPeriod(p)),
+        _ => Ok(()),
+    }
+}
+
+fn check_target(target: Address, account: Address) -> Result<(), PermissionError> {
+    if target == Address::ZERO {
+        Err(PermissionError::ZeroTarget)
+    } else if target == account {
+        Err(PermissionError::AccountTarget(target))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_selectors(target: Option<Address>, selectors: &[Selector]) -> Result<(), PermissionError> {
+    let target_name = target.map_or_else(|| "any contract".to_string(), |t| t.to_string());
+    if selectors.is_empty() {
+        return Err(PermissionError::NoSelectors(target_name));
+    }
+    for (i, selector) in selectors.iter().enumerate() {
+        let privileged = NEVER_GRANTED.iter().find(|(_, s)| *s == selector.bytes);
+        let wraps_calls = target
+            .is_none()
+            .then(|| ACCOUNT_EXECUTION.iter().find(|(_, s)| *s == selector.bytes))
+            .flatten();
+        if let Some((name, _)) = privileged.or(wraps_calls) {
+            return Err(PermissionError::PrivilegedSelector {
+                name,
+                selector: selector.to_string(),
+                target: target_name,
+            });
+        }
+        if selectors[..i].iter().any(|s| s.bytes == selector.bytes) {
+            return Err(PermissionError::DuplicateSelector {
+                target: target_name,
+                selector: selector.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_one(
+    permission: &Permission,
+    account: Address,
+    now: u64,
+    seen: &mut Seen,
+) -> Result<(), PermissionError> {
+    match permission {
+        Permission::Root => Err(PermissionError::RootNotAlone),
+        Permission::TimeWindow {
+            valid_after,
+            valid_until,
+        } => {
+            if std::mem::replace(&mut seen.window, true) {
+                return Err(PermissionError::Duplicate("a time window"));
+            }
+            if *valid_until > MAX_UINT48 {
+                return Err(PermissionError::ExpiryTooLarge(*valid_until));
+            }
+            if *valid_until <= now {
+                return Err(PermissionError::ExpiryNotInFuture {
+                    valid_until: *valid_until,
+                    now,
+                });
+            }
+            if valid_after > valid_until {
+                return Err(PermissionError::EmptyWindow {
+                    valid_after: *valid_after,
+                    valid_until: *valid_until,
+                });
+            }
+            Ok(())
+        }
+        Permission::Contracts(targets) => {
+            for target in targets {
+                check_target(*target, account)?;
+                if seen.contracts.contains(target) {
+                    return Err(PermissionError::DuplicateTarget(*target));
+                }
+                seen.contracts.push(*target);
+            }
+            Ok(())
+        }
+        Permission::Functions { target, selectors } => {
+            check_target(*target, account)?;
+            if seen.function_targets.contains(target) {
+                return Err(PermissionError::DuplicateTarget(*target));
+            }
+            seen.function_targets.push(*target);
+            check_selectors(Some(*target), selectors)
+        }
+        Permission::FunctionsOnAnyContract(selectors) => {
+            if std::mem::replace(&mut seen.any_contract_rules, true) {
+                return Err(PermissionError::Duplicate("a rule for any contract"));
+            }
+            check_selectors(None, selectors)
+        }
+        Permission::NativeLimit { period, .. } => {
+            if std::mem::replace(&mut seen.native, true) {
+                return Err(PermissionError::Duplicate("a native-coin limit"));
+            }
+            check_period(*period)
+        }
+        Permission::Erc20Limit { token, period, .. } => {
+            if *token == Address::ZERO {
+                return Err(PermissionError::ZeroToken);
+            }
+            if seen.tokens.contains(token) {
+                return Err(PermissionError::Duplicate("a limit for one token"));
+            }
+            seen.tokens.push(*token);
+            check_period(*period)
+        }
+        Permission::GasBudget(_) => {
+            if std::mem::replace(&mut seen.gas, true) {
+                return Err(PermissionError::Duplicate("a gas budget"));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Every call must pass both allowlists when both are given: each function
+/// rule's target must be a listed contract, and each listed contract must
+/// be covered by a rule (its own, or one for any contract).
+fn check_allowlists_meet(permissions: &[Permission], seen: &Seen) -> Result<(), PermissionError> {
+    let has_contracts = permissions
+        .iter()
+        .any(|p| matches!(p, Permission::Contracts(_)));
+    let has_rules = !seen.function_targets.is_empty() || seen.any_contract_rules;
+    if !has_contracts || !has_rules {
+        return Ok(());
+    }
+    if let Some(target) = seen
+        .function_targets
+        .iter()
+        .find(|t| !seen.contracts.contains(t))
+    {
+        return Err(PermissionError::UnreachableFunctions(*target));
+    }
+    if !seen.any_contract_rules {
+        if let Some(contract) = seen
+            .contracts
+            .iter()
+            .find(|c| !seen.function_targets.contains(c))
+        {
+            return Err(PermissionError::UncoveredContract(*contract));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

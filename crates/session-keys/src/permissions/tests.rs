@@ -1,0 +1,360 @@
+//! The checks and the encoding of [`PermissionSet`].
+
+use alloy_primitives::{address, Address, U256};
+use alloy_sol_types::SolCall;
+use permission_core::install::{
+    ContractAllowlistInstall, SelectorAllowlistInstall, SpendingLimitInstall, TimeWindowInstall,
+};
+
+use super::*;
+use crate::abi::IReferenceAccount;
+use crate::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
+
+const ACCOUNT: Address = address!("00000000000000000000000000000000000000AC");
+const TARGET: Address = address!("1111111111111111111111111111111111111111");
+const OTHER: Address = address!("2222222222222222222222222222222222222222");
+const TOKEN: Address = address!("7070707070707070707070707070707070707070");
+const NOW: u64 = 1_700_000_000;
+
+fn modules() -> Modules {
+    Modules {
+        session_signer: Address::repeat_byte(0x51),
+        selector_allowlist: Address::repeat_byte(0x52),
+        time_window: Address::repeat_byte(0x53),
+        spending_limit: Address::repeat_byte(0x54),
+        contract_allowlist: Address::repeat_byte(0x55),
+    }
+}
+
+fn sel(text: &str) -> Selector {
+    Selector::parse(text).unwrap()
+}
+
+fn check(set: PermissionSet) -> Result<(), PermissionError> {
+    set.check(ACCOUNT, NOW)
+}
+
+fn signer() -> SignerSpec {
+    SignerSpec::Address(Address::repeat_byte(0x99))
+}
+
+#[test]
+fn selectors_are_computed_from_signatures() {
+    assert_eq!(
+        sel("transfer(address,uint256)").bytes,
+        [0xa9, 0x05, 0x9c, 0xbb]
+    );
+    assert_eq!(sel("0xa9059cbb").bytes, [0xa9, 0x05, 0x9c, 0xbb]);
+    assert_eq!(sel(" increment() ").to_string(), "increment()");
+    assert_eq!(sel("value-transfer").bytes, [0; 4]);
+    assert_eq!(sel("0xa9059cbb").to_string(), "0xa9059cbb");
+    // The refused account functions match the account's ABI as alloy
+    // computes it.
+    let by_alloy = [
+        IReferenceAccount::installValidationCall::SELECTOR,
+        IReferenceAccount::uninstallValidationCall::SELECTOR,
+        IReferenceAccount::executeWithRuntimeValidationCall::SELECTOR,
+    ];
+    for selector in by_alloy {
+        assert!(NEVER_GRANTED.iter().any(|(_, s)| *s == selector));
+    }
+    for (name, selector) in NEVER_GRANTED.iter().chain(ACCOUNT_EXECUTION.iter()) {
+        assert!(
+            permission_core::selectors::is_privileged_account_selector(*selector),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        sel("upgradeToAndCall(address,bytes)").bytes,
+        UPGRADE_TO_AND_CALL
+    );
+    assert_eq!(
+        sel("performCreate(uint256,bytes,bool,bytes32)").bytes,
+        PERFORM_CREATE
+    );
+}
+
+#[test]
+fn unknown_selectors_are_refused_with_a_hint() {
+    for text in [
+        "transfer",
+        "0xa9059c",
+        "0xzz059cbb",
+        "transfer(address,uint257)",
+        "transfer(address",
+        "",
+    ] {
+        let err = Selector::parse(text).unwrap_err();
+        assert_eq!(err, PermissionError::UnknownSelector(text.trim().into()));
+        assert!(err.to_string().contains("transfer(address,uint256)"));
+    }
+}
+
+#[test]
+fn privileged_functions_are_never_granted() {
+    for (name, selector) in NEVER_GRANTED {
+        let err = check(PermissionSet::new().functions(TARGET, [selector])).unwrap_err();
+        assert!(
+            matches!(err, PermissionError::PrivilegedSelector { name: n, .. } if n == name),
+            "{name}: {err}"
+        );
+        let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
+        assert!(matches!(err, PermissionError::PrivilegedSelector { .. }));
+    }
+    // execute & co. on another contract are ordinary functions ...
+    for (_, selector) in ACCOUNT_EXECUTION {
+        check(PermissionSet::new().functions(TARGET, [selector])).unwrap();
+        // ... but on any contract they would include the account.
+        let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
+        assert!(matches!(err, PermissionError::PrivilegedSelector { .. }));
+    }
+}
+
+#[test]
+fn targets_are_checked() {
+    let f = [sel("increment()")];
+    assert_eq!(
+        check(PermissionSet::new().contracts([Address::ZERO])),
+        Err(PermissionError::ZeroTarget)
+    );
+    assert_eq!(
+        check(PermissionSet::new().functions(Address::ZERO, f.clone())),
+        Err(PermissionError::ZeroTarget)
+    );
+    assert_eq!(
+        check(PermissionSet::new().contracts([TARGET, ACCOUNT])),
+        Err(PermissionError::AccountTarget(ACCOUNT))
+    );
+    assert_eq!(
+        check(PermissionSet::new().functions(ACCOUNT, f.clone())),
+        Err(PermissionError::AccountTarget(ACCOUNT))
+    );
+    assert_eq!(
+        check(PermissionSet::new().contracts([TARGET, OTHER, TARGET])),
+        Err(PermissionError::DuplicateTarget(TARGET))
+    );
+    assert_eq!(
+        check(PermissionSet::new().contracts([TARGET]).contracts([TARGET])),
+        Err(PermissionError::DuplicateTarget(TARGET))
+    );
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .functions(TARGET, f.clone())
+                .functions(TARGET, f.clone())
+        ),
+        Err(PermissionError::DuplicateTarget(TARGET))
+    );
+    assert!(matches!(
+        check(PermissionSet::new().functions(TARGET, [sel("f()"), sel("0x26121ff0")])),
+        Err(PermissionError::DuplicateSelector { .. })
+    ));
+    assert!(matches!(
+        check(PermissionSet::new().functions(TARGET, Vec::<Selector>::new())),
+        Err(PermissionError::NoSelectors(_))
+    ));
+}
+
+#[test]
+fn expiry_must_be_future_and_fit_uint48() {
+    assert_eq!(
+        check(PermissionSet::new().time_window(0, NOW)),
+        Err(PermissionError::ExpiryNotInFuture {
+            valid_until: NOW,
+            now: NOW
+        })
+    );
+    assert_eq!(
+        check(PermissionSet::new().time_window(0, 1 << 48)),
+        Err(PermissionError::ExpiryTooLarge(1 << 48))
+    );
+    check(PermissionSet::new().time_window(0, MAX_UINT48)).unwrap();
+    check(PermissionSet::new().time_window(0, NOW + 1)).unwrap();
+    assert_eq!(
+        check(PermissionSet::new().time_window(NOW + 10, NOW + 5)),
+        Err(PermissionError::EmptyWindow {
+            valid_after: NOW + 10,
+            valid_until: NOW + 5
+        })
+    );
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .time_window(0, NOW + 5)
+                .time_window(0, NOW + 6)
+        ),
+        Err(PermissionError::Duplicate("a time window"))
+    );
+}
+
+#[test]
+fn root_stands_alone_and_empty_is_refused() {
+    assert_eq!(check(PermissionSet::new()), Err(PermissionError::Empty));
+    check(PermissionSet::new().root()).unwrap();
+    assert_eq!(
+        check(PermissionSet::new().root().time_window(0, NOW + 5)),
+        Err(PermissionError::RootNotAlone)
+    );
+    assert_eq!(
+        check(PermissionSet::new().contracts([TARGET]).root()),
+        Err(PermissionError::RootNotAlone)
+    );
+}
+
+#[test]
+fn limits_are_checked() {
+    assert_eq!(
+        check(PermissionSet::new().erc20_limit(Address::ZERO, U256::from(1), None)),
+        Err(PermissionError::ZeroToken)
+    );
+    assert_eq!(
+        check(PermissionSet::new().native_limit(U256::from(1), Some(0))),
+        Err(PermissionError::BadPeriod(0))
+    );
+    assert_eq!(
+        check(PermissionSet::new().native_limit(U256::from(1), Some(1 << 48))),
+        Err(PermissionError::BadPeriod(1 << 48))
+    );
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .erc20_limit(TOKEN, U256::from(1), None)
+                .erc20_limit(TOKEN, U256::from(2), None)
+        ),
+        Err(PermissionError::Duplicate("a limit for one token"))
+    );
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .gas_budget(U256::from(1))
+                .gas_budget(U256::from(1))
+        ),
+        Err(PermissionError::Duplicate("a gas budget"))
+    );
+}
+
+#[test]
+fn both_allowlists_must_be_satisfiable_together() {
+    let f = [sel("increment()")];
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .contracts([TARGET])
+                .functions(OTHER, f.clone())
+        ),
+        Err(PermissionError::UnreachableFunctions(OTHER))
+    );
+    assert_eq!(
+        check(
+            PermissionSet::new()
+                .contracts([TARGET, OTHER])
+                .functions(TARGET, f.clone())
+        ),
+        Err(PermissionError::UncoveredContract(OTHER))
+    );
+    // Functions on any contract, narrowed to listed contracts: fine.
+    check(
+        PermissionSet::new()
+            .contracts([TARGET, OTHER])
+            .functions_on_any_contract(f.clone()),
+    )
+    .unwrap();
+}
+
+fn hook_flags(hook: &[u8]) -> (Address, u32, u8) {
+    (
+        Address::from_slice(&hook[..20]),
+        u32::from_be_bytes(hook[20..24].try_into().unwrap()),
+        hook[24],
+    )
+}
+
+#[test]
+fn install_encodes_every_hook_at_the_keys_entity_id() {
+    let m = modules();
+    let set = PermissionSet::new()
+        .time_window(NOW, NOW + 3600)
+        .contracts([TARGET, TOKEN])
+        .functions(TARGET, [sel("increment()")])
+        .functions(TOKEN, [sel("transfer(address,uint256)")])
+        .erc20_limit(TOKEN, U256::from(100), Some(86_400))
+        .native_limit(U256::from(5), None)
+        .gas_budget(U256::from(10u64.pow(16)));
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    assert!(set.needs_execute_user_op());
+    assert_eq!(&install.config[..20], m.session_signer.as_slice());
+    assert_eq!(
+        install.config[24],
+        VALIDATION_USER_OP | VALIDATION_SIGNATURE
+    );
+    assert_eq!(install.selectors, vec![EXECUTE, EXECUTE_BATCH]);
+    assert_eq!(install.install_data, signer().install_data(7));
+    let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
+    assert_eq!(
+        hooks,
+        vec![
+            (m.contract_allowlist, 7, HOOK_VALIDATION),
+            (m.selector_allowlist, 7, HOOK_VALIDATION),
+            (m.time_window, 7, HOOK_VALIDATION),
+            (m.spending_limit, 7, HOOK_VALIDATION),
+            (m.spending_limit, 7, HOOK_PRE_EXECUTION),
+        ]
+    );
+    let data = |i: usize| &install.hooks[i][25..];
+    let contracts = ContractAllowlistInstall::decode(data(0)).unwrap();
+    assert_eq!(
+        contracts.targets().collect::<Result<Vec<_>, _>>().unwrap(),
+        vec![TARGET, TOKEN]
+    );
+    let rules = SelectorAllowlistInstall::decode(data(1)).unwrap();
+    assert_eq!(rules.len(), 2);
+    let window = TimeWindowInstall::decode(data(2)).unwrap();
+    assert_eq!(
+        (window.entity_id, window.valid_after, window.valid_until),
+        (7, NOW, NOW + 3600)
+    );
+    let spending = SpendingLimitInstall::decode(data(3)).unwrap();
+    let limits = spending.limits().collect::<Result<Vec<_>, _>>().unwrap();
+    assert_eq!(limits.len(), 2);
+    assert_eq!(limits[0].token, TOKEN);
+    assert_eq!(limits[0].period, 86_400);
+    assert_eq!(limits[1].token, NATIVE_TOKEN);
+    assert_eq!(limits[1].period, 0);
+    // Its second role shares the state: empty install data, no second onInstall.
+    assert!(data(4).is_empty());
+}
+
+#[test]
+fn execution_role_and_root() {
+    let m = modules();
+    let set = PermissionSet::new()
+        .functions(TARGET, [sel("increment()")])
+        .as_execution_hooks();
+    assert!(set.needs_execute_user_op());
+    let install = set.install(&m, 3, &signer(), ACCOUNT, NOW).unwrap();
+    assert_eq!(
+        hook_flags(&install.hooks[0]),
+        (m.selector_allowlist, 3, HOOK_PRE_EXECUTION)
+    );
+    let only_validation = PermissionSet::new().functions(TARGET, [sel("increment()")]);
+    assert!(!only_validation.needs_execute_user_op());
+
+    let root = PermissionSet::new()
+        .root()
+        .install(&m, 1, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    assert_eq!(
+        root.config[24],
+        VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE
+    );
+    assert!(root.selectors.is_empty() && root.hooks.is_empty());
+}
+
+#[test]
+fn install_refuses_a_bad_set() {
+    let err = PermissionSet::new()
+        .time_window(0, NOW - 1)
+        .install(&modules(), 1, &signer(), ACCOUNT, NOW)
+        .unwrap_err();
+    assert!(matches!(err, PermissionError::ExpiryNotInFuture { .. }));
+}
