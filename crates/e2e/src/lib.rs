@@ -29,16 +29,15 @@
 //! (`scripts/fetch-solidity-fixtures.sh`).
 
 pub mod fixtures;
-pub mod token;
 pub mod wallet;
 
 // The encoders, signers and decoders are the wallet SDK's.
-pub use session_keys::{abi, counter, encode, errors, passkey, session, signer, user_op};
+pub use session_keys::{abi, counter, encode, errors, passkey, session, signer, token, user_op};
 
 pub use fixtures::{available, Needs};
 pub use session_keys::{
     describe, describe_outcome, Counter, FailedOp, Gas, HandleOpsExt, HookRole, Key, ModuleError,
     Modules, Passkey, SessionKeySpec, SignerSpec, UserOpSigner, WebAuthn, Wrapper,
 };
-pub use token::{tokens, Token};
+pub use session_keys::{tokens, Token};
 pub use wallet::{chain, ether, PhaseGas, Wallet, BUNDLER};

@@ -511,6 +511,18 @@ impl Localnet {
         to: Address,
         data: impl Into<Bytes>,
     ) -> Result<CallOutcome, LocalnetError> {
+        self.try_simulate(from, Some(to), U256::ZERO, data)
+    }
+
+    /// Like [`Localnet::try_call`], with `value` (not taken from `from`'s
+    /// balance, as `eth_call` does) and creations (`to == None`).
+    pub fn try_simulate(
+        &mut self,
+        from: Address,
+        to: Option<Address>,
+        value: U256,
+        data: impl Into<Bytes>,
+    ) -> Result<CallOutcome, LocalnetError> {
         let saved = self.evm.ctx().cfg.clone();
         {
             let cfg = &mut self.evm.ctx().cfg;
@@ -518,7 +530,8 @@ impl Localnet {
             cfg.disable_balance_check = true;
             cfg.disable_base_fee = true;
         }
-        let tx = self.tx(from, TxKind::Call(to), U256::ZERO, data.into(), 0);
+        let kind = to.map_or(TxKind::Create, TxKind::Call);
+        let tx = self.tx(from, kind, value, data.into(), 0);
         let result = self.evm.transact(tx);
         self.evm.ctx().cfg = saved;
         let result = result.map_err(|e| LocalnetError::Invalid(e.to_string()))?;

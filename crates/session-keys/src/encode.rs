@@ -203,3 +203,53 @@ pub fn execute_batch(calls: impl IntoIterator<Item = (Address, U256, Vec<u8>)>) 
 pub fn user_op_prefixed(inner: &[u8]) -> Vec<u8> {
     [&EXECUTE_USER_OP[..], inner].concat()
 }
+
+/// The `authorization` of `executeWithRuntimeValidation` for the
+/// validation at `entity_id` with no hook data:
+/// `options(1) ‖ entityId(4) ‖ 0xFF` (options `0x01`: used as global).
+pub fn runtime_authorization(entity_id: u32, global: bool) -> Vec<u8> {
+    let mut out = vec![if global { NONCE_GLOBAL } else { 0 }];
+    out.extend_from_slice(&entity_id.to_be_bytes());
+    out.push(VALIDATION_SEGMENT);
+    out
+}
+
+/// `executeWithRuntimeValidation(data, authorization)` calldata: how an
+/// owner EOA calls its account directly, validated by its (global)
+/// validation at `entity_id` (runtime validation: the caller must be the
+/// validation's signer).
+pub fn execute_with_runtime_validation(data: &[u8], entity_id: u32, global: bool) -> Vec<u8> {
+    IReferenceAccount::executeWithRuntimeValidationCall {
+        data: data.to_vec().into(),
+        authorization: runtime_authorization(entity_id, global).into(),
+    }
+    .abi_encode()
+}
+
+/// `uninstallValidation(module ‖ entityId, abi.encode(entityId), hookData)`
+/// calldata for a validation with `hook_count` hooks: every hook gets
+/// `abi.encode(entityId)` (each module's uninstall data), except hooks
+/// listed in `shared` (a module's second role, which shares the first
+/// one's state and must not be uninstalled twice), which get empty data.
+pub fn uninstall_validation(
+    module: Address,
+    entity_id: u32,
+    hook_count: usize,
+    shared: &[usize],
+) -> Vec<u8> {
+    let entity: Bytes = permission_core::install::encode_entity_id(entity_id).into();
+    IReferenceAccount::uninstallValidationCall {
+        moduleEntity: module_entity(module, entity_id),
+        uninstallData: entity.clone(),
+        hookUninstallData: (0..hook_count)
+            .map(|i| {
+                if shared.contains(&i) {
+                    Bytes::new()
+                } else {
+                    entity.clone()
+                }
+            })
+            .collect(),
+    }
+    .abi_encode()
+}

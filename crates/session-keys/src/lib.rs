@@ -12,9 +12,13 @@
 //! | [`signer`], [`passkey`] | [`Key`] (secp256k1), [`Passkey`] (P-256) and [`WebAuthn`] signers of user operations |
 //! | [`user_op`] | user operations for EntryPoint v0.7, their hash and gas fields |
 //! | [`chain`] | [`Chain`]: the embedded local chain and JSON-RPC backends |
+//! | [`demo`] | the session-key scenarios on any chain: the CLI's demo and the end-to-end tests on both backends |
+//! | [`deploy`] | deterministic deployment and activation of the modules, the account and EntryPoint v0.7 on any chain |
+//! | [`inspect`] | what a key may do, read back from the modules' views |
 //! | [`modules`] | [`Modules`]: where the modules live on a chain |
 //! | [`errors`] | names any revert data: the EntryPoint's, the account's, the modules' |
 //! | [`abi`] | `sol!` bindings of the account, the modules and the EntryPoint |
+//! | [`token`] | OpenZeppelin's Solidity ERC-20 preset, the demo's token (an npm fixture) |
 //! | [`counter`] | [`Counter`], a hand-assembled EVM target used by the demo |
 //!
 //! The encodings come from `permission-core`, the same `no_std` crate the
@@ -23,13 +27,17 @@
 pub mod abi;
 pub mod chain;
 pub mod counter;
+pub mod demo;
+pub mod deploy;
 pub mod encode;
 pub mod errors;
+pub mod inspect;
 pub mod modules;
 pub mod passkey;
 pub mod permissions;
 pub mod session;
 pub mod signer;
+pub mod token;
 pub mod user_op;
 
 pub use chain::{CallResult, Chain, ChainError, LocalChain, Receipt, TxRequest};
@@ -40,4 +48,5 @@ pub use passkey::{Passkey, WebAuthn};
 pub use permissions::{Permission, PermissionError, PermissionSet, Selector};
 pub use session::{HookRole, SessionKeySpec, SignerSpec};
 pub use signer::{Key, UserOpSigner};
+pub use token::{tokens, Token};
 pub use user_op::Gas;

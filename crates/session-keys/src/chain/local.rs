@@ -10,7 +10,7 @@ use crate::signer::Key;
 ///
 /// Every transaction is mined on its own at the chain's current block
 /// number and timestamp; [`Chain::advance_time`] moves both.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LocalChain {
     /// The chain, for anything the [`Chain`] trait does not cover (funding,
     /// caching programs, the host-call trace of the last transaction).
@@ -19,10 +19,19 @@ pub struct LocalChain {
     pub last_outcome: Option<TxOutcome>,
 }
 
+impl Default for LocalChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl LocalChain {
-    /// A fresh local chain.
+    /// A fresh local chain with the deterministic deployment proxy at
+    /// `0x4e59…956c`, as on Arbitrum One and Sepolia.
     pub fn new() -> Self {
-        Self::default()
+        let mut net = Localnet::new();
+        net.install_deterministic_deployer();
+        Self::from_net(net)
     }
 
     /// Wraps an existing chain.
@@ -76,6 +85,17 @@ impl Chain for LocalChain {
         let outcome = self
             .net
             .try_call(from, to, data)
+            .map_err(|e| ChainError::Rejected(e.to_string()))?;
+        Ok(CallResult {
+            success: outcome.success,
+            output: outcome.output,
+        })
+    }
+
+    fn simulate(&mut self, from: Address, tx: TxRequest) -> Result<CallResult, ChainError> {
+        let outcome = self
+            .net
+            .try_simulate(from, tx.to, tx.value, tx.data)
             .map_err(|e| ChainError::Rejected(e.to_string()))?;
         Ok(CallResult {
             success: outcome.success,

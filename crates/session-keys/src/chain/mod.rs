@@ -108,6 +108,17 @@ pub struct Receipt {
     pub revert_data: Option<Bytes>,
 }
 
+impl Receipt {
+    /// Why it failed, for messages: the revert data named by
+    /// [`crate::errors::describe`], or that there was none.
+    pub fn failure_reason(&self) -> String {
+        match &self.revert_data {
+            Some(data) => crate::errors::describe(data),
+            None => "reverted without data (or out of gas)".into(),
+        }
+    }
+}
+
 /// An `eth_call`'s answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallResult {
@@ -148,6 +159,18 @@ pub trait Chain {
 
     /// An `eth_call` of `to` with `data`, from `from`, at the latest block.
     fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<CallResult, ChainError>;
+
+    /// Simulates `tx` from `from` (an `eth_call` with value) without
+    /// sending it. The default handles calls without value; backends
+    /// override it to send value too.
+    fn simulate(&mut self, from: Address, tx: TxRequest) -> Result<CallResult, ChainError> {
+        match tx.to {
+            Some(to) if tx.value.is_zero() => self.call(from, to, tx.data),
+            _ => Err(ChainError::Unsupported(
+                "simulating a creation or a call with value",
+            )),
+        }
+    }
 
     /// Signs `tx` with `from` and sends it; waits for its receipt.
     ///

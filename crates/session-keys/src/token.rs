@@ -39,20 +39,18 @@ pub struct Token {
 }
 
 impl Token {
-    /// Deploys the fixture with `supply` minted to `owner`; panics if the
-    /// fixture is missing (check [`crate::fixtures::available`] with
-    /// [`crate::Needs::Token`] first).
-    #[track_caller]
-    pub fn deploy(net: &mut Localnet, symbol: &str, supply: U256, owner: Address) -> Self {
+    /// The fixture's creation code with its constructor arguments: `supply`
+    /// minted to `owner`. `Err` says how to fetch a missing fixture.
+    pub fn init_code(symbol: &str, supply: U256, owner: Address) -> Result<Vec<u8>, String> {
         let path = token_fixture_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}; run scripts/fetch-solidity-fixtures.sh",
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{}: {e}; fetch it with scripts/fetch-solidity-fixtures.sh",
                 path.display()
             )
-        });
+        })?;
         let mut init_code =
-            hex::decode(text.trim()).unwrap_or_else(|e| panic!("{}: not hex: {e}", path.display()));
+            hex::decode(text.trim()).map_err(|e| format!("{}: not hex: {e}", path.display()))?;
         init_code.extend(
             ERC20PresetFixedSupply::constructorCall {
                 name: format!("{symbol} Token"),
@@ -62,6 +60,15 @@ impl Token {
             }
             .abi_encode(),
         );
+        Ok(init_code)
+    }
+
+    /// Deploys the fixture on `net` with `supply` minted to `owner`; panics
+    /// if the fixture is missing (check `e2e::fixtures::available` with
+    /// `Needs::Token` first).
+    #[track_caller]
+    pub fn deploy(net: &mut Localnet, symbol: &str, supply: U256, owner: Address) -> Self {
+        let init_code = Self::init_code(symbol, supply, owner).unwrap_or_else(|e| panic!("{e}"));
         let address = net.deploy_evm(init_code);
         let token = Self { address };
         assert_eq!(token.balance_of(net, owner), supply, "minted to the owner");

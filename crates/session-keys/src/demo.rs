@@ -1,0 +1,728 @@
+//! The session-key scenarios, on any [`Chain`]: the demo that
+//! `session-keys demo` prints, and the end-to-end tests that run on both
+//! backends.
+//!
+//! Setup, all from one funded key (the owner, who also bundles):
+//! 1. the modules, the reference account's code and EntryPoint v0.7
+//!    ([`crate::deploy::deploy_all`]);
+//! 2. a Counter, an ERC-20 (OpenZeppelin's preset, 1,000 tokens to the
+//!    account), and a fresh reference account initialized with the owner's
+//!    global validation (entity 0) and an EntryPoint deposit.
+//!
+//! Then each [`Step`] is one action, checked against what it must do:
+//! the owner grants the session key (entity 1) over the runtime path with
+//! [`PermissionSet`]: `increment()` on the Counter, `transfer` on the
+//! token, at most 100 tokens a day (an execution hook), and one day of
+//! validity; the key acts within and outside those permissions, through
+//! `EntryPoint.handleOps`; a day later its limit is back; after two days it
+//! has expired; the owner revokes it. The steps that move the clock are
+//! skipped on a chain that cannot ([`ChainError::Unsupported`]).
+
+use alloy_primitives::{Address, Bytes, Log, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use localnet::deployer_init_code;
+use localnet::entry_point::{user_op_hash, ENTRY_POINT};
+use serde::Serialize;
+
+use crate::abi::{ICounter, IEntryPoint, PackedUserOperation, IERC20};
+use crate::chain::{Chain, ChainError, Receipt, TxRequest};
+use crate::counter;
+use crate::deploy::{deploy_all, onchain_code, DeployError, Deployment, Progress, ACCOUNT};
+use crate::encode::{
+    self, execute, execute_batch, execute_with_runtime_validation, nonce_key, user_op_prefixed,
+    validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
+    VALIDATION_USER_OP,
+};
+use crate::errors::{describe, FailedOp, ModuleError};
+use crate::modules::Modules;
+use crate::permissions::{PermissionError, PermissionSet};
+use crate::session::SignerSpec;
+use crate::signer::Key;
+use crate::token::{tokens, Token};
+use crate::user_op::{self, Gas};
+
+/// The owner's validation entity id.
+pub const OWNER_ENTITY: u32 = 0;
+/// The session key's entity id.
+pub const SESSION_ENTITY: u32 = 1;
+/// One day.
+pub const DAY: u64 = 86_400;
+
+/// Why the demo stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// Deploying failed.
+    #[error(transparent)]
+    Deploy(#[from] DeployError),
+    /// The chain failed.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// The permission set was refused.
+    #[error(transparent)]
+    Permission(#[from] PermissionError),
+    /// A setup step failed.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// What a step must do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "reason")]
+pub enum Expect {
+    /// Succeed.
+    Allowed,
+    /// Be refused, with a reason containing this text.
+    Refused(&'static str),
+}
+
+/// What a step did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// It went through.
+    Allowed,
+    /// Validation refused it: the EntryPoint reverted `handleOps`, nothing
+    /// executed, nothing was paid.
+    RefusedInValidation,
+    /// It was validated and paid for, and its execution reverted.
+    RevertedInExecution,
+    /// A direct transaction reverted.
+    Reverted,
+    /// Not run: the chain cannot move its clock.
+    Skipped,
+}
+
+impl Verdict {
+    /// Allowed, refused or skipped, for the table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::RefusedInValidation => "refused (validation)",
+            Self::RevertedInExecution => "refused (execution)",
+            Self::Reverted => "reverted",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// One row of the demo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Who does what.
+    pub action: String,
+    /// What it must do.
+    pub expect: Expect,
+    /// What it did.
+    pub verdict: Verdict,
+    /// The decoded reason of a refusal, with contracts named.
+    pub reason: String,
+    /// Gas of the transaction, if one was mined.
+    pub gas_used: Option<u64>,
+    /// Whether the verdict matches the expectation.
+    pub as_expected: bool,
+}
+
+/// The demo's result.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The chain id.
+    pub chain_id: u64,
+    /// Where everything is.
+    pub deployment: Deployment,
+    /// The demo account.
+    pub account: Address,
+    /// The session key's address.
+    pub session_key: Address,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Report {
+    /// Whether every step did what it must.
+    pub fn all_as_expected(&self) -> bool {
+        self.steps.iter().all(|s| s.as_expected)
+    }
+
+    /// The steps as a text table: step, action, result, gas, reason.
+    pub fn table(&self) -> String {
+        let rows: Vec<[String; 5]> = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mark = if s.as_expected { "" } else { " (UNEXPECTED)" };
+                [
+                    (i + 1).to_string(),
+                    s.action.clone(),
+                    format!("{}{mark}", s.verdict.label()),
+                    s.gas_used.map_or_else(|| "-".into(), group_thousands),
+                    s.reason.clone(),
+                ]
+            })
+            .collect();
+        let header = ["#", "action", "result", "gas", "reason"].map(String::from);
+        let mut widths = header.clone().map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |row: &[String; 5]| {
+            let mut out = String::new();
+            for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+                let pad = w - cell.chars().count();
+                if i == 3 {
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    if i < 4 {
+                        out.push_str(&" ".repeat(pad));
+                    }
+                }
+                if i < 4 {
+                    out.push_str("  ");
+                }
+            }
+            out.trim_end().to_string()
+        };
+        let mut out = vec![line(&header)];
+        out.push(line(&widths.map(|w| "-".repeat(w))));
+        out.extend(rows.iter().map(line));
+        out.join("\n")
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The demo's world on one chain.
+struct Scene<'a> {
+    chain: &'a mut dyn Chain,
+    owner: &'a Key,
+    session: Key,
+    stranger: Key,
+    chain_id: u64,
+    account: Address,
+    counter: Address,
+    token: Address,
+    recipient: Address,
+    gas: Gas,
+    names: Vec<(Address, String)>,
+}
+
+/// How a `handleOps` went.
+enum OpOutcome {
+    Executed(Receipt),
+    ExecutionReverted(Receipt, Bytes),
+    Refused(Receipt),
+}
+
+impl Scene<'_> {
+    fn send(&mut self, from_owner: bool, tx: TxRequest, what: &str) -> Result<Receipt, DemoError> {
+        let key = if from_owner {
+            self.owner
+        } else {
+            &self.session
+        };
+        let receipt = self.chain.send(key, tx)?;
+        if !receipt.success {
+            return Err(DemoError::Setup(format!(
+                "{what} failed: {}",
+                self.name_all(&receipt.failure_reason())
+            )));
+        }
+        Ok(receipt)
+    }
+
+    fn create(&mut self, init_code: Vec<u8>, what: &str) -> Result<Address, DemoError> {
+        let receipt = self.send(true, TxRequest::create(init_code), what)?;
+        receipt
+            .contract_address
+            .ok_or_else(|| DemoError::Setup(format!("{what}: no contract address in the receipt")))
+    }
+
+    fn view<C: SolCall>(&mut self, to: Address, call: C) -> Result<C::Return, DemoError> {
+        let answer = self
+            .chain
+            .call(Address::ZERO, to, call.abi_encode().into())?;
+        let output = answer
+            .into_output()
+            .map_err(|e| DemoError::Setup(format!("view on {to}: {e}")))?;
+        C::abi_decode_returns(&output).map_err(|e| DemoError::Setup(e.to_string()))
+    }
+
+    /// Names every known address in `text`.
+    fn name_all(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (address, name) in &self.names {
+            for form in [address.to_string(), format!("{address:?}")] {
+                out = out.replace(&form, name);
+            }
+            out = out.replace(&address.to_string().to_lowercase(), name);
+        }
+        out
+    }
+
+    fn next_nonce(&mut self, entity_id: u32, global: bool) -> Result<U256, DemoError> {
+        let key = U256::from(nonce_key(entity_id, global));
+        self.view(
+            ENTRY_POINT,
+            IEntryPoint::getNonceCall {
+                sender: self.account,
+                key: key.to(),
+            },
+        )
+    }
+
+    /// The session key's operation for `call_data` (in the `executeUserOp`
+    /// prefix form, which the execution hooks need), signed by `signer`.
+    fn session_op(
+        &mut self,
+        call_data: Vec<u8>,
+        signer: &Key,
+    ) -> Result<PackedUserOperation, DemoError> {
+        let nonce = self.next_nonce(SESSION_ENTITY, false)?;
+        let mut op = user_op::unsigned(self.account, nonce, user_op_prefixed(&call_data), self.gas);
+        let hash = user_op_hash(&op, ENTRY_POINT, self.chain_id);
+        op.signature = encode::signature(&[], &signer.sign_user_op_hash(hash));
+        Ok(op)
+    }
+
+    fn handle_ops(&mut self, op: PackedUserOperation) -> Result<OpOutcome, DemoError> {
+        let data = IEntryPoint::handleOpsCall {
+            ops: vec![op],
+            beneficiary: self.owner.address(),
+        }
+        .abi_encode();
+        let receipt = self
+            .chain
+            .send(self.owner, TxRequest::call(ENTRY_POINT, data))?;
+        if !receipt.success {
+            return Ok(OpOutcome::Refused(receipt));
+        }
+        let reverted = decode::<IEntryPoint::UserOperationRevertReason>(&receipt.logs);
+        let events = decode::<IEntryPoint::UserOperationEvent>(&receipt.logs);
+        match events.first() {
+            Some(event) if !event.success => {
+                let reason = reverted
+                    .into_iter()
+                    .next()
+                    .map(|r| r.revertReason)
+                    .unwrap_or_default();
+                Ok(OpOutcome::ExecutionReverted(receipt, reason))
+            }
+            Some(_) => Ok(OpOutcome::Executed(receipt)),
+            None => Err(DemoError::Setup(
+                "handleOps succeeded without a UserOperationEvent".into(),
+            )),
+        }
+    }
+
+    /// One session-key step: `call_data` signed by `signer`.
+    fn key_step(
+        &mut self,
+        action: &str,
+        expect: Expect,
+        call_data: Vec<u8>,
+        signer: Option<&Key>,
+    ) -> Result<Step, DemoError> {
+        let signer = signer.cloned().unwrap_or_else(|| self.session.clone());
+        let op = self.session_op(call_data, &signer)?;
+        let outcome = self.handle_ops(op)?;
+        Ok(self.step(action, expect, outcome))
+    }
+
+    fn step(&self, action: &str, expect: Expect, outcome: OpOutcome) -> Step {
+        let (verdict, reason, gas_used) = match outcome {
+            OpOutcome::Executed(r) => (Verdict::Allowed, String::new(), Some(r.gas_used)),
+            OpOutcome::ExecutionReverted(r, reason) => (
+                Verdict::RevertedInExecution,
+                short_reason(&reason),
+                Some(r.gas_used),
+            ),
+            OpOutcome::Refused(r) => (
+                Verdict::RefusedInValidation,
+                r.revert_data
+                    .as_deref()
+                    .map_or_else(|| r.failure_reason(), |d| short_reason(d)),
+                (r.tx_hash.is_some() || r.gas_used > 0).then_some(r.gas_used),
+            ),
+        };
+        finish(action, expect, verdict, self.name_all(&reason), gas_used)
+    }
+
+    /// The owner's direct call of the account, validated by the owner's
+    /// global validation (runtime path).
+    fn owner_step(&mut self, action: &str, inner: Vec<u8>) -> Result<Step, DemoError> {
+        let data = execute_with_runtime_validation(&inner, OWNER_ENTITY, true);
+        let receipt = self
+            .chain
+            .send(self.owner, TxRequest::call(self.account, data))?;
+        let verdict = if receipt.success {
+            Verdict::Allowed
+        } else {
+            Verdict::Reverted
+        };
+        let reason = if receipt.success {
+            String::new()
+        } else {
+            self.name_all(&receipt.failure_reason())
+        };
+        let gas = (receipt.tx_hash.is_some() || receipt.gas_used > 0).then_some(receipt.gas_used);
+        Ok(finish(action, Expect::Allowed, verdict, reason, gas))
+    }
+}
+
+fn finish(
+    action: &str,
+    expect: Expect,
+    verdict: Verdict,
+    reason: String,
+    gas_used: Option<u64>,
+) -> Step {
+    let as_expected = match (&expect, verdict) {
+        (_, Verdict::Skipped) => true,
+        (Expect::Allowed, v) => v == Verdict::Allowed,
+        (Expect::Refused(text), v) => v != Verdict::Allowed && reason.contains(text),
+    };
+    Step {
+        action: action.into(),
+        expect,
+        verdict,
+        reason,
+        gas_used,
+        as_expected,
+    }
+}
+
+fn decode<E: SolEvent>(logs: &[Log]) -> Vec<E> {
+    logs.iter()
+        .filter_map(|log| E::decode_log(log).ok().map(|l| l.data))
+        .collect()
+}
+
+/// A refusal in a line: the EntryPoint's code, the module that refused and
+/// its error.
+pub fn short_reason(data: &[u8]) -> String {
+    if let Some(failed) = FailedOp::decode(data) {
+        return match failed.inner.as_deref() {
+            Some(inner) => format!("{}: {}", failed.reason, short_reason(inner)),
+            None => failed.reason,
+        };
+    }
+    if let Some(module) = ModuleError::decode(data) {
+        return format!("{}: {}", module.module, short_reason(&module.reason));
+    }
+    compact(&describe(data))
+}
+
+/// `Name(Name { a: 1, b: 2 })` → `Name(a: 1, b: 2)`; `Name(Name)` → `Name`.
+fn compact(debug: &str) -> String {
+    let Some((name, rest)) = debug.split_once('(') else {
+        return debug.to_string();
+    };
+    let inner = rest.strip_suffix(')').unwrap_or(rest);
+    if inner == name {
+        return name.to_string();
+    }
+    match inner
+        .strip_prefix(name)
+        .map(str::trim)
+        .and_then(|s| s.strip_prefix('{'))
+        .and_then(|s| s.strip_suffix('}'))
+    {
+        Some(fields) => format!("{name}({})", fields.trim()),
+        None => debug.to_string(),
+    }
+}
+
+/// The session key's permissions in the demo.
+pub fn demo_permissions(counter: Address, token: Address, now: u64) -> PermissionSet {
+    PermissionSet::new()
+        .functions(counter, [ICounter::incrementCall::SELECTOR])
+        .functions(token, [IERC20::transferCall::SELECTOR])
+        .erc20_limit(token, tokens(100), Some(DAY))
+        .time_window(now, now + DAY)
+}
+
+/// The owner's validation: session-signer at [`OWNER_ENTITY`] for `owner`,
+/// global, no hooks.
+pub fn owner_validation(modules: &Modules, owner: Address) -> ValidationInstall {
+    ValidationInstall {
+        config: validation_config(
+            modules.session_signer,
+            OWNER_ENTITY,
+            VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE,
+        ),
+        selectors: vec![],
+        install_data: SignerSpec::Address(owner).install_data(OWNER_ENTITY),
+        hooks: vec![],
+    }
+}
+
+/// Runs the demo on `chain` from `owner`, which must hold enough of the
+/// chain's coin (about 0.2 ether on a chain with 1-gwei gas; the local chain
+/// funds it). Step results are in the report; an `Err` means the setup
+/// itself failed.
+pub fn run(
+    chain: &mut dyn Chain,
+    owner: &Key,
+    progress: &mut dyn Progress,
+) -> Result<Report, DemoError> {
+    let chain_id = chain.chain_id()?;
+    let deployment = deploy_all(chain, owner, progress)?;
+    let modules = deployment
+        .modules()
+        .ok_or_else(|| DemoError::Setup("deployment without every module".into()))?;
+
+    progress.start("demo account, Counter and token");
+    let mut scene = Scene {
+        chain,
+        owner,
+        session: Key::from_seed(0x5e),
+        stranger: Key::from_seed(0x66),
+        chain_id,
+        account: Address::ZERO,
+        counter: Address::ZERO,
+        token: Address::ZERO,
+        recipient: Address::repeat_byte(0xb0),
+        gas: Gas::default(),
+        names: Vec::new(),
+    };
+    let account_code = onchain_code(ACCOUNT)?;
+    scene.account = scene.create(
+        deployer_init_code(&account_code).to_vec(),
+        "deploying the account",
+    )?;
+    scene.counter = scene.create(counter::init_code(), "deploying the Counter")?;
+    let token_code =
+        Token::init_code("DEMO", tokens(1_000), scene.account).map_err(DemoError::Setup)?;
+    scene.token = scene.create(token_code, "deploying the token")?;
+    let owner_install = owner_validation(&modules, owner.address());
+    scene.send(
+        true,
+        TxRequest::call(scene.account, owner_install.initialize_calldata()),
+        "initializing the account",
+    )?;
+    let deposit = IEntryPoint::depositToCall {
+        account: scene.account,
+    }
+    .abi_encode();
+    scene.send(
+        true,
+        TxRequest::call(ENTRY_POINT, deposit).with_value(U256::from(10u64).pow(U256::from(17))),
+        "depositing for the account",
+    )?;
+    scene.names = [
+        (scene.account, "account".to_string()),
+        (scene.counter, "counter".into()),
+        (scene.token, "token".into()),
+        (scene.recipient, "bob".into()),
+        (ENTRY_POINT, "EntryPoint".into()),
+    ]
+    .into_iter()
+    .chain(modules.named().into_iter().map(|(n, a)| (a, n.to_string())))
+    .collect();
+    let (counter, token, account, bob) =
+        (scene.counter, scene.token, scene.account, scene.recipient);
+    progress.done(&crate::deploy::Deployed {
+        name: "demo account, Counter and token".into(),
+        address: account,
+        code_hash: alloy_primitives::keccak256(&account_code),
+        action: crate::deploy::Action::Deployed,
+        gas_used: 0,
+        data_fee: U256::ZERO,
+    });
+
+    let mut steps = Vec::new();
+    let now = scene.chain.timestamp()?;
+    let permissions = demo_permissions(counter, token, now);
+    let install = permissions.install(
+        &modules,
+        SESSION_ENTITY,
+        &SignerSpec::Address(scene.session.address()),
+        account,
+        now,
+    )?;
+    let hook_count = install.hooks.len();
+    steps.push(scene.owner_step(
+        "owner grants the key: increment(), transfer ≤ 100/day, 1 day",
+        install.install_validation_calldata(),
+    )?);
+
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let transfer = |amount: u64| {
+        IERC20::transferCall {
+            to: bob,
+            value: tokens(amount),
+        }
+        .abi_encode()
+    };
+    let approve = IERC20::approveCall {
+        spender: bob,
+        value: tokens(1),
+    }
+    .abi_encode();
+
+    steps.push(scene.key_step(
+        "key: counter.increment()",
+        Expect::Allowed,
+        execute(counter, U256::ZERO, increment.clone()),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: token.transfer(bob, 60)",
+        Expect::Allowed,
+        execute(token, U256::ZERO, transfer(60)),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: token.transfer(bob, 50): over 100/day",
+        Expect::Refused("SpendLimitExceeded"),
+        execute(token, U256::ZERO, transfer(50)),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: token.approve(bob, 1): not granted",
+        Expect::Refused("SelectorNotAllowed"),
+        execute(token, U256::ZERO, approve.clone()),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: batch [increment(), approve()] hides a bad call",
+        Expect::Refused("SelectorNotAllowed"),
+        execute_batch([
+            (counter, U256::ZERO, increment.clone()),
+            (token, U256::ZERO, approve),
+        ]),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: send 0.01 ETH to bob: not granted",
+        Expect::Refused("SelectorNotAllowed"),
+        execute(bob, U256::from(10u64).pow(U256::from(16)), Vec::new()),
+        None,
+    )?);
+    let grant_root = PermissionSet::new()
+        .root()
+        .install(
+            &modules,
+            9,
+            &SignerSpec::Address(scene.session.address()),
+            account,
+            now,
+        )?
+        .install_validation_calldata();
+    steps.push(scene.key_step(
+        "key: account.installValidation (grant itself root)",
+        Expect::Refused("ValidationFunctionMissing"),
+        grant_root.clone(),
+        None,
+    )?);
+    steps.push(scene.key_step(
+        "key: execute(account, installValidation)",
+        Expect::Refused("SelfCallRecursionDepthExceeded"),
+        execute(account, U256::ZERO, grant_root),
+        None,
+    )?);
+    let stranger = scene.stranger.clone();
+    steps.push(scene.key_step(
+        "a stranger signs as the key",
+        Expect::Refused("AA24"),
+        execute(counter, U256::ZERO, increment.clone()),
+        Some(&stranger),
+    )?);
+
+    // A day later the limit is back; two days later the key has expired.
+    match scene.chain.advance_time(DAY) {
+        Ok(()) => {
+            steps.push(scene.key_step(
+                "a day later, key: token.transfer(bob, 50)",
+                Expect::Allowed,
+                execute(token, U256::ZERO, transfer(50)),
+                None,
+            )?);
+            scene.chain.advance_time(DAY)?;
+            steps.push(scene.key_step(
+                "two days later (expired), key: counter.increment()",
+                Expect::Refused("AA22 expired"),
+                execute(counter, U256::ZERO, increment.clone()),
+                None,
+            )?);
+        }
+        Err(ChainError::Unsupported(_)) => {
+            for action in [
+                "a day later, key: token.transfer(bob, 50)",
+                "two days later (expired), key: counter.increment()",
+            ] {
+                steps.push(finish(
+                    action,
+                    Expect::Allowed,
+                    Verdict::Skipped,
+                    "this chain's clock cannot be moved".into(),
+                    None,
+                ));
+            }
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    let uninstall = encode::uninstall_validation(
+        modules.session_signer,
+        SESSION_ENTITY,
+        hook_count,
+        &shared_hooks(&install),
+    );
+    steps.push(scene.owner_step("owner revokes the key", uninstall)?);
+    steps.push(scene.key_step(
+        "key after revocation: counter.increment()",
+        Expect::Refused("AA2"),
+        execute(counter, U256::ZERO, increment),
+        None,
+    )?);
+
+    let balance: U256 = scene.view(token, IERC20::balanceOfCall { account: bob })?;
+    let expected = if steps.iter().any(|s| s.verdict == Verdict::Skipped) {
+        tokens(60)
+    } else {
+        tokens(110)
+    };
+    if balance != expected {
+        return Err(DemoError::Setup(format!(
+            "bob holds {balance} token units, expected {expected}"
+        )));
+    }
+    let session_key = scene.session.address();
+    Ok(Report {
+        chain_id,
+        deployment,
+        account,
+        session_key,
+        steps,
+    })
+}
+
+/// The indexes of hooks whose install data is empty (a module's second
+/// role): they get empty uninstall data too.
+pub fn shared_hooks(install: &ValidationInstall) -> Vec<usize> {
+    install
+        .hooks
+        .iter()
+        .enumerate()
+        .filter(|(_, hook)| hook.len() == 25)
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,358 @@
+//! Reading back what a session key may do, from the modules' views on a
+//! chain.
+//!
+//! Each module keeps its state per (account, entity id), and each has a
+//! view that takes the account as an argument, so a key's permissions can
+//! be read by anyone, from any address, without the key:
+//!
+//! | module | view |
+//! |---|---|
+//! | session-signer | `signers(entityId, account)`, `passkey(entityId, account)` |
+//! | time-window | `getTimeWindow(account, entityId)` |
+//! | contract-allowlist | `getTargets(account, entityId)` |
+//! | selector-allowlist | `getRules(account, entityId)` |
+//! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget` |
+//!
+//! A module that is not installed for the key answers `NotInstalled`,
+//! which reads back as "no such permission".
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, SolInterface};
+use serde::Serialize;
+
+use crate::abi::{
+    IContractAllowlistModule, ISelectorAllowlistModule, ISessionSignerModule, ISpendingLimitModule,
+    ITimeWindowModule,
+};
+use crate::chain::{Chain, ChainError};
+use crate::modules::Modules;
+
+/// Why a key could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    /// The chain failed.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// A view reverted with something other than `NotInstalled`, or
+    /// answered something that does not decode: probably not our module.
+    #[error("{module} at {address} answered `{what}` unexpectedly: {reason}. Is this the right module address (see deployments/<chain-id>.json)?")]
+    Unexpected {
+        /// The module's name.
+        module: &'static str,
+        /// Its address.
+        address: Address,
+        /// The view.
+        what: &'static str,
+        /// What it said.
+        reason: String,
+    },
+}
+
+/// Who signs for the key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type")]
+pub enum KeySigner {
+    /// An EOA or ERC-1271 signer.
+    Address {
+        /// Its address.
+        address: Address,
+    },
+    /// A P-256 passkey.
+    Passkey {
+        /// x.
+        x: U256,
+        /// y.
+        y: U256,
+    },
+}
+
+/// One token limit as the module holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitState {
+    /// The token (0 = native coin).
+    pub token: Address,
+    /// The limit per period.
+    pub limit: U256,
+    /// The period in seconds (0 = lifetime).
+    pub period: u64,
+    /// Spent in the current period.
+    pub spent: U256,
+    /// Left in the current period.
+    pub remaining: U256,
+}
+
+/// The gas budget as the module holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GasBudgetState {
+    /// The budget in wei.
+    pub limit: U256,
+    /// Spent.
+    pub spent: U256,
+    /// Left.
+    pub remaining: U256,
+}
+
+/// A `(target, selector)` rule; target 0 means any contract.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleState {
+    /// The contract, or 0 for any.
+    pub target: Address,
+    /// The selector, as `0x…` hex (`0x00000000`: plain value transfer).
+    pub selector: String,
+}
+
+/// What a key at `entity_id` on `account` may do, as the modules say.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPermissions {
+    /// The account.
+    pub account: Address,
+    /// The key's entity id.
+    pub entity_id: u32,
+    /// The signer, or `None` if no session-signer validation is at this id.
+    pub signer: Option<KeySigner>,
+    /// `[validAfter, validUntil]`, if the time-window hook is installed.
+    pub time_window: Option<(u64, u64)>,
+    /// Allowed contracts, if contract-allowlist is installed.
+    pub contracts: Option<Vec<Address>>,
+    /// Allowed functions, if selector-allowlist is installed.
+    pub rules: Option<Vec<RuleState>>,
+    /// Token limits, if spending-limit is installed.
+    pub limits: Option<Vec<LimitState>>,
+    /// The gas budget, if spending-limit is installed with one.
+    pub gas_budget: Option<GasBudgetState>,
+}
+
+impl KeyPermissions {
+    /// Whether anything at all is installed at this entity id.
+    pub fn is_installed(&self) -> bool {
+        self.signer.is_some()
+            || self.time_window.is_some()
+            || self.contracts.is_some()
+            || self.rules.is_some()
+            || self.limits.is_some()
+    }
+}
+
+/// Calls a view; `Ok(None)` if the module reverts `NotInstalled`.
+fn view<C: SolCall, E: SolInterface>(
+    chain: &mut dyn Chain,
+    module: &'static str,
+    address: Address,
+    what: &'static str,
+    call: C,
+    not_installed: impl Fn(&E) -> bool,
+) -> Result<Option<C::Return>, InspectError> {
+    let answer = chain.call(Address::ZERO, address, call.abi_encode().into())?;
+    let unexpected = |reason: String| InspectError::Unexpected {
+        module,
+        address,
+        what,
+        reason,
+    };
+    if !answer.success {
+        return match E::abi_decode(&answer.output) {
+            Ok(e) if not_installed(&e) => Ok(None),
+            _ => Err(unexpected(crate::describe(&answer.output))),
+        };
+    }
+    C::abi_decode_returns(&answer.output)
+        .map(Some)
+        .map_err(|e| unexpected(e.to_string()))
+}
+
+/// Reads every module's view for the key (see the module docs).
+pub fn inspect(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+) -> Result<KeyPermissions, InspectError> {
+    use IContractAllowlistModule::IContractAllowlistModuleErrors as CaErr;
+    use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as SaErr;
+    use ISessionSignerModule::ISessionSignerModuleErrors as SsErr;
+    use ISpendingLimitModule::ISpendingLimitModuleErrors as SlErr;
+
+    let signer = signer_of(chain, modules, account, entity_id)?;
+
+    let window = view::<_, SsErr>(
+        chain,
+        "time-window",
+        modules.time_window,
+        "getTimeWindow",
+        ITimeWindowModule::getTimeWindowCall {
+            account,
+            entityId: entity_id,
+        },
+        |_| false,
+    )?
+    .and_then(|w| w.installed.then(|| (w.validAfter.to(), w.validUntil.to())));
+
+    let contracts = view::<_, CaErr>(
+        chain,
+        "contract-allowlist",
+        modules.contract_allowlist,
+        "getTargets",
+        IContractAllowlistModule::getTargetsCall {
+            account,
+            entityId: entity_id,
+        },
+        |e| matches!(e, CaErr::NotInstalled(_)),
+    )?;
+
+    let rules = view::<_, SaErr>(
+        chain,
+        "selector-allowlist",
+        modules.selector_allowlist,
+        "getRules",
+        ISelectorAllowlistModule::getRulesCall {
+            account,
+            entityId: entity_id,
+        },
+        |e| matches!(e, SaErr::NotInstalled(_)),
+    )?
+    .map(|rules| {
+        rules
+            .into_iter()
+            .map(|r| RuleState {
+                target: r.target,
+                selector: r.selector.to_string(),
+            })
+            .collect()
+    });
+
+    let tokens = view::<_, SlErr>(
+        chain,
+        "spending-limit",
+        modules.spending_limit,
+        "getLimitedTokens",
+        ISpendingLimitModule::getLimitedTokensCall {
+            account,
+            entityId: entity_id,
+        },
+        |e| matches!(e, SlErr::NotInstalled(_)),
+    )?;
+    let (limits, gas_budget) = match tokens {
+        None => (None, None),
+        Some(tokens) => {
+            let mut limits = Vec::new();
+            for token in tokens {
+                let l = view::<_, SlErr>(
+                    chain,
+                    "spending-limit",
+                    modules.spending_limit,
+                    "getSpendLimit",
+                    ISpendingLimitModule::getSpendLimitCall {
+                        account,
+                        entityId: entity_id,
+                        token,
+                    },
+                    |_| false,
+                )?
+                .ok_or(InspectError::Unexpected {
+                    module: "spending-limit",
+                    address: modules.spending_limit,
+                    what: "getSpendLimit",
+                    reason: "no answer for a listed token".into(),
+                })?;
+                limits.push(LimitState {
+                    token,
+                    limit: l.limit,
+                    period: l.period.to(),
+                    spent: l.spent,
+                    remaining: l.remaining,
+                });
+            }
+            let gas = view::<_, SlErr>(
+                chain,
+                "spending-limit",
+                modules.spending_limit,
+                "getGasBudget",
+                ISpendingLimitModule::getGasBudgetCall {
+                    account,
+                    entityId: entity_id,
+                },
+                |e| matches!(e, SlErr::NotInstalled(_)),
+            )?
+            .and_then(|g| {
+                g.enabled.then_some(GasBudgetState {
+                    limit: g.limit,
+                    spent: g.spent,
+                    remaining: g.remaining,
+                })
+            });
+            (Some(limits), gas)
+        }
+    };
+
+    Ok(KeyPermissions {
+        account,
+        entity_id,
+        signer,
+        time_window: window,
+        contracts,
+        rules,
+        limits,
+        gas_budget,
+    })
+}
+
+fn signer_of(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+) -> Result<Option<KeySigner>, InspectError> {
+    use ISessionSignerModule::ISessionSignerModuleErrors as SsErr;
+    let address = view::<_, SsErr>(
+        chain,
+        "session-signer",
+        modules.session_signer,
+        "signers",
+        ISessionSignerModule::signersCall {
+            entityId: entity_id,
+            account,
+        },
+        |_| false,
+    )?
+    .unwrap_or_default();
+    if address != Address::ZERO {
+        return Ok(Some(KeySigner::Address { address }));
+    }
+    let key = view::<_, SsErr>(
+        chain,
+        "session-signer",
+        modules.session_signer,
+        "passkey",
+        ISessionSignerModule::passkeyCall {
+            entityId: entity_id,
+            account,
+        },
+        |_| false,
+    )?;
+    Ok(key.and_then(|k| {
+        (!k.x.is_zero() || !k.y.is_zero()).then_some(KeySigner::Passkey { x: k.x, y: k.y })
+    }))
+}
+
+/// The smallest entity id from `start` with no session-signer validation
+/// on `account` (for picking a key's id).
+pub fn free_entity_id(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    start: u32,
+) -> Result<u32, InspectError> {
+    let mut id = start;
+    while signer_of(chain, modules, account, id)?.is_some() {
+        id = id.checked_add(1).ok_or(InspectError::Unexpected {
+            module: "session-signer",
+            address: modules.session_signer,
+            what: "signers",
+            reason: "every entity id is in use".into(),
+        })?;
+    }
+    Ok(id)
+}
