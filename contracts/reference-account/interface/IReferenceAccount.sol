@@ -26,6 +26,17 @@ interface IReferenceAccount {
         bytes data;
     }
 
+    /// @notice ERC-6900 v0.8 IModularAccountView's view of a validation. Hooks are HookConfigs
+    /// (module(20) ‖ entityId(4) ‖ flags(1)); hooks and selectors are in install order.
+    struct ValidationDataView {
+        bool isGlobal;
+        bool isSignatureValidation;
+        bool isUserOpValidation;
+        bytes25[] validationHooks;
+        bytes25[] executionHooks;
+        bytes4[] selectors;
+    }
+
     error NotEntryPoint();
     error AlreadyInitialized();
     error UnrecognizedFunction(bytes4 selector);
@@ -55,6 +66,8 @@ interface IReferenceAccount {
     error UnsupportedValidationOptions(uint8 options);
     /// @notice Malformed calldata (1 too short, 2 offset or 3 length out of bounds, 4 non-canonical).
     error MalformedCalldata(uint8 reason);
+    /// @notice The validation already lists 2^32 - 1 selectors (this account's limit).
+    error SelectorLimitExceeded();
 
     error ValidationNotInstalled(bytes24 moduleEntity);
     error ArrayLengthMismatch();
@@ -92,6 +105,9 @@ interface IReferenceAccount {
 
     /// @notice ERC-1271. signature = options(1) ‖ entityId(4) ‖ hook segments ‖ 0xFF ‖ validation signature.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4);
+    /// @notice ERC-6900 IModularAccountView, as MAv2: the validation is found by the entityId alone
+    /// (the module half is not checked); one not installed gives the empty view.
+    function getValidationData(bytes24 validationFunction) external view returns (ValidationDataView memory);
     function entryPoint() external view returns (address);
     function accountId() external view returns (string memory);
     function supportsInterface(bytes4 interfaceId) external view returns (bool);

@@ -48,6 +48,9 @@ pub const VALIDATION_ENTITY_ID_IN_USE: [u8; 4] = selector("ValidationEntityIdInU
 pub const VALIDATION_ALREADY_SET: [u8; 4] = selector("ValidationAlreadySet(bytes4,bytes24)");
 /// `ValidationAssocHookLimitExceeded()`.
 pub const HOOK_LIMIT_EXCEEDED: [u8; 4] = selector("ValidationAssocHookLimitExceeded()");
+/// `SelectorLimitExceeded()`: a validation already lists `2^32 - 1`
+/// selectors (this account's; MAv2's selector sets have no limit).
+pub const SELECTOR_LIMIT_EXCEEDED: [u8; 4] = selector("SelectorLimitExceeded()");
 /// `PreValidationHookDuplicate()`.
 pub const PRE_VALIDATION_HOOK_DUPLICATE: [u8; 4] = selector("PreValidationHookDuplicate()");
 /// `ExecutionHookAlreadySet(bytes25)`.

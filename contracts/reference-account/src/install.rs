@@ -84,7 +84,8 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
                 .word(word)
                 .finish_with_selector(VALIDATION_ALREADY_SET));
         }
-        add_selector(host, entity_id, &validation, selector);
+        add_selector(host, entity_id, &mut validation, selector)
+            .ok_or_else(|| SELECTOR_LIMIT_EXCEEDED.to_vec())?;
     }
 
     let install_data = args.dyn_bytes(2).or_revert()?;

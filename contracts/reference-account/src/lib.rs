@@ -14,7 +14,8 @@
 //! - which functions a global or a selector validation may reach.
 //!
 //! - `uninstallValidation`, `executeWithRuntimeValidation`, and ERC-1271
-//!   `isValidSignature` routed to a validation.
+//!   `isValidSignature` routed to a validation;
+//! - ERC-6900's `getValidationData` view, answered as MAv2 answers it.
 //!
 //! **A reference account for tests and demos, not a production wallet.** It
 //! is not upgradeable, has no execution functions, direct-call or
@@ -37,6 +38,7 @@ pub mod signature;
 pub mod storage;
 pub mod uninstall;
 pub mod user_op;
+pub mod view;
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
@@ -63,6 +65,8 @@ pub const VALIDATE_USER_OP_ACCOUNT: [u8; 4] = selector(
 );
 /// `entryPoint()`.
 pub const ENTRY_POINT_FN: [u8; 4] = selector("entryPoint()");
+/// `getValidationData(bytes24)` (ERC-6900 IModularAccountView).
+pub const GET_VALIDATION_DATA: [u8; 4] = selector("getValidationData(bytes24)");
 /// `accountId()`.
 pub const ACCOUNT_ID_FN: [u8; 4] = selector("accountId()");
 
@@ -112,6 +116,8 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
             let id = args.bytes4(0).or_revert()?;
             Ok(ret_bool(INTERFACES.contains(&id)))
         }
+        // Unguarded, as MAv2's native views: anyone may read it.
+        GET_VALIDATION_DATA => view::get_validation_data(host, &args),
         ENTRY_POINT_FN => Ok(AbiWriter::new(1).address(ENTRY_POINT).finish()),
         ACCOUNT_ID_FN => Ok(ret_string(ACCOUNT_ID)),
         other => Err(errors::with_selector(errors::UNRECOGNIZED_FUNCTION, other)),

@@ -1,12 +1,26 @@
 //! The account's records: one per validation entityId, its selectors, and
 //! its validation and execution hooks in install order.
 //!
-//! Slots are `keccak(tag ‖ entityId ‖ key)`. A validation's word holds its
-//! module (bytes 12..32), flags (byte 11), validation-hook count (byte 10),
-//! execution-hook count (byte 9) and install generation (bytes 5..9). The
-//! generation is part of every selector slot's key, so uninstalling is O(1):
-//! it bumps the generation and zeroes the counts, and a reinstall starts
-//! clean.
+//! Slots are `keccak(tag ‖ entityId ‖ key)` in the account's own storage.
+//! A validation's word holds its module (bytes 12..32), flags (byte 11),
+//! validation-hook count (byte 10), execution-hook count (byte 9), install
+//! generation (bytes 5..9) and selector count (bytes 1..5). The generation
+//! is part of every selector slot's key, so uninstalling is O(1): it bumps
+//! the generation and zeroes the counts, and a reinstall starts clean.
+//!
+//! | tag | key | value |
+//! |---|---|---|
+//! | 1 validation | — | the validation's word (above) |
+//! | 2 selector | generation(4) ‖ selector(4) | 1 when installed (the lookup the permission checks use) |
+//! | 3 validation hook | index(1) | HookConfig, left-aligned |
+//! | 4 execution hook | index(1) | HookConfig, left-aligned |
+//! | 5 initialized | — | 1 once `initialize` ran |
+//! | 6 selector list | generation(4) ‖ index(4) | the selector, left-aligned |
+//!
+//! Hooks and the selector list are read only below their counts. The list
+//! (tag 6) repeats the selectors of tag 2 in install order, for
+//! `getValidationData`; it is written at install and never read on the
+//! validation or execution paths.
 
 use alloc::vec::Vec;
 use module_kit::Host;
@@ -70,6 +84,8 @@ pub struct Validation {
     pub execution_hooks: u8,
     /// Install generation (bumped by uninstall).
     pub generation: u32,
+    /// Number of selectors in the selector list.
+    pub selectors: u32,
 }
 
 const TAG_VALIDATION: u8 = 1;
@@ -77,6 +93,7 @@ const TAG_SELECTOR: u8 = 2;
 const TAG_VALIDATION_HOOK: u8 = 3;
 const TAG_EXECUTION_HOOK: u8 = 4;
 const TAG_INITIALIZED: u8 = 5;
+const TAG_SELECTOR_LIST: u8 = 6;
 
 fn slot<H: Host>(host: &H, tag: u8, entity_id: u32, key: &[u8]) -> U256 {
     let mut preimage = Vec::with_capacity(5 + key.len());
@@ -101,6 +118,7 @@ pub fn load_validation<H: Host>(host: &H, entity_id: u32) -> Validation {
         validation_hooks: word[10],
         execution_hooks: word[9],
         generation: u32::from_be_bytes([word[5], word[6], word[7], word[8]]),
+        selectors: u32::from_be_bytes([word[1], word[2], word[3], word[4]]),
     }
 }
 
@@ -111,7 +129,8 @@ pub fn store_validation<H: Host>(host: &H, entity_id: u32, v: &Validation) {
     word[11] = v.flags;
     word[10] = v.validation_hooks;
     word[9] = v.execution_hooks;
-    word[5..9].copy_from_slice(&v.generation.to_be_bytes());
+    let counts = (u64::from(v.selectors) << 32) | u64::from(v.generation);
+    word[1..9].copy_from_slice(&counts.to_be_bytes());
     write(
         host,
         slot(host, TAG_VALIDATION, entity_id, &[]),
@@ -119,10 +138,13 @@ pub fn store_validation<H: Host>(host: &H, entity_id: u32, v: &Validation) {
     );
 }
 
+/// `generation ‖ low`, the key of the selector slots.
+fn generation_key(generation: u32, low: u32) -> [u8; 8] {
+    ((u64::from(generation) << 32) | u64::from(low)).to_be_bytes()
+}
+
 fn selector_slot<H: Host>(host: &H, entity_id: u32, generation: u32, selector: [u8; 4]) -> U256 {
-    let mut key = [0u8; 8];
-    key[..4].copy_from_slice(&generation.to_be_bytes());
-    key[4..].copy_from_slice(&selector);
+    let key = generation_key(generation, u32::from_be_bytes(selector));
     slot(host, TAG_SELECTOR, entity_id, &key)
 }
 
@@ -133,13 +155,83 @@ pub fn has_selector<H: Host>(host: &H, entity_id: u32, v: &Validation, selector:
         .is_zero()
 }
 
-/// Records `selector` for `entity_id` in its current generation.
-pub fn add_selector<H: Host>(host: &H, entity_id: u32, v: &Validation, selector: [u8; 4]) {
+/// Records `selector` for `entity_id` in its current generation: marks it
+/// in the lookup and appends it to the list, counting it in `v.selectors`
+/// (the caller stores `v`). `None` when the list already holds
+/// `u32::MAX` selectors; nothing is written then.
+pub fn add_selector<H: Host>(
+    host: &H,
+    entity_id: u32,
+    v: &mut Validation,
+    selector: [u8; 4],
+) -> Option<()> {
+    let index = v.selectors;
+    v.selectors = index.checked_add(1)?;
     write(
         host,
         selector_slot(host, entity_id, v.generation, selector),
         B256::with_last_byte(1),
     );
+    let mut word = [0u8; 32];
+    for (w, s) in word.iter_mut().zip(selector) {
+        *w = s;
+    }
+    write(
+        host,
+        selector_list_slot(host, entity_id, v.generation, index),
+        B256::from(word),
+    );
+    Some(())
+}
+
+fn selector_list_slot<H: Host>(host: &H, entity_id: u32, generation: u32, index: u32) -> U256 {
+    slot(
+        host,
+        TAG_SELECTOR_LIST,
+        entity_id,
+        &generation_key(generation, index),
+    )
+}
+
+/// One of a validation's lists, as `getValidationData` reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List {
+    /// The validation hooks (HookConfigs).
+    ValidationHooks,
+    /// The execution hooks (HookConfigs).
+    ExecutionHooks,
+    /// The selectors.
+    Selectors,
+}
+
+impl List {
+    /// How many entries `v` has in this list.
+    pub fn len(self, v: &Validation) -> u32 {
+        match self {
+            List::ValidationHooks => v.validation_hooks.into(),
+            List::ExecutionHooks => v.execution_hooks.into(),
+            List::Selectors => v.selectors,
+        }
+    }
+}
+
+/// Entry `index` of a list of `entity_id` as its stored word, which is
+/// also its ABI encoding (a HookConfig or selector, left-aligned).
+/// Meaningful below [`List::len`].
+pub fn load_list_word<H: Host>(
+    host: &H,
+    entity_id: u32,
+    v: &Validation,
+    list: List,
+    index: u32,
+) -> B256 {
+    let slot = match list {
+        // Hook indexes are below a `u8` count, so the cast is exact.
+        List::ValidationHooks => hook_slot(host, true, entity_id, index as u8),
+        List::ExecutionHooks => hook_slot(host, false, entity_id, index as u8),
+        List::Selectors => selector_list_slot(host, entity_id, v.generation, index),
+    };
+    host.storage_load_bytes32(slot)
 }
 
 fn hook_slot<H: Host>(host: &H, validation_hook: bool, entity_id: u32, index: u8) -> U256 {
