@@ -56,9 +56,9 @@ pub use revm;
 pub use entry_point::{user_op_hash, PackedUserOperation, ENTRY_POINT};
 pub use evm::{ProgramEntry, ProgramFailure, StylusEvm};
 pub use localnet::{
-    contract_code_path, deployer_init_code, CallOutcome, Ctx, Db, Localnet, LocalnetError,
-    TxOutcome, BASEFEE, BLOCK_GAS_LIMIT, CHAIN_ID, COINBASE, DEPLOYER, DEPLOYER_FUNDS,
-    GENESIS_NUMBER, GENESIS_TIMESTAMP, TX_GAS_LIMIT,
+    contract_code_path, deployer_init_code, stale_contract_build, CallOutcome, Ctx, Db, Localnet,
+    LocalnetError, TxOutcome, BASEFEE, BLOCK_GAS_LIMIT, CHAIN_ID, COINBASE, DEPLOYER,
+    DEPLOYER_FUNDS, GENESIS_NUMBER, GENESIS_TIMESTAMP, TX_GAS_LIMIT,
 };
 pub use precompiles::{ProgramRecord, ARBWASM, ARBWASM_CACHE, P256VERIFY};
 pub use stylus_runtime::ActivationInfo;

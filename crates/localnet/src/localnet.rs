@@ -61,6 +61,46 @@ pub fn contract_code_path(name: &str) -> PathBuf {
     target.join("stylus").join(format!("{name}.code"))
 }
 
+/// Why `target/stylus/NAME.code` cannot be trusted, if it cannot: it is
+/// missing, or older than a source it is built from (the contract's crate,
+/// `module-kit` and `permission-core`, tests aside). `None`: fresh.
+pub fn stale_contract_build(name: &str) -> Option<String> {
+    let code = contract_code_path(name);
+    let built = match std::fs::metadata(&code).and_then(|m| m.modified()) {
+        Ok(time) => time,
+        Err(_) => return Some(format!("{} is missing", code.display())),
+    };
+    let root = workspace_root();
+    [
+        root.join("contracts").join(name).join("src"),
+        root.join("crates/module-kit/src"),
+        root.join("crates/permission-core/src"),
+    ]
+    .into_iter()
+    .find(|dir| newest_source(dir).is_some_and(|newest| newest > built))
+    .map(|dir| format!("{} is older than {}", code.display(), dir.display()))
+}
+
+/// The newest modification time of any source file under `dir`, test
+/// files and the module test backend aside.
+fn newest_source(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name == "tests" || name == "tests.rs" || name == "testing.rs" || name == "chain.rs" {
+            continue;
+        }
+        let time = if path.is_dir() {
+            newest_source(&path)
+        } else {
+            entry.metadata().and_then(|m| m.modified()).ok()
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -4,10 +4,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::Path;
 
-use localnet::{contract_code_path, Localnet};
+use localnet::{contract_code_path, stale_contract_build, Localnet};
 use permission_core::{Address, B256, U256};
 
 use crate::testing::{Backend, START_TIMESTAMP};
@@ -95,44 +94,12 @@ impl Backend for Chain {
 }
 
 /// Panics unless `code` exists and is newer than every source it is built
-/// from: the module's crate, module-kit and permission-core (tests aside).
+/// from (see [`localnet::stale_contract_build`]).
 fn require_fresh(name: &str, code: &Path) {
-    let fix = "run scripts/build-contracts.sh";
-    let built = std::fs::metadata(code)
-        .and_then(|m| m.modified())
-        .unwrap_or_else(|_| panic!("{} is missing: {fix}", code.display()));
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for dir in [
-        root.join("contracts").join(name).join("src"),
-        root.join("crates/module-kit/src"),
-        root.join("crates/permission-core/src"),
-    ] {
-        if let Some(newest) = newest_file(&dir) {
-            assert!(
-                newest <= built,
-                "{} is older than {}: {fix}",
-                code.display(),
-                dir.display()
-            );
-        }
+    if let Some(reason) = stale_contract_build(name) {
+        panic!(
+            "{reason} ({}): run scripts/build-contracts.sh",
+            code.display()
+        );
     }
-}
-
-/// The newest modification time of any file under `dir`.
-fn newest_file(dir: &Path) -> Option<SystemTime> {
-    let mut newest = None;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if name == "tests" || name == "tests.rs" || name == "testing.rs" || name == "chain.rs" {
-            continue;
-        }
-        let time = if path.is_dir() {
-            newest_file(&path)
-        } else {
-            entry.metadata().and_then(|m| m.modified()).ok()
-        };
-        newest = newest.max(time);
-    }
-    newest
 }

@@ -17,32 +17,32 @@ pub use localnet::entry_point::{
 };
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/reference-account/interface/IReferenceAccount.sol"
 );
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/session-signer/interface/ISessionSignerModule.sol"
 );
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/selector-allowlist/interface/ISelectorAllowlistModule.sol"
 );
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/time-window/interface/ITimeWindowModule.sol"
 );
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/contract-allowlist/interface/IContractAllowlistModule.sol"
 );
 
 sol!(
-    #[sol(all_derives)]
+    #[sol(all_derives, abi)]
     "../../contracts/spending-limit/interface/ISpendingLimitModule.sol"
 );
 

@@ -40,7 +40,7 @@ pub mod signer;
 pub mod token;
 pub mod user_op;
 
-pub use chain::{CallResult, Chain, ChainError, LocalChain, Receipt, TxRequest};
+pub use chain::{CallResult, Chain, ChainError, LocalChain, Receipt, RpcChain, TxRequest};
 pub use counter::Counter;
 pub use errors::{describe, describe_outcome, FailedOp, HandleOpsExt, ModuleError, Wrapper};
 pub use modules::Modules;

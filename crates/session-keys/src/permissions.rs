@@ -29,6 +29,8 @@
 //! - root with any other permission, and an empty set;
 //! - contract access and function rules that cannot both pass (each call
 //!   must satisfy every hook).
+//!
+//! [`file`] reads a set from a TOML or JSON permission file.
 
 use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
@@ -741,6 +743,8 @@ fn check_allowlists_meet(permissions: &[Permission], seen: &Seen) -> Result<(), 
     }
     Ok(())
 }
+
+pub mod file;
 
 #[cfg(test)]
 mod tests;

@@ -44,9 +44,29 @@ impl Key {
         Self(SigningKey::from_slice(secret.as_slice()).expect("a valid secp256k1 secret key"))
     }
 
+    /// The key with these 32 bytes as its scalar, or `None` if they are not
+    /// a valid secret key (0 or ≥ the group order).
+    pub fn try_from_bytes(secret: B256) -> Option<Self> {
+        SigningKey::from_slice(secret.as_slice()).ok().map(Self)
+    }
+
+    /// A new random key, from the operating system's generator.
+    pub fn random() -> Self {
+        Self(SigningKey::random(
+            &mut k256::elliptic_curve::rand_core::OsRng,
+        ))
+    }
+
     /// A test key with every byte of the scalar `seed` (`seed` ≠ 0).
     pub fn from_seed(seed: u8) -> Self {
         Self::from_bytes(B256::repeat_byte(seed))
+    }
+
+    /// The 32-byte secret scalar, for signers that need it as bytes (the
+    /// JSON-RPC backend signs transactions with alloy's `PrivateKeySigner`).
+    /// It is the key itself: never log or send it.
+    pub fn secret_bytes(&self) -> B256 {
+        B256::from_slice(&self.0.to_bytes())
     }
 
     /// The Ethereum address: the low 20 bytes of keccak256 of the

@@ -41,6 +41,7 @@ fn every_step_does_what_it_must() {
             RefusedInValidation, // expired
             Allowed,             // revoke
             RefusedInValidation, // after revocation
+            Allowed,             // bob's balance
         ]
     );
     let reason = |i: usize| report.steps[i].reason.as_str();

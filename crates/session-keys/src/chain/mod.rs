@@ -17,9 +17,10 @@
 //! wrong nonce), or a feature the backend does not have.
 
 mod local;
-// mod rpc; (the JSON-RPC backend lands with its own change)
+mod rpc;
 
 pub use local::LocalChain;
+pub use rpc::RpcChain;
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 

@@ -1,0 +1,380 @@
+//! Permission files: a [`PermissionSet`] written as TOML or JSON.
+//!
+//! ```toml
+//! # Where the allowlists and the window run: "validation" (default: a
+//! # refusal costs nothing, needs a bundler that traces Stylus) or
+//! # "execution" (works with every bundler; a refusal is paid for).
+//! hooks = "validation"
+//! # Calls only these contracts (any function). Optional.
+//! contracts = ["0x1111111111111111111111111111111111111111"]
+//! # At most this many wei of gas over the key's life. Optional.
+//! gas-budget = "10000000000000000"
+//!
+//! [window]                  # optional
+//! valid-after = 1767225600  # unix seconds; optional
+//! expires-in = 86400        # seconds from the chain's time, or:
+//! # valid-until = 1767312000
+//!
+//! [[functions]]             # repeatable
+//! target = "0x1111111111111111111111111111111111111111"  # or "any"
+//! selectors = ["increment()", "transfer(address,uint256)", "0xa9059cbb", "value-transfer"]
+//!
+//! [[limits]]                # repeatable
+//! token = "native"          # or an ERC-20's address
+//! amount = "100000000000000000000"  # smallest unit: decimal or 0x-hex string
+//! period = 86400            # seconds; omit for a lifetime limit
+//! ```
+//!
+//! `root = true` alone grants everything. JSON files have the same keys
+//! (`{"hooks": "validation", "functions": [{"target": ..., "selectors":
+//! [...]}], ...}`). Unknown keys are errors, so a typo cannot silently drop
+//! a restriction.
+
+use std::path::Path;
+
+use alloy_primitives::{Address, U256};
+use serde::Deserialize;
+
+use super::{Permission, PermissionSet, Selector};
+use crate::session::HookRole;
+
+/// A permission file, as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PermissionFile {
+    /// `"validation"` or `"execution"`.
+    #[serde(default)]
+    pub hooks: Option<Hooks>,
+    /// Everything the owner may do.
+    #[serde(default)]
+    pub root: bool,
+    /// Allowed contracts.
+    #[serde(default)]
+    pub contracts: Vec<Address>,
+    /// Gas budget in wei.
+    #[serde(default)]
+    pub gas_budget: Option<Amount>,
+    /// The time window.
+    #[serde(default)]
+    pub window: Option<Window>,
+    /// Function rules.
+    #[serde(default)]
+    pub functions: Vec<Functions>,
+    /// Spending limits.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+}
+
+/// Where the hooks run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hooks {
+    /// Validation hooks.
+    Validation,
+    /// Execution hooks.
+    Execution,
+}
+
+/// `[window]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Window {
+    /// Unix seconds.
+    #[serde(default)]
+    pub valid_after: Option<u64>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub valid_until: Option<u64>,
+    /// Seconds from the chain's time.
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+}
+
+/// `[[functions]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Functions {
+    /// A contract or `any`.
+    pub target: Target,
+    /// Signatures, hex selectors or `value-transfer`.
+    pub selectors: Vec<Selector>,
+}
+
+/// A rule's target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Target {
+    /// Any contract but the account.
+    Any,
+    /// One contract.
+    Contract(Address),
+}
+
+impl TryFrom<String> for Target {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        if text == "any" {
+            return Ok(Self::Any);
+        }
+        text.parse()
+            .map(Self::Contract)
+            .map_err(|_| format!("`{text}` is neither a 0x-address nor \"any\""))
+    }
+}
+
+/// `[[limits]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// `native` or an ERC-20.
+    pub token: Token,
+    /// In the token's smallest unit.
+    pub amount: Amount,
+    /// Seconds.
+    #[serde(default)]
+    pub period: Option<u64>,
+}
+
+/// A limit's token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Token {
+    /// The native coin.
+    Native,
+    /// An ERC-20.
+    Erc20(Address),
+}
+
+impl TryFrom<String> for Token {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        if text == "native" {
+            return Ok(Self::Native);
+        }
+        text.parse()
+            .map(Self::Erc20)
+            .map_err(|_| format!("`{text}` is neither a 0x-address nor \"native\""))
+    }
+}
+
+/// An amount: a decimal or `0x` hex string, or a (small) integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "AmountText")]
+pub struct Amount(pub U256);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AmountText {
+    Number(u64),
+    Text(String),
+}
+
+impl TryFrom<AmountText> for Amount {
+    type Error = String;
+    fn try_from(text: AmountText) -> Result<Self, String> {
+        match text {
+            AmountText::Number(n) => Ok(Self(U256::from(n))),
+            AmountText::Text(t) => parse_amount(&t).map(Self),
+        }
+    }
+}
+
+/// Parses `"100"`, `"0x64"`, or `"1e18"`-free decimal strings into a U256.
+pub fn parse_amount(text: &str) -> Result<U256, String> {
+    let t = text.trim().replace('_', "");
+    let parsed = match t.strip_prefix("0x") {
+        Some(hex) => U256::from_str_radix(hex, 16),
+        None => U256::from_str_radix(&t, 10),
+    };
+    parsed.map_err(|_| {
+        format!("`{text}` is not an amount: write the smallest unit as a decimal or 0x-hex string")
+    })
+}
+
+/// Why a permission file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Reading failed.
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Parsing failed.
+    #[error("{path} is not a valid permission file: {reason}\n(see README.md, \"Permission files\", for the format)")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message, with its line and column.
+        reason: String,
+    },
+    /// `[window]` is contradictory.
+    #[error("[window] needs exactly one of `valid-until` and `expires-in`")]
+    Window,
+}
+
+impl PermissionFile {
+    /// Reads a `.toml` or `.json` file (by extension; anything else is
+    /// tried as TOML, then JSON).
+    pub fn read(path: &Path) -> Result<Self, FileError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| FileError::Read {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        let is_json = path.extension().is_some_and(|e| e == "json")
+            || (path.extension().is_none_or(|e| e != "toml") && text.trim_start().starts_with('{'));
+        Self::parse(&text, is_json).map_err(|reason| FileError::Parse {
+            path: shown,
+            reason,
+        })
+    }
+
+    /// Parses TOML or JSON text.
+    pub fn parse(text: &str, json: bool) -> Result<Self, String> {
+        if json {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(text).map_err(|e| e.to_string())
+        }
+    }
+
+    /// The [`PermissionSet`], with `expires-in` counted from `now` (the
+    /// chain's time). The set is not checked here: see
+    /// [`PermissionSet::check`].
+    pub fn to_set(&self, now: u64) -> Result<PermissionSet, FileError> {
+        let mut set = PermissionSet::new();
+        if self.hooks == Some(Hooks::Execution) {
+            set.role = HookRole::Execution;
+        }
+        if self.root {
+            set = set.root();
+        }
+        if let Some(window) = &self.window {
+            let valid_until = match (window.valid_until, window.expires_in) {
+                (Some(until), None) => until,
+                (None, Some(secs)) => now.saturating_add(secs),
+                _ => return Err(FileError::Window),
+            };
+            set = set.time_window(window.valid_after.unwrap_or(0), valid_until);
+        }
+        if !self.contracts.is_empty() {
+            set = set.contracts(self.contracts.iter().copied());
+        }
+        for rule in &self.functions {
+            set = set.with(match rule.target {
+                Target::Any => Permission::FunctionsOnAnyContract(rule.selectors.clone()),
+                Target::Contract(target) => Permission::Functions {
+                    target,
+                    selectors: rule.selectors.clone(),
+                },
+            });
+        }
+        for limit in &self.limits {
+            set = set.with(match limit.token {
+                Token::Native => Permission::NativeLimit {
+                    limit: limit.amount.0,
+                    period: limit.period,
+                },
+                Token::Erc20(token) => Permission::Erc20Limit {
+                    token,
+                    limit: limit.amount.0,
+                    period: limit.period,
+                },
+            });
+        }
+        if let Some(budget) = self.gas_budget {
+            set = set.gas_budget(budget.0);
+        }
+        Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+hooks = "execution"
+contracts = ["0x1111111111111111111111111111111111111111"]
+gas-budget = "0x2386f26fc10000"
+
+[window]
+valid-after = 10
+expires-in = 3600
+
+[[functions]]
+target = "0x1111111111111111111111111111111111111111"
+selectors = ["increment()", "0xa9059cbb", "value-transfer"]
+
+[[limits]]
+token = "native"
+amount = "1000"
+period = 86400
+
+[[limits]]
+token = "0x7070707070707070707070707070707070707070"
+amount = 5
+"#;
+
+    #[test]
+    fn toml_and_json_give_the_same_set() {
+        let toml = PermissionFile::parse(TOML, false)
+            .unwrap()
+            .to_set(100)
+            .unwrap();
+        let json = r#"{"hooks": "execution",
+            "contracts": ["0x1111111111111111111111111111111111111111"],
+            "gas-budget": "10000000000000000",
+            "window": {"valid-after": 10, "expires-in": 3600},
+            "functions": [{"target": "0x1111111111111111111111111111111111111111",
+                           "selectors": ["increment()", "0xa9059cbb", "value-transfer"]}],
+            "limits": [{"token": "native", "amount": "1000", "period": 86400},
+                       {"token": "0x7070707070707070707070707070707070707070", "amount": 5}]}"#;
+        let json = PermissionFile::parse(json, true)
+            .unwrap()
+            .to_set(100)
+            .unwrap();
+        assert_eq!(toml, json);
+        assert_eq!(toml.role, HookRole::Execution);
+        assert_eq!(toml.expiry(), Some(3700));
+        assert_eq!(toml.permissions.len(), 6);
+        assert!(toml
+            .permissions
+            .contains(&Permission::GasBudget(U256::from(10u64.pow(16)))));
+        toml.check(Address::repeat_byte(0xAC), 100).unwrap();
+    }
+
+    #[test]
+    fn malformed_files_say_where() {
+        for (text, json, needle) in [
+            ("hooks = \"sometimes\"", false, "unknown variant"),
+            ("contract = []", false, "unknown field `contract`"),
+            (
+                "[[functions]]\ntarget = \"0x12\"\nselectors = []",
+                false,
+                "neither a 0x-address",
+            ),
+            (
+                "[[functions]]\ntarget = \"any\"\nselectors = [\"transfer\"]",
+                false,
+                "unknown selector `transfer`",
+            ),
+            (
+                "[[limits]]\ntoken = \"native\"\namount = \"ten\"",
+                false,
+                "not an amount",
+            ),
+            ("{\"root\": tru}", true, "line 1"),
+            ("contracts = [", false, "line 1"),
+        ] {
+            let err = PermissionFile::parse(text, json).unwrap_err();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+        let both = "[window]\nvalid-until = 5\nexpires-in = 5";
+        let file = PermissionFile::parse(both, false).unwrap();
+        assert!(matches!(file.to_set(0), Err(FileError::Window)));
+    }
+}
