@@ -1,0 +1,224 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use alloy_primitives::Address;
+use clap::{Args, Parser, Subcommand};
+
+/// Session keys for ERC-6900 smart accounts on Arbitrum Stylus.
+#[derive(Debug, Parser)]
+#[command(name = "session-keys", version, about, long_about = None)]
+pub struct Cli {
+    /// Print results (and errors) as JSON on stdout, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every session-key scenario on the embedded local chain (or a
+    /// node) and print what each action did, with its reason and gas.
+    Demo(DemoArgs),
+    /// Build the contracts into deployable Stylus code (target/stylus).
+    Build(BuildArgs),
+    /// Serve the embedded local chain over JSON-RPC, like a Nitro devnode.
+    Node(NodeArgs),
+    /// Deploy and activate the modules, the reference account and
+    /// EntryPoint v0.7 at deterministic addresses; record them in
+    /// deployments/<chain-id>.json.
+    Deploy(DeployArgs),
+    /// Build (and optionally send) the installValidation of a session key.
+    Grant(Box<GrantArgs>),
+    /// Show what a session key may do, read from the chain.
+    Inspect(InspectArgs),
+    /// Build (and optionally send) the uninstallValidation of a key.
+    Revoke(RevokeArgs),
+    /// Write the Solidity interfaces and ABI JSON of every contract.
+    Abi(AbiArgs),
+}
+
+/// How to reach a chain and sign.
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// JSON-RPC endpoint (a Nitro devnode: http://127.0.0.1:8547).
+    #[arg(long, env = "STYLUS_RPC_URL")]
+    pub rpc: String,
+    /// A keystore file (Web3 Secret Storage) holding the signing key; its
+    /// password comes from SESSION_KEYS_KEYSTORE_PASSWORD or a prompt.
+    /// Without it the key comes from SESSION_KEYS_PRIVATE_KEY.
+    #[arg(long)]
+    pub keystore: Option<PathBuf>,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Run against this JSON-RPC endpoint instead of the embedded chain
+    /// (the key comes from SESSION_KEYS_PRIVATE_KEY; it spends real gas).
+    #[arg(long)]
+    pub rpc: Option<String>,
+    /// Mark every program cached (ArbWasmCache) before the scenarios
+    /// (embedded chain only).
+    #[arg(long)]
+    pub cached: bool,
+    /// Do not build or fetch anything; fail if something is missing.
+    #[arg(long)]
+    pub no_build: bool,
+}
+
+/// `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Only report whether the build outputs are fresh; build nothing.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `node`.
+#[derive(Debug, Args)]
+pub struct NodeArgs {
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8547)]
+    pub port: u16,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    pub seconds: Option<u64>,
+}
+
+/// `deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The chain.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where to write <chain-id>.json.
+    #[arg(long, default_value = "deployments")]
+    pub out: PathBuf,
+}
+
+/// Where the modules are.
+#[derive(Debug, Args)]
+pub struct DeploymentArgs {
+    /// The deployment record (default: deployments/<chain-id>.json).
+    #[arg(long)]
+    pub deployment: Option<PathBuf>,
+}
+
+/// `grant`.
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The chain.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// The smart account.
+    #[arg(long)]
+    pub account: Address,
+    /// The key's entity id (default: the first free one from 1).
+    #[arg(long)]
+    pub entity_id: Option<u32>,
+    /// The session key's address.
+    #[arg(long, conflicts_with = "new_key", required_unless_present = "new_key")]
+    pub key: Option<Address>,
+    /// Generate a new session key and write its private key to --key-out.
+    #[arg(long, requires = "key_out")]
+    pub new_key: bool,
+    /// Where to write a generated key's private key (created, mode 0600).
+    #[arg(long)]
+    pub key_out: Option<PathBuf>,
+    /// A permission file (TOML or JSON, see README "Permission files").
+    #[arg(long)]
+    pub permissions: Option<PathBuf>,
+    /// Allow a function: TARGET:SIGNATURE, e.g.
+    /// 0x12…:transfer(address,uint256); TARGET may be `any`. Repeatable.
+    #[arg(long = "allow", value_name = "TARGET:FUNCTION")]
+    pub allow: Vec<String>,
+    /// Allow any function of a contract. Repeatable.
+    #[arg(long = "contract", value_name = "ADDRESS")]
+    pub contracts: Vec<Address>,
+    /// Valid for this many seconds from the chain's time.
+    #[arg(long, conflicts_with = "valid_until")]
+    pub expires_in: Option<u64>,
+    /// Valid until this unix time.
+    #[arg(long)]
+    pub valid_until: Option<u64>,
+    /// Valid from this unix time.
+    #[arg(long)]
+    pub valid_after: Option<u64>,
+    /// Native-coin limit: WEI or WEI/PERIOD_SECONDS.
+    #[arg(long, value_name = "WEI[/SECONDS]")]
+    pub native_limit: Option<String>,
+    /// ERC-20 limit: TOKEN:AMOUNT or TOKEN:AMOUNT/PERIOD_SECONDS. Repeatable.
+    #[arg(long = "erc20-limit", value_name = "TOKEN:AMOUNT[/SECONDS]")]
+    pub erc20_limits: Vec<String>,
+    /// Gas budget in wei over the key's life.
+    #[arg(long, value_name = "WEI")]
+    pub gas_budget: Option<String>,
+    /// Grant everything (a global validation). Cannot be combined.
+    #[arg(long)]
+    pub root: bool,
+    /// Install the allowlists and window as execution hooks (every bundler).
+    #[arg(long)]
+    pub execution_hooks: bool,
+    /// Send it from the owner (executeWithRuntimeValidation, validated by
+    /// the owner's validation at --owner-entity) instead of printing it.
+    #[arg(long)]
+    pub send: bool,
+    /// The owner's validation entity id (global), for --send.
+    #[arg(long, default_value_t = 0)]
+    pub owner_entity: u32,
+}
+
+/// `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// JSON-RPC endpoint.
+    #[arg(long, env = "STYLUS_RPC_URL")]
+    pub rpc: String,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// The smart account.
+    #[arg(long)]
+    pub account: Address,
+    /// The key's entity id.
+    #[arg(long)]
+    pub entity_id: u32,
+}
+
+/// `revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The chain.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// The smart account.
+    #[arg(long)]
+    pub account: Address,
+    /// The key's entity id.
+    #[arg(long)]
+    pub entity_id: u32,
+    /// Send it from the owner instead of printing it.
+    #[arg(long)]
+    pub send: bool,
+    /// The owner's validation entity id (global), for --send.
+    #[arg(long, default_value_t = 0)]
+    pub owner_entity: u32,
+}
+
+/// `abi`.
+#[derive(Debug, Args)]
+pub struct AbiArgs {
+    /// The directory to write into (created).
+    #[arg(long, default_value = "abi")]
+    pub out: PathBuf,
+}

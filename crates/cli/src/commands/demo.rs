@@ -1,0 +1,140 @@
+//! `session-keys demo`: the main job. On the embedded local chain (or a
+//! node with `--rpc`), with nothing to set up: builds the contracts when
+//! they are missing or stale, fetches EntryPoint v0.7 and the ERC-20
+//! fixture when missing, deploys everything, grants a session key, runs
+//! every scenario and prints what each action did.
+
+use alloy_primitives::U256;
+use session_keys::chain::Chain;
+use session_keys::demo::{group_thousands, run as run_demo, Report};
+use session_keys::deploy::deploy_all;
+use session_keys::{Key, LocalChain};
+
+use crate::args::DemoArgs;
+use crate::commands::build::build_contracts;
+use crate::commands::connect;
+use crate::error::CliError;
+use crate::keys::signing_key;
+use crate::output::Output;
+use crate::progress::{DeployProgress, Spinner};
+use crate::workspace::{missing_fixtures, run_script, stale_contracts};
+
+/// The local demo's owner: a fixed key, so that addresses and gas repeat.
+const LOCAL_OWNER_SEED: u8 = 0x0a;
+
+/// Builds and fetches what is missing (unless `no_build`).
+fn prepare(out: &Output, no_build: bool) -> Result<(), CliError> {
+    if let Some(reason) = stale_contracts() {
+        if no_build {
+            return Err(CliError::Missing(format!(
+                "{reason}: run `session-keys build` (or drop --no-build)"
+            )));
+        }
+        out.note(&format!("{reason}: building the contracts"));
+        build_contracts(out)?;
+    }
+    for (script, path) in missing_fixtures() {
+        if no_build {
+            return Err(CliError::Missing(format!(
+                "{} is missing: run scripts/{script} (or drop --no-build)",
+                path.display()
+            )));
+        }
+        let spinner = Spinner::new(&format!("fetching {} with npm", path.display()), out.json);
+        let result = run_script(script);
+        spinner.finish();
+        result.map_err(|e| {
+            CliError::Missing(format!(
+                "{e}\n(the demo fetches this fixture with npm: install Node.js and npm)"
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs `demo`.
+pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
+    prepare(out, args.no_build)?;
+    let started = std::time::Instant::now();
+    let report = match &args.rpc {
+        None => {
+            let mut chain = LocalChain::new();
+            let owner = Key::from_seed(LOCAL_OWNER_SEED);
+            chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
+            if args.cached {
+                let deployment = deploy_all(&mut chain, &owner, &mut ())?;
+                for deployed in &deployment.contracts {
+                    if chain.net.program_record(deployed.address).is_some() {
+                        chain.net.set_cached(deployed.address, true);
+                    }
+                }
+            }
+            demo_on(out, &mut chain, &owner)?
+        }
+        Some(url) => {
+            let mut chain = connect(url)?;
+            let owner = signing_key(None)?;
+            demo_on(out, &mut chain, &owner)?
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    out.result(&report, || human(&report, args.cached, seconds));
+    if report.all_as_expected() {
+        Ok(())
+    } else {
+        Err(CliError::Unexpected(
+            "some steps did not do what they must (marked UNEXPECTED above)".into(),
+        ))
+    }
+}
+
+fn demo_on(out: &Output, chain: &mut dyn Chain, owner: &Key) -> Result<Report, CliError> {
+    out.note(&format!("deploying on {}", chain.describe()));
+    let mut progress = DeployProgress {
+        spinner: Spinner::new("deploying", out.json),
+        json: out.json,
+    };
+    let report = run_demo(chain, owner, &mut progress);
+    progress.spinner.finish();
+    Ok(report?)
+}
+
+fn human(report: &Report, cached: bool, seconds: f64) -> String {
+    let expected = report.steps.iter().filter(|s| s.as_expected).count();
+    let skipped = report
+        .steps
+        .iter()
+        .filter(|s| s.verdict == session_keys::demo::Verdict::Skipped)
+        .count();
+    let gas_note = if cached {
+        "programs cached in ArbWasmCache"
+    } else {
+        "programs not cached: each Stylus program a transaction enters pays its full entry cost"
+    };
+    let mut text = format!(
+        "\nSession keys on chain {}: account {}, session key {} (entity 1)\n\
+         Permissions: Counter.increment(), token.transfer(...), at most 100 tokens a day \
+         (spending-limit, execution hook), valid 25 hours.\n\n{}\n\n",
+        report.chain_id,
+        report.account,
+        report.session_key,
+        report.table()
+    );
+    text.push_str(&format!(
+        "{expected} of {} steps did what they must{}. Gas is the transaction's ({gas_note}); \
+         a refusal in validation reverts the bundle, and its gas is the bundler's.\n",
+        report.steps.len(),
+        if skipped > 0 {
+            format!(" ({skipped} skipped: the chain's clock cannot be moved)")
+        } else {
+            String::new()
+        },
+    ));
+    let deploy_gas: u64 = report.deployment.contracts.iter().map(|c| c.gas_used).sum();
+    text.push_str(&format!(
+        "Deployment: {} contracts, {} gas; finished in {seconds:.1} s.",
+        report.deployment.contracts.len(),
+        group_thousands(deploy_gas)
+    ));
+    text
+}

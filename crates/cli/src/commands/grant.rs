@@ -1,0 +1,316 @@
+//! `session-keys grant`: the `installValidation` of a session key, from
+//! flags or a permission file, checked before anything is sent; printed
+//! for the owner's wallet to send, or sent with `--send` from the owner
+//! (`executeWithRuntimeValidation`, validated by the owner's global
+//! validation).
+
+use std::io::Write;
+
+use alloy_primitives::{hex, Address, U256};
+use serde::Serialize;
+use session_keys::chain::Chain;
+use session_keys::encode::nonce_key;
+use session_keys::inspect::free_entity_id;
+use session_keys::permissions::file::{parse_amount, PermissionFile};
+use session_keys::{Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
+
+use crate::args::GrantArgs;
+use crate::commands::{connect, load_deployment, owner_call, Sent};
+use crate::error::CliError;
+use crate::output::Output;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Granted {
+    account: Address,
+    entity_id: u32,
+    session_key: Address,
+    key_file: Option<String>,
+    nonce_key: String,
+    needs_execute_user_op_prefix: bool,
+    expiry: Option<u64>,
+    install_validation: String,
+    execute_with_runtime_validation: String,
+    sent: Option<Sent>,
+}
+
+fn bad(text: String) -> CliError {
+    CliError::BadInput(text)
+}
+
+fn parse_period(text: Option<&str>, flag: &str) -> Result<Option<u64>, CliError> {
+    text.map(|p| {
+        p.trim().parse::<u64>().map_err(|_| {
+            bad(format!(
+                "{flag}: the period `{p}` is not a number of seconds"
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn amount(text: &str, flag: &str) -> Result<U256, CliError> {
+    parse_amount(text).map_err(|e| bad(format!("{flag}: {e}")))
+}
+
+fn address(text: &str, flag: &str) -> Result<Address, CliError> {
+    text.trim()
+        .parse()
+        .map_err(|_| bad(format!("{flag}: `{text}` is not a 0x-address")))
+}
+
+/// The permission set from the file and the flags.
+fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError> {
+    let mut set = match &args.permissions {
+        Some(path) => PermissionFile::read(path)?.to_set(now)?,
+        None => PermissionSet::new(),
+    };
+    if args.execution_hooks {
+        set = set.as_execution_hooks();
+    }
+    if args.root {
+        set = set.root();
+    }
+    if let Some(until) = args
+        .valid_until
+        .or(args.expires_in.map(|s| now.saturating_add(s)))
+    {
+        set = set.time_window(args.valid_after.unwrap_or(0), until);
+    } else if args.valid_after.is_some() {
+        return Err(bad(
+            "--valid-after needs --valid-until or --expires-in".into()
+        ));
+    }
+    if !args.contracts.is_empty() {
+        set = set.contracts(args.contracts.iter().copied());
+    }
+    // --allow TARGET:FUNCTION, grouped by target in order of appearance.
+    let mut rules: Vec<(Option<Address>, Vec<Selector>)> = Vec::new();
+    for rule in &args.allow {
+        let (target, function) = rule.split_once(':').ok_or_else(|| {
+            bad(format!(
+                "--allow `{rule}`: write TARGET:FUNCTION, e.g. 0x…:transfer(address,uint256) or any:increment()"
+            ))
+        })?;
+        let target = match target.trim() {
+            "any" => None,
+            t => Some(address(t, "--allow")?),
+        };
+        let selector = Selector::parse(function)?;
+        match rules.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, selectors)) => selectors.push(selector),
+            None => rules.push((target, vec![selector])),
+        }
+    }
+    for (target, selectors) in rules {
+        set = set.with(match target {
+            None => Permission::FunctionsOnAnyContract(selectors),
+            Some(target) => Permission::Functions { target, selectors },
+        });
+    }
+    if let Some(limit) = &args.native_limit {
+        let (value, period) = match limit.split_once('/') {
+            Some((v, p)) => (v, Some(p)),
+            None => (limit.as_str(), None),
+        };
+        set = set.native_limit(
+            amount(value, "--native-limit")?,
+            parse_period(period, "--native-limit")?,
+        );
+    }
+    for limit in &args.erc20_limits {
+        let (token, rest) = limit.split_once(':').ok_or_else(|| {
+            bad(format!(
+                "--erc20-limit `{limit}`: write TOKEN:AMOUNT or TOKEN:AMOUNT/SECONDS"
+            ))
+        })?;
+        let (value, period) = match rest.split_once('/') {
+            Some((v, p)) => (v, Some(p)),
+            None => (rest, None),
+        };
+        set = set.erc20_limit(
+            address(token, "--erc20-limit")?,
+            amount(value, "--erc20-limit")?,
+            parse_period(period, "--erc20-limit")?,
+        );
+    }
+    if let Some(budget) = &args.gas_budget {
+        set = set.gas_budget(amount(budget, "--gas-budget")?);
+    }
+    Ok(set)
+}
+
+/// Writes a new key's secret to `path` (created, not overwritten; 0600).
+fn write_key(path: &std::path::Path, key: &Key) -> Result<(), CliError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        bad(format!(
+            "cannot create {} for the new key: {e} (it is never overwritten)",
+            path.display()
+        ))
+    })?;
+    writeln!(file, "0x{}", hex::encode(key.secret_bytes()))
+        .map_err(|e| bad(format!("writing {}: {e}", path.display())))
+}
+
+/// Runs `grant`.
+pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
+    let mut chain = connect(&args.chain.rpc)?;
+    let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
+    let now = chain.timestamp()?;
+    let set = permission_set(&args, now)?;
+    set.check(args.account, now)?;
+    let entity_id = match args.entity_id {
+        Some(id) => {
+            let free = free_entity_id(&mut chain, &modules, args.account, id)?;
+            if free != id {
+                let suggestion = free_entity_id(&mut chain, &modules, args.account, 1)?;
+                return Err(PermissionError::EntityIdInUse {
+                    entity_id: id,
+                    suggestion,
+                }
+                .into());
+            }
+            id
+        }
+        None => free_entity_id(&mut chain, &modules, args.account, 1)?,
+    };
+    let (session_key, key_file) = match (args.key, &args.key_out) {
+        (Some(key), _) => (key, None),
+        (None, Some(path)) => {
+            let key = Key::random();
+            write_key(path, &key)?;
+            (key.address(), Some(path.display().to_string()))
+        }
+        (None, None) => return Err(bad("give --key ADDRESS, or --new-key --key-out FILE".into())),
+    };
+    let install = set.install(
+        &modules,
+        entity_id,
+        &SignerSpec::Address(session_key),
+        args.account,
+        now,
+    )?;
+    let calldata = install.install_validation_calldata();
+    let (wrapped, sent) = owner_call(
+        &mut chain,
+        args.send.then_some(args.chain.keystore.as_deref()),
+        args.account,
+        args.owner_entity,
+        &calldata,
+        "installValidation",
+    )?;
+    let granted = Granted {
+        account: args.account,
+        entity_id,
+        session_key,
+        key_file,
+        nonce_key: format!("{:#x}", nonce_key(entity_id, false)),
+        needs_execute_user_op_prefix: set.needs_execute_user_op(),
+        expiry: set.expiry(),
+        install_validation: format!("0x{}", hex::encode(&calldata)),
+        execute_with_runtime_validation: format!("0x{}", hex::encode(&wrapped)),
+        sent,
+    };
+    out.result(&granted, || human(&granted, &set));
+    Ok(())
+}
+
+fn human(g: &Granted, set: &PermissionSet) -> String {
+    let mut lines = vec![
+        format!(
+            "session key {} at entity {} on account {}",
+            g.session_key, g.entity_id, g.account
+        ),
+        format!("permissions: {}", describe_set(set)),
+        format!(
+            "user operations: nonce key {}{}",
+            g.nonce_key,
+            if g.needs_execute_user_op_prefix {
+                ", callData in the executeUserOp prefix form (0x8dd7712f ‖ execute…)"
+            } else {
+                ""
+            }
+        ),
+    ];
+    if let Some(file) = &g.key_file {
+        lines.push(format!("the new key's private key is in {file}"));
+    }
+    match &g.sent {
+        Some(sent) => lines.push(format!(
+            "granted: {} gas{}",
+            sent.gas_used,
+            sent.tx_hash
+                .as_ref()
+                .map(|h| format!(", tx {h}"))
+                .unwrap_or_default()
+        )),
+        None => {
+            lines.push(format!(
+                "installValidation calldata (send from the account):\n{}",
+                g.install_validation
+            ));
+            lines.push(format!(
+                "or, from the owner's EOA to the account (executeWithRuntimeValidation):\n{}",
+                g.execute_with_runtime_validation
+            ));
+            lines.push("(add --send to send it now)".into());
+        }
+    }
+    lines.join("\n")
+}
+
+fn describe_set(set: &PermissionSet) -> String {
+    let parts: Vec<String> = set
+        .permissions
+        .iter()
+        .map(|p| match p {
+            Permission::Root => "root (everything)".into(),
+            Permission::TimeWindow {
+                valid_after,
+                valid_until,
+            } => {
+                format!("valid {valid_after}..={valid_until}")
+            }
+            Permission::Contracts(c) => format!("contracts {c:?}"),
+            Permission::Functions { target, selectors } => format!(
+                "{target}: {}",
+                selectors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Permission::FunctionsOnAnyContract(selectors) => format!(
+                "any contract: {}",
+                selectors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Permission::NativeLimit { limit, period } => {
+                format!("native ≤ {limit} wei{}", per(*period))
+            }
+            Permission::Erc20Limit {
+                token,
+                limit,
+                period,
+            } => {
+                format!("{token} ≤ {limit}{}", per(*period))
+            }
+            Permission::GasBudget(limit) => format!("gas ≤ {limit} wei"),
+        })
+        .collect();
+    parts.join("; ")
+}
+
+fn per(period: Option<u64>) -> String {
+    period.map_or_else(|| " (lifetime)".into(), |p| format!(" per {p} s"))
+}

@@ -1,0 +1,120 @@
+//! One module per subcommand, and what they share: connecting, loading the
+//! deployment record.
+
+pub mod abi;
+pub mod build;
+pub mod demo;
+pub mod deploy;
+pub mod grant;
+pub mod inspect;
+pub mod node;
+pub mod revoke;
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::Address;
+use serde::Serialize;
+use session_keys::chain::{Chain, RpcChain, TxRequest};
+use session_keys::deploy::Deployment;
+use session_keys::encode::execute_with_runtime_validation;
+use session_keys::Modules;
+
+use crate::error::CliError;
+use crate::keys::signing_key;
+
+/// Connects to `url`.
+pub fn connect(url: &str) -> Result<RpcChain, CliError> {
+    Ok(RpcChain::connect(url)?)
+}
+
+/// `deployments/<chain-id>.json`.
+pub fn deployment_path(dir: &Path, chain_id: u64) -> PathBuf {
+    dir.join(format!("{chain_id}.json"))
+}
+
+/// The deployment record: `path`, or `deployments/<chain-id>.json`.
+pub fn load_deployment(
+    chain: &mut dyn Chain,
+    path: Option<&Path>,
+) -> Result<(Deployment, Modules), CliError> {
+    let chain_id = chain.chain_id()?;
+    let path = path.map_or_else(
+        || deployment_path(Path::new("deployments"), chain_id),
+        Path::to_path_buf,
+    );
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        CliError::Missing(format!(
+            "cannot read {}: {e}. Deploy first (`session-keys deploy --rpc URL`), or pass --deployment FILE",
+            path.display()
+        ))
+    })?;
+    let deployment: Deployment = serde_json::from_str(&text).map_err(|e| {
+        CliError::BadInput(format!(
+            "{} is not a deployment record: {e}",
+            path.display()
+        ))
+    })?;
+    if deployment.chain_id != chain_id {
+        return Err(CliError::BadInput(format!(
+            "{} is for chain {}, but {} is chain {chain_id}",
+            path.display(),
+            deployment.chain_id,
+            chain.describe()
+        )));
+    }
+    let modules = deployment
+        .modules()
+        .ok_or_else(|| CliError::BadInput(format!("{} lacks some modules", path.display())))?;
+    for (name, address) in modules.named() {
+        if chain.code(address)?.is_empty() {
+            return Err(CliError::BadInput(format!(
+                "{} says {name} is at {address}, but there is no code there on {}: redeploy",
+                path.display(),
+                chain.describe()
+            )));
+        }
+    }
+    Ok((deployment, modules))
+}
+
+/// A sent transaction.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    /// Its hash, if the backend has one.
+    pub tx_hash: Option<String>,
+    /// Gas used.
+    pub gas_used: u64,
+}
+
+/// An account management call (`inner`: installValidation,
+/// uninstallValidation) as the owner's EOA sends it:
+/// `executeWithRuntimeValidation(inner, owner's global validation)`.
+/// Returns that calldata, and, when `send` holds the owner's key source
+/// (a keystore or the environment), sends it and returns the receipt.
+pub fn owner_call(
+    chain: &mut dyn Chain,
+    send: Option<Option<&Path>>,
+    account: Address,
+    owner_entity: u32,
+    inner: &[u8],
+    what: &str,
+) -> Result<(Vec<u8>, Option<Sent>), CliError> {
+    let data = execute_with_runtime_validation(inner, owner_entity, true);
+    let Some(keystore) = send else {
+        return Ok((data, None));
+    };
+    let owner = signing_key(keystore)?;
+    let receipt = chain.send(&owner, TxRequest::call(account, data.clone()))?;
+    if !receipt.success {
+        return Err(CliError::Reverted(format!(
+            "{what} reverted: {}. The owner must be the signer of the account's global validation at entity {owner_entity} (--owner-entity)",
+            receipt.failure_reason()
+        )));
+    }
+    let sent = Sent {
+        tx_hash: receipt.tx_hash.map(|h| h.to_string()),
+        gas_used: receipt.gas_used,
+    };
+    Ok((data, Some(sent)))
+}

@@ -1,0 +1,83 @@
+//! `session-keys revoke`: the `uninstallValidation` of a key, with one
+//! uninstall entry per hook (read from the account's `getValidationData`),
+//! so every module clears the key's state and a later grant at the same
+//! entity id starts clean. Printed, or sent with `--send`.
+
+use alloy_primitives::{hex, Address};
+use serde::Serialize;
+use session_keys::encode::uninstall_validation;
+
+use crate::args::RevokeArgs;
+use crate::commands::inspect::account_view;
+use crate::commands::{connect, load_deployment, owner_call, Sent};
+use crate::error::CliError;
+use crate::output::Output;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Revoked {
+    account: Address,
+    entity_id: u32,
+    hooks: usize,
+    uninstall_validation: String,
+    execute_with_runtime_validation: String,
+    sent: Option<Sent>,
+}
+
+/// Runs `revoke`.
+pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
+    let mut chain = connect(&args.chain.rpc)?;
+    let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
+    let view = account_view(&mut chain, &modules, args.account, args.entity_id)?;
+    if !view.is_installed() {
+        return Err(CliError::BadInput(format!(
+            "no session key at entity {} on {}: nothing to revoke (see `session-keys inspect`)",
+            args.entity_id, args.account
+        )));
+    }
+    // A module in two roles holds one state: only its first hook uninstalls it.
+    let shared: Vec<usize> = view
+        .hooks
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| {
+            view.hooks[..*i]
+                .iter()
+                .any(|earlier| earlier.address == h.address && earlier.entity_id == h.entity_id)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let calldata = uninstall_validation(
+        modules.session_signer,
+        args.entity_id,
+        view.hooks.len(),
+        &shared,
+    );
+    let (wrapped, sent) = owner_call(
+        &mut chain,
+        args.send.then_some(args.chain.keystore.as_deref()),
+        args.account,
+        args.owner_entity,
+        &calldata,
+        "uninstallValidation",
+    )?;
+    let revoked = Revoked {
+        account: args.account,
+        entity_id: args.entity_id,
+        hooks: view.hooks.len(),
+        uninstall_validation: format!("0x{}", hex::encode(&calldata)),
+        execute_with_runtime_validation: format!("0x{}", hex::encode(&wrapped)),
+        sent,
+    };
+    out.result(&revoked, || match &revoked.sent {
+        Some(sent) => format!(
+            "revoked entity {} on {} ({} hooks uninstalled): {} gas",
+            revoked.entity_id, revoked.account, revoked.hooks, sent.gas_used
+        ),
+        None => format!(
+            "uninstallValidation calldata (send from the account):\n{}\nor, from the owner's EOA (executeWithRuntimeValidation):\n{}\n(add --send to send it now)",
+            revoked.uninstall_validation, revoked.execute_with_runtime_validation
+        ),
+    });
+    Ok(())
+}

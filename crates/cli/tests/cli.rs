@@ -1,0 +1,465 @@
+//! Every subcommand of the `session-keys` binary, run as a user runs it,
+//! against the embedded local chain served over JSON-RPC (`localnet-rpc`),
+//! including bad input: each must say what was wrong and exit non-zero.
+//!
+//! Needs the built contracts and EntryPoint v0.7 (`scripts/build-contracts.sh`,
+//! `scripts/fetch-entrypoint.sh`, `scripts/fetch-solidity-fixtures.sh`);
+//! without them each test prints SKIPPED (and fails when `CI` is set).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use alloy_primitives::{hex, Address};
+use alloy_sol_types::SolCall;
+use localnet::deployer_init_code;
+use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_PRIVATE_KEY};
+use serde_json::Value;
+use session_keys::abi::ICounter;
+use session_keys::chain::{Chain, RpcChain, TxRequest};
+use session_keys::demo::owner_validation;
+use session_keys::deploy::{onchain_code, ACCOUNT};
+use session_keys::{counter, Key, Modules};
+
+fn built(test: &str) -> bool {
+    let missing: Vec<String> = session_keys::modules::MODULE_NAMES
+        .iter()
+        .copied()
+        .chain([ACCOUNT])
+        .filter_map(localnet::stale_contract_build)
+        .chain(
+            [
+                localnet::entry_point::entry_point_init_code_path(),
+                session_keys::token::token_fixture_path(),
+            ]
+            .into_iter()
+            .filter(|p| !p.is_file())
+            .map(|p| format!("{} is missing", p.display())),
+        )
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message =
+        format!("{test}: {missing:?} (run scripts/build-contracts.sh and the fetch scripts)");
+    assert!(std::env::var_os("CI").is_none(), "{message}");
+    eprintln!("\n**************** SKIPPED ****************\n{message}\n");
+    false
+}
+
+/// A node with EntryPoint v0.7 and a scratch directory to run in.
+struct World {
+    node: RunningNode,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> Self {
+        let node = LocalnetRpc::start(NodeConfig::default().entry_point(true)).expect("a node");
+        Self {
+            node,
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    fn url(&self) -> String {
+        self.node.url()
+    }
+
+    /// Runs the binary in the scratch directory with the dev key.
+    fn run(&self, args: &[&str]) -> Output {
+        run_in(self.dir.path(), args, Some(DEV_PRIVATE_KEY))
+    }
+
+    /// [`World::run`] with the arguments split on whitespace.
+    fn cli(&self, line: String) -> Output {
+        self.run(&line.split_whitespace().collect::<Vec<_>>())
+    }
+
+    /// Deploys, then a fresh reference account owned by the dev key, and a
+    /// Counter; returns (account, counter, modules).
+    fn account(&self) -> (Address, Address, Modules) {
+        let out = self.run(&["--json", "deploy", "--rpc", &self.url()]);
+        assert_success(&out);
+        let deployment: session_keys::deploy::Deployment =
+            serde_json::from_slice(&out.stdout).expect("deployment JSON");
+        let modules = deployment.modules().expect("modules");
+        let owner = Key::from_bytes(DEV_PRIVATE_KEY);
+        let mut chain = RpcChain::connect(&self.url()).expect("connect");
+        let code = onchain_code(ACCOUNT).expect("account code");
+        let account = chain
+            .send(&owner, TxRequest::create(deployer_init_code(&code)))
+            .expect("deploy account")
+            .contract_address
+            .expect("an address");
+        let init = owner_validation(&modules, owner.address()).initialize_calldata();
+        assert!(
+            chain
+                .send(&owner, TxRequest::call(account, init))
+                .unwrap()
+                .success
+        );
+        let counter = chain
+            .send(&owner, TxRequest::create(counter::init_code()))
+            .unwrap()
+            .contract_address
+            .unwrap();
+        (account, counter, modules)
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str], key: Option<alloy_primitives::B256>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_session-keys"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SESSION_KEYS_PRIVATE_KEY")
+        .env_remove("STYLUS_RPC_URL")
+        .env_remove("SESSION_KEYS_KEYSTORE_PASSWORD");
+    if let Some(key) = key {
+        command.env("SESSION_KEYS_PRIVATE_KEY", format!("{key}"));
+    }
+    command.output().expect("the binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[track_caller]
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}:\n{}",
+        out.status.code(),
+        text(out)
+    );
+}
+
+#[track_caller]
+fn assert_fails(out: &Output, code: i32, needle: &str) {
+    assert_eq!(out.status.code(), Some(code), "{}", text(out));
+    assert!(
+        text(out).contains(needle),
+        "expected `{needle}` in:\n{}",
+        text(out)
+    );
+    let key = format!("{}", DEV_PRIVATE_KEY);
+    assert!(
+        !text(out).contains(&key[2..]),
+        "the key must never be echoed"
+    );
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+}
+
+#[test]
+fn demo_on_the_embedded_chain_does_every_step() {
+    if !built("demo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["demo", "--no-build"], None);
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        stdout.contains("15 of 15 steps did what they must"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("SpendLimitExceeded"));
+    assert!(stdout.contains("AA22 expired"));
+
+    let out = run_in(
+        dir.path(),
+        &["--json", "demo", "--no-build", "--cached"],
+        None,
+    );
+    assert_success(&out);
+    let report = json(&out);
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 15);
+    assert!(steps.iter().all(|s| s["asExpected"] == true));
+}
+
+#[test]
+fn demo_over_json_rpc_moves_the_nodes_clock() {
+    if !built("demo_rpc") {
+        return;
+    }
+    let world = World::new();
+    let out = world.run(&["--json", "demo", "--no-build", "--rpc", &world.url()]);
+    assert_success(&out);
+    let report = json(&out);
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 15);
+    assert!(steps.iter().all(|s| s["verdict"] != "skipped"));
+    assert!(steps.iter().all(|s| s["asExpected"] == true), "{report:#}");
+}
+
+#[test]
+fn deploy_records_and_then_skips() {
+    if !built("deploy") {
+        return;
+    }
+    let world = World::new();
+    let out = world.run(&["deploy", "--rpc", &world.url()]);
+    assert_success(&out);
+    assert!(text(&out).contains("deployed"));
+    let record = world.dir.path().join("deployments/412346.json");
+    let first: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(first["chainId"], 412346);
+    assert_eq!(first["contracts"].as_array().unwrap().len(), 7);
+    let out = world.run(&["--json", "deploy", "--rpc", &world.url()]);
+    assert_success(&out);
+    let second = json(&out);
+    for (a, b) in first["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(second["contracts"].as_array().unwrap())
+    {
+        assert_eq!(a["address"], b["address"]);
+        assert_eq!(b["action"], "skipped");
+    }
+}
+
+#[test]
+fn grant_inspect_revoke_on_a_node() {
+    if !built("grant") {
+        return;
+    }
+    let world = World::new();
+    let url = world.url();
+    let (account, counter, _) = world.account();
+    let on = format!("--rpc {url} --account {account}");
+    let key = "0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+    let allow = format!("--allow {counter}:increment()");
+
+    // Printed, not sent: nothing changes.
+    let out = world.cli(format!(
+        "--json grant {on} --key {key} {allow} --expires-in 3600"
+    ));
+    assert_success(&out);
+    let printed = json(&out);
+    assert_eq!(printed["entityId"], 1);
+    assert!(printed["sent"].is_null());
+    let calldata = hex::decode(printed["installValidation"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        &calldata[..4],
+        &session_keys::abi::IReferenceAccount::installValidationCall::SELECTOR
+    );
+
+    // Sent, with a generated key whose secret goes only to the file.
+    let key_file = world.dir.path().join("session.key");
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {} {allow} --expires-in 3600 \
+         --erc20-limit {counter}:1000/86400 --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    let granted = json(&out);
+    assert_eq!(granted["entityId"], 1);
+    assert!(granted["sent"]["gasUsed"].as_u64().unwrap() > 0);
+    let secret = std::fs::read_to_string(&key_file).unwrap();
+    let session = Key::from_bytes(secret.trim().parse().unwrap());
+    assert_eq!(address_of(&granted["sessionKey"]), session.address());
+    assert!(!text(&out).contains(secret.trim()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The entity id is now taken.
+    let out = world.cli(format!("grant {on} --entity-id 1 --key {key} {allow}"));
+    assert_fails(&out, 2, "entity id 1 is already used");
+
+    // A second key from a permission file, at the next free id.
+    let file = world.dir.path().join("perms.toml");
+    let count = hex::encode_prefixed(ICounter::countCall::SELECTOR);
+    std::fs::write(
+        &file,
+        format!(
+            "hooks = \"execution\"\n[window]\nexpires-in = 600\n[[functions]]\n\
+             target = \"{counter}\"\nselectors = [\"increment()\", \"{count}\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = world.cli(format!(
+        "--json grant {on} --key 0x6060606060606060606060606060606060606060 --permissions {} --send",
+        file.display()
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["entityId"], 2);
+    assert_eq!(json(&out)["needsExecuteUserOpPrefix"], true);
+
+    // Inspect both.
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    assert_success(&out);
+    let seen = json(&out);
+    let p = &seen["permissions"];
+    assert_eq!(seen["installed"], true);
+    assert_eq!(address_of(&p["signer"]["address"]), session.address());
+    assert_eq!(address_of(&p["rules"][0]["target"]), counter);
+    assert_eq!(
+        p["rules"][0]["selector"],
+        hex::encode_prefixed(ICounter::incrementCall::SELECTOR)
+    );
+    assert_eq!(p["limits"][0]["limit"], "0x3e8");
+    let roles: Vec<(&str, &str)> = seen["accountView"]["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["module"].as_str().unwrap(), h["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("selector-allowlist", "validation"),
+            ("time-window", "validation"),
+            ("spending-limit", "execution")
+        ]
+    );
+    let out = world.cli(format!("inspect {on} --entity-id 2"));
+    assert_success(&out);
+    assert!(text(&out).contains("as a execution hook"), "{}", text(&out));
+
+    // Revoke the first: it is gone, and its id can be granted again, clean.
+    let out = world.cli(format!("--json revoke {on} --entity-id 1 --send"));
+    assert_success(&out);
+    assert_eq!(json(&out)["hooks"], 3);
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    assert_eq!(json(&out)["installed"], false);
+    let out = world.cli(format!("revoke {on} --entity-id 1"));
+    assert_fails(&out, 2, "nothing to revoke");
+    let out = world.cli(format!(
+        "--json grant {on} --entity-id 1 --key {key} {allow} --erc20-limit {counter}:5 --send"
+    ));
+    assert_success(&out);
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    assert_eq!(json(&out)["permissions"]["limits"][0]["spent"], "0x0");
+}
+
+fn address_of(value: &Value) -> Address {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn bad_input_is_refused_with_a_reason() {
+    if !built("bad_input") {
+        return;
+    }
+    let world = World::new();
+    let url = world.url();
+    let (account, counter, _) = world.account();
+    let grant = |extra: String| {
+        world.cli(format!(
+            "grant --rpc {url} --account {account} --key 0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e {extra}"
+        ))
+    };
+
+    let out = grant(format!("--allow {counter}:transfer"));
+    assert_fails(&out, 2, "unknown selector `transfer`");
+    let out = grant(format!("--allow {counter}:increment() --valid-until 1000"));
+    assert_fails(&out, 2, "not in the future");
+    let out = grant(format!(
+        "--allow {counter}:installValidation(bytes25,bytes4[],bytes,bytes[])"
+    ));
+    assert_fails(&out, 2, "installValidation");
+    let out = grant(format!("--allow {account}:increment()"));
+    assert_fails(&out, 2, "is the account itself");
+    let out = grant(format!("--root --allow {counter}:increment()"));
+    assert_fails(&out, 2, "root");
+    let out = grant(String::new());
+    assert_fails(&out, 2, "no permissions given");
+
+    let file = world.dir.path().join("broken.toml");
+    std::fs::write(
+        &file,
+        "[[functions]]\ntarget = \"any\"\nselectors = [\"increment()\"\n",
+    )
+    .unwrap();
+    let out = grant(format!("--permissions {}", file.display()));
+    assert_fails(&out, 2, "broken.toml is not a valid permission file");
+    assert!(text(&out).contains("line"), "{}", text(&out));
+    let json_file = world.dir.path().join("typo.json");
+    std::fs::write(&json_file, "{\"contract\": []}").unwrap();
+    let out = grant(format!("--permissions {}", json_file.display()));
+    assert_fails(&out, 2, "unknown field `contract`");
+
+    let unreachable = format!("inspect --rpc http://127.0.0.1:1 --account {account} --entity-id 1");
+    let out = world.cli(unreachable.clone());
+    assert_fails(&out, 3, "cannot reach http://127.0.0.1:1");
+    let out = world.cli(format!("--json {unreachable}"));
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json(&out)["error"], "chain");
+
+    let out = run_in(world.dir.path(), &["deploy", "--rpc", &url], None);
+    assert_fails(&out, 2, "SESSION_KEYS_PRIVATE_KEY");
+    let out = Command::new(env!("CARGO_BIN_EXE_session-keys"))
+        .args(["deploy", "--rpc", &url])
+        .current_dir(world.dir.path())
+        .env("SESSION_KEYS_PRIVATE_KEY", "0x1234secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!text(&out).contains("1234secret"), "{}", text(&out));
+
+    let empty = tempfile::tempdir().unwrap();
+    let inspect = format!("inspect --rpc {url} --account {account} --entity-id 1");
+    let args: Vec<&str> = inspect.split_whitespace().collect();
+    let out = run_in(empty.path(), &args, None);
+    assert_fails(&out, 4, "Deploy first");
+}
+
+#[test]
+fn abi_writes_interfaces_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
+    assert_success(&out);
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 12);
+    let abi: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
+    )
+    .unwrap();
+    let names: Vec<&str> = abi
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    for name in [
+        "preExecutionHook",
+        "getSpendLimit",
+        "SpendLimitExceeded",
+        "onInstall",
+    ] {
+        assert!(names.contains(&name), "{name}");
+    }
+    let sol = std::fs::read_to_string(dir.path().join("abi/ITimeWindowModule.sol")).unwrap();
+    assert!(sol.contains("function getTimeWindow"));
+}
+
+#[test]
+fn build_check_reports_freshness() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["--json", "build", "--check"], None);
+    let answer = json(&out);
+    if out.status.success() {
+        assert_eq!(answer["fresh"], true);
+    } else {
+        assert_eq!(out.status.code(), Some(4));
+        assert_eq!(answer["error"], "missing");
+        assert!(answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("session-keys build"));
+    }
+}
