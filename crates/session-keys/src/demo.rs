@@ -18,28 +18,29 @@
 //! has expired; the owner revokes it. The steps that move the clock are
 //! skipped on a chain that cannot ([`ChainError::Unsupported`]).
 
-use alloy_primitives::{Address, Bytes, Log, U256};
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
 use localnet::deployer_init_code;
-use localnet::entry_point::{user_op_hash, ENTRY_POINT};
+use localnet::entry_point::ENTRY_POINT;
 use serde::Serialize;
 
-use crate::abi::{ICounter, IEntryPoint, PackedUserOperation, IERC20};
+use crate::abi::{ICounter, IEntryPoint, IERC20};
 use crate::chain::{Chain, ChainError, Receipt, TxRequest};
 use crate::counter;
 use crate::deploy::{deploy_all, onchain_code, DeployError, Deployment, Progress, ACCOUNT};
 use crate::encode::{
-    self, execute, execute_batch, execute_with_runtime_validation, nonce_key, user_op_prefixed,
+    self, execute, execute_batch, execute_with_runtime_validation, user_op_prefixed,
     validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
     VALIDATION_USER_OP,
 };
 use crate::errors::{describe, FailedOp, ModuleError};
 use crate::modules::Modules;
+use crate::operation::{handle_ops, signed_op, OpOutcome};
 use crate::permissions::{PermissionError, PermissionSet};
 use crate::session::SignerSpec;
 use crate::signer::Key;
 use crate::token::{tokens, Token};
-use crate::user_op::{self, Gas};
+use crate::user_op::Gas;
 
 /// The owner's validation entity id.
 pub const OWNER_ENTITY: u32 = 0;
@@ -218,20 +219,12 @@ struct Scene<'a> {
     owner: &'a Key,
     session: Key,
     stranger: Key,
-    chain_id: u64,
     account: Address,
     counter: Address,
     token: Address,
     recipient: Address,
     gas: Gas,
     names: Vec<(Address, String)>,
-}
-
-/// How a `handleOps` went.
-enum OpOutcome {
-    Executed(Receipt),
-    ExecutionReverted(Receipt, Bytes),
-    Refused(Receipt),
 }
 
 impl Scene<'_> {
@@ -280,61 +273,6 @@ impl Scene<'_> {
         out
     }
 
-    fn next_nonce(&mut self, entity_id: u32, global: bool) -> Result<U256, DemoError> {
-        let key = U256::from(nonce_key(entity_id, global));
-        self.view(
-            ENTRY_POINT,
-            IEntryPoint::getNonceCall {
-                sender: self.account,
-                key: key.to(),
-            },
-        )
-    }
-
-    /// The session key's operation for `call_data` (in the `executeUserOp`
-    /// prefix form, which the execution hooks need), signed by `signer`.
-    fn session_op(
-        &mut self,
-        call_data: Vec<u8>,
-        signer: &Key,
-    ) -> Result<PackedUserOperation, DemoError> {
-        let nonce = self.next_nonce(SESSION_ENTITY, false)?;
-        let mut op = user_op::unsigned(self.account, nonce, user_op_prefixed(&call_data), self.gas);
-        let hash = user_op_hash(&op, ENTRY_POINT, self.chain_id);
-        op.signature = encode::signature(&[], &signer.sign_user_op_hash(hash));
-        Ok(op)
-    }
-
-    fn handle_ops(&mut self, op: PackedUserOperation) -> Result<OpOutcome, DemoError> {
-        let data = IEntryPoint::handleOpsCall {
-            ops: vec![op],
-            beneficiary: self.owner.address(),
-        }
-        .abi_encode();
-        let receipt = self
-            .chain
-            .send(self.owner, TxRequest::call(ENTRY_POINT, data))?;
-        if !receipt.success {
-            return Ok(OpOutcome::Refused(receipt));
-        }
-        let reverted = decode::<IEntryPoint::UserOperationRevertReason>(&receipt.logs);
-        let events = decode::<IEntryPoint::UserOperationEvent>(&receipt.logs);
-        match events.first() {
-            Some(event) if !event.success => {
-                let reason = reverted
-                    .into_iter()
-                    .next()
-                    .map(|r| r.revertReason)
-                    .unwrap_or_default();
-                Ok(OpOutcome::ExecutionReverted(receipt, reason))
-            }
-            Some(_) => Ok(OpOutcome::Executed(receipt)),
-            None => Err(DemoError::Setup(
-                "handleOps succeeded without a UserOperationEvent".into(),
-            )),
-        }
-    }
-
     /// One session-key step: `call_data` signed by `signer`.
     fn key_step(
         &mut self,
@@ -344,8 +282,17 @@ impl Scene<'_> {
         signer: Option<&Key>,
     ) -> Result<Step, DemoError> {
         let signer = signer.cloned().unwrap_or_else(|| self.session.clone());
-        let op = self.session_op(call_data, &signer)?;
-        let outcome = self.handle_ops(op)?;
+        // The key has an execution hook (spending-limit): prefix form.
+        let op = signed_op(
+            self.chain,
+            self.account,
+            SESSION_ENTITY,
+            false,
+            user_op_prefixed(&call_data),
+            &signer,
+            self.gas,
+        )?;
+        let outcome = handle_ops(self.chain, self.owner, op)?;
         Ok(self.step(action, expect, outcome))
     }
 
@@ -410,12 +357,6 @@ fn finish(
         gas_used,
         as_expected,
     }
-}
-
-fn decode<E: SolEvent>(logs: &[Log]) -> Vec<E> {
-    logs.iter()
-        .filter_map(|log| E::decode_log(log).ok().map(|l| l.data))
-        .collect()
 }
 
 /// A refusal in a line: the EntryPoint's code, the module that refused and
@@ -498,7 +439,6 @@ pub fn run(
         owner,
         session: Key::from_seed(0x5e),
         stranger: Key::from_seed(0x66),
-        chain_id,
         account: Address::ZERO,
         counter: Address::ZERO,
         token: Address::ZERO,

@@ -10,6 +10,7 @@
 //! | [`session`] | [`SessionKeySpec`]: a key's validation and hooks, as `installValidation` arguments |
 //! | [`encode`] | MAv2's packed types, install and uninstall calldata, nonce keys, signature segments, account calls |
 //! | [`signer`], [`passkey`] | [`Key`] (secp256k1), [`Passkey`] (P-256) and [`WebAuthn`] signers of user operations |
+//! | [`operation`] | a key's user operation on any chain: call data, nonce, signature, `handleOps` and its outcome |
 //! | [`user_op`] | user operations for EntryPoint v0.7, their hash and gas fields |
 //! | [`chain`] | [`Chain`]: the embedded local chain and JSON-RPC backends |
 //! | [`demo`] | the session-key scenarios on any chain: the CLI's demo and the end-to-end tests on both backends |
@@ -33,6 +34,7 @@ pub mod encode;
 pub mod errors;
 pub mod inspect;
 pub mod modules;
+pub mod operation;
 pub mod passkey;
 pub mod permissions;
 pub mod session;
