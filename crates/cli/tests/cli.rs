@@ -463,3 +463,36 @@ fn build_check_reports_freshness() {
             .contains("session-keys build"));
     }
 }
+
+#[test]
+fn the_key_can_come_from_a_keystore() {
+    if !built("keystore") {
+        return;
+    }
+    let world = World::new();
+    let (_, path) = alloy_signer_local::PrivateKeySigner::encrypt_keystore(
+        world.dir.path(),
+        &mut rand::thread_rng(),
+        DEV_PRIVATE_KEY,
+        "correct horse",
+        Some("owner.json"),
+    )
+    .expect("a keystore");
+    let keystore = world.dir.path().join("owner.json");
+    assert!(keystore.is_file(), "{path}");
+    let deploy = |password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_session-keys"))
+            .args(["--json", "deploy", "--rpc", &world.url(), "--keystore"])
+            .arg(&keystore)
+            .current_dir(world.dir.path())
+            .env_remove("SESSION_KEYS_PRIVATE_KEY")
+            .env("SESSION_KEYS_KEYSTORE_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let out = deploy("wrong");
+    assert_fails(&out, 2, "wrong password");
+    let out = deploy("correct horse");
+    assert_success(&out);
+    assert_eq!(json(&out)["chainId"], 412346);
+}
