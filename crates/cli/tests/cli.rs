@@ -329,7 +329,11 @@ fn grant_inspect_revoke_on_a_node() {
     );
     let out = world.cli(format!("inspect {on} --entity-id 2"));
     assert_success(&out);
-    assert!(text(&out).contains("as a execution hook"), "{}", text(&out));
+    assert!(
+        text(&out).contains("as an execution hook"),
+        "{}",
+        text(&out)
+    );
 
     // Revoke the first: it is gone, and its id can be granted again, clean.
     let out = world.cli(format!("--json revoke {on} --entity-id 1 --send"));
@@ -411,6 +415,21 @@ fn bad_input_is_refused_with_a_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!text(&out).contains("1234secret"), "{}", text(&out));
+
+    // A record whose code does not match the chain's is refused.
+    let record = world.dir.path().join("deployments/412346.json");
+    let mut tampered: Value =
+        serde_json::from_str(&std::fs::read_to_string(record).unwrap()).unwrap();
+    tampered["contracts"][1]["codeHash"] =
+        Value::String(format!("{}", alloy_primitives::B256::ZERO));
+    let tampered_path = world.dir.path().join("tampered.json");
+    std::fs::write(&tampered_path, tampered.to_string()).unwrap();
+    let out = world.cli(format!(
+        "inspect --rpc {url} --account {account} --entity-id 1 --deployment {}",
+        tampered_path.display()
+    ));
+    assert_fails(&out, 2, "selector-allowlist");
+    assert!(text(&out).contains("redeploy"), "{}", text(&out));
 
     let empty = tempfile::tempdir().unwrap();
     let inspect = format!("inspect --rpc {url} --account {account} --entity-id 1");

@@ -135,8 +135,9 @@ fn human(r: &Inspected) -> String {
         r.account_view.selectors.join(", ")
     ));
     for hook in &r.account_view.hooks {
+        let article = if hook.role == "execution" { "an" } else { "a" };
         lines.push(format!(
-            "hook: {} ({}) as a {} hook, entity {}",
+            "hook: {} ({}) as {article} {} hook, entity {}",
             hook.module, hook.address, hook.role, hook.entity_id
         ));
     }

@@ -12,7 +12,7 @@ pub mod revoke;
 
 use std::path::{Path, PathBuf};
 
-use alloy_primitives::Address;
+use alloy_primitives::{keccak256, Address};
 use serde::Serialize;
 use session_keys::chain::{Chain, RpcChain, TxRequest};
 use session_keys::deploy::Deployment;
@@ -65,12 +65,21 @@ pub fn load_deployment(
     let modules = deployment
         .modules()
         .ok_or_else(|| CliError::BadInput(format!("{} lacks some modules", path.display())))?;
-    for (name, address) in modules.named() {
-        if chain.code(address)?.is_empty() {
+    // Each recorded program must be there, with the recorded code.
+    for recorded in &deployment.contracts {
+        if recorded.name == "EntryPoint" {
+            continue;
+        }
+        let code = chain.code(recorded.address)?;
+        if code.is_empty() || keccak256(&code) != recorded.code_hash {
             return Err(CliError::BadInput(format!(
-                "{} says {name} is at {address}, but there is no code there on {}: redeploy",
+                "{} says {} is at {} with code hash {}, but {} has {} there: redeploy, or pass the right --deployment",
                 path.display(),
-                chain.describe()
+                recorded.name,
+                recorded.address,
+                recorded.code_hash,
+                chain.describe(),
+                if code.is_empty() { "no code".to_string() } else { format!("code hash {}", keccak256(&code)) }
             )));
         }
     }
