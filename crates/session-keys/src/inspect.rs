@@ -13,8 +13,9 @@
 //! | selector-allowlist | `getRules(account, entityId)` |
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget` |
 //!
-//! A module that is not installed for the key answers `NotInstalled`,
-//! which reads back as "no such permission".
+//! A module that is not installed for the key answers `NotInstalled` or an
+//! empty list, which reads back as "no such permission"; the account's
+//! ERC-6900 `getValidationData` says which hooks the key has.
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolInterface};
@@ -287,14 +288,17 @@ pub fn inspect(
         }
     };
 
+    // The list views answer an empty list for a key without that hook (they
+    // take any account and entity id): read empty as "no such permission".
+    // The account's own view (`getValidationData`) says which hooks exist.
     Ok(KeyPermissions {
         account,
         entity_id,
         signer,
         time_window: window,
-        contracts,
-        rules,
-        limits,
+        contracts: contracts.filter(|c| !c.is_empty()),
+        rules: rules.filter(|r: &Vec<RuleState>| !r.is_empty()),
+        limits: limits.filter(|l: &Vec<LimitState>| !l.is_empty()),
         gas_budget,
     })
 }

@@ -1,0 +1,220 @@
+//! A `PermissionSet` that puts spending-limit in both roles (a gas budget
+//! as a validation hook, native and token limits as an execution hook),
+//! installed, used, revoked and installed again on the compiled WASM in the
+//! embedded chain: the second role shares the first one's state, the
+//! budget and the native limit are enforced, and a revoke with one
+//! uninstall entry per hook leaves nothing behind.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use localnet::deployer_init_code;
+use localnet::entry_point::ENTRY_POINT;
+use session_keys::abi::{ICounter, IEntryPoint};
+use session_keys::chain::TxRequest;
+use session_keys::demo::{owner_validation, shared_hooks, OWNER_ENTITY};
+use session_keys::deploy::{deploy_all, onchain_code, ACCOUNT};
+use session_keys::encode::{
+    execute_with_runtime_validation, uninstall_validation, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
+};
+use session_keys::inspect::inspect;
+use session_keys::operation::{calls_data, handle_ops, signed_op, OpOutcome};
+use session_keys::{
+    counter, describe, Chain, Gas, Key, LocalChain, Modules, PermissionSet, Selector, SignerSpec,
+};
+
+mod common;
+
+const ENTITY: u32 = 4;
+
+fn ether_milli(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(15))
+}
+
+struct Setup {
+    chain: LocalChain,
+    owner: Key,
+    key: Key,
+    modules: Modules,
+    account: Address,
+    counter: Address,
+    bob: Address,
+}
+
+fn setup() -> Setup {
+    let mut chain = LocalChain::new();
+    let owner = Key::from_seed(0x0a);
+    chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
+    let modules = deploy_all(&mut chain, &owner, &mut ())
+        .unwrap()
+        .modules()
+        .unwrap();
+    let create = |chain: &mut LocalChain, init: Vec<u8>| {
+        chain
+            .send(&owner, TxRequest::create(init))
+            .unwrap()
+            .contract_address
+            .unwrap()
+    };
+    let account = create(
+        &mut chain,
+        deployer_init_code(&onchain_code(ACCOUNT).unwrap()).to_vec(),
+    );
+    let counter = create(&mut chain, counter::init_code());
+    let init = owner_validation(&modules, owner.address()).initialize_calldata();
+    assert!(
+        chain
+            .send(&owner, TxRequest::call(account, init))
+            .unwrap()
+            .success
+    );
+    let deposit = IEntryPoint::depositToCall { account }.abi_encode();
+    let tx = TxRequest::call(ENTRY_POINT, deposit).with_value(ether_milli(100));
+    assert!(chain.send(&owner, tx).unwrap().success);
+    chain.fund(account, ether_milli(100));
+    Setup {
+        chain,
+        owner,
+        key: Key::from_seed(0x4b),
+        modules,
+        account,
+        counter,
+        bob: Address::repeat_byte(0xb0),
+    }
+}
+
+impl Setup {
+    fn owner_call(&mut self, inner: Vec<u8>) -> bool {
+        let data = execute_with_runtime_validation(&inner, OWNER_ENTITY, true);
+        let receipt = self
+            .chain
+            .send(&self.owner, TxRequest::call(self.account, data))
+            .unwrap();
+        if !receipt.success {
+            eprintln!("owner call reverted: {}", receipt.failure_reason());
+        }
+        receipt.success
+    }
+
+    fn op(&mut self, calls: &[(Address, U256, Vec<u8>)]) -> OpOutcome {
+        let key = self.key.clone();
+        let op = signed_op(
+            &mut self.chain,
+            self.account,
+            ENTITY,
+            false,
+            calls_data(calls, true),
+            &key,
+            Gas::default(),
+        )
+        .unwrap();
+        let owner = self.owner.clone();
+        handle_ops(&mut self.chain, &owner, op).unwrap()
+    }
+}
+
+fn set(s: &Setup, now: u64) -> PermissionSet {
+    PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .functions(s.bob, [Selector::value_transfer()])
+        .native_limit(ether_milli(10), Some(86_400))
+        .gas_budget(Gas::default().required_prefund() * U256::from(2))
+        .time_window(now, now + 3_600)
+}
+
+#[test]
+fn spending_limit_in_two_roles_end_to_end() {
+    if !common::built("spending_limit_in_two_roles_end_to_end") {
+        return;
+    }
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let install = set(&s, now)
+        .install(
+            &s.modules,
+            ENTITY,
+            &SignerSpec::Address(s.key.address()),
+            s.account,
+            now,
+        )
+        .unwrap();
+    let roles: Vec<(Address, u8)> = install
+        .hooks
+        .iter()
+        .map(|h| (Address::from_slice(&h[..20]), h[24]))
+        .collect();
+    assert_eq!(
+        roles[roles.len() - 2..],
+        [
+            (s.modules.spending_limit, HOOK_VALIDATION),
+            (s.modules.spending_limit, HOOK_PRE_EXECUTION)
+        ]
+    );
+    assert_eq!(shared_hooks(&install), vec![install.hooks.len() - 1]);
+    assert!(s.owner_call(install.install_validation_calldata()));
+
+    // Within everything: the budget pays one prefund, the native limit 6.
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let bob = s.bob;
+    let send = |v: u64| (bob, ether_milli(v), Vec::new());
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment.clone()), send(6)]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    assert_eq!(s.chain.balance(s.bob).unwrap(), ether_milli(6));
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    let budget = seen.gas_budget.expect("a gas budget");
+    assert_eq!(budget.spent, Gas::default().required_prefund());
+    let native = &seen.limits.expect("limits")[0];
+    assert_eq!(
+        (native.token, native.spent),
+        (Address::ZERO, ether_milli(6))
+    );
+
+    // The native limit refuses 6 more, in execution (the op is paid for).
+    let outcome = s.op(&[send(6)]);
+    let OpOutcome::ExecutionReverted(_, reason) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        describe(reason).contains("SpendLimitExceeded"),
+        "{}",
+        describe(reason)
+    );
+    assert_eq!(s.chain.balance(s.bob).unwrap(), ether_milli(6));
+
+    // Two prefunds spent: the third op exceeds the budget in validation.
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment.clone())]);
+    let OpOutcome::Refused(receipt) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        receipt.failure_reason().contains("GasBudgetExceeded"),
+        "{}",
+        receipt.failure_reason()
+    );
+
+    // Revoke with one entry per hook (the second role's empty), then the
+    // same set installs again at the same entity id, from zero.
+    let uninstall = uninstall_validation(
+        s.modules.session_signer,
+        ENTITY,
+        install.hooks.len(),
+        &shared_hooks(&install),
+    );
+    assert!(s.owner_call(uninstall));
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    assert!(!seen.is_installed(), "{seen:?}");
+    let now = s.chain.timestamp().unwrap();
+    let again = set(&s, now)
+        .install(
+            &s.modules,
+            ENTITY,
+            &SignerSpec::Address(s.key.address()),
+            s.account,
+            now,
+        )
+        .unwrap();
+    assert!(s.owner_call(again.install_validation_calldata()));
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    assert_eq!(seen.gas_budget.unwrap().spent, U256::ZERO);
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+}
