@@ -31,6 +31,9 @@ pub enum Command {
     /// EntryPoint v0.7 at deterministic addresses; record them in
     /// deployments/<chain-id>.json.
     Deploy(DeployArgs),
+    /// Deploy a reference account owned by the signing key (for trying
+    /// grant, inspect and revoke on a devnode or testnet).
+    Account(AccountArgs),
     /// Build (and optionally send) the installValidation of a session key.
     Grant(Box<GrantArgs>),
     /// Show what a session key may do, read from the chain.
@@ -108,6 +111,20 @@ pub struct DeploymentArgs {
     pub deployment: Option<PathBuf>,
 }
 
+/// `account`.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// The chain.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// Wei to deposit in the EntryPoint for the account's operations.
+    #[arg(long, value_name = "WEI")]
+    pub deposit: Option<String>,
+}
+
 /// `grant`.
 #[derive(Debug, Args)]
 pub struct GrantArgs {
@@ -124,8 +141,12 @@ pub struct GrantArgs {
     #[arg(long)]
     pub entity_id: Option<u32>,
     /// The session key's address.
-    #[arg(long, conflicts_with = "new_key", required_unless_present = "new_key")]
+    #[arg(long, conflicts_with_all = ["new_key", "passkey"], required_unless_present_any = ["new_key", "passkey"])]
     pub key: Option<Address>,
+    /// A P-256 passkey as the session key: its public key as X:Y (0x-hex
+    /// or decimal), e.g. from a browser's WebAuthn credential.
+    #[arg(long, value_name = "X:Y", conflicts_with = "new_key")]
+    pub passkey: Option<String>,
     /// Generate a new session key and write its private key to --key-out.
     #[arg(long, requires = "key_out")]
     pub new_key: bool,

@@ -7,6 +7,7 @@
 //! | `build` | builds the contracts (`scripts/build-contracts.sh`) |
 //! | `node` | serves the embedded local chain over JSON-RPC (no Docker needed) |
 //! | `deploy` | deploys and activates the modules at deterministic addresses |
+//! | `account` | deploys a reference account owned by the signing key |
 //! | `grant` | the `installValidation` of a session key, printed or sent |
 //! | `inspect` | what a key may do, read from the chain |
 //! | `revoke` | the `uninstallValidation` of a key, printed or sent |
@@ -38,6 +39,7 @@ fn main() {
         Command::Build(args) => commands::build::run(&out, args),
         Command::Node(args) => commands::node::run(&out, args),
         Command::Deploy(args) => commands::deploy::run(&out, args),
+        Command::Account(args) => commands::account::run(&out, args),
         Command::Grant(args) => commands::grant::run(&out, *args),
         Command::Inspect(args) => commands::inspect::run(&out, args),
         Command::Revoke(args) => commands::revoke::run(&out, args),

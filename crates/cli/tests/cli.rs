@@ -515,3 +515,85 @@ fn the_key_can_come_from_a_keystore() {
     assert_success(&out);
     assert_eq!(json(&out)["chainId"], 412346);
 }
+
+#[test]
+fn account_then_a_passkey_session_key() {
+    if !built("passkey") {
+        return;
+    }
+    let world = World::new();
+    let url = world.url();
+    assert_success(&world.cli(format!("deploy --rpc {url}")));
+    let out = world.cli(format!(
+        "--json account --rpc {url} --deposit 100000000000000000"
+    ));
+    assert_success(&out);
+    let created = json(&out);
+    let account = address_of(&created["account"]);
+    assert_eq!(created["ownerEntity"], 0);
+    let out = world.cli(format!("--json account --rpc {url} --deposit lots"));
+    assert_fails(&out, 2, "--deposit");
+
+    let passkey = session_keys::Passkey::from_seed(3);
+    let (x, y) = passkey.xy();
+    let mut chain = RpcChain::connect(&url).unwrap();
+    let owner = Key::from_bytes(DEV_PRIVATE_KEY);
+    let counter = chain
+        .send(&owner, TxRequest::create(counter::init_code()))
+        .unwrap()
+        .contract_address
+        .unwrap();
+    let out = world.cli(format!(
+        "--json grant --rpc {url} --account {account} --passkey {x:#x}:{y} \
+         --allow {counter}:increment() --expires-in 3600 --send"
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["entityId"], 1);
+    let out = world.cli(format!(
+        "--json inspect --rpc {url} --account {account} --entity-id 1"
+    ));
+    let signer = &json(&out)["permissions"]["signer"];
+    assert_eq!(signer["type"], "passkey");
+    assert_eq!(signer["x"], format!("{x:#x}"));
+
+    // The passkey signs an operation that increments the Counter.
+    let call = session_keys::operation::calls_data(
+        &[(
+            counter,
+            alloy_primitives::U256::ZERO,
+            ICounter::incrementCall {}.abi_encode(),
+        )],
+        false,
+    );
+    let op = session_keys::operation::signed_op(
+        &mut chain,
+        account,
+        1,
+        false,
+        call,
+        &passkey,
+        session_keys::Gas::default(),
+    )
+    .unwrap();
+    let outcome = session_keys::operation::handle_ops(&mut chain, &owner, op).unwrap();
+    assert!(
+        matches!(outcome, session_keys::operation::OpOutcome::Executed(_)),
+        "{outcome:?}"
+    );
+    let count = chain
+        .call(
+            Address::ZERO,
+            counter,
+            ICounter::countCall {}.abi_encode().into(),
+        )
+        .unwrap();
+    assert_eq!(
+        alloy_primitives::U256::from_be_slice(&count.output),
+        alloy_primitives::U256::from(1)
+    );
+
+    let out = world.cli(format!(
+        "grant --rpc {url} --account {account} --passkey 0:0 --allow {counter}:increment()"
+    ));
+    assert_fails(&out, 2, "not a P-256 public key");
+}

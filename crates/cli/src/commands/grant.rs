@@ -24,7 +24,8 @@ use crate::output::Output;
 struct Granted {
     account: Address,
     entity_id: u32,
-    session_key: Address,
+    session_key: Option<Address>,
+    passkey: Option<(U256, U256)>,
     key_file: Option<String>,
     nonce_key: String,
     needs_execute_user_op_prefix: bool,
@@ -140,6 +141,21 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
     Ok(set)
 }
 
+/// A passkey's public key from `X:Y`.
+fn passkey(text: &str) -> Result<SignerSpec, CliError> {
+    let (x, y) = text.split_once(':').ok_or_else(|| {
+        bad(format!(
+            "--passkey `{text}`: write X:Y, the P-256 public key's coordinates"
+        ))
+    })?;
+    let x = amount(x, "--passkey X")?;
+    let y = amount(y, "--passkey Y")?;
+    if x.is_zero() && y.is_zero() {
+        return Err(bad("--passkey: (0, 0) is not a P-256 public key".into()));
+    }
+    Ok(SignerSpec::Passkey { x, y })
+}
+
 /// Writes a new key's secret to `path` (created, not overwritten; 0600).
 fn write_key(path: &std::path::Path, key: &Key) -> Result<(), CliError> {
     let mut options = std::fs::OpenOptions::new();
@@ -181,22 +197,24 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
         }
         None => free_entity_id(&mut chain, &modules, args.account, 1)?,
     };
-    let (session_key, key_file) = match (args.key, &args.key_out) {
-        (Some(key), _) => (key, None),
-        (None, Some(path)) => {
+    let (signer, key_file) = match (args.key, &args.passkey, &args.key_out) {
+        (Some(key), _, _) => (SignerSpec::Address(key), None),
+        (None, Some(xy), _) => (passkey(xy)?, None),
+        (None, None, Some(path)) => {
             let key = Key::random();
             write_key(path, &key)?;
-            (key.address(), Some(path.display().to_string()))
+            (
+                SignerSpec::Address(key.address()),
+                Some(path.display().to_string()),
+            )
         }
-        (None, None) => return Err(bad("give --key ADDRESS, or --new-key --key-out FILE".into())),
+        (None, None, None) => {
+            return Err(bad(
+                "give --key ADDRESS, --passkey X:Y, or --new-key --key-out FILE".into(),
+            ))
+        }
     };
-    let install = set.install(
-        &modules,
-        entity_id,
-        &SignerSpec::Address(session_key),
-        args.account,
-        now,
-    )?;
+    let install = set.install(&modules, entity_id, &signer, args.account, now)?;
     let calldata = install.install_validation_calldata();
     let (wrapped, sent) = owner_call(
         &mut chain,
@@ -209,7 +227,14 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
     let granted = Granted {
         account: args.account,
         entity_id,
-        session_key,
+        session_key: match signer {
+            SignerSpec::Address(address) => Some(address),
+            SignerSpec::Passkey { .. } => None,
+        },
+        passkey: match signer {
+            SignerSpec::Passkey { x, y } => Some((x, y)),
+            SignerSpec::Address(_) => None,
+        },
         key_file,
         nonce_key: format!("{:#x}", nonce_key(entity_id, false)),
         needs_execute_user_op_prefix: set.needs_execute_user_op(),
@@ -224,10 +249,17 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
 
 fn human(g: &Granted, set: &PermissionSet) -> String {
     let mut lines = vec![
-        format!(
-            "session key {} at entity {} on account {}",
-            g.session_key, g.entity_id, g.account
-        ),
+        match (g.session_key, g.passkey) {
+            (Some(key), _) => format!(
+                "session key {key} at entity {} on account {}",
+                g.entity_id, g.account
+            ),
+            (None, Some((x, y))) => format!(
+                "passkey ({x:#x}, {y:#x}) at entity {} on account {}",
+                g.entity_id, g.account
+            ),
+            (None, None) => format!("entity {} on account {}", g.entity_id, g.account),
+        },
         format!("permissions: {}", describe_set(set)),
         format!(
             "user operations: nonce key {}{}",

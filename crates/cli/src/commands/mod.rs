@@ -2,6 +2,7 @@
 //! deployment record.
 
 pub mod abi;
+pub mod account;
 pub mod build;
 pub mod demo;
 pub mod deploy;
