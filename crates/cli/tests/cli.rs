@@ -597,3 +597,44 @@ fn account_then_a_passkey_session_key() {
     ));
     assert_fails(&out, 2, "not a P-256 public key");
 }
+
+#[test]
+fn node_serves_the_local_chain_and_refuses_a_taken_port() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_session-keys"))
+        .args(["--json", "node", "--port", "0", "--seconds", "30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut document = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        document.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let serving: Value = serde_json::from_str(&document).unwrap();
+    let url = serving["url"].as_str().unwrap().to_string();
+    let mut chain = RpcChain::connect(&url).unwrap();
+    assert_eq!(chain.chain_id().unwrap(), 412_346);
+    assert_eq!(
+        address_of(&serving["devAccount"]),
+        localnet_rpc::DEV_ACCOUNT
+    );
+    assert!(chain.balance(localnet_rpc::DEV_ACCOUNT).unwrap() > alloy_primitives::U256::ZERO);
+
+    // A second node on the same port: a clear error, exit 2.
+    let port = url.rsplit(':').next().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        &["node", "--port", &port, "--seconds", "1"],
+        None,
+    );
+    assert_fails(&out, 2, "pick another --port");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
