@@ -81,18 +81,6 @@ sol! {
     /// data in [`crate::errors::describe`].
     #[sol(all_derives)]
     interface MAv2Account {
-        error UserOpValidationInvalid(bytes24 moduleEntity);
-        error SignatureValidationInvalid(bytes24 moduleEntity);
-        error PreRuntimeValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
-        error RuntimeValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
-        error PreSignatureValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
-        error SignatureValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
-        error PostExecHookReverted(bytes24 moduleEntity, bytes revertReason);
-        error ValidationAlreadySet(bytes4 selector, bytes24 moduleEntity);
-        error PreValidationHookDuplicate();
-        error ExecutionHookAlreadySet(bytes25 hookConfig);
-        error ValidationAssocHookLimitExceeded();
-        error ArrayLengthMismatch();
         error CreateFailed();
         error DeferredActionSignatureInvalid();
         error DeferredValidationHasValidationHooks();

@@ -152,19 +152,19 @@ impl ModuleError {
             })
         })
         .or_else(|| {
-            wrapped::<MAv2Account::PostExecHookReverted>(data, Wrapper::PostExecHook, |e| {
+            wrapped::<A::PostExecHookReverted>(data, Wrapper::PostExecHook, |e| {
                 (e.moduleEntity, e.revertReason)
             })
         })
         .or_else(|| {
-            wrapped::<MAv2Account::PreRuntimeValidationHookReverted>(
+            wrapped::<A::PreRuntimeValidationHookReverted>(
                 data,
                 Wrapper::PreRuntimeValidationHook,
                 |e| (e.moduleEntity, e.revertReason),
             )
         })
         .or_else(|| {
-            wrapped::<MAv2Account::RuntimeValidationFunctionReverted>(
+            wrapped::<A::RuntimeValidationFunctionReverted>(
                 data,
                 Wrapper::RuntimeValidationFunction,
                 |e| (e.moduleEntity, e.revertReason),
