@@ -443,7 +443,7 @@ fn abi_writes_interfaces_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
     assert_success(&out);
-    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 12);
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 18);
     let abi: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
     )
@@ -464,6 +464,12 @@ fn abi_writes_interfaces_and_json() {
     }
     let sol = std::fs::read_to_string(dir.path().join("abi/ITimeWindowModule.sol")).unwrap();
     assert!(sol.contains("function getTimeWindow"));
+    let ts = std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.ts")).unwrap();
+    let body = ts
+        .split_once("export const spendingLimitModuleAbi = ")
+        .and_then(|(_, rest)| rest.strip_suffix(" as const;\n"))
+        .expect("a TypeScript constant");
+    assert_eq!(serde_json::from_str::<Value>(body).unwrap(), abi);
 }
 
 #[test]

@@ -67,7 +67,8 @@ pub fn next_nonce(
 
 /// A user operation of `account` with `call_data`, the validation's next
 /// nonce and `gas`, signed by `signer` over the v0.7 userOpHash of this
-/// chain (no per-hook signature segments: `0xFF ‖ signature`).
+/// chain, with no per-hook signature segments (`0xFF ‖ signature`): what
+/// this project's hooks expect (they refuse data they do not use).
 pub fn signed_op(
     chain: &mut dyn Chain,
     account: Address,
@@ -77,11 +78,27 @@ pub fn signed_op(
     signer: &dyn UserOpSigner,
     gas: Gas,
 ) -> Result<PackedUserOperation, ChainError> {
+    let locator = (entity_id, global);
+    signed_op_with_segments(chain, account, locator, call_data, signer, gas, &[])
+}
+
+/// [`signed_op`] with per-hook signature segments for hooks that take
+/// data: `(hook index, body)` in increasing index order, written as
+/// `index ‖ uint32(len) ‖ body` before `0xFF ‖ signature` (MAv2's layout).
+pub fn signed_op_with_segments(
+    chain: &mut dyn Chain,
+    account: Address,
+    (entity_id, global): (u32, bool),
+    call_data: Vec<u8>,
+    signer: &dyn UserOpSigner,
+    gas: Gas,
+    segments: &[(u8, &[u8])],
+) -> Result<PackedUserOperation, ChainError> {
     let nonce = next_nonce(chain, account, entity_id, global)?;
     let chain_id = chain.chain_id()?;
     let mut op = user_op::unsigned(account, nonce, call_data, gas);
     let hash = user_op_hash(&op, ENTRY_POINT, chain_id);
-    op.signature = encode::signature(&[], &signer.sign_user_op_hash(hash));
+    op.signature = encode::signature(segments, &signer.sign_user_op_hash(hash));
     Ok(op)
 }
 

@@ -17,7 +17,9 @@ use session_keys::encode::{
     execute_with_runtime_validation, uninstall_validation, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
 };
 use session_keys::inspect::inspect;
-use session_keys::operation::{calls_data, handle_ops, signed_op, OpOutcome};
+use session_keys::operation::{
+    calls_data, handle_ops, signed_op, signed_op_with_segments, OpOutcome,
+};
 use session_keys::{
     counter, describe, Chain, Gas, Key, LocalChain, Modules, PermissionSet, Selector, SignerSpec,
 };
@@ -151,6 +153,30 @@ fn spending_limit_in_two_roles_end_to_end() {
     );
     assert_eq!(shared_hooks(&install), vec![install.hooks.len() - 1]);
     assert!(s.owner_call(install.install_validation_calldata()));
+
+    // A signature segment reaches its hook, which takes no data.
+    let key = s.key.clone();
+    let increment_data = ICounter::incrementCall {}.abi_encode();
+    let op = signed_op_with_segments(
+        &mut s.chain,
+        s.account,
+        (ENTITY, false),
+        calls_data(&[(s.counter, U256::ZERO, increment_data)], true),
+        &key,
+        Gas::default(),
+        &[(0, b"data")],
+    )
+    .unwrap();
+    let owner = s.owner.clone();
+    let outcome = handle_ops(&mut s.chain, &owner, op).unwrap();
+    let OpOutcome::Refused(receipt) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        receipt.failure_reason().contains("UnexpectedDataPassed"),
+        "{}",
+        receipt.failure_reason()
+    );
 
     // Within everything: the budget pays one prefund, the native limit 6.
     let increment = ICounter::incrementCall {}.abi_encode();
