@@ -362,7 +362,7 @@ fn bad_input_is_refused_with_a_reason() {
     }
     let world = World::new();
     let url = world.url();
-    let (account, counter, _) = world.account();
+    let (account, counter, modules) = world.account();
     let grant = |extra: String| {
         world.cli(format!(
             "grant --rpc {url} --account {account} --key 0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e {extra}"
@@ -379,6 +379,13 @@ fn bad_input_is_refused_with_a_reason() {
     assert_fails(&out, 2, "installValidation");
     let out = grant(format!("--allow {account}:increment()"));
     assert_fails(&out, 2, "is the account itself");
+    let out = grant(format!(
+        "--allow {}:setSpendLimit(uint32,address,uint256,uint48)",
+        modules.spending_limit
+    ));
+    assert_fails(&out, 2, "rewrite its own permissions");
+    let out = grant("--allow any:setSpendLimit(uint32,address,uint256,uint48)".into());
+    assert_fails(&out, 2, "setSpendLimit");
     let out = grant(format!("--root --allow {counter}:increment()"));
     assert_fails(&out, 2, "root");
     let out = grant(String::new());

@@ -24,7 +24,13 @@
 //!   `performCreate`) on any target, and `execute`, `executeBatch` and
 //!   `executeUserOp` on the account itself or on any contract; the
 //!   selectors are computed from their signatures in `permission-core`;
-//! - the zero address, the account itself and duplicates as targets;
+//! - the zero address, the account itself and duplicates as targets, and
+//!   (in [`PermissionSet::install`]) any permission module or the
+//!   EntryPoint: each module takes the account as the admin of the key's
+//!   state, so a key that may call one could lift its own limits, and the
+//!   EntryPoint would let it withdraw the account's deposit; the modules'
+//!   admin functions, `onInstall`/`onUninstall` and the EntryPoint's
+//!   withdrawals are refused in rules for any contract too;
 //! - an expiry that is not in the future or does not fit `uint48`;
 //! - root with any other permission, and an empty set;
 //! - contract access and function rules that cannot both pass (each call
@@ -78,6 +84,38 @@ pub const ACCOUNT_EXECUTION: [(&str, [u8; 4]); 3] = [
     ("executeBatch", EXECUTE_BATCH),
     ("executeUserOp", EXECUTE_USER_OP),
 ];
+
+/// Functions of this project's modules and of the EntryPoint that change a
+/// key's own restrictions or move the account's deposit: refused in a rule
+/// for any contract (the module or EntryPoint itself is refused as a
+/// target by [`PermissionSet::install`]). Each module takes its caller, the
+/// account, as the admin of the key's state, so a key that may call them
+/// through `execute` could lift its own limits.
+pub fn never_on_any_contract() -> [(&'static str, [u8; 4]); 15] {
+    use crate::abi::{
+        IContractAllowlistModule as Ca, ISelectorAllowlistModule as Sa, ISessionSignerModule as Ss,
+        ISpendingLimitModule as Sl, ITimeWindowModule as Tw,
+    };
+    use alloy_sol_types::SolCall;
+    use permission_core::selectors::{selector, ON_INSTALL, ON_UNINSTALL};
+    [
+        ("onInstall", ON_INSTALL),
+        ("onUninstall", ON_UNINSTALL),
+        ("addTarget", Ca::addTargetCall::SELECTOR),
+        ("removeTarget", Ca::removeTargetCall::SELECTOR),
+        ("addRule", Sa::addRuleCall::SELECTOR),
+        ("removeRule", Sa::removeRuleCall::SELECTOR),
+        ("setTimeWindow", Tw::setTimeWindowCall::SELECTOR),
+        ("setSpendLimit", Sl::setSpendLimitCall::SELECTOR),
+        ("removeSpendLimit", Sl::removeSpendLimitCall::SELECTOR),
+        ("setGasBudget", Sl::setGasBudgetCall::SELECTOR),
+        ("transferSigner", Ss::transferSignerCall::SELECTOR),
+        ("setPasskey", Ss::setPasskeyCall::SELECTOR),
+        ("withdrawTo", selector("withdrawTo(address,uint256)")),
+        ("withdrawStake", selector("withdrawStake(address)")),
+        ("unlockStake", selector("unlockStake()")),
+    ]
+}
 
 /// A function a key may call: its selector, and the signature it came from
 /// (for messages), if any.
@@ -230,6 +268,16 @@ pub enum PermissionError {
         selector: String,
         /// The rule's target (`any contract` for a wildcard).
         target: String,
+    },
+    /// A permission module or the EntryPoint as a target.
+    #[error("{target} is the {what}: a key that may call it could {why}; it can never be a session key's target")]
+    ProtectedTarget {
+        /// The address.
+        target: Address,
+        /// What it is.
+        what: String,
+        /// What the key could do.
+        why: &'static str,
     },
     /// The zero address as a target.
     #[error("the zero address is not a contract; to allow functions on any contract, use `target = \"any\"`")]
@@ -411,8 +459,47 @@ impl PermissionSet {
         })
     }
 
+    /// Checks the set for `account` at the chain's time `now` and refuses
+    /// any of `protected` (name, address) as a target: [`PermissionSet::install`]
+    /// passes every module and the EntryPoint.
+    pub fn check_against(
+        &self,
+        account: Address,
+        now: u64,
+        protected: &[(&str, Address)],
+    ) -> Result<(), PermissionError> {
+        self.check(account, now)?;
+        for permission in &self.permissions {
+            let targets: &[Address] = match permission {
+                Permission::Contracts(list) => list,
+                Permission::Functions { target, .. } => std::slice::from_ref(target),
+                _ => &[],
+            };
+            for target in targets {
+                if let Some((name, _)) = protected.iter().find(|(_, a)| a == target) {
+                    let entry_point = *name == "EntryPoint";
+                    return Err(PermissionError::ProtectedTarget {
+                        target: *target,
+                        what: if entry_point {
+                            "EntryPoint".into()
+                        } else {
+                            format!("{name} module")
+                        },
+                        why: if entry_point {
+                            "withdraw the account's deposit"
+                        } else {
+                            "rewrite its own permissions"
+                        },
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the set for `account` at the chain's time `now` (see the
-    /// module docs).
+    /// module docs), without knowing the modules' addresses; prefer
+    /// [`PermissionSet::check_against`].
     pub fn check(&self, account: Address, now: u64) -> Result<(), PermissionError> {
         if self.permissions.is_empty() {
             return Err(PermissionError::Empty);
@@ -442,7 +529,9 @@ impl PermissionSet {
         account: Address,
         now: u64,
     ) -> Result<ValidationInstall, PermissionError> {
-        self.check(account, now)?;
+        let mut protected: Vec<(&str, Address)> = modules.named().to_vec();
+        protected.push(("EntryPoint", localnet::entry_point::ENTRY_POINT));
+        self.check_against(account, now, &protected)?;
         let user_op_and_signature = VALIDATION_USER_OP | VALIDATION_SIGNATURE;
         if self.is_root() {
             return Ok(ValidationInstall {
@@ -612,11 +701,19 @@ fn check_selectors(target: Option<Address>, selectors: &[Selector]) -> Result<()
     }
     for (i, selector) in selectors.iter().enumerate() {
         let privileged = NEVER_GRANTED.iter().find(|(_, s)| *s == selector.bytes);
+        let any_contract = target.is_none().then(never_on_any_contract);
         let wraps_calls = target
             .is_none()
             .then(|| ACCOUNT_EXECUTION.iter().find(|(_, s)| *s == selector.bytes))
-            .flatten();
-        if let Some((name, _)) = privileged.or(wraps_calls) {
+            .flatten()
+            .copied()
+            .or_else(|| {
+                any_contract
+                    .as_ref()
+                    .and_then(|list| list.iter().find(|(_, s)| *s == selector.bytes))
+                    .copied()
+            });
+        if let Some((name, _)) = privileged.copied().or(wraps_calls) {
             return Err(PermissionError::PrivilegedSelector {
                 name,
                 selector: selector.to_string(),

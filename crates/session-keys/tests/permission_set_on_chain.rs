@@ -244,3 +244,89 @@ fn spending_limit_in_two_roles_end_to_end() {
     let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
     assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
 }
+
+/// A key that may call a permission module can rewrite its own limits: the
+/// module takes the account (the caller) as its admin. Shown on chain with
+/// an install the SDK did not check, then refused by `PermissionSet`.
+#[test]
+fn a_key_allowed_to_call_its_module_escapes_its_limit() {
+    if !common::built("a_key_allowed_to_call_its_module_escapes_its_limit") {
+        return;
+    }
+    use permission_core::install::{SpendLimit, NATIVE_TOKEN};
+    use session_keys::abi::ISpendingLimitModule;
+    use session_keys::{PermissionError, SessionKeySpec};
+
+    let mut s = setup();
+    let set_limit = ISpendingLimitModule::setSpendLimitCall::SELECTOR;
+    let unchecked = SessionKeySpec::new(ENTITY, SignerSpec::Address(s.key.address()))
+        .allow([
+            (s.modules.spending_limit, set_limit),
+            (s.bob, Selector::value_transfer().bytes),
+        ])
+        .spend_limits([SpendLimit {
+            token: NATIVE_TOKEN,
+            limit: ether_milli(1),
+            period: 0,
+        }])
+        .install(&s.modules);
+    assert!(s.owner_call(unchecked.install_validation_calldata()));
+    let bob = s.bob;
+    let outcome = s.op(&[(bob, ether_milli(5), Vec::new())]);
+    assert!(
+        matches!(outcome, OpOutcome::ExecutionReverted(..)),
+        "{outcome:?}"
+    );
+
+    // The key raises its own limit through execute(spending-limit, ...) ...
+    let raise = ISpendingLimitModule::setSpendLimitCall {
+        entityId: ENTITY,
+        token: NATIVE_TOKEN,
+        limit: U256::MAX,
+        period: alloy_primitives::aliases::U48::ZERO,
+    }
+    .abi_encode();
+    let spending_limit = s.modules.spending_limit;
+    let outcome = s.op(&[(spending_limit, U256::ZERO, raise)]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    // ... and then spends past it.
+    let outcome = s.op(&[(bob, ether_milli(5), Vec::new())]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    assert_eq!(s.chain.balance(bob).unwrap(), ether_milli(5));
+
+    // The SDK refuses such a set before anything is sent, for every module,
+    // the EntryPoint, and module admin functions on any contract.
+    let now = s.chain.timestamp().unwrap();
+    let signer = SignerSpec::Address(s.key.address());
+    for (name, module) in s.modules.named() {
+        let err = PermissionSet::new()
+            .functions(module, [set_limit])
+            .install(&s.modules, ENTITY + 1, &signer, s.account, now)
+            .unwrap_err();
+        assert!(
+            matches!(err, PermissionError::ProtectedTarget { target, .. } if target == module),
+            "{name}: {err}"
+        );
+        let err = PermissionSet::new()
+            .contracts([module])
+            .install(&s.modules, ENTITY + 1, &signer, s.account, now)
+            .unwrap_err();
+        assert!(
+            matches!(err, PermissionError::ProtectedTarget { .. }),
+            "{name}: {err}"
+        );
+    }
+    let err = PermissionSet::new()
+        .contracts([ENTRY_POINT])
+        .install(&s.modules, ENTITY + 1, &signer, s.account, now)
+        .unwrap_err();
+    assert!(err.to_string().contains("EntryPoint"), "{err}");
+    let err = PermissionSet::new()
+        .functions_on_any_contract([set_limit])
+        .install(&s.modules, ENTITY + 1, &signer, s.account, now)
+        .unwrap_err();
+    assert!(
+        matches!(err, PermissionError::PrivilegedSelector { .. }),
+        "{err}"
+    );
+}

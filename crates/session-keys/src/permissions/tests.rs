@@ -358,3 +358,24 @@ fn install_refuses_a_bad_set() {
         .unwrap_err();
     assert!(matches!(err, PermissionError::ExpiryNotInFuture { .. }));
 }
+
+#[test]
+fn module_admin_functions_only_on_named_contracts() {
+    for (name, selector) in never_on_any_contract() {
+        let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
+        assert!(
+            matches!(err, PermissionError::PrivilegedSelector { name: n, .. } if n == name),
+            "{name}: {err}"
+        );
+        // Another contract's function of the same name is its own business.
+        check(PermissionSet::new().functions(TARGET, [selector])).unwrap();
+    }
+    let m = modules();
+    for (name, module) in m.named() {
+        let set = PermissionSet::new().functions(module, [sel("increment()")]);
+        set.check(ACCOUNT, NOW).unwrap();
+        let err = set.install(&m, 1, &signer(), ACCOUNT, NOW).unwrap_err();
+        assert!(err.to_string().contains(name), "{err}");
+        assert!(err.to_string().contains("rewrite its own permissions"));
+    }
+}
