@@ -13,19 +13,26 @@
 //! | selector-allowlist | `getRules(account, entityId)` |
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget` |
 //!
+//! [`validation_view`] reads the account's side: ERC-6900's
+//! `getValidationData` (flags, hooks in install order, selectors).
+//!
+//! [`validation_view`] reads the account's side: ERC-6900's
+//! `getValidationData` (flags, hooks in install order, selectors).
+//!
 //! A module that is not installed for the key answers `NotInstalled` or an
 //! empty list, which reads back as "no such permission"; the account's
 //! ERC-6900 `getValidationData` says which hooks the key has.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolInterface};
 use serde::Serialize;
 
 use crate::abi::{
-    IContractAllowlistModule, ISelectorAllowlistModule, ISessionSignerModule, ISpendingLimitModule,
-    ITimeWindowModule,
+    IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
+    ISpendingLimitModule, ITimeWindowModule,
 };
 use crate::chain::{Chain, ChainError};
+use crate::encode::module_entity;
 use crate::modules::Modules;
 
 /// Why a key could not be read.
@@ -341,8 +348,102 @@ fn signer_of(
     }))
 }
 
-/// The smallest entity id from `start` with no session-signer validation
-/// on `account` (for picking a key's id).
+/// One hook of a validation, as the account lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookView {
+    /// The module's name, if it is one of ours.
+    pub module: String,
+    /// Its address.
+    pub address: Address,
+    /// The hook's entity id.
+    pub entity_id: u32,
+    /// `validation` or `execution`.
+    pub role: &'static str,
+}
+
+/// The account's view of a validation (ERC-6900 `getValidationData`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationView {
+    /// It may call every globally allowed function.
+    pub is_global: bool,
+    /// It validates ERC-1271 signatures.
+    pub is_signature_validation: bool,
+    /// It validates user operations.
+    pub is_user_op_validation: bool,
+    /// The hooks, validation hooks first, each in install order.
+    pub hooks: Vec<HookView>,
+    /// The selectors it may call, as 0x-hex.
+    pub selectors: Vec<String>,
+}
+
+impl ValidationView {
+    /// Whether the account has a validation at this entity id.
+    pub fn is_installed(&self) -> bool {
+        self.is_global
+            || self.is_signature_validation
+            || self.is_user_op_validation
+            || !self.hooks.is_empty()
+            || !self.selectors.is_empty()
+    }
+}
+
+fn hook_view(modules: &Modules, hook: &FixedBytes<25>, role: &'static str) -> HookView {
+    let address = Address::from_slice(&hook[..20]);
+    let entity_id = u32::from_be_bytes([hook[20], hook[21], hook[22], hook[23]]);
+    HookView {
+        module: modules.name_of(address).unwrap_or("unknown module").into(),
+        address,
+        entity_id,
+        role,
+    }
+}
+
+/// `getValidationData(session-signer ‖ entityId)` on `account`; `None`
+/// if the account does not answer it (not an ERC-6900 v0.8 account).
+/// Accounts find the validation by its entity id (as MAv2 does), so this
+/// also shows a validation of another module at that id.
+pub fn validation_view(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+) -> Result<Option<ValidationView>, InspectError> {
+    let call = IReferenceAccount::getValidationDataCall {
+        validationFunction: module_entity(modules.session_signer, entity_id),
+    };
+    let answer = chain.call(Address::ZERO, account, call.abi_encode().into())?;
+    if !answer.success {
+        return Ok(None);
+    }
+    let Ok(view) = IReferenceAccount::getValidationDataCall::abi_decode_returns(&answer.output)
+    else {
+        return Ok(None);
+    };
+    let mut hooks: Vec<HookView> = view
+        .validationHooks
+        .iter()
+        .map(|h| hook_view(modules, h, "validation"))
+        .collect();
+    hooks.extend(
+        view.executionHooks
+            .iter()
+            .map(|h| hook_view(modules, h, "execution")),
+    );
+    Ok(Some(ValidationView {
+        is_global: view.isGlobal,
+        is_signature_validation: view.isSignatureValidation,
+        is_user_op_validation: view.isUserOpValidation,
+        hooks,
+        selectors: view.selectors.iter().map(ToString::to_string).collect(),
+    }))
+}
+
+/// The smallest entity id from `start` that is free on `account`: no
+/// validation in the account's view (when it has one) and no
+/// session-signer state (for picking a key's id; an account refuses a
+/// second validation module at a used id, `ValidationEntityIdInUse`).
 pub fn free_entity_id(
     chain: &mut dyn Chain,
     modules: &Modules,
@@ -350,7 +451,12 @@ pub fn free_entity_id(
     start: u32,
 ) -> Result<u32, InspectError> {
     let mut id = start;
-    while signer_of(chain, modules, account, id)?.is_some() {
+    let taken = |chain: &mut dyn Chain, id: u32| -> Result<bool, InspectError> {
+        let in_account =
+            validation_view(chain, modules, account, id)?.is_some_and(|view| view.is_installed());
+        Ok(in_account || signer_of(chain, modules, account, id)?.is_some())
+    };
+    while taken(chain, id)? {
         id = id.checked_add(1).ok_or(InspectError::Unexpected {
             module: "session-signer",
             address: modules.session_signer,

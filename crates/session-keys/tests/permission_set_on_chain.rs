@@ -16,7 +16,7 @@ use session_keys::deploy::{deploy_all, onchain_code, ACCOUNT};
 use session_keys::encode::{
     execute_with_runtime_validation, uninstall_validation, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
 };
-use session_keys::inspect::inspect;
+use session_keys::inspect::{free_entity_id, inspect, validation_view};
 use session_keys::operation::{
     calls_data, handle_ops, signed_op, signed_op_with_segments, OpOutcome,
 };
@@ -153,6 +153,29 @@ fn spending_limit_in_two_roles_end_to_end() {
     );
     assert_eq!(shared_hooks(&install), vec![install.hooks.len() - 1]);
     assert!(s.owner_call(install.install_validation_calldata()));
+
+    // The account's view: the owner's global validation at 0, the key at 4.
+    let owner_view = validation_view(&mut s.chain, &s.modules, s.account, 0)
+        .unwrap()
+        .unwrap();
+    assert!(
+        owner_view.is_global && owner_view.is_user_op_validation && owner_view.hooks.is_empty()
+    );
+    let key_view = validation_view(&mut s.chain, &s.modules, s.account, ENTITY)
+        .unwrap()
+        .unwrap();
+    assert!(!key_view.is_global && key_view.is_installed());
+    let roles: Vec<&str> = key_view.hooks.iter().map(|h| h.role).collect();
+    assert_eq!(roles.last(), Some(&"execution"));
+    assert_eq!(key_view.hooks.len(), install.hooks.len());
+    assert_eq!(
+        free_entity_id(&mut s.chain, &s.modules, s.account, 0).unwrap(),
+        1
+    );
+    assert_eq!(
+        free_entity_id(&mut s.chain, &s.modules, s.account, ENTITY).unwrap(),
+        ENTITY + 1
+    );
 
     // A signature segment reaches its hook, which takes no data.
     let key = s.key.clone();

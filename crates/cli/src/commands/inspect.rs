@@ -3,13 +3,12 @@
 //! `getValidationData`: its hooks and selectors) and each module's state
 //! for the key (rules, window, limits spent and left).
 
-use alloy_primitives::{Address, FixedBytes};
-use alloy_sol_types::SolCall;
+use alloy_primitives::Address;
 use serde::Serialize;
-use session_keys::abi::IReferenceAccount;
 use session_keys::chain::Chain;
-use session_keys::encode::module_entity;
-use session_keys::inspect::{inspect, KeyPermissions, KeySigner};
+use session_keys::inspect::{
+    inspect, validation_view, KeyPermissions, KeySigner, ValidationView as AccountView,
+};
 use session_keys::Modules;
 
 use crate::args::InspectArgs;
@@ -17,81 +16,18 @@ use crate::commands::{connect, load_deployment};
 use crate::error::CliError;
 use crate::output::Output;
 
-/// One hook of the validation, as the account lists it.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HookView {
-    /// The module's name, if it is one of ours.
-    pub module: String,
-    /// Its address.
-    pub address: Address,
-    /// The hook's entity id.
-    pub entity_id: u32,
-    /// `validation` or `execution`.
-    pub role: &'static str,
-}
-
-/// The account's view of a validation.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountView {
-    /// The hooks, validation hooks first, each in install order.
-    pub hooks: Vec<HookView>,
-    /// The selectors it may call, as 0x-hex.
-    pub selectors: Vec<String>,
-}
-
-impl AccountView {
-    /// Whether the account has anything for this validation.
-    pub fn is_installed(&self) -> bool {
-        !self.hooks.is_empty() || !self.selectors.is_empty()
-    }
-}
-
-fn hook_view(modules: &Modules, hook: &FixedBytes<25>, role: &'static str) -> HookView {
-    let address = Address::from_slice(&hook[..20]);
-    let entity_id = u32::from_be_bytes([hook[20], hook[21], hook[22], hook[23]]);
-    HookView {
-        module: modules.name_of(address).unwrap_or("unknown module").into(),
-        address,
-        entity_id,
-        role,
-    }
-}
-
-/// `getValidationData(session-signer ‖ entityId)` on the account.
+/// The account's view of a validation, or a clear error for an address
+/// that is not a modular account.
 pub fn account_view(
     chain: &mut dyn Chain,
     modules: &Modules,
     account: Address,
     entity_id: u32,
 ) -> Result<AccountView, CliError> {
-    let call = IReferenceAccount::getValidationDataCall {
-        validationFunction: module_entity(modules.session_signer, entity_id),
-    };
-    let answer = chain.call(Address::ZERO, account, call.abi_encode().into())?;
-    let view = answer
-        .success
-        .then(|| IReferenceAccount::getValidationDataCall::abi_decode_returns(&answer.output).ok())
-        .flatten()
-        .ok_or_else(|| {
-            CliError::BadInput(format!(
-                "{account} does not answer ERC-6900 getValidationData: is it a modular account?"
-            ))
-        })?;
-    let mut hooks: Vec<HookView> = view
-        .validationHooks
-        .iter()
-        .map(|h| hook_view(modules, h, "validation"))
-        .collect();
-    hooks.extend(
-        view.executionHooks
-            .iter()
-            .map(|h| hook_view(modules, h, "execution")),
-    );
-    Ok(AccountView {
-        hooks,
-        selectors: view.selectors.iter().map(ToString::to_string).collect(),
+    validation_view(chain, modules, account, entity_id)?.ok_or_else(|| {
+        CliError::BadInput(format!(
+            "{account} does not answer ERC-6900 getValidationData: is it a modular account?"
+        ))
     })
 }
 
