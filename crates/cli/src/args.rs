@@ -29,7 +29,7 @@ pub enum Command {
     Node(NodeArgs),
     /// Deploy and activate the modules, the reference account and
     /// EntryPoint v0.7 at deterministic addresses; record them in
-    /// deployments/<chain-id>.json.
+    /// deployments/CHAIN_ID.json.
     Deploy(DeployArgs),
     /// Deploy a reference account owned by the signing key (for trying
     /// grant, inspect and revoke on a devnode or testnet).
@@ -98,7 +98,7 @@ pub struct DeployArgs {
     /// The chain.
     #[command(flatten)]
     pub chain: ChainArgs,
-    /// Where to write <chain-id>.json.
+    /// Where to write CHAIN_ID.json.
     #[arg(long, default_value = "deployments")]
     pub out: PathBuf,
 }
@@ -106,7 +106,7 @@ pub struct DeployArgs {
 /// Where the modules are.
 #[derive(Debug, Args)]
 pub struct DeploymentArgs {
-    /// The deployment record (default: deployments/<chain-id>.json).
+    /// The deployment record (default: deployments/CHAIN_ID.json).
     #[arg(long)]
     pub deployment: Option<PathBuf>,
 }

@@ -36,7 +36,7 @@
 //! - contract access and function rules that cannot both pass (each call
 //!   must satisfy every hook).
 //!
-//! [`file`] reads a set from a TOML or JSON permission file.
+//! [`file`](mod@file) reads a set from a TOML or JSON permission file.
 
 use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;

@@ -40,7 +40,7 @@ impl Reencode for Canonicalizer {
 /// Returns `wasm` re-encoded canonically and without custom sections.
 ///
 /// Fails only if `wasm` is not a valid module under any wasm proposal; rules
-/// Stylus adds are checked by [`crate::validate`].
+/// Stylus adds are checked by [`crate::validate()`].
 pub fn canonicalize(wasm: &[u8]) -> Result<Vec<u8>, Error> {
     Validator::new_with_features(WasmFeatures::all())
         .validate_all(wasm)

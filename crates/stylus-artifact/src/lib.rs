@@ -7,7 +7,7 @@
 //! 1. [`canonicalize`]: parse and re-encode the module, so that every
 //!    `call_indirect` uses the MVP one-byte table index and all custom
 //!    sections (names, producers, target features) are gone.
-//! 2. [`validate`]: apply Nitro's activation rules (host imports, forbidden
+//! 2. [`validate()`]: apply Nitro's activation rules (host imports, forbidden
 //!    proposals, memory, entrypoint, limits) and measure the inputs of Nitro's
 //!    activation cost formulas ([`ModuleInfo`], [`CostInputs`]).
 //! 3. [`onchain_code`]: `EF F0 00`, dictionary byte 0, then the brotli stream.

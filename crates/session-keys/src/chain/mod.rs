@@ -20,7 +20,7 @@ mod local;
 mod rpc;
 
 pub use local::LocalChain;
-pub use rpc::RpcChain;
+pub use rpc::{RpcChain, CONNECT_TIMEOUT, GAS_MARGIN_PERCENT, RECEIPT_TIMEOUT, REQUEST_TIMEOUT};
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 
