@@ -25,7 +25,12 @@
 //! `executeUserOp`, `executeWithRuntimeValidation`, install/uninstall of
 //! validations and executions, `performCreate`, `upgradeToAndCall`) on the
 //! account itself or on any target are refused at install
-//! (`PrivilegedSelector`). Value is not restricted here: use spending-limit.
+//! (`PrivilegedSelector`), and so are rules for *any* contract that allow a
+//! module's `onInstall`/`onUninstall`, this project's module admin functions
+//! or the EntryPoint's withdrawals
+//! (`permission_core::selectors::SELF_ADMIN_SELECTORS`): a wildcard would
+//! let the key call its own permission modules as the account. Value is not
+//! restricted here: use spending-limit.
 //!
 //! ## Hooks
 //! - `preUserOpValidationHook`: checks `userOp.callData`, returns 0.

@@ -10,7 +10,9 @@ use module_kit::{Host, Output};
 use permission_core::abi::{encode_array, AbiReader, AbiWriter};
 use permission_core::calls::Call;
 use permission_core::install::{SelectorAllowlistInstall, SelectorRule, VALUE_TRANSFER_SELECTOR};
-use permission_core::selectors::{is_privileged_account_selector, keccak, selector};
+use permission_core::selectors::{
+    is_privileged_account_selector, is_self_admin_selector, keccak, selector,
+};
 use permission_core::user_op::PackedUserOpReader;
 use permission_core::{Address, U256};
 
@@ -115,7 +117,10 @@ impl SelectorAllowlist {
     /// Refuses rules that would give a session key the account's privileged functions.
     fn validate_rule(account: Address, rule: &SelectorRule) -> Result<(), Vec<u8>> {
         let reaches_account = rule.target.is_zero() || rule.target == account;
-        if reaches_account && is_privileged_account_selector(rule.selector) {
+        // A wildcard would also reach the modules and the EntryPoint, which
+        // take the account's call as the owner's.
+        let reaches_modules = rule.target.is_zero() && is_self_admin_selector(rule.selector);
+        if (reaches_account && is_privileged_account_selector(rule.selector)) || reaches_modules {
             return Err(rule_error(PRIVILEGED_SELECTOR, rule.target, rule.selector));
         }
         Ok(())

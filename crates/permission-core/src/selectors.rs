@@ -151,6 +151,49 @@ pub fn is_privileged_account_selector(selector: [u8; 4]) -> bool {
     PRIVILEGED_ACCOUNT_SELECTORS.contains(&selector)
 }
 
+/// Functions that change a key's own restrictions or move the account's
+/// EntryPoint deposit when the account calls them: `onInstall` and
+/// `onUninstall` of any module, the admin functions of this project's
+/// modules (each takes its caller, the account, as the admin of the key's
+/// state), and the EntryPoint's withdrawals. A rule for *any contract* must
+/// never allow them (selector-allowlist refuses it); naming a module or the
+/// EntryPoint as a target is refused by the SDK, which knows their
+/// addresses.
+pub const SELF_ADMIN_SIGNATURES: [&str; 15] = [
+    "onInstall(bytes)",
+    "onUninstall(bytes)",
+    "addTarget(uint32,address)",
+    "removeTarget(uint32,address)",
+    "addRule(uint32,address,bytes4)",
+    "removeRule(uint32,address,bytes4)",
+    "setTimeWindow(uint32,uint48,uint48)",
+    "setSpendLimit(uint32,address,uint256,uint48)",
+    "removeSpendLimit(uint32,address)",
+    "setGasBudget(uint32,bool,uint256)",
+    "transferSigner(uint32,address)",
+    "setPasskey(uint32,uint256,uint256)",
+    "withdrawTo(address,uint256)",
+    "withdrawStake(address)",
+    "unlockStake()",
+];
+
+/// The selectors of [`SELF_ADMIN_SIGNATURES`], in the same order (a
+/// separate array, so contracts carry 60 bytes and no strings).
+pub const SELF_ADMIN_SELECTORS: [[u8; 4]; 15] = {
+    let mut out = [[0u8; 4]; 15];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = selector(SELF_ADMIN_SIGNATURES[i]);
+        i += 1;
+    }
+    out
+};
+
+/// Whether `selector` is one of [`SELF_ADMIN_SELECTORS`].
+pub fn is_self_admin_selector(selector: [u8; 4]) -> bool {
+    SELF_ADMIN_SELECTORS.contains(&selector)
+}
+
 // ---- ERC-1271 ----
 /// `isValidSignature(bytes32,bytes)`, also its "valid" magic value.
 pub const IS_VALID_SIGNATURE: [u8; 4] = selector("isValidSignature(bytes32,bytes)");

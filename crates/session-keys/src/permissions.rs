@@ -47,8 +47,8 @@ use permission_core::install::{
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
-    INSTALL_VALIDATION, PERFORM_CREATE, UNINSTALL_EXECUTION, UNINSTALL_VALIDATION,
-    UPGRADE_TO_AND_CALL,
+    INSTALL_VALIDATION, PERFORM_CREATE, SELF_ADMIN_SELECTORS, SELF_ADMIN_SIGNATURES,
+    UNINSTALL_EXECUTION, UNINSTALL_VALIDATION, UPGRADE_TO_AND_CALL,
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,38 +84,6 @@ pub const ACCOUNT_EXECUTION: [(&str, [u8; 4]); 3] = [
     ("executeBatch", EXECUTE_BATCH),
     ("executeUserOp", EXECUTE_USER_OP),
 ];
-
-/// Functions of this project's modules and of the EntryPoint that change a
-/// key's own restrictions or move the account's deposit: refused in a rule
-/// for any contract (the module or EntryPoint itself is refused as a
-/// target by [`PermissionSet::install`]). Each module takes its caller, the
-/// account, as the admin of the key's state, so a key that may call them
-/// through `execute` could lift its own limits.
-pub fn never_on_any_contract() -> [(&'static str, [u8; 4]); 15] {
-    use crate::abi::{
-        IContractAllowlistModule as Ca, ISelectorAllowlistModule as Sa, ISessionSignerModule as Ss,
-        ISpendingLimitModule as Sl, ITimeWindowModule as Tw,
-    };
-    use alloy_sol_types::SolCall;
-    use permission_core::selectors::{selector, ON_INSTALL, ON_UNINSTALL};
-    [
-        ("onInstall", ON_INSTALL),
-        ("onUninstall", ON_UNINSTALL),
-        ("addTarget", Ca::addTargetCall::SELECTOR),
-        ("removeTarget", Ca::removeTargetCall::SELECTOR),
-        ("addRule", Sa::addRuleCall::SELECTOR),
-        ("removeRule", Sa::removeRuleCall::SELECTOR),
-        ("setTimeWindow", Tw::setTimeWindowCall::SELECTOR),
-        ("setSpendLimit", Sl::setSpendLimitCall::SELECTOR),
-        ("removeSpendLimit", Sl::removeSpendLimitCall::SELECTOR),
-        ("setGasBudget", Sl::setGasBudgetCall::SELECTOR),
-        ("transferSigner", Ss::transferSignerCall::SELECTOR),
-        ("setPasskey", Ss::setPasskeyCall::SELECTOR),
-        ("withdrawTo", selector("withdrawTo(address,uint256)")),
-        ("withdrawStake", selector("withdrawStake(address)")),
-        ("unlockStake", selector("unlockStake()")),
-    ]
-}
 
 /// A function a key may call: its selector, and the signature it came from
 /// (for messages), if any.
@@ -701,18 +669,19 @@ fn check_selectors(target: Option<Address>, selectors: &[Selector]) -> Result<()
     }
     for (i, selector) in selectors.iter().enumerate() {
         let privileged = NEVER_GRANTED.iter().find(|(_, s)| *s == selector.bytes);
-        let any_contract = target.is_none().then(never_on_any_contract);
         let wraps_calls = target
             .is_none()
-            .then(|| ACCOUNT_EXECUTION.iter().find(|(_, s)| *s == selector.bytes))
-            .flatten()
-            .copied()
-            .or_else(|| {
-                any_contract
-                    .as_ref()
-                    .and_then(|list| list.iter().find(|(_, s)| *s == selector.bytes))
-                    .copied()
-            });
+            .then(|| {
+                let execution = ACCOUNT_EXECUTION.iter().find(|(_, s)| *s == selector.bytes);
+                // Module admin functions and the EntryPoint's withdrawals:
+                // on any contract they would reach the key's own modules.
+                let self_admin = SELF_ADMIN_SELECTORS
+                    .iter()
+                    .position(|s| *s == selector.bytes)
+                    .map(|i| (SELF_ADMIN_SIGNATURES[i], SELF_ADMIN_SELECTORS[i]));
+                execution.copied().or(self_admin)
+            })
+            .flatten();
         if let Some((name, _)) = privileged.copied().or(wraps_calls) {
             return Err(PermissionError::PrivilegedSelector {
                 name,

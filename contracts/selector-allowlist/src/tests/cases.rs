@@ -200,6 +200,43 @@ fn rules_for_privileged_account_functions_are_refused() {
 }
 
 #[test]
+fn wildcard_rules_for_module_admin_and_deposit_functions_are_refused() {
+    // A key allowed `setSpendLimit` (or `onUninstall`, `withdrawTo`...) on any
+    // contract could call its own permission module, or the EntryPoint,
+    // as the account, and lift its own limits.
+    for selector in SELF_ADMIN_SELECTORS {
+        let h = harness();
+        let err: Errors = h.call_err(
+            ACCOUNT,
+            &on_install(encode_selector_allowlist(
+                ENTITY,
+                &[rule(COUNTER, INCREMENT), rule(Address::ZERO, selector)],
+            )),
+        );
+        assert_eq!(
+            err,
+            Errors::PrivilegedSelector(I::PrivilegedSelector {
+                target: Address::ZERO,
+                selector: selector.into()
+            })
+        );
+        assert!(h.storage().is_empty());
+        // On a named contract the rule is the installer's choice.
+        let h = installed_with(&[rule(MERCHANT, selector)]);
+        HookPath::all_ok(&h, ACCOUNT, ENTITY, &call(MERCHANT, selector));
+        let err: Errors = h.call_err(
+            ACCOUNT,
+            &I::addRuleCall {
+                entityId: ENTITY,
+                target: Address::ZERO,
+                selector: selector.into(),
+            },
+        );
+        assert!(matches!(err, Errors::PrivilegedSelector(_)));
+    }
+}
+
+#[test]
 fn a_plain_value_transfer_needs_the_value_transfer_rule() {
     let h = installed();
     let pay = execute(MERCHANT, U256::from(1_000), vec![]);

@@ -360,8 +360,35 @@ fn install_refuses_a_bad_set() {
 }
 
 #[test]
+fn the_self_admin_list_matches_the_module_interfaces() {
+    use crate::abi::{
+        IContractAllowlistModule as Ca, ISelectorAllowlistModule as Sa, ISessionSignerModule as Ss,
+        ISpendingLimitModule as Sl, ITimeWindowModule as Tw,
+    };
+    let by_alloy = [
+        Ca::onInstallCall::SELECTOR,
+        Ca::onUninstallCall::SELECTOR,
+        Ca::addTargetCall::SELECTOR,
+        Ca::removeTargetCall::SELECTOR,
+        Sa::addRuleCall::SELECTOR,
+        Sa::removeRuleCall::SELECTOR,
+        Tw::setTimeWindowCall::SELECTOR,
+        Sl::setSpendLimitCall::SELECTOR,
+        Sl::removeSpendLimitCall::SELECTOR,
+        Sl::setGasBudgetCall::SELECTOR,
+        Ss::transferSignerCall::SELECTOR,
+        Ss::setPasskeyCall::SELECTOR,
+        crate::abi::IEntryPoint::withdrawToCall::SELECTOR,
+    ];
+    for selector in by_alloy {
+        assert!(SELF_ADMIN_SELECTORS.contains(&selector), "{selector:?}");
+    }
+}
+
+#[test]
 fn module_admin_functions_only_on_named_contracts() {
-    for (name, selector) in never_on_any_contract() {
+    for (name, selector) in SELF_ADMIN_SIGNATURES.into_iter().zip(SELF_ADMIN_SELECTORS) {
+        assert_eq!(sel(name).bytes, selector);
         let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
         assert!(
             matches!(err, PermissionError::PrivilegedSelector { name: n, .. } if n == name),
