@@ -14,10 +14,14 @@ pub struct Spinner {
 }
 
 impl Spinner {
-    /// A spinner with `message`, shown only on an interactive stderr
-    /// without `--json`.
+    /// A spinner with `message` on an interactive stderr; on another stderr
+    /// (a log, CI) the message is printed once. Nothing with `--json`.
     pub fn new(message: &str, json: bool) -> Self {
-        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let terminal = std::io::stderr().is_terminal();
+        if !json && !terminal {
+            eprintln!("{message}…");
+        }
+        let bar = (!json && terminal).then(|| {
             let bar = ProgressBar::new_spinner();
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
                 bar.set_style(style);
