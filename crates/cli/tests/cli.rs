@@ -9,15 +9,14 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use alloy_primitives::{hex, Address};
+use alloy_primitives::{hex, Address, U256};
 use alloy_sol_types::SolCall;
-use localnet::deployer_init_code;
 use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_PRIVATE_KEY};
 use serde_json::Value;
 use session_keys::abi::ICounter;
+use session_keys::account::create_account;
 use session_keys::chain::{Chain, RpcChain, TxRequest};
-use session_keys::demo::owner_validation;
-use session_keys::deploy::{onchain_code, ACCOUNT};
+use session_keys::deploy::ACCOUNT;
 use session_keys::{counter, Key, Modules};
 
 fn built(test: &str) -> bool {
@@ -85,19 +84,9 @@ impl World {
         let modules = deployment.modules().expect("modules");
         let owner = Key::from_bytes(DEV_PRIVATE_KEY);
         let mut chain = RpcChain::connect(&self.url()).expect("connect");
-        let code = onchain_code(ACCOUNT).expect("account code");
-        let account = chain
-            .send(&owner, TxRequest::create(deployer_init_code(&code)))
-            .expect("deploy account")
-            .contract_address
-            .expect("an address");
-        let init = owner_validation(&modules, owner.address()).initialize_calldata();
-        assert!(
-            chain
-                .send(&owner, TxRequest::call(account, init))
-                .unwrap()
-                .success
-        );
+        let account = create_account(&mut chain, &owner, &modules, U256::ZERO)
+            .expect("an account")
+            .address;
         let counter = chain
             .send(&owner, TxRequest::create(counter::init_code()))
             .unwrap()

@@ -20,21 +20,16 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
-use localnet::deployer_init_code;
 use localnet::entry_point::ENTRY_POINT;
 use serde::Serialize;
 
-use crate::abi::{ICounter, IEntryPoint, IERC20};
+use crate::abi::{ICounter, IERC20};
+use crate::account::{create_account, send_as_owner, OWNER_ENTITY};
 use crate::chain::{Chain, ChainError, Receipt, TxRequest};
 use crate::counter;
-use crate::deploy::{deploy_all, onchain_code, DeployError, Deployment, Progress, ACCOUNT};
-use crate::encode::{
-    self, execute, execute_batch, execute_with_runtime_validation, user_op_prefixed,
-    validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
-    VALIDATION_USER_OP,
-};
+use crate::deploy::{deploy_all, DeployError, Deployment, Progress};
+use crate::encode::{execute, execute_batch, user_op_prefixed};
 use crate::errors::{describe, FailedOp, ModuleError};
-use crate::modules::Modules;
 use crate::operation::{handle_ops, signed_op, OpOutcome};
 use crate::permissions::{PermissionError, PermissionSet};
 use crate::session::SignerSpec;
@@ -42,8 +37,6 @@ use crate::signer::Key;
 use crate::token::{tokens, Token};
 use crate::user_op::Gas;
 
-/// The owner's validation entity id.
-pub const OWNER_ENTITY: u32 = 0;
 /// The session key's entity id.
 pub const SESSION_ENTITY: u32 = 1;
 /// One day.
@@ -318,10 +311,7 @@ impl Scene<'_> {
     /// The owner's direct call of the account, validated by the owner's
     /// global validation (runtime path).
     fn owner_step(&mut self, action: &str, inner: Vec<u8>) -> Result<Step, DemoError> {
-        let data = execute_with_runtime_validation(&inner, OWNER_ENTITY, true);
-        let receipt = self
-            .chain
-            .send(self.owner, TxRequest::call(self.account, data))?;
+        let receipt = send_as_owner(self.chain, self.owner, self.account, OWNER_ENTITY, &inner)?;
         let verdict = if receipt.success {
             Verdict::Allowed
         } else {
@@ -403,21 +393,6 @@ pub fn demo_permissions(counter: Address, token: Address, now: u64) -> Permissio
         .time_window(now, now + VALIDITY)
 }
 
-/// The owner's validation: session-signer at [`OWNER_ENTITY`] for `owner`,
-/// global, no hooks.
-pub fn owner_validation(modules: &Modules, owner: Address) -> ValidationInstall {
-    ValidationInstall {
-        config: validation_config(
-            modules.session_signer,
-            OWNER_ENTITY,
-            VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE,
-        ),
-        selectors: vec![],
-        install_data: SignerSpec::Address(owner).install_data(OWNER_ENTITY),
-        hooks: vec![],
-    }
-}
-
 /// Runs the demo on `chain` from `owner`, which must hold enough of the
 /// chain's coin (about 0.2 ether on a chain with 1-gwei gas; the local chain
 /// funds it). Step results are in the report; an `Err` means the setup
@@ -446,30 +421,12 @@ pub fn run(
         gas: Gas::default(),
         names: Vec::new(),
     };
-    let account_code = onchain_code(ACCOUNT)?;
-    scene.account = scene.create(
-        deployer_init_code(&account_code).to_vec(),
-        "deploying the account",
-    )?;
+    let deposit = U256::from(10u64).pow(U256::from(17));
+    scene.account = create_account(scene.chain, owner, &modules, deposit)?.address;
     scene.counter = scene.create(counter::init_code(), "deploying the Counter")?;
     let token_code =
         Token::init_code("DEMO", tokens(1_000), scene.account).map_err(DemoError::Setup)?;
     scene.token = scene.create(token_code, "deploying the token")?;
-    let owner_install = owner_validation(&modules, owner.address());
-    scene.send(
-        true,
-        TxRequest::call(scene.account, owner_install.initialize_calldata()),
-        "initializing the account",
-    )?;
-    let deposit = IEntryPoint::depositToCall {
-        account: scene.account,
-    }
-    .abi_encode();
-    scene.send(
-        true,
-        TxRequest::call(ENTRY_POINT, deposit).with_value(U256::from(10u64).pow(U256::from(17))),
-        "depositing for the account",
-    )?;
     scene.names = [
         (scene.account, "account".to_string()),
         (scene.counter, "counter".into()),
@@ -485,7 +442,7 @@ pub fn run(
     progress.done(&crate::deploy::Deployed {
         name: "demo account, Counter and token".into(),
         address: account,
-        code_hash: alloy_primitives::keccak256(&account_code),
+        code_hash: alloy_primitives::keccak256(scene.chain.code(account)?),
         action: crate::deploy::Action::Deployed,
         gas_used: 0,
         data_fee: U256::ZERO,
@@ -501,7 +458,6 @@ pub fn run(
         account,
         now,
     )?;
-    let hook_count = install.hooks.len();
     steps.push(scene.owner_step(
         "owner grants the key: increment(), transfer ≤ 100/day, 25 h",
         install.install_validation_calldata(),
@@ -624,12 +580,7 @@ pub fn run(
         Err(e) => return Err(e.into()),
     }
 
-    let uninstall = encode::uninstall_validation(
-        modules.session_signer,
-        SESSION_ENTITY,
-        hook_count,
-        &shared_hooks(&install),
-    );
+    let uninstall = install.uninstall_validation_calldata();
     steps.push(scene.owner_step("owner revokes the key", uninstall)?);
     steps.push(scene.key_step(
         "key after revocation: counter.increment()",
@@ -662,16 +613,4 @@ pub fn run(
         session_key,
         steps,
     })
-}
-
-/// The indexes of hooks whose install data is empty (a module's second
-/// role): they get empty uninstall data too.
-pub fn shared_hooks(install: &ValidationInstall) -> Vec<usize> {
-    install
-        .hooks
-        .iter()
-        .enumerate()
-        .filter(|(_, hook)| hook.len() == 25)
-        .map(|(i, _)| i)
-        .collect()
 }

@@ -122,6 +122,27 @@ impl ValidationInstall {
         .abi_encode()
     }
 
+    /// Each hook's module and entity id in the account's order: validation
+    /// hooks first, then execution hooks, each in install order (the order
+    /// of `uninstallValidation`'s `hookUninstallData`).
+    pub fn hook_entities(&self) -> Vec<(Address, u32)> {
+        let is_validation_hook = |hook: &Bytes| hook[24] & HOOK_VALIDATION != 0;
+        let (validation, execution): (Vec<&Bytes>, Vec<&Bytes>) =
+            self.hooks.iter().partition(|hook| is_validation_hook(hook));
+        validation
+            .into_iter()
+            .chain(execution)
+            .map(|hook| split_module_entity(FixedBytes::from_slice(&hook[..24])))
+            .collect()
+    }
+
+    /// The `uninstallValidation` calldata that removes this validation and
+    /// every hook's state ([`uninstall_validation`]).
+    pub fn uninstall_validation_calldata(&self) -> Vec<u8> {
+        let (module, entity_id) = split_module_entity(FixedBytes::from_slice(&self.config[..24]));
+        uninstall_validation(module, entity_id, &self.hook_entities())
+    }
+
     /// `installValidation(bytes25,bytes4[],bytes,bytes[])` calldata.
     pub fn install_validation_calldata(&self) -> Vec<u8> {
         IReferenceAccount::installValidationCall {
@@ -227,26 +248,24 @@ pub fn execute_with_runtime_validation(data: &[u8], entity_id: u32, global: bool
 }
 
 /// `uninstallValidation(module ‖ entityId, abi.encode(entityId), hookData)`
-/// calldata for a validation with `hook_count` hooks: every hook gets
-/// `abi.encode(entityId)` (each module's uninstall data), except hooks
-/// listed in `shared` (a module's second role, which shares the first
-/// one's state and must not be uninstalled twice), which get empty data.
-pub fn uninstall_validation(
-    module: Address,
-    entity_id: u32,
-    hook_count: usize,
-    shared: &[usize],
-) -> Vec<u8> {
-    let entity: Bytes = permission_core::install::encode_entity_id(entity_id).into();
+/// calldata for a validation whose hooks are `hooks` (each hook's module and
+/// entity id, validation hooks first, in install order, as the account
+/// lists them): every hook gets `abi.encode(entityId)` (each module's
+/// uninstall data), except a hook whose (module, entity id) came earlier in
+/// the list (a module's second role, which shares the first one's state and
+/// must not be uninstalled twice): it gets empty data.
+pub fn uninstall_validation(module: Address, entity_id: u32, hooks: &[(Address, u32)]) -> Vec<u8> {
     IReferenceAccount::uninstallValidationCall {
         moduleEntity: module_entity(module, entity_id),
-        uninstallData: entity.clone(),
-        hookUninstallData: (0..hook_count)
-            .map(|i| {
-                if shared.contains(&i) {
+        uninstallData: permission_core::install::encode_entity_id(entity_id).into(),
+        hookUninstallData: hooks
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, hook_entity))| {
+                if hooks[..i].contains(&hooks[i]) {
                     Bytes::new()
                 } else {
-                    entity.clone()
+                    permission_core::install::encode_entity_id(hook_entity).into()
                 }
             })
             .collect(),

@@ -12,6 +12,7 @@
 //! | [`signer`], [`passkey`] | [`Key`] (secp256k1), [`Passkey`] (P-256) and [`WebAuthn`] signers of user operations |
 //! | [`operation`] | a key's user operation on any chain: call data, nonce, signature, `handleOps` and its outcome |
 //! | [`user_op`] | user operations for EntryPoint v0.7, their hash and gas fields |
+//! | [`account`] | the owner's validation, a new reference account owned by a key, management calls from the owner's EOA |
 //! | [`chain`] | [`Chain`]: the embedded local chain and JSON-RPC backends |
 //! | [`demo`] | the session-key scenarios on any chain: the CLI's demo and the end-to-end tests on both backends |
 //! | [`deploy`] | deterministic deployment and activation of the modules, the account and EntryPoint v0.7 on any chain |
@@ -26,6 +27,7 @@
 //! contracts decode them with.
 
 pub mod abi;
+pub mod account;
 pub mod chain;
 pub mod counter;
 pub mod demo;

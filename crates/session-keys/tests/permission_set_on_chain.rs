@@ -7,15 +7,12 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
-use localnet::deployer_init_code;
 use localnet::entry_point::ENTRY_POINT;
-use session_keys::abi::{ICounter, IEntryPoint};
+use session_keys::abi::{ICounter, IReferenceAccount};
+use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
 use session_keys::chain::TxRequest;
-use session_keys::demo::{owner_validation, shared_hooks, OWNER_ENTITY};
-use session_keys::deploy::{deploy_all, onchain_code, ACCOUNT};
-use session_keys::encode::{
-    execute_with_runtime_validation, uninstall_validation, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
-};
+use session_keys::deploy::deploy_all;
+use session_keys::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
 use session_keys::inspect::{free_entity_id, inspect, validation_view};
 use session_keys::operation::{
     calls_data, handle_ops, signed_op, signed_op_with_segments, OpOutcome,
@@ -50,28 +47,14 @@ fn setup() -> Setup {
         .unwrap()
         .modules()
         .unwrap();
-    let create = |chain: &mut LocalChain, init: Vec<u8>| {
-        chain
-            .send(&owner, TxRequest::create(init))
-            .unwrap()
-            .contract_address
-            .unwrap()
-    };
-    let account = create(
-        &mut chain,
-        deployer_init_code(&onchain_code(ACCOUNT).unwrap()).to_vec(),
-    );
-    let counter = create(&mut chain, counter::init_code());
-    let init = owner_validation(&modules, owner.address()).initialize_calldata();
-    assert!(
-        chain
-            .send(&owner, TxRequest::call(account, init))
-            .unwrap()
-            .success
-    );
-    let deposit = IEntryPoint::depositToCall { account }.abi_encode();
-    let tx = TxRequest::call(ENTRY_POINT, deposit).with_value(ether_milli(100));
-    assert!(chain.send(&owner, tx).unwrap().success);
+    let account = create_account(&mut chain, &owner, &modules, ether_milli(100))
+        .unwrap()
+        .address;
+    let counter = chain
+        .send(&owner, TxRequest::create(counter::init_code()))
+        .unwrap()
+        .contract_address
+        .unwrap();
     chain.fund(account, ether_milli(100));
     Setup {
         chain,
@@ -86,11 +69,14 @@ fn setup() -> Setup {
 
 impl Setup {
     fn owner_call(&mut self, inner: Vec<u8>) -> bool {
-        let data = execute_with_runtime_validation(&inner, OWNER_ENTITY, true);
-        let receipt = self
-            .chain
-            .send(&self.owner, TxRequest::call(self.account, data))
-            .unwrap();
+        let receipt = send_as_owner(
+            &mut self.chain,
+            &self.owner,
+            self.account,
+            OWNER_ENTITY,
+            &inner,
+        )
+        .unwrap();
         if !receipt.success {
             eprintln!("owner call reverted: {}", receipt.failure_reason());
         }
@@ -151,7 +137,19 @@ fn spending_limit_in_two_roles_end_to_end() {
             (s.modules.spending_limit, HOOK_PRE_EXECUTION)
         ]
     );
-    assert_eq!(shared_hooks(&install), vec![install.hooks.len() - 1]);
+    // Its uninstall gives that second role an empty entry.
+    let uninstall = IReferenceAccount::uninstallValidationCall::abi_decode(
+        &install.uninstall_validation_calldata(),
+    )
+    .unwrap();
+    let empty: Vec<usize> = uninstall
+        .hookUninstallData
+        .iter()
+        .enumerate()
+        .filter(|(_, data)| data.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(empty, vec![install.hooks.len() - 1]);
     assert!(s.owner_call(install.install_validation_calldata()));
 
     // The account's view: the owner's global validation at 0, the key at 4.
@@ -242,13 +240,7 @@ fn spending_limit_in_two_roles_end_to_end() {
 
     // Revoke with one entry per hook (the second role's empty), then the
     // same set installs again at the same entity id, from zero.
-    let uninstall = uninstall_validation(
-        s.modules.session_signer,
-        ENTITY,
-        install.hooks.len(),
-        &shared_hooks(&install),
-    );
-    assert!(s.owner_call(uninstall));
+    assert!(s.owner_call(install.uninstall_validation_calldata()));
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     assert!(!seen.is_installed(), "{seen:?}");
     let now = s.chain.timestamp().unwrap();

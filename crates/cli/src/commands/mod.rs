@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use alloy_primitives::{keccak256, Address};
 use serde::Serialize;
-use session_keys::chain::{Chain, RpcChain, TxRequest};
+use session_keys::account::send_as_owner;
+use session_keys::chain::{Chain, RpcChain};
 use session_keys::deploy::Deployment;
 use session_keys::encode::execute_with_runtime_validation;
 use session_keys::Modules;
@@ -115,7 +116,7 @@ pub fn owner_call(
         return Ok((data, None));
     };
     let owner = signing_key(keystore)?;
-    let receipt = chain.send(&owner, TxRequest::call(account, data.clone()))?;
+    let receipt = send_as_owner(chain, &owner, account, owner_entity, inner)?;
     if !receipt.success {
         return Err(CliError::Reverted(format!(
             "{what} reverted: {}. The owner must be the signer of the account's global validation at entity {owner_entity} (--owner-entity)",

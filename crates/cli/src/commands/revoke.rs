@@ -35,24 +35,14 @@ pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
             args.entity_id, args.account
         )));
     }
-    // A module in two roles holds one state: only its first hook uninstalls it.
-    let shared: Vec<usize> = view
+    // A module in two roles holds one state: only its first hook uninstalls
+    // it (uninstall_validation gives the second an empty entry).
+    let hooks: Vec<(Address, u32)> = view
         .hooks
         .iter()
-        .enumerate()
-        .filter(|(i, h)| {
-            view.hooks[..*i]
-                .iter()
-                .any(|earlier| earlier.address == h.address && earlier.entity_id == h.entity_id)
-        })
-        .map(|(i, _)| i)
+        .map(|h| (h.address, h.entity_id))
         .collect();
-    let calldata = uninstall_validation(
-        modules.session_signer,
-        args.entity_id,
-        view.hooks.len(),
-        &shared,
-    );
+    let calldata = uninstall_validation(modules.session_signer, args.entity_id, &hooks);
     let (wrapped, sent) = owner_call(
         &mut chain,
         args.send.then_some(args.chain.keystore.as_deref()),
