@@ -15,7 +15,6 @@
 
 use alloy_primitives::{hex, Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolError, SolInterface};
-use localnet::entry_point::decode_events;
 use localnet::TxOutcome;
 
 use crate::abi::{
@@ -24,6 +23,7 @@ use crate::abi::{
     MAv2Account,
 };
 use crate::encode::split_module_entity;
+use crate::operation::entry_point_events;
 
 /// A `handleOps` validation failure, as the EntryPoint reverts with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,11 +210,11 @@ impl HandleOpsExt for TxOutcome {
     }
 
     fn user_op_events(&self) -> Vec<IEntryPoint::UserOperationEvent> {
-        decode_events(&self.logs)
+        entry_point_events(&self.logs).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn user_op_revert_reasons(&self) -> Vec<IEntryPoint::UserOperationRevertReason> {
-        decode_events(&self.logs)
+        entry_point_events(&self.logs).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[track_caller]

@@ -123,9 +123,18 @@ impl OpOutcome {
     }
 }
 
-fn decode<E: SolEvent>(logs: &[Log]) -> Vec<E> {
+/// The `E` events the EntryPoint emitted, in order. Logs of other contracts
+/// are ignored, so a called contract cannot forge a `UserOperationEvent`;
+/// an EntryPoint log with `E`'s topic that does not decode is an error.
+pub fn entry_point_events<E: SolEvent>(logs: &[Log]) -> Result<Vec<E>, String> {
     logs.iter()
-        .filter_map(|log| E::decode_log(log).ok().map(|l| l.data))
+        .filter(|log| {
+            log.address == ENTRY_POINT && log.topics().first() == Some(&E::SIGNATURE_HASH)
+        })
+        .map(|log| {
+            E::decode_log_data(&log.data)
+                .map_err(|e| format!("undecodable {} log from the EntryPoint: {e}", E::SIGNATURE))
+        })
         .collect()
 }
 
@@ -145,19 +154,65 @@ pub fn handle_ops(
     if !receipt.success {
         return Ok(OpOutcome::Refused(receipt));
     }
-    let events = decode::<IEntryPoint::UserOperationEvent>(&receipt.logs);
+    let events = entry_point_events::<IEntryPoint::UserOperationEvent>(&receipt.logs)
+        .map_err(ChainError::Rpc)?;
     match events.first() {
         Some(event) if !event.success => {
-            let reason = decode::<IEntryPoint::UserOperationRevertReason>(&receipt.logs)
-                .into_iter()
-                .next()
-                .map(|r| r.revertReason)
-                .unwrap_or_default();
+            let reason =
+                entry_point_events::<IEntryPoint::UserOperationRevertReason>(&receipt.logs)
+                    .map_err(ChainError::Rpc)?
+                    .into_iter()
+                    .next()
+                    .map(|r| r.revertReason)
+                    .unwrap_or_default();
             Ok(OpOutcome::ExecutionReverted(receipt, reason))
         }
         Some(_) => Ok(OpOutcome::Executed(receipt)),
         None => Err(ChainError::Rpc(
             "handleOps succeeded without a UserOperationEvent: is this EntryPoint v0.7?".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{LogData, B256};
+    use alloy_sol_types::SolEvent;
+
+    use super::*;
+
+    fn log(address: Address, event: &IEntryPoint::UserOperationEvent) -> Log {
+        Log {
+            address,
+            data: event.encode_log_data(),
+        }
+    }
+
+    #[test]
+    fn only_the_entry_points_events_count() {
+        let event = |success| IEntryPoint::UserOperationEvent {
+            userOpHash: B256::repeat_byte(1),
+            sender: Address::repeat_byte(2),
+            paymaster: Address::ZERO,
+            nonce: U256::from(3),
+            success,
+            actualGasCost: U256::from(4),
+            actualGasUsed: U256::from(5),
+        };
+        // A called contract logs a forged failure before the real event.
+        let forger = Address::repeat_byte(0xee);
+        let logs = [log(forger, &event(false)), log(ENTRY_POINT, &event(true))];
+        let seen = entry_point_events::<IEntryPoint::UserOperationEvent>(&logs).unwrap();
+        assert_eq!(seen, vec![event(true)]);
+
+        let broken = Log {
+            address: ENTRY_POINT,
+            data: LogData::new_unchecked(
+                vec![IEntryPoint::UserOperationEvent::SIGNATURE_HASH],
+                vec![1, 2, 3].into(),
+            ),
+        };
+        let err = entry_point_events::<IEntryPoint::UserOperationEvent>(&[broken]).unwrap_err();
+        assert!(err.contains("undecodable UserOperationEvent"), "{err}");
     }
 }
