@@ -205,18 +205,17 @@ fn stylus_version(chain: &mut dyn Chain) -> Result<u16, DeployError> {
         .map_err(|_| DeployError::NoStylus(chain.describe()))
 }
 
-/// Sends `SALT ‖ init_code` to the proxy unless `address` has code.
+/// Sends `salt ‖ init_code` to the proxy and checks that code landed at
+/// `address`; returns the gas used.
 fn create2(
     chain: &mut dyn Chain,
     deployer: &Key,
     what: &str,
+    salt: B256,
     init_code: &[u8],
     address: Address,
-) -> Result<Option<u64>, DeployError> {
-    if !chain.code(address)?.is_empty() {
-        return Ok(None);
-    }
-    let data: Bytes = [SALT.as_slice(), init_code].concat().into();
+) -> Result<u64, DeployError> {
+    let data: Bytes = [salt.as_slice(), init_code].concat().into();
     let receipt = chain.send(deployer, TxRequest::call(DETERMINISTIC_DEPLOYER, data))?;
     if !receipt.success || chain.code(address)?.is_empty() {
         return Err(DeployError::Reverted {
@@ -224,7 +223,7 @@ fn create2(
             reason: receipt.failure_reason(),
         });
     }
-    Ok(Some(receipt.gas_used))
+    Ok(receipt.gas_used)
 }
 
 /// Deploys and activates one Stylus program (see the module docs).
@@ -237,13 +236,12 @@ pub fn deploy_program(
 ) -> Result<Deployed, DeployError> {
     let address = deterministic_address(onchain_code);
     let code_hash = keccak256(onchain_code);
-    let created = create2(
-        chain,
-        deployer,
-        name,
-        &deployer_init_code(onchain_code),
-        address,
-    )?;
+    let created = if chain.code(address)?.is_empty() {
+        let init_code = deployer_init_code(onchain_code);
+        Some(create2(chain, deployer, name, SALT, &init_code, address)?)
+    } else {
+        None
+    };
     let mut gas_used = created.unwrap_or(0);
     let mut data_fee = U256::ZERO;
     let active = is_active(chain, code_hash, stylus_version)?;
@@ -331,36 +329,33 @@ fn activate(
 /// Deploys EntryPoint v0.7 at its canonical address if it is missing
 /// (creation code from `target/fixtures/EntryPoint.bin`).
 pub fn deploy_entry_point(chain: &mut dyn Chain, deployer: &Key) -> Result<Deployed, DeployError> {
-    let existing = chain.code(ENTRY_POINT)?;
-    if !existing.is_empty() {
-        return Ok(Deployed {
-            name: "EntryPoint".into(),
-            address: ENTRY_POINT,
-            code_hash: keccak256(&existing),
-            action: Action::Skipped,
-            gas_used: 0,
-            data_fee: U256::ZERO,
-        });
-    }
-    let init_code = load_entry_point_init_code().map_err(|e| DeployError::MissingBuild {
-        path: localnet::entry_point::entry_point_init_code_path(),
-        reason: format!("{e}; fetch it with scripts/fetch-entrypoint.sh"),
-    })?;
-    let data: Bytes = [ENTRY_POINT_SALT.as_slice(), &init_code].concat().into();
-    let receipt = chain.send(deployer, TxRequest::call(DETERMINISTIC_DEPLOYER, data))?;
-    let code = chain.code(ENTRY_POINT)?;
-    if !receipt.success || code.is_empty() {
-        return Err(DeployError::Reverted {
-            what: "deploying EntryPoint v0.7".into(),
-            reason: receipt.failure_reason(),
-        });
-    }
+    let created = if chain.code(ENTRY_POINT)?.is_empty() {
+        let init_code = load_entry_point_init_code().map_err(|e| DeployError::MissingBuild {
+            path: localnet::entry_point::entry_point_init_code_path(),
+            reason: format!("{e}; fetch it with scripts/fetch-entrypoint.sh"),
+        })?;
+        let what = "EntryPoint v0.7";
+        Some(create2(
+            chain,
+            deployer,
+            what,
+            ENTRY_POINT_SALT,
+            &init_code,
+            ENTRY_POINT,
+        )?)
+    } else {
+        None
+    };
     Ok(Deployed {
         name: "EntryPoint".into(),
         address: ENTRY_POINT,
-        code_hash: keccak256(&code),
-        action: Action::Deployed,
-        gas_used: receipt.gas_used,
+        code_hash: keccak256(chain.code(ENTRY_POINT)?),
+        action: if created.is_some() {
+            Action::Deployed
+        } else {
+            Action::Skipped
+        },
+        gas_used: created.unwrap_or(0),
         data_fee: U256::ZERO,
     })
 }
