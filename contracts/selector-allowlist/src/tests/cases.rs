@@ -153,6 +153,28 @@ fn an_explicit_rule_on_the_account_allows_that_function() {
     );
 }
 
+/// `onInstall` with an allowed rule and `(target, selector)` reverts
+/// `PrivilegedSelector(target, selector)` and stores nothing.
+#[track_caller]
+fn install_refuses_privileged(target: Address, selector: [u8; 4]) {
+    let h = harness();
+    let err: Errors = h.call_err(
+        ACCOUNT,
+        &on_install(encode_selector_allowlist(
+            ENTITY,
+            &[rule(COUNTER, INCREMENT), rule(target, selector)],
+        )),
+    );
+    assert_eq!(
+        err,
+        Errors::PrivilegedSelector(I::PrivilegedSelector {
+            target,
+            selector: selector.into()
+        })
+    );
+    assert!(h.storage().is_empty());
+}
+
 #[test]
 fn rules_for_privileged_account_functions_are_refused() {
     for (target, selector) in [
@@ -167,22 +189,7 @@ fn rules_for_privileged_account_functions_are_refused() {
         (ACCOUNT, PERFORM_CREATE),
         (ACCOUNT, EXECUTE_USER_OP),
     ] {
-        let h = harness();
-        let err: Errors = h.call_err(
-            ACCOUNT,
-            &on_install(encode_selector_allowlist(
-                ENTITY,
-                &[rule(COUNTER, INCREMENT), rule(target, selector)],
-            )),
-        );
-        assert_eq!(
-            err,
-            Errors::PrivilegedSelector(I::PrivilegedSelector {
-                target,
-                selector: selector.into()
-            })
-        );
-        assert!(h.storage().is_empty());
+        install_refuses_privileged(target, selector);
     }
     // Another contract's `execute` is an ordinary function.
     let h = installed_with(&[rule(MERCHANT, EXECUTE)]);
@@ -205,22 +212,7 @@ fn wildcard_rules_for_module_admin_and_deposit_functions_are_refused() {
     // contract could call its own permission module, or the EntryPoint,
     // as the account, and lift its own limits.
     for selector in SELF_ADMIN_SELECTORS {
-        let h = harness();
-        let err: Errors = h.call_err(
-            ACCOUNT,
-            &on_install(encode_selector_allowlist(
-                ENTITY,
-                &[rule(COUNTER, INCREMENT), rule(Address::ZERO, selector)],
-            )),
-        );
-        assert_eq!(
-            err,
-            Errors::PrivilegedSelector(I::PrivilegedSelector {
-                target: Address::ZERO,
-                selector: selector.into()
-            })
-        );
-        assert!(h.storage().is_empty());
+        install_refuses_privileged(Address::ZERO, selector);
         // On a named contract the rule is the installer's choice.
         let h = installed_with(&[rule(MERCHANT, selector)]);
         HookPath::all_ok(&h, ACCOUNT, ENTITY, &call(MERCHANT, selector));
