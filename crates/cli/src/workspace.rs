@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use localnet::entry_point::entry_point_init_code_path;
-use localnet::stale_contract_build;
-use session_keys::deploy::ACCOUNT;
-use session_keys::modules::MODULE_NAMES;
+pub use session_keys::deploy::stale_contracts;
 use session_keys::token::token_fixture_path;
 
 use crate::error::CliError;
@@ -15,16 +13,6 @@ use crate::error::CliError;
 /// The repository root (the CLI runs from its source tree).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Why the contracts must be (re)built, if they must: the first missing or
-/// stale build output.
-pub fn stale_contracts() -> Option<String> {
-    MODULE_NAMES
-        .iter()
-        .copied()
-        .chain([ACCOUNT])
-        .find_map(stale_contract_build)
 }
 
 /// Runs `scripts/<name>` from the root; `Err` with the tail of its output.

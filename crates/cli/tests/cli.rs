@@ -16,15 +16,11 @@ use serde_json::Value;
 use session_keys::abi::ICounter;
 use session_keys::account::create_account;
 use session_keys::chain::{Chain, RpcChain, TxRequest};
-use session_keys::deploy::ACCOUNT;
 use session_keys::{counter, Key, Modules};
 
 fn built(test: &str) -> bool {
-    let missing: Vec<String> = session_keys::modules::MODULE_NAMES
-        .iter()
-        .copied()
-        .chain([ACCOUNT])
-        .filter_map(localnet::stale_contract_build)
+    let missing: Vec<String> = session_keys::deploy::stale_contracts()
+        .into_iter()
         .chain(
             [
                 localnet::entry_point::entry_point_init_code_path(),

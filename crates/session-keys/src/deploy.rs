@@ -143,6 +143,17 @@ pub fn onchain_code(name: &str) -> Result<Vec<u8>, DeployError> {
     })
 }
 
+/// Why the built contracts [`deploy_all`] deploys cannot be used, if they
+/// cannot: the first one missing or older than its sources
+/// ([`localnet::stale_contract_build`]). `None`: all fresh.
+pub fn stale_contracts() -> Option<String> {
+    MODULE_NAMES
+        .iter()
+        .copied()
+        .chain([ACCOUNT])
+        .find_map(localnet::stale_contract_build)
+}
+
 /// Where a built contract lands: `CREATE2(proxy, SALT, keccak(initCode))`.
 pub fn deterministic_address(onchain_code: &[u8]) -> Address {
     DETERMINISTIC_DEPLOYER.create2_from_code(SALT, deployer_init_code(onchain_code))

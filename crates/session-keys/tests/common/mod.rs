@@ -1,27 +1,22 @@
 //! Shared by the integration tests: whether the build outputs they need
 //! exist (skip loudly, or fail under CI).
 
-use localnet::contract_code_path;
 use localnet::entry_point::entry_point_init_code_path;
-use session_keys::modules::MODULE_NAMES;
 
-/// Whether the contracts and EntryPoint v0.7 are built; otherwise prints
-/// SKIPPED (or panics when `CI` is set).
+/// Whether the contracts are built and fresh and EntryPoint v0.7 is
+/// fetched; otherwise prints SKIPPED (or panics when `CI` is set).
 #[allow(dead_code)]
 pub fn built(test: &str) -> bool {
-    let mut missing: Vec<_> = MODULE_NAMES
-        .iter()
-        .copied()
-        .chain(["reference-account"])
-        .map(contract_code_path)
+    let ep = entry_point_init_code_path();
+    let missing: Vec<String> = session_keys::deploy::stale_contracts()
+        .into_iter()
+        .chain((!ep.is_file()).then(|| format!("{} is missing", ep.display())))
         .collect();
-    missing.push(entry_point_init_code_path());
-    missing.retain(|p| !p.is_file());
     if missing.is_empty() {
         return true;
     }
     let message = format!(
-        "{test}: missing {missing:?} (run scripts/build-contracts.sh and scripts/fetch-entrypoint.sh)"
+        "{test}: {missing:?} (run scripts/build-contracts.sh and scripts/fetch-entrypoint.sh)"
     );
     assert!(std::env::var_os("CI").is_none(), "{message}");
     eprintln!("\n**************** SKIPPED ****************\n{message}\n");
