@@ -50,6 +50,15 @@ fn parse_period(text: Option<&str>, flag: &str) -> Result<Option<u64>, CliError>
     .transpose()
 }
 
+/// `AMOUNT` or `AMOUNT/SECONDS`.
+fn limit_amount(text: &str, flag: &str) -> Result<(U256, Option<u64>), CliError> {
+    let (value, period) = match text.split_once('/') {
+        Some((v, p)) => (v, Some(p)),
+        None => (text, None),
+    };
+    Ok((amount(value, flag)?, parse_period(period, flag)?))
+}
+
 fn amount(text: &str, flag: &str) -> Result<U256, CliError> {
     parse_amount(text).map_err(|e| bad(format!("{flag}: {e}")))
 }
@@ -110,14 +119,8 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
         });
     }
     if let Some(limit) = &args.native_limit {
-        let (value, period) = match limit.split_once('/') {
-            Some((v, p)) => (v, Some(p)),
-            None => (limit.as_str(), None),
-        };
-        set = set.native_limit(
-            amount(value, "--native-limit")?,
-            parse_period(period, "--native-limit")?,
-        );
+        let (value, period) = limit_amount(limit, "--native-limit")?;
+        set = set.native_limit(value, period);
     }
     for limit in &args.erc20_limits {
         let (token, rest) = limit.split_once(':').ok_or_else(|| {
@@ -125,15 +128,8 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
                 "--erc20-limit `{limit}`: write TOKEN:AMOUNT or TOKEN:AMOUNT/SECONDS"
             ))
         })?;
-        let (value, period) = match rest.split_once('/') {
-            Some((v, p)) => (v, Some(p)),
-            None => (rest, None),
-        };
-        set = set.erc20_limit(
-            address(token, "--erc20-limit")?,
-            amount(value, "--erc20-limit")?,
-            parse_period(period, "--erc20-limit")?,
-        );
+        let (value, period) = limit_amount(rest, "--erc20-limit")?;
+        set = set.erc20_limit(address(token, "--erc20-limit")?, value, period);
     }
     if let Some(budget) = &args.gas_budget {
         set = set.gas_budget(amount(budget, "--gas-budget")?);
