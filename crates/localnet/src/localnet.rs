@@ -517,14 +517,7 @@ impl Localnet {
         value: U256,
         data: impl Into<Bytes>,
     ) -> Result<TxOutcome, LocalnetError> {
-        let tx = self.tx(
-            from,
-            TxKind::Call(to),
-            value,
-            data.into(),
-            u128::from(BASEFEE),
-        );
-        self.run_commit(tx)
+        self.try_send(from, Some(to), value, data, None)
     }
 
     /// Sends a transaction and commits it; panics if revm refuses it
@@ -592,14 +585,7 @@ impl Localnet {
         &mut self,
         init_code: impl Into<Bytes>,
     ) -> Result<Address, LocalnetError> {
-        let tx = self.tx(
-            DEPLOYER,
-            TxKind::Create,
-            U256::ZERO,
-            init_code.into(),
-            u128::from(BASEFEE),
-        );
-        let outcome = self.run_commit(tx)?;
+        let outcome = self.try_send(DEPLOYER, None, U256::ZERO, init_code, None)?;
         match outcome.created {
             Some(address) if outcome.success => Ok(address),
             _ => Err(LocalnetError::Failed(Box::new(outcome))),
