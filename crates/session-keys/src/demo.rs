@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::abi::{ICounter, IERC20};
 use crate::account::{create_account, send_as_owner, OWNER_ENTITY};
-use crate::chain::{Chain, ChainError, Receipt, TxRequest};
+use crate::chain::{Chain, ChainError, TxRequest};
 use crate::counter;
 use crate::deploy::{deploy_all, DeployError, Deployment, Progress};
 use crate::encode::{execute, execute_batch, user_op_prefixed};
@@ -221,24 +221,15 @@ struct Scene<'a> {
 }
 
 impl Scene<'_> {
-    fn send(&mut self, from_owner: bool, tx: TxRequest, what: &str) -> Result<Receipt, DemoError> {
-        let key = if from_owner {
-            self.owner
-        } else {
-            &self.session
-        };
-        let receipt = self.chain.send(key, tx)?;
+    /// Deploys `init_code` from the owner.
+    fn create(&mut self, init_code: Vec<u8>, what: &str) -> Result<Address, DemoError> {
+        let receipt = self.chain.send(self.owner, TxRequest::create(init_code))?;
         if !receipt.success {
             return Err(DemoError::Setup(format!(
                 "{what} failed: {}",
                 self.name_all(&receipt.failure_reason())
             )));
         }
-        Ok(receipt)
-    }
-
-    fn create(&mut self, init_code: Vec<u8>, what: &str) -> Result<Address, DemoError> {
-        let receipt = self.send(true, TxRequest::create(init_code), what)?;
         receipt
             .contract_address
             .ok_or_else(|| DemoError::Setup(format!("{what}: no contract address in the receipt")))
