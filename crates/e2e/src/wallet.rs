@@ -17,15 +17,12 @@
 //! ```
 
 use alloy_primitives::{aliases::U192, Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolCall;
 use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{contract_code_path, Localnet, TxOutcome, CHAIN_ID, DEPLOYER};
 
 use crate::abi::{IEntryPoint, PackedUserOperation};
-use crate::encode::{
-    self, nonce_key, validation_config, ValidationInstall, VALIDATION_GLOBAL, VALIDATION_SIGNATURE,
-    VALIDATION_USER_OP,
-};
+use crate::encode::{self, nonce_key, ValidationInstall};
 use crate::fixtures::ACCOUNT;
 use crate::session::{SessionKeySpec, SignerSpec};
 use crate::signer::{Key, UserOpSigner};
@@ -171,16 +168,7 @@ impl Wallet {
     /// **global**, user-op and signature validation, no selectors, no hooks.
     /// Its operations use the global nonce key ([`Wallet::owner_op`]).
     pub fn owner_install(&self, entity_id: u32, owner: Address) -> ValidationInstall {
-        ValidationInstall {
-            config: validation_config(
-                self.modules.session_signer,
-                entity_id,
-                VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE,
-            ),
-            selectors: vec![],
-            install_data: (entity_id, owner).abi_encode_params().into(),
-            hooks: vec![],
-        }
+        session_keys::account::owner_validation_at(&self.modules, entity_id, owner)
     }
 
     /// An operation of the owner's global validation at `entity_id`,

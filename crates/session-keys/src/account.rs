@@ -30,14 +30,20 @@ pub const OWNER_ENTITY: u32 = 0;
 /// The owner's validation: session-signer at [`OWNER_ENTITY`] for `owner`,
 /// global, no hooks.
 pub fn owner_validation(modules: &Modules, owner: Address) -> ValidationInstall {
+    owner_validation_at(modules, OWNER_ENTITY, owner)
+}
+
+/// An owner's validation at `entity_id`: the session-signer for `owner`,
+/// **global**, user-op and signature validation, no selectors, no hooks.
+pub fn owner_validation_at(modules: &Modules, entity_id: u32, owner: Address) -> ValidationInstall {
     ValidationInstall {
         config: validation_config(
             modules.session_signer,
-            OWNER_ENTITY,
+            entity_id,
             VALIDATION_GLOBAL | VALIDATION_USER_OP | VALIDATION_SIGNATURE,
         ),
         selectors: vec![],
-        install_data: SignerSpec::Address(owner).install_data(OWNER_ENTITY),
+        install_data: SignerSpec::Address(owner).install_data(entity_id),
         hooks: vec![],
     }
 }
