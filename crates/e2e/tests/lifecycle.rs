@@ -52,30 +52,14 @@ fn runtime_call(
     entity_id: u32,
     global: bool,
 ) -> TxOutcome {
-    let mut authorization = vec![global as u8];
-    authorization.extend_from_slice(&entity_id.to_be_bytes());
-    authorization.push(0xFF);
-    let call = IReferenceAccount::executeWithRuntimeValidationCall {
-        data: data.into(),
-        authorization: authorization.into(),
-    };
+    let call = encode::execute_with_runtime_validation(&data, entity_id, global);
     let account = w.account;
-    w.net.transact(from, account, U256::ZERO, call.abi_encode())
+    w.net.transact(from, account, U256::ZERO, call)
 }
 
 fn session_install(w: &Wallet, key: &Key) -> ValidationInstall {
     let now = w.net.timestamp();
     w.session_key_install(SESSION, key.address(), now, now + DAY)
-}
-
-fn uninstall_session(w: &Wallet) -> Vec<u8> {
-    let entity = (SESSION,).abi_encode_params();
-    IReferenceAccount::uninstallValidationCall {
-        moduleEntity: encode::module_entity(w.modules.session_signer, SESSION),
-        uninstallData: entity.clone().into(),
-        hookUninstallData: vec![entity.clone().into(), entity.into()],
-    }
-    .abi_encode()
 }
 
 fn increment(w: &Wallet) -> Vec<u8> {
@@ -201,11 +185,12 @@ fn revoking_the_session_key_refuses_it_and_a_reinstall_starts_clean() {
         return;
     };
     let session = Key::from_bytes(SESSION_SECRET);
-    let install = session_install(&w, &session).install_validation_calldata();
+    let validation = session_install(&w, &session);
+    let install = validation.install_validation_calldata();
     assert!(runtime_call(&mut w, owner.address(), install, OWNER, true).success);
     session_op_succeeds(&mut w, &session);
 
-    let uninstall = uninstall_session(&w);
+    let uninstall = validation.uninstall_validation_calldata();
     let out = runtime_call(&mut w, owner.address(), uninstall, OWNER, true);
     assert!(out.success, "{}", describe_outcome(&out));
     let uninstalled: Vec<_> = out
