@@ -40,6 +40,9 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Build (and optionally send) the uninstallValidation of a key.
     Revoke(RevokeArgs),
+    /// Act as a session key: sign a user operation for a call (or a
+    /// batch) and print it for a bundler, or submit it with --send.
+    Call(Box<CallArgs>),
     /// Write the Solidity interfaces and ABI JSON of every contract.
     Abi(AbiArgs),
 }
@@ -109,6 +112,17 @@ pub struct DeploymentArgs {
     /// The deployment record (default: deployments/CHAIN_ID.json).
     #[arg(long)]
     pub deployment: Option<PathBuf>,
+}
+
+/// A session key: the account and the key's entity id.
+#[derive(Debug, Args)]
+pub struct KeyRef {
+    /// The smart account.
+    #[arg(long)]
+    pub account: Address,
+    /// The key's entity id.
+    #[arg(long)]
+    pub entity_id: u32,
 }
 
 /// `account`.
@@ -205,12 +219,9 @@ pub struct InspectArgs {
     /// Where the modules are.
     #[command(flatten)]
     pub deployment: DeploymentArgs,
-    /// The smart account.
-    #[arg(long)]
-    pub account: Address,
-    /// The key's entity id.
-    #[arg(long)]
-    pub entity_id: u32,
+    /// The key.
+    #[command(flatten)]
+    pub key: KeyRef,
 }
 
 /// `revoke`.
@@ -222,18 +233,70 @@ pub struct RevokeArgs {
     /// Where the modules are.
     #[command(flatten)]
     pub deployment: DeploymentArgs,
-    /// The smart account.
-    #[arg(long)]
-    pub account: Address,
-    /// The key's entity id.
-    #[arg(long)]
-    pub entity_id: u32,
+    /// The key.
+    #[command(flatten)]
+    pub key: KeyRef,
     /// Send it from the owner instead of printing it.
     #[arg(long)]
     pub send: bool,
     /// The owner's validation entity id (global), for --send.
     #[arg(long, default_value_t = 0)]
     pub owner_entity: u32,
+}
+
+/// `call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The chain; with --send, the signing key submits the operation
+    /// (handleOps) and pays for that transaction.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// The key.
+    #[command(flatten)]
+    pub key: KeyRef,
+    /// The session key's private key, as `grant --new-key --key-out` wrote
+    /// it. Without it the key comes from SESSION_KEYS_SESSION_KEY.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// The call's target.
+    #[arg(long, conflicts_with = "batch")]
+    pub to: Option<Address>,
+    /// Wei sent with the call.
+    #[arg(long, value_name = "WEI", conflicts_with = "batch")]
+    pub value: Option<String>,
+    /// The call's data as 0x-hex, instead of FUNCTION [ARG...].
+    #[arg(long, value_name = "0xHEX", conflicts_with = "batch")]
+    pub data: Option<String>,
+    /// The function and its arguments, e.g. `transfer(address,uint256)
+    /// 0x… 100` (numbers in decimal or 0x-hex; arrays as [a,b]).
+    #[arg(value_name = "FUNCTION [ARG]...", allow_negative_numbers = true)]
+    pub function: Vec<String>,
+    /// One call of a batch: TARGET,FUNCTION,ARG... (no value), e.g.
+    /// 0x…,approve(address,uint256),0x…,100. Repeatable, in order.
+    #[arg(long = "call", value_name = "TARGET,FUNCTION,ARG...")]
+    pub batch: Vec<String>,
+    /// Gas for validation (default 2,000,000).
+    #[arg(long, value_name = "GAS")]
+    pub verification_gas: Option<String>,
+    /// Gas for the execution (default 1,000,000).
+    #[arg(long, value_name = "GAS")]
+    pub call_gas: Option<String>,
+    /// The bundler's overhead (default 100,000).
+    #[arg(long, value_name = "GAS")]
+    pub pre_verification_gas: Option<String>,
+    /// Fee cap per gas in wei (default 1 gwei).
+    #[arg(long = "max-fee-per-gas", value_name = "WEI")]
+    pub max_fee: Option<String>,
+    /// Tip per gas in wei (default 1 gwei).
+    #[arg(long = "max-priority-fee-per-gas", value_name = "WEI")]
+    pub priority_fee: Option<String>,
+    /// Submit it through EntryPoint.handleOps from the signing key instead
+    /// of printing it.
+    #[arg(long)]
+    pub send: bool,
 }
 
 /// `abi`.

@@ -11,6 +11,7 @@
 //! | `grant` | the `installValidation` of a session key, printed or sent |
 //! | `inspect` | what a key may do, read from the chain |
 //! | `revoke` | the `uninstallValidation` of a key, printed or sent |
+//! | `call` | a session key's signed user operation, printed for a bundler or submitted |
 //! | `abi` | the Solidity interfaces and ABI JSON, for viem users |
 //!
 //! Exit codes ([`error::CliError::exit_code`]): 0 success, 1 a demo step
@@ -43,6 +44,7 @@ fn main() {
         Command::Grant(args) => commands::grant::run(&out, *args),
         Command::Inspect(args) => commands::inspect::run(&out, args),
         Command::Revoke(args) => commands::revoke::run(&out, args),
+        Command::Call(args) => commands::call::run(&out, *args),
         Command::Abi(args) => commands::abi::run(&out, args),
     };
     if let Err(error) = result {

@@ -336,6 +336,163 @@ fn grant_inspect_revoke_on_a_node() {
     assert_eq!(json(&out)["permissions"]["limits"][0]["spent"], "0x0");
 }
 
+/// `count()` of the Counter at `counter`.
+fn count(url: &str, counter: Address) -> U256 {
+    let mut chain = RpcChain::connect(url).expect("connect");
+    let output = chain
+        .call(
+            Address::ZERO,
+            counter,
+            ICounter::countCall {}.abi_encode().into(),
+        )
+        .unwrap()
+        .into_output()
+        .unwrap();
+    ICounter::countCall::abi_decode_returns(&output).unwrap()
+}
+
+#[test]
+fn call_signs_and_submits_as_the_session_key() {
+    if !built("call") {
+        return;
+    }
+    let world = World::new();
+    let url = world.url();
+    let (account, counter, _) = world.account();
+    let on = format!("--rpc {url} --account {account}");
+    let key_file = world.dir.path().join("session.key");
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {} --allow {counter}:increment() \
+         --expires-in 3600 --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    let as_key = format!("{on} --entity-id 1 --key-file {}", key_file.display());
+    // The session key's secret is never printed, whatever happens.
+    let secret = std::fs::read_to_string(&key_file).unwrap();
+    let secret = secret.trim().trim_start_matches("0x").to_lowercase();
+    let call = |line: String| {
+        let out = world.cli(line);
+        assert!(
+            !text(&out).to_lowercase().contains(&secret),
+            "{}",
+            text(&out)
+        );
+        out
+    };
+
+    // Printed: a signed operation in the bundler's form; nothing is sent.
+    let out = call(format!("--json call {as_key} --to {counter} increment()"));
+    assert_success(&out);
+    let printed = json(&out);
+    let op = &printed["userOperation"];
+    assert_eq!(address_of(&op["sender"]), account);
+    assert_eq!(printed["executeUserOpPrefix"], false);
+    assert!(printed["sent"].is_null());
+    let call_data = hex::decode(op["callData"].as_str().unwrap()).unwrap();
+    let execute =
+        session_keys::abi::IReferenceAccount::executeCall::abi_decode(&call_data).unwrap();
+    assert_eq!(execute.target, counter);
+    assert_eq!(&execute.data[..], &ICounter::incrementCall::SELECTOR);
+    // The nonce's key is the validation locator of entity 1 (not global).
+    let nonce: U256 = op["nonce"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        nonce >> 64,
+        session_keys::encode::nonce_key(1, false).to::<U256>()
+    );
+    let signature = hex::decode(op["signature"].as_str().unwrap()).unwrap();
+    assert_eq!(&signature[..2], &[0xff, 0x00], "0xFF ‖ ECDSA type byte");
+    assert_eq!(count(&url, counter), U256::ZERO);
+
+    // Without a deposit the EntryPoint refuses it (AA21), and says how to fix it.
+    let out = call(format!("call {as_key} --to {counter} increment() --send"));
+    assert_fails(&out, 5, "AA21");
+    assert!(text(&out).contains("depositTo"), "{}", text(&out));
+    let owner = Key::from_bytes(DEV_PRIVATE_KEY);
+    let mut chain = RpcChain::connect(&url).unwrap();
+    let deposit = session_keys::abi::IEntryPoint::depositToCall { account }.abi_encode();
+    let funded = chain
+        .send(
+            &owner,
+            TxRequest::call(localnet::entry_point::ENTRY_POINT, deposit)
+                .with_value(U256::from(10u128.pow(17))),
+        )
+        .unwrap();
+    assert!(funded.success);
+
+    // Sent: it executes, through the key's permissions.
+    let out = call(format!(
+        "--json call {as_key} --to {counter} increment() --send"
+    ));
+    assert_success(&out);
+    let sent = json(&out);
+    assert_eq!(sent["sent"]["outcome"], "executed");
+    assert!(sent["sent"]["gasUsed"].as_u64().unwrap() > 100_000);
+    assert_eq!(count(&url, counter), U256::from(1));
+
+    // What the key may not do is refused in validation, with the module's reason.
+    let count_selector = hex::encode(ICounter::countCall::SELECTOR);
+    let out = call(format!("call {as_key} --to {counter} count() --send"));
+    assert_fails(&out, 5, "refused in validation");
+    assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));
+    assert!(text(&out).contains(&count_selector), "{}", text(&out));
+    let out = call(format!("call {as_key} --to {counter} --value 1 --send"));
+    assert_fails(&out, 5, "SelectorNotAllowed");
+    let out = call(format!(
+        "call {as_key} --call {counter},increment() --call {counter},count() --send"
+    ));
+    assert_fails(&out, 5, "SelectorNotAllowed");
+    assert_eq!(count(&url, counter), U256::from(1));
+
+    // A key with execution hooks: the prefix form, and a batch.
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {}.2 --allow {counter}:increment() \
+         --expires-in 3600 --execution-hooks --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["entityId"], 2);
+    let as_key2 = format!("{on} --entity-id 2 --key-file {}.2", key_file.display());
+    let out = call(format!(
+        "--json call {as_key2} --call {counter},increment() --call {counter},increment() --send"
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["executeUserOpPrefix"], true);
+    assert_eq!(count(&url, counter), U256::from(3));
+    // Refused by an execution hook: validated and paid, the execution reverts.
+    let out = call(format!(
+        "call {as_key2} --data 0x{count_selector} --to {counter} --send"
+    ));
+    assert_fails(&out, 5, "execution reverted");
+    assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));
+
+    // Bad input, each with what to fix (exit 2), and no secret echoed.
+    let other = world.dir.path().join("other.key");
+    std::fs::write(&other, format!("{}\n", Key::from_seed(9).secret_bytes())).unwrap();
+    let out = call(format!(
+        "call {on} --entity-id 1 --key-file {} --to {counter} increment()",
+        other.display()
+    ));
+    assert_fails(&out, 2, "the session key at entity 1");
+    let out = call(format!(
+        "call {as_key} --to {counter} transfer(address,uint256) 0x12 1"
+    ));
+    assert_fails(&out, 2, "argument 1 of transfer(address,uint256)");
+    let out = call(format!("call {as_key} --to {counter} increment() 5"));
+    assert_fails(&out, 2, "takes 0 argument(s), 1 given");
+    let out = call(format!("call {as_key} increment()"));
+    assert_fails(&out, 2, "give --to TARGET");
+    let out = call(format!(
+        "call {on} --entity-id 7 --key-file {} --to {counter}",
+        key_file.display()
+    ));
+    assert_fails(&out, 2, "no user-operation validation at entity 7");
+    let out = call(format!(
+        "call {on} --entity-id 1 --to {counter} increment()"
+    ));
+    assert_fails(&out, 2, "SESSION_KEYS_SESSION_KEY");
+}
+
 fn address_of(value: &Value) -> Address {
     value.as_str().unwrap().parse().unwrap()
 }

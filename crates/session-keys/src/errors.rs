@@ -349,3 +349,38 @@ pub fn describe(data: &[u8]) -> String {
     );
     format!("0x{}", hex::encode(data))
 }
+
+/// A refusal in a line: the EntryPoint's code, the module that refused and
+/// its error.
+pub fn short_reason(data: &[u8]) -> String {
+    if let Some(failed) = FailedOp::decode(data) {
+        return match failed.inner.as_deref() {
+            Some(inner) => format!("{}: {}", failed.reason, short_reason(inner)),
+            None => failed.reason,
+        };
+    }
+    if let Some(module) = ModuleError::decode(data) {
+        return format!("{}: {}", module.module, short_reason(&module.reason));
+    }
+    compact(&describe(data))
+}
+
+/// `Name(Name { a: 1, b: 2 })` → `Name(a: 1, b: 2)`; `Name(Name)` → `Name`.
+fn compact(debug: &str) -> String {
+    let Some((name, rest)) = debug.split_once('(') else {
+        return debug.to_string();
+    };
+    let inner = rest.strip_suffix(')').unwrap_or(rest);
+    if inner == name {
+        return name.to_string();
+    }
+    match inner
+        .strip_prefix(name)
+        .map(str::trim)
+        .and_then(|s| s.strip_prefix('{'))
+        .and_then(|s| s.strip_suffix('}'))
+    {
+        Some(fields) => format!("{name}({})", fields.trim()),
+        None => debug.to_string(),
+    }
+}

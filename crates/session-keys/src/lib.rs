@@ -46,11 +46,13 @@ pub mod user_op;
 
 pub use chain::{CallResult, Chain, ChainError, LocalChain, Receipt, RpcChain, TxRequest};
 pub use counter::Counter;
-pub use errors::{describe, describe_outcome, FailedOp, HandleOpsExt, ModuleError, Wrapper};
+pub use errors::{
+    describe, describe_outcome, short_reason, FailedOp, HandleOpsExt, ModuleError, Wrapper,
+};
 pub use modules::Modules;
 pub use passkey::{Passkey, WebAuthn};
 pub use permissions::{Permission, PermissionError, PermissionSet, Selector};
 pub use session::{HookRole, SessionKeySpec, SignerSpec};
 pub use signer::{Key, UserOpSigner};
 pub use token::{tokens, Token};
-pub use user_op::Gas;
+pub use user_op::{Gas, RpcUserOperation};

@@ -1,5 +1,6 @@
-//! Session-key user operations on any [`Chain`]: the call data for one call
-//! or a batch, the validation's next nonce, a signed operation, and
+//! Session-key user operations on any [`Chain`]: a function call encoded
+//! from its signature and arguments, the account call data for one call or
+//! a batch, the validation's next nonce, a signed operation, and
 //! `handleOps` with its outcome decoded.
 //!
 //! ```no_run
@@ -21,6 +22,8 @@
 //! # Ok(()) }
 //! ```
 
+use alloy_dyn_abi::{JsonAbiExt, Specifier};
+use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes, Log, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use localnet::entry_point::{user_op_hash, ENTRY_POINT};
@@ -30,6 +33,82 @@ use crate::chain::{Chain, ChainError, Receipt, TxRequest};
 use crate::encode::{self, execute, execute_batch, nonce_key, user_op_prefixed};
 use crate::signer::{Key, UserOpSigner};
 use crate::user_op::{self, Gas};
+
+/// Why a function call could not be encoded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CallEncodingError {
+    /// The signature does not parse as `name(type,...)`.
+    #[error("`{0}` is not a function signature: write it as name(type,...), e.g. transfer(address,uint256)")]
+    BadSignature(String),
+    /// The number of arguments is not the function's.
+    #[error("{signature} takes {expected} argument(s), {given} given")]
+    ArgumentCount {
+        /// The function.
+        signature: String,
+        /// Its parameter count.
+        expected: usize,
+        /// The arguments given.
+        given: usize,
+    },
+    /// An argument is not a value of its parameter's type.
+    #[error("argument {index} of {signature}, `{value}`, is not of type {ty}: {reason}")]
+    BadArgument {
+        /// The function.
+        signature: String,
+        /// The argument's position, from 1.
+        index: usize,
+        /// The argument as given.
+        value: String,
+        /// The parameter's type.
+        ty: String,
+        /// What alloy said.
+        reason: String,
+    },
+}
+
+/// The calldata of `signature` (`transfer(address,uint256)`) with `args`
+/// given as text, the way `cast calldata` takes them: numbers in decimal
+/// or 0x-hex, addresses and byte strings as 0x-hex, `true`/`false`, arrays
+/// and tuples as `[a,b]` and `(a,b)`.
+pub fn function_call_data(signature: &str, args: &[String]) -> Result<Vec<u8>, CallEncodingError> {
+    let bad_signature = || CallEncodingError::BadSignature(signature.into());
+    let function = Function::parse(signature.trim()).map_err(|_| bad_signature())?;
+    let canonical = function.signature();
+    if function.inputs.len() != args.len() {
+        return Err(CallEncodingError::ArgumentCount {
+            signature: canonical,
+            expected: function.inputs.len(),
+            given: args.len(),
+        });
+    }
+    let mut values = Vec::with_capacity(args.len());
+    for (index, (param, value)) in function.inputs.iter().zip(args).enumerate() {
+        // A parameter type alloy cannot resolve (a struct name) is a bad signature.
+        let ty = param.resolve().map_err(|_| bad_signature())?;
+        let parsed = ty
+            .coerce_str(value)
+            .map_err(|e| CallEncodingError::BadArgument {
+                signature: canonical.clone(),
+                index: index + 1,
+                value: value.clone(),
+                ty: ty.to_string(),
+                // alloy's parser errors span lines (input, caret, reason):
+                // the last line says what is wrong.
+                reason: e
+                    .to_string()
+                    .lines()
+                    .rev()
+                    .find(|line| !line.trim().is_empty())
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            })?;
+        values.push(parsed);
+    }
+    function
+        .abi_encode_input(&values)
+        .map_err(|_| bad_signature())
+}
 
 /// The account call data for `calls`: `execute` for one call,
 /// `executeBatch` for several, wrapped in the `executeUserOp` prefix form
@@ -186,6 +265,57 @@ mod tests {
             address,
             data: event.encode_log_data(),
         }
+    }
+
+    #[test]
+    fn function_calls_encode_like_the_sol_bindings() {
+        let to = Address::repeat_byte(0xb0);
+        let data = function_call_data(
+            "transfer(address,uint256)",
+            &[to.to_string(), "60000000000000000000".into()],
+        )
+        .unwrap();
+        let expected = crate::abi::IERC20::transferCall {
+            to,
+            value: U256::from(60u128 * 10u128.pow(18)),
+        }
+        .abi_encode();
+        assert_eq!(data, expected);
+        assert_eq!(
+            function_call_data("increment()", &[]).unwrap(),
+            vec![0xd0, 0x9d, 0xe0, 0x8a]
+        );
+        // Hex numbers, arrays and tuples.
+        let data = function_call_data(
+            "f(uint8[],(bool,bytes))",
+            &["[0x01,2]".into(), "(true,0xabcd)".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            &data[..4],
+            &alloy_primitives::keccak256("f(uint8[],(bool,bytes))")[..4]
+        );
+
+        let err = function_call_data("transfer(address,uint256)", &["0x12".into(), "1".into()])
+            .unwrap_err();
+        assert!(
+            matches!(&err, CallEncodingError::BadArgument { index: 1, ty, .. } if ty == "address"),
+            "{err}"
+        );
+        let err = function_call_data("transfer(address,uint256)", &["1".into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "transfer(address,uint256) takes 2 argument(s), 1 given"
+        );
+        let err = function_call_data("transfer", &[]).unwrap_err();
+        assert!(matches!(err, CallEncodingError::BadSignature(_)), "{err}");
+        let err = function_call_data("f(Thing)", &["1".into()]).unwrap_err();
+        assert!(matches!(err, CallEncodingError::BadSignature(_)), "{err}");
+        let err = function_call_data("f(uint8)", &["256".into()]).unwrap_err();
+        assert!(
+            matches!(err, CallEncodingError::BadArgument { .. }),
+            "{err}"
+        );
     }
 
     #[test]

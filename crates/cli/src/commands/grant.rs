@@ -271,14 +271,7 @@ fn human(g: &Granted, set: &PermissionSet) -> String {
         lines.push(format!("the new key's private key is in {file}"));
     }
     match &g.sent {
-        Some(sent) => lines.push(format!(
-            "granted: {} gas{}",
-            sent.gas_used,
-            sent.tx_hash
-                .as_ref()
-                .map(|h| format!(", tx {h}"))
-                .unwrap_or_default()
-        )),
+        Some(sent) => lines.push(sent.line("granted")),
         None => {
             lines.push(format!(
                 "installValidation calldata (send from the account):\n{}",

@@ -43,8 +43,8 @@ struct Inspected {
 pub fn run(out: &Output, args: InspectArgs) -> Result<(), CliError> {
     let mut chain = connect(&args.rpc)?;
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
-    let view = account_view(&mut chain, &modules, args.account, args.entity_id)?;
-    let permissions = inspect(&mut chain, &modules, args.account, args.entity_id)?;
+    let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;
+    let permissions = inspect(&mut chain, &modules, args.key.account, args.key.entity_id)?;
     let installed = view.is_installed() || permissions.signer.is_some();
     let result = Inspected {
         installed,

@@ -4,6 +4,7 @@
 pub mod abi;
 pub mod account;
 pub mod build;
+pub mod call;
 pub mod demo;
 pub mod deploy;
 pub mod grant;
@@ -96,6 +97,20 @@ pub struct Sent {
     pub tx_hash: Option<String>,
     /// Gas used.
     pub gas_used: u64,
+}
+
+impl Sent {
+    /// `{what}: N gas, tx 0x…`.
+    pub fn line(&self, what: &str) -> String {
+        format!(
+            "{what}: {} gas{}",
+            self.gas_used,
+            self.tx_hash
+                .as_ref()
+                .map(|h| format!(", tx {h}"))
+                .unwrap_or_default()
+        )
+    }
 }
 
 /// An account management call (`inner`: installValidation,

@@ -28,11 +28,11 @@ struct Revoked {
 pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
     let mut chain = connect(&args.chain.rpc)?;
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
-    let view = account_view(&mut chain, &modules, args.account, args.entity_id)?;
+    let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;
     if !view.is_installed() {
         return Err(CliError::BadInput(format!(
             "no session key at entity {} on {}: nothing to revoke (see `session-keys inspect`)",
-            args.entity_id, args.account
+            args.key.entity_id, args.key.account
         )));
     }
     // A module in two roles holds one state: only its first hook uninstalls
@@ -42,18 +42,18 @@ pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
         .iter()
         .map(|h| (h.address, h.entity_id))
         .collect();
-    let calldata = uninstall_validation(modules.session_signer, args.entity_id, &hooks);
+    let calldata = uninstall_validation(modules.session_signer, args.key.entity_id, &hooks);
     let (wrapped, sent) = owner_call(
         &mut chain,
         args.send.then_some(args.chain.keystore.as_deref()),
-        args.account,
+        args.key.account,
         args.owner_entity,
         &calldata,
         "uninstallValidation",
     )?;
     let revoked = Revoked {
-        account: args.account,
-        entity_id: args.entity_id,
+        account: args.key.account,
+        entity_id: args.key.entity_id,
         hooks: view.hooks.len(),
         uninstall_validation: format!("0x{}", hex::encode(&calldata)),
         execute_with_runtime_validation: format!("0x{}", hex::encode(&wrapped)),

@@ -1,0 +1,364 @@
+//! `session-keys call`: act as a session key. Builds the account call
+//! (`execute`, or `executeBatch` for several `--call`s, in the
+//! `executeUserOp` prefix form when the key's validation has execution
+//! hooks, as the account reports), signs a user operation with the key over
+//! this chain's v0.7 userOpHash, and prints it in the bundler JSON-RPC form
+//! (`eth_sendUserOperation`). With `--send` the signing key submits it
+//! through `EntryPoint.handleOps` itself, and the command reports whether it
+//! executed, reverted in execution, or was refused in validation, with the
+//! decoded reason.
+
+use std::path::Path;
+
+use alloy_primitives::{hex, Address, B256, U256};
+use serde::Serialize;
+use session_keys::chain::Chain;
+use session_keys::inspect::{inspect, KeySigner};
+use session_keys::operation::{
+    calls_data, function_call_data, handle_ops, signed_op, CallEncodingError, OpOutcome,
+};
+use session_keys::permissions::file::parse_amount;
+use session_keys::user_op::GWEI;
+use session_keys::{short_reason, Gas, Key, Modules, RpcUserOperation};
+
+use crate::args::CallArgs;
+use crate::commands::inspect::account_view;
+use crate::commands::{connect, load_deployment, Sent};
+use crate::error::CliError;
+use crate::keys::{parse_key, signing_key};
+use crate::output::Output;
+
+/// The environment variable that may hold the session key (0x-hex), when
+/// `--key-file` is not given.
+pub const SESSION_KEY_ENV: &str = "SESSION_KEYS_SESSION_KEY";
+
+/// The signed operation and, with `--send`, what became of it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Called {
+    account: Address,
+    entity_id: u32,
+    session_key: Address,
+    entry_point: Address,
+    user_op_hash: B256,
+    execute_user_op_prefix: bool,
+    user_operation: RpcUserOperation,
+    sent: Option<SentOp>,
+}
+
+/// A submitted operation that executed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SentOp {
+    outcome: &'static str,
+    #[serde(flatten)]
+    sent: Sent,
+}
+
+fn bad(text: String) -> CliError {
+    CliError::BadInput(text)
+}
+
+/// The session key: `--key-file`, else [`SESSION_KEY_ENV`].
+fn session_key(key_file: Option<&Path>) -> Result<Key, CliError> {
+    match key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                bad(format!(
+                    "cannot read the session key file {}: {e} (`grant --new-key --key-out FILE` writes one)",
+                    path.display()
+                ))
+            })?;
+            parse_key(&text, &format!("the session key file {}", path.display()))
+        }
+        None => {
+            let text = std::env::var(SESSION_KEY_ENV).map_err(|_| {
+                bad(format!(
+                    "no session key: pass --key-file FILE (as `grant --new-key --key-out FILE` wrote it) or set {SESSION_KEY_ENV}"
+                ))
+            })?;
+            parse_key(&text, SESSION_KEY_ENV)
+        }
+    }
+}
+
+/// The calls: one from `--to`, `--value` and either `--data` or the
+/// positional `FUNCTION ARG...` (neither: a plain value transfer), or a
+/// batch with one `--call TARGET,FUNCTION,ARG...` each.
+fn calls(args: &CallArgs) -> Result<Vec<(Address, U256, Vec<u8>)>, CliError> {
+    let encode = |signature: &str, values: &[String]| {
+        function_call_data(signature, values).map_err(|e: CallEncodingError| bad(e.to_string()))
+    };
+    if !args.batch.is_empty() {
+        return args
+            .batch
+            .iter()
+            .map(|call| {
+                let mut parts = split_top_level(call).into_iter();
+                let target = parts.next().unwrap_or_default();
+                let target: Address = target.trim().parse().map_err(|_| {
+                    bad(format!(
+                        "--call `{call}`: write TARGET,FUNCTION,ARG..., e.g. 0x…,transfer(address,uint256),0x…,100"
+                    ))
+                })?;
+                let function = parts.next().ok_or_else(|| {
+                    bad(format!("--call `{call}`: the function is missing after the target"))
+                })?;
+                let values: Vec<String> = parts.collect();
+                Ok((target, U256::ZERO, encode(&function, &values)?))
+            })
+            .collect();
+    }
+    let Some(to) = args.to else {
+        return Err(bad(
+            "give --to TARGET with FUNCTION [ARG...] or --data 0x…, or one --call per call of a batch".into(),
+        ));
+    };
+    let value = match &args.value {
+        Some(v) => parse_amount(v).map_err(|e| bad(format!("--value: {e}")))?,
+        None => U256::ZERO,
+    };
+    let data = match (&args.data, args.function.split_first()) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "give either --data or FUNCTION [ARG...], not both".into()
+            ))
+        }
+        (Some(data), None) => {
+            let hex_text = data.trim();
+            hex::decode(hex_text.strip_prefix("0x").unwrap_or(hex_text))
+                .map_err(|_| bad(format!("--data `{data}` is not 0x-hex")))?
+        }
+        (None, Some((signature, values))) => encode(signature, values)?,
+        // A plain value transfer.
+        (None, None) => Vec::new(),
+    };
+    Ok(vec![(to, value, data)])
+}
+
+/// Splits `a,f(uint256,address),(1,2)` on the commas outside brackets.
+fn split_top_level(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth = depth.saturating_add(1),
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts
+}
+
+/// The key at `entity_id` must be an address signer, and `key`.
+fn check_signer(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+    key: &Key,
+) -> Result<(), CliError> {
+    let permissions = inspect(chain, modules, account, entity_id)?;
+    match permissions.signer {
+        Some(KeySigner::Address { address }) if address == key.address() => Ok(()),
+        Some(KeySigner::Address { address }) => Err(bad(format!(
+            "the session key at entity {entity_id} of {account} is {address}, but the given key is {}: pass that key, or the right --entity-id",
+            key.address()
+        ))),
+        Some(KeySigner::Passkey { .. }) => Err(bad(format!(
+            "the session key at entity {entity_id} is a passkey: it signs in the browser (WebAuthn), not from a key file"
+        ))),
+        None => Err(bad(format!(
+            "{account} has no session key at entity {entity_id} (see `session-keys inspect`)"
+        ))),
+    }
+}
+
+fn gas(args: &CallArgs) -> Result<Gas, CliError> {
+    let mut gas = Gas::default();
+    let number = |text: &Option<String>, flag: &str, into: &mut u128| -> Result<(), CliError> {
+        if let Some(text) = text {
+            let value = parse_amount(text).map_err(|e| bad(format!("{flag}: {e}")))?;
+            *into = u128::try_from(value)
+                .map_err(|_| bad(format!("{flag}: {text} does not fit 128 bits")))?;
+        }
+        Ok(())
+    };
+    number(
+        &args.verification_gas,
+        "--verification-gas",
+        &mut gas.verification_gas_limit,
+    )?;
+    number(&args.call_gas, "--call-gas", &mut gas.call_gas_limit)?;
+    number(
+        &args.pre_verification_gas,
+        "--pre-verification-gas",
+        &mut gas.pre_verification_gas,
+    )?;
+    number(&args.max_fee, "--max-fee-per-gas", &mut gas.max_fee_per_gas)?;
+    number(
+        &args.priority_fee,
+        "--max-priority-fee-per-gas",
+        &mut gas.max_priority_fee_per_gas,
+    )?;
+    if gas.max_priority_fee_per_gas > gas.max_fee_per_gas {
+        return Err(bad(format!(
+            "--max-priority-fee-per-gas ({}) is above --max-fee-per-gas ({}); the default fee cap is {GWEI} wei",
+            gas.max_priority_fee_per_gas, gas.max_fee_per_gas
+        )));
+    }
+    Ok(gas)
+}
+
+/// Runs `call`.
+pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
+    let calls = calls(&args)?;
+    let gas = gas(&args)?;
+    let key = session_key(args.key_file.as_deref())?;
+    let mut chain = connect(&args.chain.rpc)?;
+    let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
+    let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;
+    if !view.is_user_op_validation {
+        return Err(bad(format!(
+            "{} has no user-operation validation at entity {} (see `session-keys inspect`)",
+            args.key.account, args.key.entity_id
+        )));
+    }
+    check_signer(
+        &mut chain,
+        &modules,
+        args.key.account,
+        args.key.entity_id,
+        &key,
+    )?;
+    // The account refuses execution hooks without the user operation's
+    // context, which only the executeUserOp prefix form gives them.
+    let prefixed = view.hooks.iter().any(|h| h.role == "execution");
+    let call_data = calls_data(&calls, prefixed);
+    let op = signed_op(
+        &mut chain,
+        args.key.account,
+        args.key.entity_id,
+        view.is_global,
+        call_data,
+        &key,
+        gas,
+    )?;
+    let chain_id = chain.chain_id()?;
+    let user_op_hash =
+        localnet::entry_point::user_op_hash(&op, localnet::entry_point::ENTRY_POINT, chain_id);
+    let user_operation = RpcUserOperation::from_packed(&op)
+        .map_err(|e| CliError::Unexpected(format!("the signed operation: {e}")))?;
+    let sent = if args.send {
+        let bundler = signing_key(args.chain.keystore.as_deref())?;
+        Some(submit(&mut chain, &modules, &bundler, op, gas)?)
+    } else {
+        None
+    };
+    let called = Called {
+        account: args.key.account,
+        entity_id: args.key.entity_id,
+        session_key: key.address(),
+        entry_point: localnet::entry_point::ENTRY_POINT,
+        user_op_hash,
+        execute_user_op_prefix: prefixed,
+        user_operation,
+        sent,
+    };
+    out.result(&called, || human(&called));
+    Ok(())
+}
+
+/// `handleOps([op])` from `bundler`; an operation that did not execute is
+/// an error carrying the decoded reason.
+fn submit(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    bundler: &Key,
+    op: session_keys::abi::PackedUserOperation,
+    gas: Gas,
+) -> Result<SentOp, CliError> {
+    match handle_ops(chain, bundler, op)? {
+        OpOutcome::Executed(receipt) => Ok(SentOp {
+            outcome: "executed",
+            sent: Sent {
+                tx_hash: receipt.tx_hash.map(|h| h.to_string()),
+                gas_used: receipt.gas_used,
+            },
+        }),
+        OpOutcome::ExecutionReverted(receipt, reason) => Err(CliError::Reverted(format!(
+            "the operation was validated and paid for, but its execution reverted: {} (tx {}, {} gas)",
+            name_modules(&short_reason(&reason), modules),
+            receipt
+                .tx_hash
+                .map_or_else(|| "unknown".into(), |h| h.to_string()),
+            receipt.gas_used
+        ))),
+        OpOutcome::Refused(receipt) => {
+            let reason = receipt
+                .revert_data
+                .as_deref()
+                .map_or_else(|| receipt.failure_reason(), |data| short_reason(data));
+            let reason = name_modules(&reason, modules);
+            let hint = if reason.contains("AA21") {
+                format!(
+                    ": the account's EntryPoint deposit and balance must cover the prefund, {} wei with these gas limits (EntryPoint.depositTo(account), or `session-keys account --deposit`)",
+                    gas.required_prefund()
+                )
+            } else {
+                String::new()
+            };
+            Err(CliError::Reverted(format!(
+                "refused in validation, nothing was executed or paid: {reason}{hint}"
+            )))
+        }
+    }
+}
+
+/// `text` with each module's address replaced by its name.
+fn name_modules(text: &str, modules: &Modules) -> String {
+    modules
+        .named()
+        .iter()
+        .fold(text.to_string(), |text, (name, address)| {
+            text.replace(&address.to_string(), name)
+        })
+}
+
+fn human(c: &Called) -> String {
+    let mut lines = vec![format!(
+        "session key {} at entity {} of {}: user operation {}{}",
+        c.session_key,
+        c.entity_id,
+        c.account,
+        c.user_op_hash,
+        if c.execute_user_op_prefix {
+            " (executeUserOp prefix form: the key has execution hooks)"
+        } else {
+            ""
+        }
+    )];
+    match &c.sent {
+        Some(sent) => lines.push(sent.sent.line(sent.outcome)),
+        None => {
+            let json = serde_json::to_string_pretty(&c.user_operation)
+                .unwrap_or_else(|e| format!("(cannot write JSON: {e})"));
+            lines.push(format!(
+                "signed, for a bundler's eth_sendUserOperation (EntryPoint {}):\n{json}",
+                c.entry_point
+            ));
+            lines.push(
+                "(add --send to submit it through EntryPoint.handleOps from the signing key)"
+                    .into(),
+            );
+        }
+    }
+    lines.join("\n")
+}
