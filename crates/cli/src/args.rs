@@ -64,7 +64,8 @@ pub struct ChainArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Run against this JSON-RPC endpoint instead of the embedded chain
-    /// (the key comes from SESSION_KEYS_PRIVATE_KEY; it spends real gas).
+    /// (the key comes from SESSION_KEYS_PRIVATE_KEY and pays the gas; on a
+    /// chain other than a devnode's it needs --yes).
     #[arg(long)]
     pub rpc: Option<String>,
     /// Mark every program cached (ArbWasmCache) before the scenarios
@@ -74,6 +75,10 @@ pub struct DemoArgs {
     /// Do not build or fetch anything; fail if something is missing.
     #[arg(long)]
     pub no_build: bool,
+    /// With --rpc: run on a chain that is not a development chain (the
+    /// signing key pays real gas).
+    #[arg(long, requires = "rpc")]
+    pub yes: bool,
 }
 
 /// `build`.

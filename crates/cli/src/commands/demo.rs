@@ -22,6 +22,24 @@ use crate::workspace::{missing_fixtures, run_script, stale_contracts};
 /// The local demo's owner: a fixed key, so that addresses and gas repeat.
 const LOCAL_OWNER_SEED: u8 = 0x0a;
 
+/// Chains the demo runs on without `--yes`: a Nitro devnode (and `session-keys
+/// node`), Anvil and Hardhat, and geth's and Ganache's dev mode.
+pub const DEV_CHAIN_IDS: [u64; 3] = [412_346, 31_337, 1_337];
+
+/// On any other chain than a development chain the demo spends real gas:
+/// refused unless `yes`.
+fn check_spending(chain_id: u64, url: &str, owner: &Key, yes: bool) -> Result<(), CliError> {
+    if yes || DEV_CHAIN_IDS.contains(&chain_id) {
+        return Ok(());
+    }
+    Err(CliError::BadInput(format!(
+        "{url} is chain {chain_id}, not a development chain ({DEV_CHAIN_IDS:?}): the demo would deploy \
+         every contract and send its scenarios from {}, paying real gas (about 0.2 ether at \
+         1 gwei). Pass --yes to run it there anyway",
+        owner.address()
+    )))
+}
+
 /// Builds and fetches what is missing (unless `no_build`).
 fn prepare(out: &Output, no_build: bool) -> Result<(), CliError> {
     if let Some(reason) = stale_contracts() {
@@ -74,6 +92,7 @@ pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
         Some(url) => {
             let mut chain = connect(url)?;
             let owner = signing_key(None)?;
+            check_spending(chain.chain_id()?, url, &owner, args.yes)?;
             demo_on(out, &mut chain, &owner)?
         }
     };
@@ -137,4 +156,27 @@ fn human(report: &Report, cached: bool, seconds: f64) -> String {
         group_thousands(deploy_gas)
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_development_chains_run_without_yes() {
+        let owner = Key::from_seed(1);
+        for dev in DEV_CHAIN_IDS {
+            check_spending(dev, "http://node", &owner, false).unwrap();
+        }
+        // Arbitrum One and Arbitrum Sepolia spend real gas.
+        for real in [42_161, 421_614] {
+            let err = check_spending(real, "https://rpc", &owner, false).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            let text = err.to_string();
+            assert!(text.contains(&format!("chain {real}")), "{text}");
+            assert!(text.contains("--yes"), "{text}");
+            assert!(text.contains(&owner.address().to_string()), "{text}");
+            check_spending(real, "https://rpc", &owner, true).unwrap();
+        }
+    }
 }
