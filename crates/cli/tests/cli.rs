@@ -291,6 +291,7 @@ fn grant_inspect_revoke_on_a_node() {
     let seen = json(&out);
     let p = &seen["permissions"];
     assert_eq!(seen["installed"], true);
+    assert_eq!(seen["status"], "active");
     assert_eq!(address_of(&p["signer"]["address"]), session.address());
     assert_eq!(address_of(&p["rules"][0]["target"]), counter);
     assert_eq!(
@@ -326,6 +327,7 @@ fn grant_inspect_revoke_on_a_node() {
     assert_eq!(json(&out)["hooks"], 3);
     let out = world.cli(format!("--json inspect {on} --entity-id 1"));
     assert_eq!(json(&out)["installed"], false);
+    assert_eq!(json(&out)["status"], "not-installed");
     let out = world.cli(format!("revoke {on} --entity-id 1"));
     assert_fails(&out, 2, "nothing to revoke");
     let out = world.cli(format!(
@@ -466,6 +468,28 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_fails(&out, 5, "execution reverted");
     assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));
 
+    // A root key (a global validation): any call, through the global nonce key.
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {}.3 --root --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["entityId"], 3);
+    let as_root = format!("{on} --entity-id 3 --key-file {}.3", key_file.display());
+    let out = call(format!(
+        "--json call {as_root} --to {counter} count() --send"
+    ));
+    assert_success(&out);
+    let nonce: U256 = json(&out)["userOperation"]["nonce"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        nonce >> 64,
+        session_keys::encode::nonce_key(3, true).to::<U256>()
+    );
+
     // Bad input, each with what to fix (exit 2), and no secret echoed.
     let other = world.dir.path().join("other.key");
     std::fs::write(&other, format!("{}\n", Key::from_seed(9).secret_bytes())).unwrap();
@@ -491,6 +515,27 @@ fn call_signs_and_submits_as_the_session_key() {
         "call {on} --entity-id 1 --to {counter} increment()"
     ));
     assert_fails(&out, 2, "SESSION_KEYS_SESSION_KEY");
+
+    // Two hours on, the one-hour key has expired: inspect says so, and the
+    // EntryPoint refuses its operation (AA22).
+    let out = world.cli(format!("inspect {on} --entity-id 1"));
+    assert!(
+        text(&out).contains("status: active, expires in 5"),
+        "{}",
+        text(&out)
+    );
+    chain.advance_time(2 * 3600).unwrap();
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    assert_eq!(json(&out)["status"], "expired");
+    let out = world.cli(format!("inspect {on} --entity-id 1"));
+    assert!(
+        text(&out).contains("status: expired 1 h 0 min ago"),
+        "{}",
+        text(&out)
+    );
+    let out = call(format!("call {as_key} --to {counter} increment() --send"));
+    assert_fails(&out, 5, "AA22 expired or not due");
+    assert_eq!(count(&url, counter), U256::from(3));
 }
 
 fn address_of(value: &Value) -> Address {

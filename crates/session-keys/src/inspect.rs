@@ -133,7 +133,36 @@ pub struct KeyPermissions {
     pub gas_budget: Option<GasBudgetState>,
 }
 
+/// Whether a key can act now, as its signer and time window say. (Its
+/// allowlists and limits then decide what it may do.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyStatus {
+    /// No session key at this entity id (never granted, or revoked).
+    NotInstalled,
+    /// Its window has not opened yet.
+    NotYetValid,
+    /// It can act (inside its window, or it has none).
+    Active,
+    /// Its window has closed.
+    Expired,
+}
+
 impl KeyPermissions {
+    /// The key's status at `now` (unix seconds). Both bounds of the window
+    /// are inclusive, and a `validUntil` of 0 means no expiry, as the
+    /// time-window module and the EntryPoint read them.
+    pub fn status(&self, now: u64) -> KeyStatus {
+        if self.signer.is_none() {
+            return KeyStatus::NotInstalled;
+        }
+        match self.time_window {
+            Some((valid_after, _)) if now < valid_after => KeyStatus::NotYetValid,
+            Some((_, valid_until)) if valid_until != 0 && now > valid_until => KeyStatus::Expired,
+            _ => KeyStatus::Active,
+        }
+    }
+
     /// Whether anything at all is installed at this entity id.
     pub fn is_installed(&self) -> bool {
         self.signer.is_some()
@@ -465,4 +494,39 @@ pub fn free_entity_id(
         })?;
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(window: Option<(u64, u64)>) -> KeyPermissions {
+        KeyPermissions {
+            account: Address::repeat_byte(1),
+            entity_id: 1,
+            signer: Some(KeySigner::Address {
+                address: Address::repeat_byte(2),
+            }),
+            time_window: window,
+            contracts: None,
+            rules: None,
+            limits: None,
+            gas_budget: None,
+        }
+    }
+
+    #[test]
+    fn the_status_follows_the_inclusive_window() {
+        let windowed = key(Some((100, 200)));
+        assert_eq!(windowed.status(99), KeyStatus::NotYetValid);
+        assert_eq!(windowed.status(100), KeyStatus::Active);
+        assert_eq!(windowed.status(200), KeyStatus::Active);
+        assert_eq!(windowed.status(201), KeyStatus::Expired);
+        // validUntil 0: no expiry.
+        assert_eq!(key(Some((0, 0))).status(u64::MAX), KeyStatus::Active);
+        assert_eq!(key(None).status(u64::MAX), KeyStatus::Active);
+        let mut revoked = key(Some((100, 200)));
+        revoked.signer = None;
+        assert_eq!(revoked.status(150), KeyStatus::NotInstalled);
+    }
 }

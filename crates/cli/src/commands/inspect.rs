@@ -7,7 +7,7 @@ use alloy_primitives::Address;
 use serde::Serialize;
 use session_keys::chain::Chain;
 use session_keys::inspect::{
-    inspect, validation_view, KeyPermissions, KeySigner, ValidationView as AccountView,
+    inspect, validation_view, KeyPermissions, KeySigner, KeyStatus, ValidationView as AccountView,
 };
 use session_keys::Modules;
 
@@ -35,6 +35,9 @@ pub fn account_view(
 #[serde(rename_all = "camelCase")]
 struct Inspected {
     installed: bool,
+    /// The chain's time when read.
+    now: u64,
+    status: KeyStatus,
     account_view: AccountView,
     permissions: KeyPermissions,
 }
@@ -46,8 +49,11 @@ pub fn run(out: &Output, args: InspectArgs) -> Result<(), CliError> {
     let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;
     let permissions = inspect(&mut chain, &modules, args.key.account, args.key.entity_id)?;
     let installed = view.is_installed() || permissions.signer.is_some();
+    let now = chain.timestamp()?;
     let result = Inspected {
         installed,
+        now,
+        status: permissions.status(now),
         account_view: view,
         permissions,
     };
@@ -77,6 +83,7 @@ fn human(r: &Inspected) -> String {
             hook.module, hook.address, hook.role, hook.entity_id
         ));
     }
+    lines.push(status_line(r));
     if let Some((after, until)) = p.time_window {
         lines.push(format!("valid: {after} ..= {until} (unix seconds)"));
     }
@@ -120,4 +127,60 @@ fn human(r: &Inspected) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// `status: active, expires in 59 min` and the like, from the chain's time.
+fn status_line(r: &Inspected) -> String {
+    let window = r.permissions.time_window;
+    let text = match (r.status, window) {
+        (KeyStatus::NotInstalled, _) => {
+            "not installed: no session-signer validation at this entity".into()
+        }
+        (KeyStatus::NotYetValid, Some((after, _))) => {
+            format!(
+                "not yet valid: opens in {}",
+                span(after.saturating_sub(r.now))
+            )
+        }
+        (KeyStatus::Expired, Some((_, until))) => {
+            format!(
+                "expired {} ago: revoke it to clear its state",
+                span(r.now.saturating_sub(until))
+            )
+        }
+        (KeyStatus::Active, Some((_, until))) if until != 0 => {
+            format!("active, expires in {}", span(until.saturating_sub(r.now)))
+        }
+        (KeyStatus::Active, _) => "active, no expiry".into(),
+        (status, None) => format!("{status:?}"),
+    };
+    format!("status: {text}")
+}
+
+/// `seconds` as `3 d 4 h`, `2 h 5 min`, `59 min` or `12 s`.
+fn span(seconds: u64) -> String {
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3_600,
+        seconds % 3_600 / 60,
+    );
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span;
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        assert_eq!(span(12), "12 s");
+        assert_eq!(span(3_599), "59 min");
+        assert_eq!(span(7_500), "2 h 5 min");
+        assert_eq!(span(3 * 86_400 + 4 * 3_600 + 59), "3 d 4 h");
+    }
 }
