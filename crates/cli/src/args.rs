@@ -276,7 +276,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "0xHEX", conflicts_with = "batch")]
     pub data: Option<String>,
     /// The function and its arguments, e.g. `transfer(address,uint256)
-    /// 0x… 100` (numbers in decimal or 0x-hex; arrays as [a,b]).
+    /// 0x… 100` (numbers in decimal or 0x-hex; arrays as `[a,b]`).
     #[arg(value_name = "FUNCTION [ARG]...", allow_negative_numbers = true)]
     pub function: Vec<String>,
     /// One call of a batch: TARGET,FUNCTION,ARG... (no value), e.g.
