@@ -283,10 +283,11 @@ pub struct CallArgs {
     /// 0x…,approve(address,uint256),0x…,100. Repeatable, in order.
     #[arg(long = "call", value_name = "TARGET,FUNCTION,ARG...")]
     pub batch: Vec<String>,
-    /// Gas for validation (default 2,000,000).
+    /// Gas for validation (default: measured on the chain, plus 20%).
     #[arg(long, value_name = "GAS")]
     pub verification_gas: Option<String>,
-    /// Gas for the execution (default 1,000,000).
+    /// Gas for the execution (default: measured on the chain, plus 10%;
+    /// EntryPoint v0.7 charges 10% of what is left unused).
     #[arg(long, value_name = "GAS")]
     pub call_gas: Option<String>,
     /// The bundler's overhead (default 100,000).

@@ -383,6 +383,27 @@ fn call_signs_and_submits_as_the_session_key() {
         out
     };
 
+    // Without a deposit the EntryPoint refuses it (AA21), and says how to
+    // fix it: measuring its gas finds that before anything is sent.
+    let out = call(format!("call {as_key} --to {counter} increment()"));
+    assert_fails(&out, 5, "AA21");
+    assert!(text(&out).contains("depositTo"), "{}", text(&out));
+    let out = call(format!(
+        "call {as_key} --to {counter} increment() --verification-gas 1000000 --call-gas 100000 --send"
+    ));
+    assert_fails(&out, 5, "AA21");
+    let owner = Key::from_bytes(DEV_PRIVATE_KEY);
+    let mut chain = RpcChain::connect(&url).unwrap();
+    let deposit = session_keys::abi::IEntryPoint::depositToCall { account }.abi_encode();
+    let funded = chain
+        .send(
+            &owner,
+            TxRequest::call(localnet::entry_point::ENTRY_POINT, deposit)
+                .with_value(U256::from(10u128.pow(17))),
+        )
+        .unwrap();
+    assert!(funded.success);
+
     // Printed: a signed operation in the bundler's form; nothing is sent.
     let out = call(format!("--json call {as_key} --to {counter} increment()"));
     assert_success(&out);
@@ -391,6 +412,11 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_eq!(address_of(&op["sender"]), account);
     assert_eq!(printed["executeUserOpPrefix"], false);
     assert!(printed["sent"].is_null());
+    // Measured limits: far below the defaults (2,000,000 and 1,000,000).
+    assert_eq!(printed["gasEstimated"], true);
+    let limit = |field: &str| op[field].as_str().unwrap().parse::<U256>().unwrap();
+    assert!(limit("callGasLimit") < U256::from(200_000), "{op}");
+    assert!(limit("verificationGasLimit") < U256::from(600_000), "{op}");
     let call_data = hex::decode(op["callData"].as_str().unwrap()).unwrap();
     let execute =
         session_keys::abi::IReferenceAccount::executeCall::abi_decode(&call_data).unwrap();
@@ -405,22 +431,6 @@ fn call_signs_and_submits_as_the_session_key() {
     let signature = hex::decode(op["signature"].as_str().unwrap()).unwrap();
     assert_eq!(&signature[..2], &[0xff, 0x00], "0xFF ‖ ECDSA type byte");
     assert_eq!(count(&url, counter), U256::ZERO);
-
-    // Without a deposit the EntryPoint refuses it (AA21), and says how to fix it.
-    let out = call(format!("call {as_key} --to {counter} increment() --send"));
-    assert_fails(&out, 5, "AA21");
-    assert!(text(&out).contains("depositTo"), "{}", text(&out));
-    let owner = Key::from_bytes(DEV_PRIVATE_KEY);
-    let mut chain = RpcChain::connect(&url).unwrap();
-    let deposit = session_keys::abi::IEntryPoint::depositToCall { account }.abi_encode();
-    let funded = chain
-        .send(
-            &owner,
-            TxRequest::call(localnet::entry_point::ENTRY_POINT, deposit)
-                .with_value(U256::from(10u128.pow(17))),
-        )
-        .unwrap();
-    assert!(funded.success);
 
     // Sent: it executes, through the key's permissions.
     let out = call(format!(
@@ -461,9 +471,16 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_success(&out);
     assert_eq!(json(&out)["executeUserOpPrefix"], true);
     assert_eq!(count(&url, counter), U256::from(3));
-    // Refused by an execution hook: validated and paid, the execution reverts.
+    // Refused by an execution hook: measuring finds it, and nothing is sent.
     let out = call(format!(
-        "call {as_key2} --data 0x{count_selector} --to {counter} --send"
+        "call {as_key2} --data 0x{count_selector} --to {counter}"
+    ));
+    assert_fails(&out, 5, "its execution would revert, so nothing was sent");
+    assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));
+    // Sent anyway with given limits: validated and paid, the execution reverts.
+    let out = call(format!(
+        "call {as_key2} --data 0x{count_selector} --to {counter} \
+         --verification-gas 1000000 --call-gas 300000 --send"
     ));
     assert_fails(&out, 5, "execution reverted");
     assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));

@@ -556,15 +556,33 @@ impl Localnet {
         value: U256,
         data: impl Into<Bytes>,
     ) -> Result<CallOutcome, LocalnetError> {
+        self.try_simulate_with_gas(from, to, value, data, None)
+    }
+
+    /// [`Localnet::try_simulate`] with this gas limit (`None`: the default
+    /// transaction gas limit).
+    pub fn try_simulate_with_gas(
+        &mut self,
+        from: Address,
+        to: Option<Address>,
+        value: U256,
+        data: impl Into<Bytes>,
+        gas_limit: Option<u64>,
+    ) -> Result<CallOutcome, LocalnetError> {
         let saved = self.evm.ctx().cfg.clone();
         {
             let cfg = &mut self.evm.ctx().cfg;
             cfg.disable_nonce_check = true;
             cfg.disable_balance_check = true;
             cfg.disable_base_fee = true;
+            // As eth_call: any sender, contracts (the EntryPoint) included.
+            cfg.disable_eip3607 = true;
         }
         let kind = to.map_or(TxKind::Create, TxKind::Call);
-        let tx = self.tx(from, kind, value, data.into(), 0);
+        let mut tx = self.tx(from, kind, value, data.into(), 0);
+        if let Some(limit) = gas_limit {
+            tx.gas_limit = limit;
+        }
         let result = self.evm.transact(tx);
         self.evm.ctx().cfg = saved;
         let result = result.map_err(|e| LocalnetError::Invalid(e.to_string()))?;

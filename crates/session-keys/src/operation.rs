@@ -1,7 +1,7 @@
 //! Session-key user operations on any [`Chain`]: a function call encoded
 //! from its signature and arguments, the account call data for one call or
-//! a batch, the validation's next nonce, a signed operation, and
-//! `handleOps` with its outcome decoded.
+//! a batch, the validation's next nonce, gas limits measured on the chain,
+//! a signed operation, and `handleOps` with its outcome decoded.
 //!
 //! ```no_run
 //! use alloy_primitives::{Address, U256};
@@ -28,9 +28,9 @@ use alloy_primitives::{Address, Bytes, Log, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 
-use crate::abi::{IEntryPoint, PackedUserOperation};
-use crate::chain::{Chain, ChainError, Receipt, TxRequest};
-use crate::encode::{self, execute, execute_batch, nonce_key, user_op_prefixed};
+use crate::abi::{IAccountExecute, IEntryPoint, PackedUserOperation};
+use crate::chain::{CallResult, Chain, ChainError, Receipt, TxRequest};
+use crate::encode::{self, execute, execute_batch, nonce_key, user_op_prefixed, EXECUTE_USER_OP};
 use crate::signer::{Key, UserOpSigner};
 use crate::user_op::{self, Gas};
 
@@ -179,6 +179,168 @@ pub fn signed_op_with_segments(
     let hash = user_op_hash(&op, ENTRY_POINT, chain_id);
     op.signature = encode::signature(segments, &signer.sign_user_op_hash(hash));
     Ok(op)
+}
+
+/// What [`estimate_gas`] adds to the least verification gas it measured, in
+/// percent: unused verification gas costs nothing (it is refunded), and the
+/// margin covers state that changes before inclusion.
+pub const VERIFICATION_GAS_MARGIN_PERCENT: u128 = 20;
+
+/// What [`estimate_gas`] adds to the execution gas it measured, in percent.
+/// EntryPoint v0.7 charges 10% of unused `callGasLimit`, so this margin
+/// costs 1% of the measure; the measure itself already over-counts (cold
+/// accesses, the call's calldata).
+pub const CALL_GAS_MARGIN_PERCENT: u128 = 10;
+
+/// The gas a transaction pays before execution (no calldata counted).
+const TX_BASE_GAS: u64 = 21_000;
+
+/// The most gas [`estimate_gas`] tries for the execution call.
+const MAX_CALL_GAS: u64 = 30_000_000;
+
+/// Why [`estimate_gas`] found no gas limits.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    /// The chain could not be asked.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// Validation refuses the operation whatever its gas (`handleOps`
+    /// reverts with this data, e.g. a permission hook's refusal).
+    #[error("validation refuses it: {}", crate::errors::short_reason(.0))]
+    Refused(Bytes),
+    /// The execution reverts whatever its gas, with this data (e.g. an
+    /// execution hook's refusal, or the called contract's).
+    #[error("its execution reverts: {}", crate::errors::short_reason(.0))]
+    ExecutionReverts(Bytes),
+}
+
+/// The least `gas` in `(lo, hi]` for which `passes`, given that `hi` passes.
+/// A probe the node refuses (geth answers an `eth_call` that runs out of
+/// gas, or whose gas is below the intrinsic cost, with an error rather
+/// than a revert) fails; an unreachable node stops the search.
+fn least_passing(
+    mut lo: u64,
+    mut hi: u64,
+    mut passes: impl FnMut(u64) -> Result<bool, ChainError>,
+) -> Result<u64, ChainError> {
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let passed = match passes(mid) {
+            Ok(passed) => passed,
+            Err(ChainError::Rpc(_) | ChainError::Rejected(_)) => false,
+            Err(e) => return Err(e),
+        };
+        if passed {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(hi)
+}
+
+/// `gas` plus `percent` of it.
+fn with_margin(gas: u64, percent: u128) -> u128 {
+    let gas = u128::from(gas);
+    gas.saturating_add(gas.saturating_mul(percent) / 100)
+}
+
+/// Gas limits for an operation of `account` with `call_data`, measured on
+/// `chain`, for a validation whose key `signer` holds:
+///
+/// - **callGasLimit**: the least gas with which the EntryPoint's call of
+///   the account succeeds (`executeUserOp(op, hash)` for the prefix form,
+///   so execution hooks are measured too; the call data as is otherwise),
+///   found by simulating that call from the EntryPoint, plus
+///   [`CALL_GAS_MARGIN_PERCENT`]. A tight limit matters: EntryPoint v0.7
+///   charges 10% of the unused part.
+/// - **verificationGasLimit**: the least gas with which `handleOps`
+///   validates the operation, found by simulating `handleOps` with the
+///   operation signed anew at each probe (its hash covers the gas fields),
+///   plus [`VERIFICATION_GAS_MARGIN_PERCENT`].
+///
+/// Validation is tried first with `base`'s limits, so an operation the
+/// permissions refuse is reported as [`EstimateError::Refused`] (with the
+/// hook's reason) before its execution is tried. `base` also gives the
+/// upper bound of the verification search, the pre-verification gas and
+/// the fees, which are kept. The account must be able to pay the prefund
+/// at `base`'s limits (else `Refused` with AA21). Each probe is one
+/// `eth_call`: about 45 in all.
+pub fn estimate_gas(
+    chain: &mut dyn Chain,
+    account: Address,
+    (entity_id, global): (u32, bool),
+    call_data: &[u8],
+    signer: &dyn UserOpSigner,
+    base: Gas,
+) -> Result<Gas, EstimateError> {
+    let nonce = next_nonce(chain, account, entity_id, global)?;
+    let chain_id = chain.chain_id()?;
+    let signed = |gas: Gas| {
+        let mut op = user_op::unsigned(account, nonce, call_data.to_vec(), gas);
+        let hash = user_op_hash(&op, ENTRY_POINT, chain_id);
+        op.signature = encode::signature(&[], &signer.sign_user_op_hash(hash));
+        (op, hash)
+    };
+
+    // Validation: handleOps with the operation signed at each probe. First
+    // at the ceiling, so that a refusal is reported as one, whatever the
+    // execution would do.
+    let validate = |chain: &mut dyn Chain, gas: Gas| -> Result<CallResult, ChainError> {
+        let data = IEntryPoint::handleOpsCall {
+            ops: vec![signed(gas).0],
+            beneficiary: account,
+        }
+        .abi_encode();
+        chain.simulate(Address::ZERO, TxRequest::call(ENTRY_POINT, data))
+    };
+    let at_most = validate(chain, base)?;
+    if !at_most.success {
+        return Err(EstimateError::Refused(at_most.output));
+    }
+
+    // Execution: the EntryPoint's call of the account.
+    let execution = if call_data.starts_with(&EXECUTE_USER_OP) {
+        let (user_op, user_op_hash) = signed(base);
+        IAccountExecute::executeUserOpCall {
+            userOp: user_op,
+            userOpHash: user_op_hash,
+        }
+        .abi_encode()
+    } else {
+        call_data.to_vec()
+    };
+    let mut execute = |gas: u64| -> Result<CallResult, ChainError> {
+        let mut tx = TxRequest::call(account, execution.clone());
+        tx.gas_limit = Some(gas);
+        chain.simulate(ENTRY_POINT, tx)
+    };
+    let at_most = execute(MAX_CALL_GAS)?;
+    if !at_most.success {
+        return Err(EstimateError::ExecutionReverts(at_most.output));
+    }
+    let least_tx = least_passing(TX_BASE_GAS, MAX_CALL_GAS, |gas| {
+        execute(gas).map(|result| result.success)
+    })?;
+    let call_gas_limit = with_margin(
+        least_tx.saturating_sub(TX_BASE_GAS),
+        CALL_GAS_MARGIN_PERCENT,
+    );
+
+    let ceiling = u64::try_from(base.verification_gas_limit).unwrap_or(u64::MAX);
+    let least_verification = least_passing(0, ceiling, |verification_gas_limit| {
+        let gas = Gas {
+            verification_gas_limit: verification_gas_limit.into(),
+            call_gas_limit,
+            ..base
+        };
+        validate(chain, gas).map(|result| result.success)
+    })?;
+    Ok(Gas {
+        verification_gas_limit: with_margin(least_verification, VERIFICATION_GAS_MARGIN_PERCENT),
+        call_gas_limit,
+        ..base
+    })
 }
 
 /// How one operation sent through `handleOps` went.

@@ -8,6 +8,7 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use localnet::entry_point::ENTRY_POINT;
+use session_keys::abi::IEntryPoint;
 use session_keys::abi::{ICounter, IReferenceAccount};
 use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
 use session_keys::chain::TxRequest;
@@ -15,7 +16,8 @@ use session_keys::deploy::deploy_all;
 use session_keys::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
 use session_keys::inspect::{free_entity_id, inspect, validation_view};
 use session_keys::operation::{
-    calls_data, handle_ops, signed_op, signed_op_with_segments, OpOutcome,
+    calls_data, entry_point_events, estimate_gas, handle_ops, signed_op, signed_op_with_segments,
+    EstimateError, OpOutcome,
 };
 use session_keys::{
     counter, describe, Chain, Gas, Key, LocalChain, Modules, PermissionSet, Selector, SignerSpec,
@@ -344,4 +346,144 @@ fn a_key_allowed_to_call_its_module_escapes_its_limit() {
         matches!(err, PermissionError::PrivilegedSelector { .. }),
         "{err}"
     );
+}
+
+/// What the account paid for an operation (`UserOperationEvent`), and
+/// whether it executed.
+fn paid(outcome: &OpOutcome) -> (U256, U256, bool) {
+    let events =
+        entry_point_events::<IEntryPoint::UserOperationEvent>(&outcome.receipt().logs).unwrap();
+    let event = events.first().unwrap_or_else(|| panic!("{outcome:?}"));
+    (event.actualGasUsed, event.actualGasCost, event.success)
+}
+
+#[test]
+fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
+    if !common::built("estimated_gas_limits_execute_and_cut_the_unused_gas_penalty") {
+        return;
+    }
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let install = set(&s, now)
+        .install(
+            &s.modules,
+            ENTITY,
+            &SignerSpec::Address(s.key.address()),
+            s.account,
+            now,
+        )
+        .unwrap();
+    assert!(s.owner_call(install.install_validation_calldata()));
+    let key = s.key.clone();
+    let owner = s.owner.clone();
+    let increment = calls_data(
+        &[(
+            s.counter,
+            U256::ZERO,
+            ICounter::incrementCall {}.abi_encode(),
+        )],
+        true,
+    );
+    let send = |s: &mut Setup, gas: Gas| {
+        let op = signed_op(
+            &mut s.chain,
+            s.account,
+            ENTITY,
+            false,
+            increment.clone(),
+            &key,
+            gas,
+        )
+        .unwrap();
+        handle_ops(&mut s.chain, &owner, op).unwrap()
+    };
+
+    // Measured limits, then the defaults, then measured limits again: each
+    // executes. The last two run in the same state, so they compare.
+    let gas = estimate_gas(
+        &mut s.chain,
+        s.account,
+        (ENTITY, false),
+        &increment,
+        &key,
+        Gas::default(),
+    )
+    .unwrap();
+    assert!(
+        gas.call_gas_limit < 300_000 && gas.verification_gas_limit < 1_000_000,
+        "{gas:?}"
+    );
+    assert!(paid(&send(&mut s, gas)).2);
+    let defaults = send(&mut s, Gas::default());
+    let (default_used, default_cost, executed) = paid(&defaults);
+    assert!(executed);
+    let measured = send(&mut s, gas);
+    let (used, cost, executed) = paid(&measured);
+    assert!(executed, "{measured:?}");
+    eprintln!(
+        "increment() through 4 hooks: default limits (verification 2,000,000, call 1,000,000) \
+         {default_used} gas charged ({default_cost} wei, handleOps {} gas); estimated limits \
+         (verification {}, call {}) {used} gas charged ({cost} wei, handleOps {} gas)",
+        defaults.receipt().gas_used,
+        gas.verification_gas_limit,
+        gas.call_gas_limit,
+        measured.receipt().gas_used
+    );
+    // v0.7 charges 10% of the unused callGasLimit: most of it is gone.
+    let saved = default_used - used;
+    assert!(saved > U256::from(60_000), "saved only {saved} gas");
+    assert_eq!(
+        s.chain
+            .call(
+                Address::ZERO,
+                s.counter,
+                ICounter::countCall {}.abi_encode().into()
+            )
+            .unwrap()
+            .output[31],
+        3
+    );
+
+    // The limits are tight: half of either is not enough.
+    let half_call = Gas {
+        call_gas_limit: gas.call_gas_limit / 2,
+        ..gas
+    };
+    let (_, _, executed) = paid(&send(&mut s, half_call));
+    assert!(!executed, "half the call gas must not be enough");
+    let half_verification = Gas {
+        verification_gas_limit: gas.verification_gas_limit / 2,
+        ..gas
+    };
+    let outcome = send(&mut s, half_verification);
+    assert!(matches!(outcome, OpOutcome::Refused(_)), "{outcome:?}");
+
+    // What no gas can fix is reported with its reason.
+    let approve = calls_data(
+        &[(s.counter, U256::ZERO, ICounter::countCall {}.abi_encode())],
+        true,
+    );
+    let err = estimate_gas(
+        &mut s.chain,
+        s.account,
+        (ENTITY, false),
+        &approve,
+        &key,
+        Gas::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, EstimateError::Refused(_)), "{err}");
+    assert!(err.to_string().contains("SelectorNotAllowed"), "{err}");
+    let too_much = calls_data(&[(s.bob, ether_milli(11), Vec::new())], true);
+    let err = estimate_gas(
+        &mut s.chain,
+        s.account,
+        (ENTITY, false),
+        &too_much,
+        &key,
+        Gas::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, EstimateError::ExecutionReverts(_)), "{err}");
+    assert!(err.to_string().contains("SpendLimitExceeded"), "{err}");
 }

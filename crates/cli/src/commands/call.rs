@@ -1,8 +1,10 @@
 //! `session-keys call`: act as a session key. Builds the account call
 //! (`execute`, or `executeBatch` for several `--call`s, in the
 //! `executeUserOp` prefix form when the key's validation has execution
-//! hooks, as the account reports), signs a user operation with the key over
-//! this chain's v0.7 userOpHash, and prints it in the bundler JSON-RPC form
+//! hooks, as the account reports), measures its gas limits on the chain
+//! (`operation::estimate_gas`; an operation that would be refused or
+//! revert whatever its gas stops here, with the reason), signs it with the
+//! key over this chain's v0.7 userOpHash, and prints it in the bundler JSON-RPC form
 //! (`eth_sendUserOperation`). With `--send` the signing key submits it
 //! through `EntryPoint.handleOps` itself, and the command reports whether it
 //! executed, reverted in execution, or was refused in validation, with the
@@ -15,7 +17,8 @@ use serde::Serialize;
 use session_keys::chain::Chain;
 use session_keys::inspect::{inspect, KeySigner};
 use session_keys::operation::{
-    calls_data, function_call_data, handle_ops, signed_op, CallEncodingError, OpOutcome,
+    calls_data, estimate_gas, function_call_data, handle_ops, signed_op, CallEncodingError,
+    EstimateError, OpOutcome,
 };
 use session_keys::permissions::file::parse_amount;
 use session_keys::user_op::GWEI;
@@ -42,6 +45,8 @@ struct Called {
     entry_point: Address,
     user_op_hash: B256,
     execute_user_op_prefix: bool,
+    /// Whether the gas limits were measured on the chain.
+    gas_estimated: bool,
     user_operation: RpcUserOperation,
     sent: Option<SentOp>,
 }
@@ -242,6 +247,29 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
     // context, which only the executeUserOp prefix form gives them.
     let prefixed = view.hooks.iter().any(|h| h.role == "execution");
     let call_data = calls_data(&calls, prefixed);
+    let locator = (args.key.entity_id, view.is_global);
+    // Measured limits unless both are given: EntryPoint v0.7 charges 10% of
+    // the unused call gas, and the prefund scales with both.
+    let estimated = args.verification_gas.is_none() || args.call_gas.is_none();
+    let gas = if estimated {
+        let measured = estimate_gas(&mut chain, args.key.account, locator, &call_data, &key, gas)
+            .map_err(|e| estimate_error(e, &modules, gas))?;
+        Gas {
+            verification_gas_limit: if args.verification_gas.is_some() {
+                gas.verification_gas_limit
+            } else {
+                measured.verification_gas_limit
+            },
+            call_gas_limit: if args.call_gas.is_some() {
+                gas.call_gas_limit
+            } else {
+                measured.call_gas_limit
+            },
+            ..gas
+        }
+    } else {
+        gas
+    };
     let op = signed_op(
         &mut chain,
         args.key.account,
@@ -269,6 +297,7 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
         entry_point: localnet::entry_point::ENTRY_POINT,
         user_op_hash,
         execute_user_op_prefix: prefixed,
+        gas_estimated: estimated,
         user_operation,
         sent,
     };
@@ -306,19 +335,38 @@ fn submit(
                 .revert_data
                 .as_deref()
                 .map_or_else(|| receipt.failure_reason(), |data| short_reason(data));
-            let reason = name_modules(&reason, modules);
-            let hint = if reason.contains("AA21") {
-                format!(
-                    ": the account's EntryPoint deposit and balance must cover the prefund, {} wei with these gas limits (EntryPoint.depositTo(account), or `session-keys account --deposit`)",
-                    gas.required_prefund()
-                )
-            } else {
-                String::new()
-            };
-            Err(CliError::Reverted(format!(
-                "refused in validation, nothing was executed or paid: {reason}{hint}"
-            )))
+            Err(refusal(&name_modules(&reason, modules), gas))
         }
+    }
+}
+
+/// A refusal in validation, with how to fund the deposit when that is why.
+fn refusal(reason: &str, gas: Gas) -> CliError {
+    let hint = if reason.contains("AA21") {
+        format!(
+            ": the account's EntryPoint deposit and balance must cover the prefund, {} wei with these gas limits (EntryPoint.depositTo(account), or `session-keys account --deposit`)",
+            gas.required_prefund()
+        )
+    } else {
+        String::new()
+    };
+    CliError::Reverted(format!(
+        "refused in validation, nothing was executed or paid: {reason}{hint}"
+    ))
+}
+
+/// Why no gas limits were found: the operation would be refused, or its
+/// execution would revert, whatever its gas.
+fn estimate_error(error: EstimateError, modules: &Modules, gas: Gas) -> CliError {
+    match error {
+        EstimateError::Chain(e) => e.into(),
+        EstimateError::Refused(data) => {
+            refusal(&name_modules(&short_reason(&data), modules), gas)
+        }
+        EstimateError::ExecutionReverts(data) => CliError::Reverted(format!(
+            "its execution would revert, so nothing was sent: {} (to submit it anyway and pay for the revert, give --verification-gas and --call-gas)",
+            name_modules(&short_reason(&data), modules)
+        )),
     }
 }
 

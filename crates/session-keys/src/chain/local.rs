@@ -95,7 +95,7 @@ impl Chain for LocalChain {
     fn simulate(&mut self, from: Address, tx: TxRequest) -> Result<CallResult, ChainError> {
         let outcome = self
             .net
-            .try_simulate(from, tx.to, tx.value, tx.data)
+            .try_simulate_with_gas(from, tx.to, tx.value, tx.data, tx.gas_limit)
             .map_err(|e| ChainError::Rejected(e.to_string()))?;
         Ok(CallResult {
             success: outcome.success,

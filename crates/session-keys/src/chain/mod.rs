@@ -161,14 +161,16 @@ pub trait Chain {
     /// An `eth_call` of `to` with `data`, from `from`, at the latest block.
     fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<CallResult, ChainError>;
 
-    /// Simulates `tx` from `from` (an `eth_call` with value) without
-    /// sending it. The default handles calls without value; backends
-    /// override it to send value too.
+    /// Simulates `tx` from `from` (an `eth_call` with value, and with
+    /// `tx.gas_limit` when set) without sending it. The default handles
+    /// calls without value or gas limit; both backends override it.
     fn simulate(&mut self, from: Address, tx: TxRequest) -> Result<CallResult, ChainError> {
         match tx.to {
-            Some(to) if tx.value.is_zero() => self.call(from, to, tx.data),
+            Some(to) if tx.value.is_zero() && tx.gas_limit.is_none() => {
+                self.call(from, to, tx.data)
+            }
             _ => Err(ChainError::Unsupported(
-                "simulating a creation or a call with value",
+                "simulating a creation, a call with value or a gas limit",
             )),
         }
     }
