@@ -48,6 +48,7 @@ pub mod evm;
 mod localnet;
 pub mod memory;
 pub mod precompiles;
+pub mod user_operation;
 pub mod world;
 
 /// The revm this chain is built on, for callers that build [`revm::context::TxEnv`]s.
