@@ -301,8 +301,12 @@ pub struct CallArgs {
     pub priority_fee: Option<String>,
     /// Submit it through EntryPoint.handleOps from the signing key instead
     /// of printing it.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bundler")]
     pub send: bool,
+    /// Send it to this bundler (eth_sendUserOperation) and wait for its
+    /// receipt, instead of printing it; no signing key is needed.
+    #[arg(long, value_name = "URL")]
+    pub bundler: Option<String>,
 }
 
 /// `abi`.

@@ -442,6 +442,31 @@ fn call_signs_and_submits_as_the_session_key() {
     assert!(sent["sent"]["gasUsed"].as_u64().unwrap() > 100_000);
     assert_eq!(count(&url, counter), U256::from(1));
 
+    // Through a bundler (the node's, ERC-7769): bundled, and what the
+    // account paid comes from its receipt.
+    let out = call(format!(
+        "--json call {as_key} --to {counter} increment() --bundler {url}"
+    ));
+    assert_success(&out);
+    let bundled = json(&out);
+    assert_eq!(bundled["sent"]["outcome"], "executed");
+    assert!(
+        bundled["sent"]["chargedWei"].as_str().is_some(),
+        "{bundled}"
+    );
+    assert_eq!(count(&url, counter), U256::from(2));
+    // A refusal the bundler finds (limits given, so nothing is measured first).
+    let out = call(format!(
+        "call {as_key} --to {counter} count() --verification-gas 1000000 --call-gas 100000 \
+         --bundler {url}"
+    ));
+    assert_fails(&out, 5, "the bundler refused it");
+    assert!(text(&out).contains("SelectorNotAllowed"), "{}", text(&out));
+    let out = call(format!(
+        "call {as_key} --to {counter} increment() --bundler {url} --send"
+    ));
+    assert_fails(&out, 2, "cannot be used with");
+
     // What the key may not do is refused in validation, with the module's reason.
     let count_selector = hex::encode(ICounter::countCall::SELECTOR);
     let out = call(format!("call {as_key} --to {counter} count() --send"));
@@ -454,7 +479,7 @@ fn call_signs_and_submits_as_the_session_key() {
         "call {as_key} --call {counter},increment() --call {counter},count() --send"
     ));
     assert_fails(&out, 5, "SelectorNotAllowed");
-    assert_eq!(count(&url, counter), U256::from(1));
+    assert_eq!(count(&url, counter), U256::from(2));
 
     // A key with execution hooks: the prefix form, and a batch.
     let out = world.cli(format!(
@@ -470,7 +495,7 @@ fn call_signs_and_submits_as_the_session_key() {
     ));
     assert_success(&out);
     assert_eq!(json(&out)["executeUserOpPrefix"], true);
-    assert_eq!(count(&url, counter), U256::from(3));
+    assert_eq!(count(&url, counter), U256::from(4));
     // Refused by an execution hook: measuring finds it, and nothing is sent.
     let out = call(format!(
         "call {as_key2} --data 0x{count_selector} --to {counter}"
@@ -552,7 +577,7 @@ fn call_signs_and_submits_as_the_session_key() {
     );
     let out = call(format!("call {as_key} --to {counter} increment() --send"));
     assert_fails(&out, 5, "AA22 expired or not due");
-    assert_eq!(count(&url, counter), U256::from(3));
+    assert_eq!(count(&url, counter), U256::from(4));
 }
 
 fn address_of(value: &Value) -> Address {

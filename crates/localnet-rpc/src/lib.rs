@@ -33,7 +33,9 @@
 //! `eth_getTransactionCount`, `eth_call`, `eth_estimateGas`,
 //! `eth_sendRawTransaction` (legacy, EIP-2930 and EIP-1559),
 //! `eth_getTransactionReceipt`, `eth_getTransactionByHash`, `eth_getLogs`,
-//! and the development methods `evm_increaseTime(seconds)`,
+//! the bundler methods of ERC-7769 `eth_supportedEntryPoints`,
+//! `eth_sendUserOperation` and `eth_getUserOperationReceipt` (see
+//! "Bundler"), and the development methods `evm_increaseTime(seconds)`,
 //! `evm_setNextBlockTimestamp(timestamp)` and `evm_mine([timestamp])`.
 //! Anything else is error -32601; malformed requests get -32700, -32600 or
 //! -32602, refusals -32000 with geth's wording ("nonce too low", "insufficient
@@ -64,6 +66,20 @@
 //! succeeds (binary search: the gas used is not enough in general, with the
 //! 63/64 rule and Stylus entry costs).
 //!
+//! # Bundler
+//!
+//! With EntryPoint v0.7 deployed, the node is also a bundler for it:
+//! `eth_sendUserOperation(op, entryPoint)` takes an operation in the
+//! unpacked JSON form, simulates `handleOps([op])`, and either refuses it
+//! with error -32500 and the EntryPoint's revert data (`FailedOp`...) in
+//! `data`, or mines it at once, alone, in a `handleOps` transaction from
+//! the bundler ([`BUNDLER_PRIVATE_KEY`], its own beneficiary), and returns
+//! the userOpHash. `eth_getUserOperationReceipt(hash)` then gives its
+//! outcome (`success`, `actualGasCost`, `actualGasUsed`, the revert
+//! `reason`, the logs and the transaction receipt). Unlike a production
+//! bundler it applies no ERC-7562 rules, takes any `preVerificationGas`, and
+//! has no `eth_estimateUserOperationGas` (the SDK measures gas itself).
+//!
 //! # What differs from a Nitro devnode
 //!
 //! Everything [`localnet`] lists (no L1 data fees, most ArbOS precompiles
@@ -88,6 +104,12 @@ pub const DEV_PRIVATE_KEY: B256 =
 
 /// The address of [`DEV_PRIVATE_KEY`] (a test checks the derivation).
 pub const DEV_ACCOUNT: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
+
+/// The key of the node's bundler (public: for local chains only), which
+/// signs and pays for the `handleOps` transactions of operations sent with
+/// `eth_sendUserOperation`. Funded with [`DEV_FUNDS`] at genesis.
+pub const BUNDLER_PRIVATE_KEY: B256 =
+    b256!("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
 
 /// [`DEV_ACCOUNT`]'s balance at genesis: 10^9 ether.
 pub const DEV_FUNDS: U256 = localnet::DEPLOYER_FUNDS;

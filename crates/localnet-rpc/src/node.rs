@@ -7,6 +7,8 @@
 //! each request); a transaction or a `pending` call switches it to the next
 //! block for its run.
 
+mod bundler;
+
 use std::collections::HashMap;
 
 use alloy_consensus::{
@@ -20,6 +22,7 @@ use alloy_primitives::{logs_bloom, Address, Bloom, Bytes, TxKind, B256, U128, U2
 use alloy_rpc_types_eth::{
     self as rpc, BlockTransactions, FeeHistory, Filter, FilterBlockOption, TransactionRequest,
 };
+use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolError;
 use localnet::entry_point::load_entry_point_init_code;
 use localnet::revm::context::result::{ExecutionResult, HaltReason};
@@ -30,7 +33,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::jsonrpc::{Params, RpcError, EXECUTION_REVERTED, INTERNAL_ERROR, METHOD_NOT_FOUND};
-use crate::{NodeConfig, DEV_ACCOUNT, DEV_FUNDS};
+use crate::{NodeConfig, BUNDLER_PRIVATE_KEY, DEV_ACCOUNT, DEV_FUNDS};
 
 /// The most blocks one `eth_feeHistory` covers (geth's limit).
 const MAX_FEE_HISTORY: u64 = 1024;
@@ -78,6 +81,10 @@ pub struct Node {
     time_offset: u64,
     /// The exact timestamp of the next block (`evm_setNextBlockTimestamp`).
     next_timestamp: Option<u64>,
+    /// Signs the bundles ([`BUNDLER_PRIVATE_KEY`]).
+    bundler: PrivateKeySigner,
+    /// Each bundled user operation's hash, and its transaction's.
+    user_ops: HashMap<B256, B256>,
 }
 
 impl std::fmt::Debug for Node {
@@ -106,6 +113,9 @@ impl Node {
         net.set_timestamp(timestamp);
         net.install_deterministic_deployer();
         net.fund(DEV_ACCOUNT, DEV_FUNDS);
+        let bundler = PrivateKeySigner::from_bytes(&BUNDLER_PRIVATE_KEY)
+            .map_err(|e| format!("the bundler key: {e}"))?;
+        net.fund(bundler.address(), DEV_FUNDS);
         for (who, wei) in &config.accounts {
             net.fund(*who, *wei);
         }
@@ -120,6 +130,8 @@ impl Node {
             txs: HashMap::new(),
             time_offset: 0,
             next_timestamp: None,
+            bundler,
+            user_ops: HashMap::new(),
         };
         let ctx = BlockCtx {
             number: 0,
@@ -838,6 +850,17 @@ impl Node {
             "eth_getLogs" => {
                 let filter: Filter = params.required(0, "filter")?;
                 to_json(self.logs(&filter)?)
+            }
+            "eth_supportedEntryPoints" => to_json(self.supported_entry_points()),
+            "eth_sendUserOperation" => {
+                let op: localnet::user_operation::RpcUserOperation =
+                    params.required(0, "userOperation")?;
+                let entry_point: Address = params.required(1, "entryPoint")?;
+                to_json(self.send_user_operation(&op, entry_point)?)
+            }
+            "eth_getUserOperationReceipt" => {
+                let hash: B256 = params.required(0, "userOpHash")?;
+                to_json(self.user_operation_receipt(hash))
             }
             "evm_increaseTime" => {
                 let seconds = params

@@ -14,6 +14,7 @@
 //! | [`user_op`] | user operations for EntryPoint v0.7, their hash and gas fields |
 //! | [`account`] | the owner's validation, a new reference account owned by a key, management calls from the owner's EOA |
 //! | [`chain`] | [`Chain`]: the embedded local chain and JSON-RPC backends |
+//! | [`bundler`] | a bundler's JSON-RPC API (ERC-7769): send an operation, wait for its receipt |
 //! | [`demo`] | the session-key scenarios on any chain: the CLI's demo and the end-to-end tests on both backends |
 //! | [`deploy`] | deterministic deployment and activation of the modules, the account and EntryPoint v0.7 on any chain |
 //! | [`inspect`] | what a key may do, read back from the modules' views |
@@ -28,6 +29,7 @@
 
 pub mod abi;
 pub mod account;
+pub mod bundler;
 pub mod chain;
 pub mod counter;
 pub mod demo;

@@ -5,9 +5,10 @@
 //! endpoints that cannot be reached.
 //!
 //! The contracts are small hand-assembled EVM programs (see each function),
-//! the SDK's [`Counter`], and the `time-window` Stylus module from
-//! `target/stylus/` (built by `scripts/build-contracts.sh`; that test is
-//! skipped when it is missing, unless `CI` is set).
+//! the SDK's [`Counter`], and the Stylus modules from `target/stylus/`
+//! (built by `scripts/build-contracts.sh`; those tests are skipped when
+//! they are missing, unless `CI` is set). The last test sends a session
+//! key's operations through the node's bundler methods ([`Bundler`]).
 
 use std::future::IntoFuture;
 use std::time::{Duration, Instant};
@@ -15,9 +16,20 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{keccak256, Address, Bytes, Log, B256, U256};
 use alloy_provider::Provider;
 use alloy_sol_types::{sol, SolCall};
+use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{abi::ArbWasm, deployer_init_code, ARBWASM, CHAIN_ID};
 use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_ACCOUNT, DEV_PRIVATE_KEY};
-use session_keys::{Chain, ChainError, Counter, Key, RpcChain, TxRequest};
+use session_keys::abi::ICounter;
+use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
+use session_keys::bundler::{Bundler, BundlerError};
+use session_keys::deploy::deploy_all;
+use session_keys::operation::{calls_data, estimate_gas, signed_op};
+use session_keys::{
+    counter, describe, Chain, ChainError, Counter, Gas, Key, PermissionSet, RpcChain, SignerSpec,
+    TxRequest,
+};
+
+mod common;
 
 const GENESIS: u64 = 1_760_000_000;
 const ETHER: u64 = 1_000_000_000_000_000_000;
@@ -454,4 +466,134 @@ fn a_stylus_program_through_rpc() {
     // A transaction into the program, gas estimated by the node.
     let receipt = chain.send(&key, TxRequest::call(program, erc165)).unwrap();
     assert!(receipt.success, "{receipt:?}");
+}
+
+/// The node's bundler through [`Bundler`]: an operation taken, bundled and
+/// its receipt read; one the permissions refuse rejected with the
+/// EntryPoint's reason; one whose execution reverts bundled with its
+/// reason; a node without EntryPoint v0.7 does not bundle.
+#[test]
+fn a_session_key_operation_through_the_bundler_api() {
+    if !common::built("a_session_key_operation_through_the_bundler_api") {
+        return;
+    }
+    let node = LocalnetRpc::start(NodeConfig::default().entry_point(true)).expect("a node");
+    let mut chain = RpcChain::connect(&node.url()).unwrap();
+    let owner = dev_key();
+    let modules = deploy_all(&mut chain, &owner, &mut ())
+        .unwrap()
+        .modules()
+        .unwrap();
+    let account = create_account(&mut chain, &owner, &modules, U256::from(ETHER / 10))
+        .unwrap()
+        .address;
+    let counter = chain
+        .send(&owner, TxRequest::create(counter::init_code()))
+        .unwrap()
+        .contract_address
+        .unwrap();
+    let key = Key::from_seed(0x5e);
+    let now = chain.timestamp().unwrap();
+    let set = PermissionSet::new()
+        .functions(counter, [ICounter::incrementCall::SELECTOR])
+        .native_limit(U256::from(1_000), None)
+        .time_window(now, now + 3_600);
+    let install = set
+        .install(
+            &modules,
+            1,
+            &SignerSpec::Address(key.address()),
+            account,
+            now,
+        )
+        .unwrap();
+    let granted = send_as_owner(
+        &mut chain,
+        &owner,
+        account,
+        OWNER_ENTITY,
+        &install.install_validation_calldata(),
+    )
+    .unwrap();
+    assert!(granted.success, "{}", granted.failure_reason());
+
+    let bundler = Bundler::connect(&node.url()).unwrap();
+    bundler.check_entry_point().unwrap();
+    let op_for = |chain: &mut RpcChain, calls: &[(Address, U256, Vec<u8>)]| {
+        let call_data = calls_data(calls, true);
+        let gas =
+            estimate_gas(chain, account, (1, false), &call_data, &key, Gas::default()).unwrap();
+        signed_op(chain, account, 1, false, call_data, &key, gas).unwrap()
+    };
+
+    // Taken and bundled: the receipt has what the account paid.
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let op = op_for(&mut chain, &[(counter, U256::ZERO, increment.clone())]);
+    let hash = bundler.send(&op).unwrap();
+    assert_eq!(hash, user_op_hash(&op, ENTRY_POINT, CHAIN_ID));
+    let receipt = bundler.wait(hash, Duration::from_secs(10)).unwrap();
+    assert!(receipt.success, "{receipt:?}");
+    assert_eq!((receipt.user_op_hash, receipt.sender), (hash, account));
+    assert!(receipt.actual_gas_cost > U256::ZERO && receipt.receipt.status());
+    let count = chain
+        .call(
+            Address::ZERO,
+            counter,
+            ICounter::countCall {}.abi_encode().into(),
+        )
+        .unwrap();
+    assert_eq!(count.output[31], 1);
+    // The same operation again is refused.
+    let again = bundler.send(&op).unwrap_err();
+    assert!(again.to_string().contains("already bundled"), "{again}");
+
+    // Refused by a permission: -32500 with the EntryPoint's revert data.
+    let count_call = ICounter::countCall {}.abi_encode();
+    let call_data = calls_data(&[(counter, U256::ZERO, count_call)], true);
+    let refused = signed_op(
+        &mut chain,
+        account,
+        1,
+        false,
+        call_data,
+        &key,
+        Gas::default(),
+    )
+    .unwrap();
+    let err = bundler.send(&refused).unwrap_err();
+    let BundlerError::Rejected { code, data, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*code, -32500);
+    assert!(data.is_some(), "{err}");
+    assert!(err.to_string().contains("SelectorNotAllowed"), "{err}");
+
+    // Validated and paid, then the execution hook refuses it: the receipt
+    // says so, with the reason.
+    let over = calls_data(&[(counter, U256::from(2_000), increment)], true);
+    let gas = Gas {
+        verification_gas_limit: 1_000_000,
+        call_gas_limit: 300_000,
+        ..Gas::default()
+    };
+    let op = signed_op(&mut chain, account, 1, false, over, &key, gas).unwrap();
+    let receipt = bundler
+        .wait(bundler.send(&op).unwrap(), Duration::from_secs(10))
+        .unwrap();
+    assert!(!receipt.success);
+    let reason = describe(&receipt.reason);
+    assert!(reason.contains("SpendLimitExceeded"), "{reason}");
+
+    // A receipt of an unknown operation is none; a node without EntryPoint
+    // v0.7 does not bundle.
+    assert!(bundler.receipt(B256::repeat_byte(7)).unwrap().is_none());
+    let (_bare, _) = start();
+    let err = Bundler::connect(&_bare.url())
+        .unwrap()
+        .check_entry_point()
+        .unwrap_err();
+    assert!(
+        matches!(err, BundlerError::UnsupportedEntryPoint { .. }),
+        "{err}"
+    );
 }

@@ -4,16 +4,20 @@
 //! hooks, as the account reports), measures its gas limits on the chain
 //! (`operation::estimate_gas`; an operation that would be refused or
 //! revert whatever its gas stops here, with the reason), signs it with the
-//! key over this chain's v0.7 userOpHash, and prints it in the bundler JSON-RPC form
-//! (`eth_sendUserOperation`). With `--send` the signing key submits it
-//! through `EntryPoint.handleOps` itself, and the command reports whether it
-//! executed, reverted in execution, or was refused in validation, with the
+//! key over this chain's v0.7 userOpHash, and prints it in the bundler
+//! JSON-RPC form (`eth_sendUserOperation`). With `--bundler URL` it sends it to that
+//! bundler and waits for its receipt; with `--send` the signing key submits
+//! it through `EntryPoint.handleOps` itself. Either way the command reports
+//! whether it executed, reverted in execution, or was refused, with the
 //! decoded reason.
 
 use std::path::Path;
+use std::time::Duration;
 
 use alloy_primitives::{hex, Address, B256, U256};
 use serde::Serialize;
+use session_keys::abi::PackedUserOperation;
+use session_keys::bundler::{Bundler, BundlerError};
 use session_keys::chain::Chain;
 use session_keys::inspect::{inspect, KeySigner};
 use session_keys::operation::{
@@ -58,6 +62,9 @@ struct SentOp {
     outcome: &'static str,
     #[serde(flatten)]
     sent: Sent,
+    /// What the account paid (the bundler's receipt), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    charged_wei: Option<U256>,
 }
 
 fn bad(text: String) -> CliError {
@@ -287,6 +294,8 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
     let sent = if args.send {
         let bundler = signing_key(args.chain.keystore.as_deref())?;
         Some(submit(&mut chain, &modules, &bundler, op, gas)?)
+    } else if let Some(url) = &args.bundler {
+        Some(through_bundler(url, &modules, &op, gas)?)
     } else {
         None
     };
@@ -311,7 +320,7 @@ fn submit(
     chain: &mut dyn Chain,
     modules: &Modules,
     bundler: &Key,
-    op: session_keys::abi::PackedUserOperation,
+    op: PackedUserOperation,
     gas: Gas,
 ) -> Result<SentOp, CliError> {
     match handle_ops(chain, bundler, op)? {
@@ -321,6 +330,7 @@ fn submit(
                 tx_hash: receipt.tx_hash.map(|h| h.to_string()),
                 gas_used: receipt.gas_used,
             },
+            charged_wei: None,
         }),
         OpOutcome::ExecutionReverted(receipt, reason) => Err(CliError::Reverted(format!(
             "the operation was validated and paid for, but its execution reverted: {} (tx {}, {} gas)",
@@ -338,6 +348,61 @@ fn submit(
             Err(refusal(&name_modules(&reason, modules), gas))
         }
     }
+}
+
+/// How long `--bundler` waits for the operation's receipt.
+const BUNDLER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `eth_sendUserOperation` to the bundler at `url`, then its receipt.
+fn through_bundler(
+    url: &str,
+    modules: &Modules,
+    op: &PackedUserOperation,
+    gas: Gas,
+) -> Result<SentOp, CliError> {
+    let bundler = Bundler::connect(url)?;
+    let bundled = bundler
+        .check_entry_point()
+        .and_then(|()| bundler.send(op))
+        .and_then(|hash| bundler.wait(hash, BUNDLER_TIMEOUT));
+    let receipt = match bundled {
+        Ok(receipt) => receipt,
+        Err(BundlerError::Chain(e)) => return Err(e.into()),
+        Err(BundlerError::Rejected {
+            message,
+            data: Some(data),
+            ..
+        }) => {
+            let reason = name_modules(&short_reason(&data), modules);
+            return Err(match message.contains("AA21") || reason.contains("AA21") {
+                true => refusal(&reason, gas),
+                false => CliError::Reverted(format!(
+                    "the bundler refused it ({message}), nothing was executed or paid: {reason}"
+                )),
+            });
+        }
+        Err(e @ (BundlerError::UnsupportedEntryPoint { .. } | BundlerError::Timeout(..))) => {
+            return Err(CliError::Chain(e.to_string()))
+        }
+        Err(e) => return Err(CliError::Reverted(e.to_string())),
+    };
+    let tx_hash = receipt.receipt.transaction_hash.to_string();
+    if !receipt.success {
+        return Err(CliError::Reverted(format!(
+            "the bundler bundled it and the account paid {} wei, but its execution reverted: {} (tx {})",
+            receipt.actual_gas_cost,
+            name_modules(&short_reason(&receipt.reason), modules),
+            tx_hash
+        )));
+    }
+    Ok(SentOp {
+        outcome: "executed",
+        sent: Sent {
+            tx_hash: Some(tx_hash),
+            gas_used: receipt.receipt.gas_used,
+        },
+        charged_wei: Some(receipt.actual_gas_cost),
+    })
 }
 
 /// A refusal in validation, with how to fund the deposit when that is why.
@@ -394,7 +459,13 @@ fn human(c: &Called) -> String {
         }
     )];
     match &c.sent {
-        Some(sent) => lines.push(sent.sent.line(sent.outcome)),
+        Some(sent) => lines.push(format!(
+            "{}{}",
+            sent.sent.line(sent.outcome),
+            sent.charged_wei
+                .map(|wei| format!("; the account paid {wei} wei"))
+                .unwrap_or_default()
+        )),
         None => {
             let json = serde_json::to_string_pretty(&c.user_operation)
                 .unwrap_or_else(|e| format!("(cannot write JSON: {e})"));

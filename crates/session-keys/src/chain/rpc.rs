@@ -143,9 +143,25 @@ impl RpcChain {
         self.runtime.block_on(future)
     }
 
+    /// A raw JSON-RPC request (methods alloy has no call for, such as a
+    /// bundler's), blocking; the error as the transport gave it.
+    pub(crate) fn raw_request<P, R>(
+        &self,
+        method: &'static str,
+        params: P,
+    ) -> Result<R, TransportError>
+    where
+        P: serde::Serialize + Clone + std::fmt::Debug + Send + Sync + Unpin,
+        R: serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + Unpin + 'static,
+    {
+        let provider = self.provider.clone();
+        self.runtime
+            .block_on(async move { provider.raw_request(method.into(), params).await })
+    }
+
     /// An error of this endpoint as a [`ChainError`]: transport failures are
     /// [`ChainError::Unreachable`], JSON-RPC errors [`ChainError::Rpc`].
-    fn error(&self, error: TransportError) -> ChainError {
+    pub(crate) fn error(&self, error: TransportError) -> ChainError {
         match error {
             RpcError::Transport(kind) => ChainError::Unreachable {
                 url: self.url.clone(),
