@@ -23,6 +23,7 @@ use alloy_sol_types::SolCall;
 use localnet::entry_point::ENTRY_POINT;
 use serde::Serialize;
 
+use crate::abi::IEntryPoint;
 use crate::abi::{ICounter, IERC20};
 use crate::account::{create_account, send_as_owner, OWNER_ENTITY};
 use crate::chain::{Chain, ChainError, TxRequest};
@@ -30,7 +31,9 @@ use crate::counter;
 use crate::deploy::{deploy_all, DeployError, Deployment, Progress};
 use crate::encode::{execute, execute_batch, user_op_prefixed};
 use crate::errors::short_reason;
-use crate::operation::{handle_ops, signed_op, OpOutcome};
+use crate::operation::{
+    entry_point_events, estimate_gas, handle_ops, signed_op, EstimateError, OpOutcome,
+};
 use crate::permissions::{PermissionError, PermissionSet};
 use crate::session::SignerSpec;
 use crate::signer::Key;
@@ -117,6 +120,11 @@ pub struct Step {
     pub reason: String,
     /// Gas of the transaction, if one was mined.
     pub gas_used: Option<u64>,
+    /// For a session-key operation that was paid for: the gas the account
+    /// was charged (the `UserOperationEvent`'s `actualGasUsed`: its
+    /// validation and execution, the pre-verification gas, and 10% of the
+    /// call gas it left unused).
+    pub account_gas: Option<u64>,
     /// Whether the verdict matches the expectation.
     pub as_expected: bool,
 }
@@ -143,9 +151,12 @@ impl Report {
         self.steps.iter().all(|s| s.as_expected)
     }
 
-    /// The steps as a text table: step, action, result, gas, reason.
+    /// The steps as a text table: step, action, result, the transaction's
+    /// gas, the gas the account was charged, reason.
     pub fn table(&self) -> String {
-        let rows: Vec<[String; 5]> = self
+        const NUMERIC: [usize; 2] = [3, 4];
+        let number = |gas: Option<u64>| gas.map_or_else(|| "-".into(), group_thousands);
+        let rows: Vec<[String; 6]> = self
             .steps
             .iter()
             .enumerate()
@@ -155,32 +166,34 @@ impl Report {
                     (i + 1).to_string(),
                     s.action.clone(),
                     format!("{}{mark}", s.verdict.label()),
-                    s.gas_used.map_or_else(|| "-".into(), group_thousands),
+                    number(s.gas_used),
+                    number(s.account_gas),
                     s.reason.clone(),
                 ]
             })
             .collect();
-        let header = ["#", "action", "result", "gas", "reason"].map(String::from);
+        let header = ["#", "action", "result", "gas", "account paid", "reason"].map(String::from);
         let mut widths = header.clone().map(|h| h.chars().count());
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
         }
-        let line = |row: &[String; 5]| {
+        let last = header.len() - 1;
+        let line = |row: &[String; 6]| {
             let mut out = String::new();
             for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-                let pad = w - cell.chars().count();
-                if i == 3 {
-                    out.push_str(&" ".repeat(pad));
+                let pad = " ".repeat(w - cell.chars().count());
+                if NUMERIC.contains(&i) {
+                    out.push_str(&pad);
                     out.push_str(cell);
                 } else {
                     out.push_str(cell);
-                    if i < 4 {
-                        out.push_str(&" ".repeat(pad));
+                    if i < last {
+                        out.push_str(&pad);
                     }
                 }
-                if i < 4 {
+                if i < last {
                     out.push_str("  ");
                 }
             }
@@ -267,20 +280,41 @@ impl Scene<'_> {
     ) -> Result<Step, DemoError> {
         let signer = signer.cloned().unwrap_or_else(|| self.session.clone());
         // The key has an execution hook (spending-limit): prefix form.
+        let call_data = user_op_prefixed(&call_data);
+        // Measured gas limits, as a wallet sends them. An operation that no
+        // gas makes pass goes out with the defaults anyway: the demo shows
+        // the chain refusing it.
+        let locator = (SESSION_ENTITY, false);
+        let gas = match estimate_gas(
+            self.chain,
+            self.account,
+            locator,
+            &call_data,
+            &signer,
+            self.gas,
+        ) {
+            Ok(gas) => gas,
+            Err(EstimateError::Chain(e)) => return Err(e.into()),
+            Err(EstimateError::Refused(_) | EstimateError::ExecutionReverts(_)) => self.gas,
+        };
         let op = signed_op(
             self.chain,
             self.account,
             SESSION_ENTITY,
             false,
-            user_op_prefixed(&call_data),
+            call_data,
             &signer,
-            self.gas,
+            gas,
         )?;
         let outcome = handle_ops(self.chain, self.owner, op)?;
         Ok(self.step(action, expect, outcome))
     }
 
     fn step(&self, action: &str, expect: Expect, outcome: OpOutcome) -> Step {
+        let account_gas =
+            entry_point_events::<IEntryPoint::UserOperationEvent>(&outcome.receipt().logs)
+                .ok()
+                .and_then(|events| events.first().map(|e| e.actualGasUsed.saturating_to()));
         let (verdict, reason, gas_used) = match outcome {
             OpOutcome::Executed(r) => (Verdict::Allowed, String::new(), Some(r.gas_used)),
             OpOutcome::ExecutionReverted(r, reason) => (
@@ -296,7 +330,9 @@ impl Scene<'_> {
                 (r.tx_hash.is_some() || r.gas_used > 0).then_some(r.gas_used),
             ),
         };
-        finish(action, expect, verdict, self.name_all(&reason), gas_used)
+        let mut step = finish(action, expect, verdict, self.name_all(&reason), gas_used);
+        step.account_gas = account_gas;
+        step
     }
 
     /// The owner's direct call of the account, validated by the owner's
@@ -336,6 +372,7 @@ fn finish(
         verdict,
         reason,
         gas_used,
+        account_gas: None,
         as_expected,
     }
 }

@@ -141,7 +141,11 @@ fn human(report: &Report, cached: bool, seconds: f64) -> String {
     );
     text.push_str(&format!(
         "{expected} of {} steps did what they must{}. Gas is the transaction's ({gas_note}); \
-         a refusal in validation reverts the bundle, and its gas is the bundler's.\n",
+         a refusal in validation reverts the bundle, and its gas is the bundler's. \
+         Account paid: the gas the account's deposit was charged (the operation's, \
+         100,000 pre-verification gas, and 10% of the call gas left unused); the key's \
+         operations use gas limits measured on the chain, and the ones no gas makes pass \
+         go out with the defaults.\n",
         report.steps.len(),
         if skipped > 0 {
             format!(" ({skipped} skipped: the chain's clock cannot be moved)")
