@@ -254,17 +254,18 @@ fn with_margin(gas: u64, percent: u128) -> u128 {
 ///   found by simulating that call from the EntryPoint, plus
 ///   [`CALL_GAS_MARGIN_PERCENT`]. A tight limit matters: EntryPoint v0.7
 ///   charges 10% of the unused part.
-/// - **verificationGasLimit**: the least gas with which `handleOps`
-///   validates the operation, found by simulating `handleOps` with the
-///   operation signed anew at each probe (its hash covers the gas fields),
-///   plus [`VERIFICATION_GAS_MARGIN_PERCENT`].
+/// - **verificationGasLimit**: the least gas with which `handleOps`'
+///   validation of the operation runs to its end, found by simulating
+///   `handleOps` with the operation signed anew at each probe (its hash
+///   covers the gas fields), plus [`VERIFICATION_GAS_MARGIN_PERCENT`].
 ///
-/// Validation is tried first with `base`'s limits, so an operation the
-/// permissions refuse is reported as [`EstimateError::Refused`] (with the
-/// hook's reason) before its execution is tried. `base` also gives the
-/// upper bound of the verification search, the pre-verification gas and
-/// the fees, which are kept. The account must be able to pay the prefund
-/// at `base`'s limits (else `Refused` with AA21). Each probe is one
+/// An operation that validation refuses at the measured limits is
+/// [`EstimateError::Refused`] (with the hook's reason), which comes before
+/// [`EstimateError::ExecutionReverts`]; when the execution reverts, the
+/// validation probes use `base`'s call gas. `base` also gives the upper
+/// bound of the verification search, the pre-verification gas and the
+/// fees, which are kept. The account must be able to pay the prefund at
+/// the measured limits (else `Refused` with AA21). Each probe is one
 /// `eth_call`: about 45 in all.
 pub fn estimate_gas(
     chain: &mut dyn Chain,
@@ -283,23 +284,8 @@ pub fn estimate_gas(
         (op, hash)
     };
 
-    // Validation: handleOps with the operation signed at each probe. First
-    // at the ceiling, so that a refusal is reported as one, whatever the
-    // execution would do.
-    let validate = |chain: &mut dyn Chain, gas: Gas| -> Result<CallResult, ChainError> {
-        let data = IEntryPoint::handleOpsCall {
-            ops: vec![signed(gas).0],
-            beneficiary: account,
-        }
-        .abi_encode();
-        chain.simulate(Address::ZERO, TxRequest::call(ENTRY_POINT, data))
-    };
-    let at_most = validate(chain, base)?;
-    if !at_most.success {
-        return Err(EstimateError::Refused(at_most.output));
-    }
-
-    // Execution: the EntryPoint's call of the account.
+    // Execution: the EntryPoint's call of the account. Its failure is
+    // reported after validation's: a refusal in validation comes first.
     let execution = if call_data.starts_with(&EXECUTE_USER_OP) {
         let (user_op, user_op_hash) = signed(base);
         IAccountExecute::executeUserOpCall {
@@ -316,31 +302,84 @@ pub fn estimate_gas(
         chain.simulate(ENTRY_POINT, tx)
     };
     let at_most = execute(MAX_CALL_GAS)?;
-    if !at_most.success {
-        return Err(EstimateError::ExecutionReverts(at_most.output));
-    }
-    let least_tx = least_passing(TX_BASE_GAS, MAX_CALL_GAS, |gas| {
-        execute(gas).map(|result| result.success)
-    })?;
-    let call_gas_limit = with_margin(
-        least_tx.saturating_sub(TX_BASE_GAS),
-        CALL_GAS_MARGIN_PERCENT,
-    );
+    let measured_call = if at_most.success {
+        let least_tx = least_passing(TX_BASE_GAS, MAX_CALL_GAS, |gas| {
+            execute(gas).map(|result| result.success)
+        })?;
+        Ok(with_margin(
+            least_tx.saturating_sub(TX_BASE_GAS),
+            CALL_GAS_MARGIN_PERCENT,
+        ))
+    } else {
+        Err(at_most.output)
+    };
+    let call_gas_limit = measured_call
+        .as_ref()
+        .map_or(base.call_gas_limit, |gas| *gas);
 
-    let ceiling = u64::try_from(base.verification_gas_limit).unwrap_or(u64::MAX);
-    let least_verification = least_passing(0, ceiling, |verification_gas_limit| {
+    // Validation: handleOps with the operation signed at each probe. The
+    // least verification gas with which validation runs to its end (passes,
+    // or refuses for a reason other than gas: below it, it runs out), then
+    // one probe at that plus the margin. Hooks may refuse *too much* gas (a
+    // gas budget charges the operation's maximum cost), so a pass at the
+    // ceiling is not required.
+    let validate = |chain: &mut dyn Chain, verification_gas_limit: u64| {
         let gas = Gas {
             verification_gas_limit: verification_gas_limit.into(),
             call_gas_limit,
             ..base
         };
-        validate(chain, gas).map(|result| result.success)
+        let data = IEntryPoint::handleOpsCall {
+            ops: vec![signed(gas).0],
+            beneficiary: account,
+        }
+        .abi_encode();
+        chain.simulate(Address::ZERO, TxRequest::call(ENTRY_POINT, data))
+    };
+    let ceiling = u64::try_from(base.verification_gas_limit).unwrap_or(u64::MAX);
+    let at_most = validate(chain, ceiling)?;
+    if !at_most.success && out_of_gas(&at_most.output) {
+        return Err(EstimateError::Refused(at_most.output));
+    }
+    let least_verification = least_passing(0, ceiling, |gas| {
+        validate(chain, gas).map(|result| result.success || !out_of_gas(&result.output))
     })?;
-    Ok(Gas {
-        verification_gas_limit: with_margin(least_verification, VERIFICATION_GAS_MARGIN_PERCENT),
-        call_gas_limit,
-        ..base
-    })
+    let verification_gas_limit = with_margin(least_verification, VERIFICATION_GAS_MARGIN_PERCENT);
+    let validated = validate(chain, verification_gas_limit.try_into().unwrap_or(u64::MAX))?;
+    if !validated.success {
+        return Err(EstimateError::Refused(validated.output));
+    }
+    match measured_call {
+        Ok(call_gas_limit) => Ok(Gas {
+            verification_gas_limit,
+            call_gas_limit,
+            ..base
+        }),
+        Err(revert) => Err(EstimateError::ExecutionReverts(revert)),
+    }
+}
+
+/// Whether `handleOps`' revert data says validation ran out of gas: the
+/// EntryPoint's AA26 (over verificationGasLimit) or AA95 (out of gas), or a
+/// revert without data from the account, or from a module the account
+/// wraps (what running out of gas or ink leaves).
+fn out_of_gas(revert: &[u8]) -> bool {
+    fn empty_or_wrapped_empty(data: &[u8]) -> bool {
+        data.is_empty()
+            || crate::errors::ModuleError::decode(data)
+                .is_some_and(|wrapped| empty_or_wrapped_empty(&wrapped.reason))
+    }
+    match crate::errors::FailedOp::decode(revert) {
+        Some(failed) => {
+            failed.reason.starts_with("AA26")
+                || failed.reason.starts_with("AA95")
+                || failed
+                    .inner
+                    .as_deref()
+                    .is_some_and(|inner| empty_or_wrapped_empty(inner))
+        }
+        None => revert.is_empty(),
+    }
 }
 
 /// How one operation sent through `handleOps` went.
@@ -427,6 +466,50 @@ mod tests {
             address,
             data: event.encode_log_data(),
         }
+    }
+
+    #[test]
+    fn out_of_gas_is_told_from_a_refusal() {
+        use crate::abi::IReferenceAccount::PreUserOpValidationHookReverted;
+        use alloy_sol_types::SolError;
+        let failed = |reason: &str, inner: Option<Vec<u8>>| match inner {
+            None => IEntryPoint::FailedOp {
+                opIndex: U256::ZERO,
+                reason: reason.into(),
+            }
+            .abi_encode(),
+            Some(inner) => IEntryPoint::FailedOpWithRevert {
+                opIndex: U256::ZERO,
+                reason: reason.into(),
+                inner: inner.into(),
+            }
+            .abi_encode(),
+        };
+        let wrapped = |reason: Vec<u8>| {
+            PreUserOpValidationHookReverted {
+                moduleEntity: [7u8; 24].into(),
+                revertReason: reason.into(),
+            }
+            .abi_encode()
+        };
+        assert!(out_of_gas(&failed("AA26 over verificationGasLimit", None)));
+        assert!(out_of_gas(&failed("AA95 out of gas", None)));
+        assert!(out_of_gas(&failed("AA23 reverted", Some(Vec::new()))));
+        assert!(out_of_gas(&failed(
+            "AA23 reverted",
+            Some(wrapped(Vec::new()))
+        )));
+        assert!(out_of_gas(&failed(
+            "AA23 reverted",
+            Some(wrapped(wrapped(Vec::new())))
+        )));
+        assert!(out_of_gas(&[]));
+        // A hook's reason, a signature failure, an expiry: not gas.
+        let refusal = wrapped(vec![0xde, 0xad, 0xbe, 0xef]);
+        assert!(!out_of_gas(&failed("AA23 reverted", Some(refusal))));
+        assert!(!out_of_gas(&failed("AA24 signature error", None)));
+        assert!(!out_of_gas(&failed("AA22 expired or not due", None)));
+        assert!(!out_of_gas(&failed("AA21 didn't pay prefund", None)));
     }
 
     #[test]

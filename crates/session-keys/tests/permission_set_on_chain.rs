@@ -486,4 +486,25 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     .unwrap_err();
     assert!(matches!(err, EstimateError::ExecutionReverts(_)), "{err}");
     assert!(err.to_string().contains("SpendLimitExceeded"), "{err}");
+
+    // The gas budget now has less left than the default limits' maximum
+    // cost: those are refused, measured ones still fit.
+    let outcome = send(&mut s, Gas::default());
+    let OpOutcome::Refused(receipt) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        receipt.failure_reason().contains("GasBudgetExceeded"),
+        "{outcome:?}"
+    );
+    let gas = estimate_gas(
+        &mut s.chain,
+        s.account,
+        (ENTITY, false),
+        &increment,
+        &key,
+        Gas::default(),
+    )
+    .unwrap();
+    assert!(paid(&send(&mut s, gas)).2);
 }
