@@ -203,6 +203,11 @@ pub struct GrantArgs {
     /// Grant everything (a global validation). Cannot be combined.
     #[arg(long)]
     pub root: bool,
+    /// Let the key sign ERC-1271 messages for the account. Off by default:
+    /// no allowlist or limit applies to a signature (a signed Permit2
+    /// permit moves tokens without a call); only the time window bounds it.
+    #[arg(long)]
+    pub allow_signatures: bool,
     /// Install the allowlists and window as execution hooks (every bundler).
     #[arg(long)]
     pub execution_hooks: bool,

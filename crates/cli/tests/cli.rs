@@ -292,6 +292,9 @@ fn grant_inspect_revoke_on_a_node() {
     let p = &seen["permissions"];
     assert_eq!(seen["installed"], true);
     assert_eq!(seen["status"], "active");
+    // It may not sign for the account: that is granted only on request.
+    assert_eq!(seen["accountView"]["isSignatureValidation"], false);
+    assert_eq!(granted["signsForAccount"], false);
     assert_eq!(address_of(&p["signer"]["address"]), session.address());
     assert_eq!(address_of(&p["rules"][0]["target"]), counter);
     assert_eq!(
@@ -313,6 +316,17 @@ fn grant_inspect_revoke_on_a_node() {
             ("spending-limit", "execution")
         ]
     );
+    let out = world.cli(format!(
+        "grant {on} --key 0x7070707070707070707070707070707070707070 {allow} --allow-signatures --send"
+    ));
+    assert_success(&out);
+    assert!(
+        text(&out).contains("warning: the key may sign"),
+        "{}",
+        text(&out)
+    );
+    let out = world.cli(format!("--json inspect {on} --entity-id 3"));
+    assert_eq!(json(&out)["accountView"]["isSignatureValidation"], true);
     let out = world.cli(format!("inspect {on} --entity-id 2"));
     assert_success(&out);
     assert!(

@@ -195,6 +195,20 @@ pub fn signature(segments: &[(u8, &[u8])], validation_signature: &[u8]) -> Bytes
     out.into()
 }
 
+/// The `signature` argument of the account's ERC-1271 `isValidSignature`
+/// for the validation at `entity_id`: `options(1) = 0 ‖ entityId(4) ‖`
+/// [`signature`]`(segments, validation_signature)`.
+pub fn erc1271_signature(
+    entity_id: u32,
+    segments: &[(u8, &[u8])],
+    validation_signature: &[u8],
+) -> Bytes {
+    let mut out = vec![0u8];
+    out.extend_from_slice(&entity_id.to_be_bytes());
+    out.extend_from_slice(&signature(segments, validation_signature));
+    out.into()
+}
+
 /// `execute(target, value, data)` calldata.
 pub fn execute(target: Address, value: U256, data: impl Into<Bytes>) -> Vec<u8> {
     IReferenceAccount::executeCall {

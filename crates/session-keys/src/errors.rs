@@ -99,6 +99,8 @@ pub enum Wrapper {
     PreRuntimeValidationHook,
     /// `RuntimeValidationFunctionReverted(bytes24,bytes)` `0x4622c748`.
     RuntimeValidationFunction,
+    /// `PreSignatureValidationHookReverted(bytes24,bytes)` (ERC-1271).
+    PreSignatureValidationHook,
 }
 
 /// A module's revert as the account wraps it:
@@ -167,6 +169,13 @@ impl ModuleError {
             wrapped::<A::RuntimeValidationFunctionReverted>(
                 data,
                 Wrapper::RuntimeValidationFunction,
+                |e| (e.moduleEntity, e.revertReason),
+            )
+        })
+        .or_else(|| {
+            wrapped::<A::PreSignatureValidationHookReverted>(
+                data,
+                Wrapper::PreSignatureValidationHook,
                 |e| (e.moduleEntity, e.revertReason),
             )
         })

@@ -9,7 +9,8 @@
 //! | [`Permission::Functions`], [`Permission::FunctionsOnAnyContract`] | selector-allowlist | validation (or execution) |
 //! | [`Permission::NativeLimit`], [`Permission::Erc20Limit`] | spending-limit | execution (token limits need the clock) |
 //! | [`Permission::GasBudget`] | spending-limit | validation (the budget is charged before the prefund) |
-//! | [`Permission::Root`] | none: a **global** validation | — |
+//! | [`Permission::Signatures`] | the validation's signature flag (ERC-1271); only time-window bounds it | — |
+//! | [`Permission::Root`] | none: a **global** validation (it signs too) | — |
 //!
 //! Every hook is installed at the key's entity id. When spending-limit
 //! serves both roles (a gas budget and token limits), its second
@@ -32,7 +33,8 @@
 //!   admin functions, `onInstall`/`onUninstall` and the EntryPoint's
 //!   withdrawals are refused in rules for any contract too;
 //! - an expiry that is not in the future or does not fit `uint48`;
-//! - root with any other permission, and an empty set;
+//! - root with any other permission, and an empty set (signatures alone
+//!   count as empty: they do not restrict calls);
 //! - contract access and function rules that cannot both pass (each call
 //!   must satisfy every hook).
 //!
@@ -219,6 +221,12 @@ pub enum Permission {
     /// Spends at most this many wei on gas over the key's lifetime
     /// (operations without a paymaster).
     GasBudget(U256),
+    /// Signs ERC-1271 messages for the account (the validation's
+    /// signature flag). Off unless granted: no allowlist or limit applies
+    /// to a signature, and a signed Permit2 permit or exchange order moves
+    /// the account's tokens without a call of the key's. Only the time
+    /// window bounds it.
+    Signatures,
 }
 
 /// Why a permission set was refused, and what to change.
@@ -407,6 +415,18 @@ impl PermissionSet {
         self.with(Permission::GasBudget(limit))
     }
 
+    /// May sign ERC-1271 messages for the account (see
+    /// [`Permission::Signatures`]).
+    pub fn signatures(self) -> Self {
+        self.with(Permission::Signatures)
+    }
+
+    /// Whether the key may sign for the account: granted explicitly, or
+    /// root.
+    pub fn signs(&self) -> bool {
+        self.is_root() || self.permissions.contains(&Permission::Signatures)
+    }
+
     /// Installs the allowlists and the window as execution hooks (works
     /// with every bundler; a refusal is paid for).
     pub fn as_execution_hooks(mut self) -> Self {
@@ -469,7 +489,11 @@ impl PermissionSet {
     /// module docs), without knowing the modules' addresses; prefer
     /// [`PermissionSet::check_against`].
     pub fn check(&self, account: Address, now: u64) -> Result<(), PermissionError> {
-        if self.permissions.is_empty() {
+        if self
+            .permissions
+            .iter()
+            .all(|p| *p == Permission::Signatures)
+        {
             return Err(PermissionError::Empty);
         }
         if self.is_root() {
@@ -500,13 +524,17 @@ impl PermissionSet {
         let mut protected: Vec<(&str, Address)> = modules.named().to_vec();
         protected.push(("EntryPoint", localnet::entry_point::ENTRY_POINT));
         self.check_against(account, now, &protected)?;
-        let user_op_and_signature = VALIDATION_USER_OP | VALIDATION_SIGNATURE;
+        let flags = if self.signs() {
+            VALIDATION_USER_OP | VALIDATION_SIGNATURE
+        } else {
+            VALIDATION_USER_OP
+        };
         if self.is_root() {
             return Ok(ValidationInstall {
                 config: validation_config(
                     modules.session_signer,
                     entity_id,
-                    user_op_and_signature | VALIDATION_GLOBAL,
+                    flags | VALIDATION_GLOBAL,
                 ),
                 selectors: vec![],
                 install_data: signer.install_data(entity_id),
@@ -514,7 +542,7 @@ impl PermissionSet {
             });
         }
         Ok(ValidationInstall {
-            config: validation_config(modules.session_signer, entity_id, user_op_and_signature),
+            config: validation_config(modules.session_signer, entity_id, flags),
             selectors: vec![EXECUTE, EXECUTE_BATCH],
             install_data: signer.install_data(entity_id),
             hooks: self.hooks(modules, entity_id),
@@ -583,6 +611,8 @@ impl PermissionSet {
                         limit: *limit,
                     }
                 }
+                // A validation flag, not a hook.
+                Permission::Signatures => {}
             }
         }
         let mut hooks = Vec::new();
@@ -637,6 +667,7 @@ impl PermissionSet {
 #[derive(Default)]
 struct Seen {
     window: bool,
+    signatures: bool,
     gas: bool,
     native: bool,
     tokens: Vec<Address>,
@@ -707,6 +738,12 @@ fn check_one(
 ) -> Result<(), PermissionError> {
     match permission {
         Permission::Root => Err(PermissionError::RootNotAlone),
+        Permission::Signatures => {
+            if std::mem::replace(&mut seen.signatures, true) {
+                return Err(PermissionError::Duplicate("signatures"));
+            }
+            Ok(())
+        }
         Permission::TimeWindow {
             valid_after,
             valid_until,

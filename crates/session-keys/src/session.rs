@@ -2,7 +2,7 @@
 //! may do, turned into `installValidation` / `initialize` arguments.
 //!
 //! ```text
-//! validation  session-signer at entityId, user-op + signature, NOT global,
+//! validation  session-signer at entityId, user-op (+ signature if granted), NOT global,
 //!             selectors [execute, executeBatch]
 //! hooks, in this order, all at the validation's entityId:
 //!   selector-allowlist (rules)        validation hook, or execution hook (pre)
@@ -88,6 +88,9 @@ pub struct SessionKeySpec {
     pub role: HookRole,
     /// The spending-limit execution hook's limits and gas budget, if installed.
     pub spending: Option<(Vec<SpendLimit>, GasBudget)>,
+    /// Whether the key may sign ERC-1271 messages for the account (see
+    /// [`crate::Permission::Signatures`]); off by default.
+    pub signatures: bool,
 }
 
 impl SessionKeySpec {
@@ -105,7 +108,14 @@ impl SessionKeySpec {
             window: None,
             role: HookRole::Validation,
             spending: None,
+            signatures: false,
         }
+    }
+
+    /// Lets the key sign ERC-1271 messages for the account.
+    pub fn with_signatures(mut self) -> Self {
+        self.signatures = true;
+        self
     }
 
     /// Adds the selector-allowlist hook with these `(target, selector)` rules.
@@ -179,7 +189,11 @@ impl SessionKeySpec {
             config: validation_config(
                 modules.session_signer,
                 id,
-                VALIDATION_USER_OP | VALIDATION_SIGNATURE,
+                if self.signatures {
+                    VALIDATION_USER_OP | VALIDATION_SIGNATURE
+                } else {
+                    VALIDATION_USER_OP
+                },
             ),
             selectors: self.selectors.clone(),
             install_data: self.signer.install_data(id),

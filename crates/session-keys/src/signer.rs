@@ -88,6 +88,16 @@ impl Key {
         out
     }
 
+    /// The session-signer's ERC-1271 signature of `replay_safe_hash` (the
+    /// module's `replaySafeHash(account, hash)`): `0x00 ‖ r ‖ s ‖ v` over
+    /// that hash as is. Wrap it with
+    /// [`crate::encode::erc1271_signature`] for the account.
+    pub fn sign_replay_safe_hash(&self, replay_safe_hash: B256) -> Vec<u8> {
+        let mut out = vec![SIGNATURE_TYPE_ECDSA];
+        out.extend_from_slice(&self.sign_digest(replay_safe_hash));
+        out
+    }
+
     /// The session-signer's user-op signature: `0x00 ‖ r ‖ s ‖ v` over
     /// `keccak256("\x19Ethereum Signed Message:\n32" ‖ userOpHash)`. This is
     /// the validation segment's body, after the `0xFF` marker.

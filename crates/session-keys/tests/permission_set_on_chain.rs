@@ -5,15 +5,15 @@
 //! budget and the native limit are enforced, and a revoke with one
 //! uninstall entry per hook leaves nothing behind.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use localnet::entry_point::ENTRY_POINT;
 use session_keys::abi::IEntryPoint;
-use session_keys::abi::{ICounter, IReferenceAccount};
+use session_keys::abi::{ICounter, IReferenceAccount, ISessionSignerModule};
 use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
 use session_keys::chain::TxRequest;
 use session_keys::deploy::deploy_all;
-use session_keys::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
+use session_keys::encode::{erc1271_signature, HOOK_PRE_EXECUTION, HOOK_VALIDATION};
 use session_keys::inspect::{free_entity_id, inspect, validation_view};
 use session_keys::operation::{
     calls_data, entry_point_events, estimate_gas, handle_ops, signed_op, signed_op_with_segments,
@@ -507,4 +507,89 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     )
     .unwrap();
     assert!(paid(&send(&mut s, gas)).2);
+}
+
+/// `isValidSignature(hash, key's ERC-1271 signature)` on the account: the
+/// magic value, or the revert data.
+fn account_accepts(s: &mut Setup, entity_id: u32, key: &Key, hash: B256) -> Result<bool, String> {
+    let safe = s
+        .chain
+        .call(
+            Address::ZERO,
+            s.modules.session_signer,
+            ISessionSignerModule::replaySafeHashCall {
+                account: s.account,
+                hash,
+            }
+            .abi_encode()
+            .into(),
+        )
+        .unwrap()
+        .into_output()
+        .unwrap();
+    let safe = ISessionSignerModule::replaySafeHashCall::abi_decode_returns(&safe).unwrap();
+    let signature = erc1271_signature(entity_id, &[], &key.sign_replay_safe_hash(safe));
+    let call = IReferenceAccount::isValidSignatureCall { hash, signature };
+    let answer = s
+        .chain
+        .call(Address::ZERO, s.account, call.abi_encode().into())
+        .unwrap();
+    if !answer.success {
+        return Err(describe(&answer.output));
+    }
+    let magic =
+        IReferenceAccount::isValidSignatureCall::abi_decode_returns(&answer.output).unwrap();
+    Ok(magic.0 == [0x16, 0x26, 0xba, 0x7e])
+}
+
+/// A key that may only call `increment()` must not sign for the account:
+/// an ERC-1271 signature is checked by no allowlist or limit, and a signed
+/// Permit2 permit or exchange order moves the account's tokens without any
+/// call of the key's. Signing is an explicit permission, still bound by
+/// the key's time window.
+#[test]
+fn a_scoped_key_signs_for_the_account_only_when_granted() {
+    if !common::built("a_scoped_key_signs_for_the_account_only_when_granted") {
+        return;
+    }
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let scoped = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .time_window(now, now + 3_600);
+    let key = s.key.clone();
+    let grant = |s: &mut Setup, set: &PermissionSet, entity_id: u32, key: &Key| {
+        let install = set
+            .install(
+                &s.modules,
+                entity_id,
+                &SignerSpec::Address(key.address()),
+                s.account,
+                now,
+            )
+            .unwrap();
+        assert!(s.owner_call(install.install_validation_calldata()));
+    };
+    grant(&mut s, &scoped, ENTITY, &key);
+    let order = alloy_primitives::keccak256("a Permit2 transfer of every token the account holds");
+    let refused = account_accepts(&mut s, ENTITY, &key, order).unwrap_err();
+    assert!(refused.contains("SignatureValidationInvalid"), "{refused}");
+
+    // Granted explicitly: the account accepts its signature, and no one
+    // else's, while the window is open.
+    let signer = Key::from_seed(0x51);
+    grant(&mut s, &scoped.clone().signatures(), ENTITY + 1, &signer);
+    assert_eq!(
+        account_accepts(&mut s, ENTITY + 1, &signer, order),
+        Ok(true)
+    );
+    assert_eq!(account_accepts(&mut s, ENTITY + 1, &key, order), Ok(false));
+    // A root key signs too.
+    let root = Key::from_seed(0x52);
+    grant(&mut s, &PermissionSet::new().root(), ENTITY + 2, &root);
+    assert_eq!(account_accepts(&mut s, ENTITY + 2, &root, order), Ok(true));
+    // After the window, the time-window hook refuses the signature.
+    s.chain.advance_time(3_601).unwrap();
+    let expired = account_accepts(&mut s, ENTITY + 1, &signer, order).unwrap_err();
+    assert!(expired.contains("OutsideTimeWindow"), "{expired}");
 }

@@ -29,6 +29,8 @@ struct Granted {
     key_file: Option<String>,
     nonce_key: String,
     needs_execute_user_op_prefix: bool,
+    /// Whether the key may sign ERC-1271 messages for the account.
+    signs_for_account: bool,
     expiry: Option<u64>,
     install_validation: String,
     execute_with_runtime_validation: String,
@@ -80,6 +82,9 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
     }
     if args.root {
         set = set.root();
+    }
+    if args.allow_signatures {
+        set = set.signatures();
     }
     if let Some(until) = args
         .valid_until
@@ -234,6 +239,7 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
         key_file,
         nonce_key: format!("{:#x}", nonce_key(entity_id, false)),
         needs_execute_user_op_prefix: set.needs_execute_user_op(),
+        signs_for_account: set.signs(),
         expiry: set.expiry(),
         install_validation: format!("0x{}", hex::encode(&calldata)),
         execute_with_runtime_validation: format!("0x{}", hex::encode(&wrapped)),
@@ -267,6 +273,13 @@ fn human(g: &Granted, set: &PermissionSet) -> String {
             }
         ),
     ];
+    if g.signs_for_account {
+        lines.push(
+            "warning: the key may sign ERC-1271 messages for the account; no allowlist or limit \
+             applies to a signature (a signed Permit2 permit or order moves tokens without a call)"
+                .into(),
+        );
+    }
     if let Some(file) = &g.key_file {
         lines.push(format!("the new key's private key is in {file}"));
     }
@@ -327,6 +340,10 @@ fn describe_set(set: &PermissionSet) -> String {
                 format!("{token} ≤ {limit}{}", per(*period))
             }
             Permission::GasBudget(limit) => format!("gas ≤ {limit} wei"),
+            Permission::Signatures => {
+                "signs ERC-1271 messages for the account (no allowlist or limit applies to a signature)"
+                    .into()
+            }
         })
         .collect();
     parts.join("; ")

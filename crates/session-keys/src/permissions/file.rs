@@ -9,6 +9,10 @@
 //! contracts = ["0x1111111111111111111111111111111111111111"]
 //! # At most this many wei of gas over the key's life. Optional.
 //! gas-budget = "10000000000000000"
+//! # May sign ERC-1271 messages for the account. Optional, off by default:
+//! # no allowlist or limit applies to a signature (a signed Permit2 permit
+//! # moves tokens without a call); only the window bounds it.
+//! signatures = false
 //!
 //! [window]                  # optional
 //! valid-after = 1767225600  # unix seconds; optional
@@ -48,6 +52,9 @@ pub struct PermissionFile {
     /// Everything the owner may do.
     #[serde(default)]
     pub root: bool,
+    /// May sign ERC-1271 messages for the account.
+    #[serde(default)]
+    pub signatures: bool,
     /// Allowed contracts.
     #[serde(default)]
     pub contracts: Vec<Address>,
@@ -252,6 +259,9 @@ impl PermissionFile {
         if self.root {
             set = set.root();
         }
+        if self.signatures {
+            set = set.signatures();
+        }
         if let Some(window) = &self.window {
             let valid_until = match (window.valid_until, window.expires_in) {
                 (Some(until), None) => until,
@@ -345,6 +355,13 @@ amount = 5
             .permissions
             .contains(&Permission::GasBudget(U256::from(10u64.pow(16)))));
         toml.check(Address::repeat_byte(0xAC), 100).unwrap();
+        assert!(!toml.signs(), "signing is off unless the file says so");
+        let signing = PermissionFile::parse(&format!("signatures = true\n{TOML}"), false)
+            .unwrap()
+            .to_set(100)
+            .unwrap();
+        assert!(signing.signs());
+        assert!(signing.permissions.contains(&Permission::Signatures));
     }
 
     #[test]

@@ -199,6 +199,23 @@ fn root_stands_alone_and_empty_is_refused() {
         check(PermissionSet::new().contracts([TARGET]).root()),
         Err(PermissionError::RootNotAlone)
     );
+    // Signing alone restricts no call: as good as empty.
+    assert_eq!(
+        check(PermissionSet::new().signatures()),
+        Err(PermissionError::Empty)
+    );
+    assert_eq!(
+        check(PermissionSet::new().root().signatures()),
+        Err(PermissionError::RootNotAlone)
+    );
+    let signing = PermissionSet::new().contracts([TARGET]).signatures();
+    check(signing.clone()).unwrap();
+    assert!(signing.signs() && PermissionSet::new().root().signs());
+    assert!(!PermissionSet::new().contracts([TARGET]).signs());
+    assert_eq!(
+        check(signing.signatures()),
+        Err(PermissionError::Duplicate("signatures"))
+    );
 }
 
 #[test]
@@ -283,10 +300,15 @@ fn install_encodes_every_hook_at_the_keys_entity_id() {
     let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
     assert!(set.needs_execute_user_op());
     assert_eq!(&install.config[..20], m.session_signer.as_slice());
+    // A scoped key does not sign for the account unless granted.
+    assert_eq!(install.config[24], VALIDATION_USER_OP);
+    let signing = set.clone().signatures();
+    let with_signatures = signing.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
     assert_eq!(
-        install.config[24],
+        with_signatures.config[24],
         VALIDATION_USER_OP | VALIDATION_SIGNATURE
     );
+    assert_eq!(with_signatures.hooks, install.hooks);
     assert_eq!(install.selectors, vec![EXECUTE, EXECUTE_BATCH]);
     assert_eq!(install.install_data, signer().install_data(7));
     let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
