@@ -43,6 +43,9 @@ pub enum Command {
     /// Act as a session key: sign a user operation for a call (or a
     /// batch) and print it for a bundler, or submit it with --send.
     Call(Box<CallArgs>),
+    /// Sign a hash or a message for the account with a session key
+    /// (ERC-1271), checked by the account's isValidSignature.
+    Sign(SignArgs),
     /// Write the Solidity interfaces and ABI JSON of every contract.
     Abi(AbiArgs),
 }
@@ -312,6 +315,29 @@ pub struct CallArgs {
     /// receipt, instead of printing it; no signing key is needed.
     #[arg(long, value_name = "URL")]
     pub bundler: Option<String>,
+}
+
+/// `sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The chain (the signature is checked there).
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Where the modules are.
+    #[command(flatten)]
+    pub deployment: DeploymentArgs,
+    /// The key.
+    #[command(flatten)]
+    pub key: KeyRef,
+    /// The session key's private key file (else SESSION_KEYS_SESSION_KEY).
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// The 32-byte hash to sign (e.g. an EIP-712 digest).
+    #[arg(long, conflicts_with = "message")]
+    pub hash: Option<String>,
+    /// A message, hashed as EIP-191 personal_sign does.
+    #[arg(long)]
+    pub message: Option<String>,
 }
 
 /// `abi`.

@@ -12,6 +12,7 @@
 //! | `inspect` | what a key may do, read from the chain |
 //! | `revoke` | the `uninstallValidation` of a key, printed or sent |
 //! | `call` | a session key's signed user operation, printed for a bundler or submitted |
+//! | `sign` | a session key's ERC-1271 signature for its account, checked by the account |
 //! | `abi` | the Solidity interfaces and ABI JSON, for viem users |
 //!
 //! Exit codes ([`error::CliError::exit_code`]): 0 success, 1 a demo step
@@ -45,6 +46,7 @@ fn main() {
         Command::Inspect(args) => commands::inspect::run(&out, args),
         Command::Revoke(args) => commands::revoke::run(&out, args),
         Command::Call(args) => commands::call::run(&out, *args),
+        Command::Sign(args) => commands::sign::run(&out, args),
         Command::Abi(args) => commands::abi::run(&out, args),
     };
     if let Err(error) = result {

@@ -546,6 +546,43 @@ fn call_signs_and_submits_as_the_session_key() {
         session_keys::encode::nonce_key(3, true).to::<U256>()
     );
 
+    // ERC-1271: a key signs for the account only when granted (or root).
+    let out = call(format!("sign {as_key} --message hello"));
+    assert_fails(&out, 5, "may not sign for the account");
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {}.4 --allow {counter}:increment() \
+         --expires-in 3600 --allow-signatures --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    assert_eq!(json(&out)["entityId"], 4);
+    assert_eq!(json(&out)["signsForAccount"], true);
+    let as_signer = format!("{on} --entity-id 4 --key-file {}.4", key_file.display());
+    let out = call(format!("--json sign {as_signer} --message hello"));
+    assert_success(&out);
+    let signed = json(&out);
+    let hash = alloy_primitives::eip191_hash_message("hello");
+    assert_eq!(signed["hash"], hash.to_string());
+    let verdict = RpcChain::connect(&url)
+        .unwrap()
+        .call(
+            Address::ZERO,
+            account,
+            session_keys::abi::IReferenceAccount::isValidSignatureCall {
+                hash,
+                signature: signed["signature"].as_str().unwrap().parse().unwrap(),
+            }
+            .abi_encode()
+            .into(),
+        )
+        .unwrap();
+    assert!(verdict.success);
+    assert_eq!(&verdict.output[..4], &[0x16, 0x26, 0xba, 0x7e]);
+    let out = call(format!("sign {as_root} --hash {hash}"));
+    assert_success(&out);
+    let out = call(format!("sign {as_signer} --hash 0x1234"));
+    assert_fails(&out, 2, "is not a 32-byte 0x-hex hash");
+
     // Bad input, each with what to fix (exit 2), and no secret echoed.
     let other = world.dir.path().join("other.key");
     std::fs::write(&other, format!("{}\n", Key::from_seed(9).secret_bytes())).unwrap();

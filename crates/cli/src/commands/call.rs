@@ -72,7 +72,7 @@ fn bad(text: String) -> CliError {
 }
 
 /// The session key: `--key-file`, else [`SESSION_KEY_ENV`].
-fn session_key(key_file: Option<&Path>) -> Result<Key, CliError> {
+pub fn session_key(key_file: Option<&Path>) -> Result<Key, CliError> {
     match key_file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -170,7 +170,7 @@ fn split_top_level(text: &str) -> Vec<String> {
 }
 
 /// The key at `entity_id` must be an address signer, and `key`.
-fn check_signer(
+pub fn check_signer(
     chain: &mut dyn Chain,
     modules: &Modules,
     account: Address,

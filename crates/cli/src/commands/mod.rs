@@ -11,6 +11,7 @@ pub mod grant;
 pub mod inspect;
 pub mod node;
 pub mod revoke;
+pub mod sign;
 
 use std::path::{Path, PathBuf};
 
