@@ -582,6 +582,20 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_success(&out);
     let out = call(format!("sign {as_signer} --hash 0x1234"));
     assert_fails(&out, 2, "is not a 32-byte 0x-hex hash");
+    // A key file other users can read is used, with a warning.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = format!("{}.4", key_file.display());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = call(format!("sign {as_signer} --message hello"));
+        assert_success(&out);
+        assert!(
+            text(&out).contains("can be read by other users (mode 644)"),
+            "{}",
+            text(&out)
+        );
+    }
 
     // Bad input, each with what to fix (exit 2), and no secret echoed.
     let other = world.dir.path().join("other.key");

@@ -71,10 +71,23 @@ fn bad(text: String) -> CliError {
     CliError::BadInput(text)
 }
 
-/// The session key: `--key-file`, else [`SESSION_KEY_ENV`].
-pub fn session_key(key_file: Option<&Path>) -> Result<Key, CliError> {
+/// The session key: `--key-file`, else [`SESSION_KEY_ENV`]. A key file
+/// other users may read gets a warning on stderr (as ssh gives one).
+pub fn session_key(out: &Output, key_file: Option<&Path>) -> Result<Key, CliError> {
     match key_file {
         Some(path) => {
+            #[cfg(unix)]
+            if let Ok(metadata) = std::fs::metadata(path) {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = metadata.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    out.note(&format!(
+                        "warning: the session key file {} can be read by other users (mode {mode:o}); `chmod 600 {}`",
+                        path.display(),
+                        path.display()
+                    ));
+                }
+            }
             let text = std::fs::read_to_string(path).map_err(|e| {
                 bad(format!(
                     "cannot read the session key file {}: {e} (`grant --new-key --key-out FILE` writes one)",
@@ -233,7 +246,7 @@ fn gas(args: &CallArgs) -> Result<Gas, CliError> {
 pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
     let calls = calls(&args)?;
     let gas = gas(&args)?;
-    let key = session_key(args.key_file.as_deref())?;
+    let key = session_key(out, args.key_file.as_deref())?;
     let mut chain = connect(&args.chain.rpc)?;
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
     let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;

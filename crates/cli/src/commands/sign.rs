@@ -102,7 +102,7 @@ pub fn run(out: &Output, args: SignArgs) -> Result<(), CliError> {
             ))
         }
     };
-    let key = session_key(args.key_file.as_deref())?;
+    let key = session_key(out, args.key_file.as_deref())?;
     let mut chain = connect(&args.chain.rpc)?;
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
     let (account, entity_id) = (args.key.account, args.key.entity_id);
