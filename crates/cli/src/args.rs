@@ -232,9 +232,12 @@ pub struct InspectArgs {
     /// Where the modules are.
     #[command(flatten)]
     pub deployment: DeploymentArgs,
-    /// The key.
-    #[command(flatten)]
-    pub key: KeyRef,
+    /// The smart account.
+    #[arg(long)]
+    pub account: Address,
+    /// The key's entity id; without it, every session key of the account.
+    #[arg(long)]
+    pub entity_id: Option<u32>,
 }
 
 /// `revoke`.

@@ -335,6 +335,40 @@ fn grant_inspect_revoke_on_a_node() {
         text(&out)
     );
 
+    // Every key of the account, a line each.
+    let out = world.cli(format!("--json inspect --rpc {url} --account {account}"));
+    assert_success(&out);
+    let listed = json(&out);
+    let ids: Vec<u64> = listed["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["entityId"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![1, 2, 3]);
+    assert_eq!(listed["keys"][0]["status"], "active");
+    assert_eq!(
+        address_of(&listed["keys"][0]["permissions"]["signer"]["address"]),
+        session.address()
+    );
+    assert_eq!(
+        listed["keys"][2]["accountView"]["isSignatureValidation"],
+        true
+    );
+    let out = world.cli(format!("inspect --rpc {url} --account {account}"));
+    assert!(
+        text(&out).contains(
+            "entity 3: 0x7070707070707070707070707070707070707070, active, no expiry, 1 hook"
+        ),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("signs for the account"),
+        "{}",
+        text(&out)
+    );
+
     // Revoke the first: it is gone, and its id can be granted again, clean.
     let out = world.cli(format!("--json revoke {on} --entity-id 1 --send"));
     assert_success(&out);
@@ -344,6 +378,8 @@ fn grant_inspect_revoke_on_a_node() {
     assert_eq!(json(&out)["status"], "not-installed");
     let out = world.cli(format!("revoke {on} --entity-id 1"));
     assert_fails(&out, 2, "nothing to revoke");
+    let out = world.cli(format!("--json inspect --rpc {url} --account {account}"));
+    assert_eq!(json(&out)["keys"].as_array().unwrap().len(), 2);
     let out = world.cli(format!(
         "--json grant {on} --entity-id 1 --key {key} {allow} --erc20-limit {counter}:5 --send"
     ));

@@ -496,6 +496,55 @@ pub fn free_entity_id(
     Ok(id)
 }
 
+/// How many free entity ids in a row [`session_keys`] looks past before
+/// it stops.
+pub const LISTING_GAP: u32 = 8;
+
+/// One session key found on an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedKey {
+    /// The account's view of its validation.
+    pub account_view: ValidationView,
+    /// What the modules hold for it.
+    pub permissions: KeyPermissions,
+}
+
+/// The session keys of `account`: every entity id from 1 (0 is the
+/// owner's) with a validation or session-signer state, until `gap` free
+/// ids in a row. Keys granted by this SDK take the first free ids, so the
+/// default [`LISTING_GAP`] finds them all unless many were revoked in a
+/// row; look further with a larger `gap`, or at one id with [`inspect`].
+pub fn session_keys(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    gap: u32,
+) -> Result<Vec<ListedKey>, InspectError> {
+    let mut keys = Vec::new();
+    let mut free_in_a_row = 0;
+    let mut id: u32 = 1;
+    while free_in_a_row < gap {
+        let view = validation_view(chain, modules, account, id)?;
+        let permissions = inspect(chain, modules, account, id)?;
+        match view {
+            Some(view) if view.is_installed() || permissions.signer.is_some() => {
+                free_in_a_row = 0;
+                keys.push(ListedKey {
+                    account_view: view,
+                    permissions,
+                });
+            }
+            _ => free_in_a_row += 1,
+        }
+        match id.checked_add(1) {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    Ok(keys)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@ use alloy_primitives::Address;
 use serde::Serialize;
 use session_keys::chain::Chain;
 use session_keys::inspect::{
-    inspect, validation_view, KeyPermissions, KeySigner, KeyStatus, ValidationView as AccountView,
+    inspect, session_keys, validation_view, KeyPermissions, KeySigner, KeyStatus, ListedKey,
+    ValidationView as AccountView, LISTING_GAP,
 };
 use session_keys::Modules;
 
@@ -42,12 +43,34 @@ struct Inspected {
     permissions: KeyPermissions,
 }
 
+/// Every session key of an account.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed {
+    account: Address,
+    /// The chain's time when read.
+    now: u64,
+    keys: Vec<ListedEntry>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListedEntry {
+    entity_id: u32,
+    status: KeyStatus,
+    #[serde(flatten)]
+    key: ListedKey,
+}
+
 /// Runs `inspect`.
 pub fn run(out: &Output, args: InspectArgs) -> Result<(), CliError> {
     let mut chain = connect(&args.rpc)?;
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
-    let view = account_view(&mut chain, &modules, args.key.account, args.key.entity_id)?;
-    let permissions = inspect(&mut chain, &modules, args.key.account, args.key.entity_id)?;
+    let Some(entity_id) = args.entity_id else {
+        return list(out, &mut chain, &modules, args.account);
+    };
+    let view = account_view(&mut chain, &modules, args.account, entity_id)?;
+    let permissions = inspect(&mut chain, &modules, args.account, entity_id)?;
     let installed = view.is_installed() || permissions.signer.is_some();
     let now = chain.timestamp()?;
     let result = Inspected {
@@ -58,6 +81,73 @@ pub fn run(out: &Output, args: InspectArgs) -> Result<(), CliError> {
         permissions,
     };
     out.result(&result, || human(&result));
+    Ok(())
+}
+
+/// `inspect` without `--entity-id`: every session key, a line each.
+fn list(
+    out: &Output,
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+) -> Result<(), CliError> {
+    // A clear error for an address that is not a modular account.
+    account_view(chain, modules, account, 0)?;
+    let now = chain.timestamp()?;
+    let keys = session_keys(chain, modules, account, LISTING_GAP)?
+        .into_iter()
+        .map(|key| ListedEntry {
+            entity_id: key.permissions.entity_id,
+            status: key.permissions.status(now),
+            key,
+        })
+        .collect();
+    let listed = Listed { account, now, keys };
+    out.result(&listed, || {
+        if listed.keys.is_empty() {
+            return format!("no session keys on {account}");
+        }
+        let mut lines = vec![format!("session keys of {account}:")];
+        for entry in &listed.keys {
+            let p = &entry.key.permissions;
+            let signer = match &p.signer {
+                Some(KeySigner::Address { address }) => address.to_string(),
+                Some(KeySigner::Passkey { .. }) => "passkey".into(),
+                None => "no signer".into(),
+            };
+            let status = match (entry.status, p.time_window) {
+                (KeyStatus::Active, Some((_, until))) if until != 0 => {
+                    format!("active, expires in {}", span(until.saturating_sub(now)))
+                }
+                (KeyStatus::Expired, Some((_, until))) => {
+                    format!("expired {} ago", span(now.saturating_sub(until)))
+                }
+                (KeyStatus::Active, _) => "active, no expiry".into(),
+                (KeyStatus::NotYetValid, _) => "not yet valid".into(),
+                (KeyStatus::Expired, None) => "expired".into(),
+                // A validation at this id without a session-signer key.
+                (KeyStatus::NotInstalled, _) => "no session-signer key".into(),
+            };
+            let hooks = entry.key.account_view.hooks.len();
+            lines.push(format!(
+                "  entity {}: {signer}, {status}, {hooks} hook{}{}{}",
+                entry.entity_id,
+                if hooks == 1 { "" } else { "s" },
+                if entry.key.account_view.is_global {
+                    ", root"
+                } else {
+                    ""
+                },
+                if entry.key.account_view.is_signature_validation {
+                    ", signs for the account"
+                } else {
+                    ""
+                }
+            ));
+        }
+        lines.push("(`inspect --entity-id N` for one key's details)".into());
+        lines.join("\n")
+    });
     Ok(())
 }
 
