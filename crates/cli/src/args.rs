@@ -336,11 +336,15 @@ pub struct SignArgs {
     #[arg(long)]
     pub key_file: Option<PathBuf>,
     /// The 32-byte hash to sign (e.g. an EIP-712 digest).
-    #[arg(long, conflicts_with = "message")]
+    #[arg(long, conflicts_with_all = ["message", "typed_data"])]
     pub hash: Option<String>,
     /// A message, hashed as EIP-191 personal_sign does.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "typed_data")]
     pub message: Option<String>,
+    /// A JSON file of EIP-712 typed data (as eth_signTypedData_v4 takes
+    /// it: types, primaryType, domain, message), e.g. a permit.
+    #[arg(long, value_name = "FILE")]
+    pub typed_data: Option<PathBuf>,
 }
 
 /// `abi`.

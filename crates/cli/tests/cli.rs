@@ -618,6 +618,60 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_success(&out);
     let out = call(format!("sign {as_signer} --hash 0x1234"));
     assert_fails(&out, 2, "is not a 32-byte 0x-hex hash");
+    // EIP-712 typed data (an ERC-2612 permit), hashed as alloy's sol! does.
+    let permit_file = world.dir.path().join("permit.json");
+    let spender = Address::repeat_byte(0x5b);
+    std::fs::write(
+        &permit_file,
+        serde_json::json!({
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"}],
+                "Permit": [
+                    {"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
+                    {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"}]},
+            "primaryType": "Permit",
+            "domain": {"name": "Token", "version": "1", "chainId": 412346,
+                       "verifyingContract": counter.to_string()},
+            "message": {"owner": account.to_string(), "spender": spender.to_string(),
+                        "value": "1000", "nonce": 0, "deadline": "1893456000"}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = call(format!(
+        "--json sign {as_signer} --typed-data {}",
+        permit_file.display()
+    ));
+    assert_success(&out);
+    alloy_sol_types::sol! {
+        struct Permit { address owner; address spender; uint256 value; uint256 nonce; uint256 deadline; }
+    }
+    let expected = alloy_sol_types::SolStruct::eip712_signing_hash(
+        &Permit {
+            owner: account,
+            spender,
+            value: U256::from(1000),
+            nonce: U256::ZERO,
+            deadline: U256::from(1_893_456_000u64),
+        },
+        &alloy_sol_types::eip712_domain! {
+            name: "Token",
+            version: "1",
+            chain_id: 412346,
+            verifying_contract: counter,
+        },
+    );
+    assert_eq!(json(&out)["hash"], expected.to_string());
+    std::fs::write(&permit_file, "{\"types\": {}}").unwrap();
+    let out = call(format!(
+        "sign {as_signer} --typed-data {}",
+        permit_file.display()
+    ));
+    assert_fails(&out, 2, "is not EIP-712 typed data");
     // A key file other users can read is used, with a warning.
     #[cfg(unix)]
     {

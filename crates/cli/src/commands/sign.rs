@@ -1,9 +1,11 @@
 //! `session-keys sign`: an ERC-1271 signature by a session key for its
-//! account, of a hash or of a message (EIP-191, as `personal_sign` and
-//! viem's `hashMessage` hash it), checked with the account's own
+//! account, of a hash, of a message (EIP-191, as `personal_sign` and
+//! viem's `hashMessage` hash it) or of EIP-712 typed data (as
+//! `eth_signTypedData_v4` takes it), checked with the account's own
 //! `isValidSignature` before it is printed. Only a key granted
 //! `--allow-signatures` (or root) signs for its account.
 
+use alloy_dyn_abi::eip712::TypedData;
 use alloy_primitives::{eip191_hash_message, hex, Address, Bytes, B256};
 use alloy_sol_types::SolCall;
 use serde::Serialize;
@@ -89,16 +91,39 @@ fn account_verdict(
     })
 }
 
+/// The EIP-712 signing hash of the typed data in `path`.
+fn typed_data_hash(path: &std::path::Path) -> Result<B256, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::BadInput(format!(
+            "cannot read the typed data {}: {e}",
+            path.display()
+        ))
+    })?;
+    let typed: TypedData = serde_json::from_str(&text).map_err(|e| {
+        CliError::BadInput(format!(
+            "{} is not EIP-712 typed data (types, primaryType, domain, message): {e}",
+            path.display()
+        ))
+    })?;
+    typed.eip712_signing_hash().map_err(|e| {
+        CliError::BadInput(format!(
+            "{}: the message does not match its types: {e}",
+            path.display()
+        ))
+    })
+}
+
 /// Runs `sign`.
 pub fn run(out: &Output, args: SignArgs) -> Result<(), CliError> {
-    let hash = match (&args.hash, &args.message) {
-        (Some(hash), None) => hash.trim().parse::<B256>().map_err(|_| {
+    let hash = match (&args.hash, &args.message, &args.typed_data) {
+        (Some(hash), None, None) => hash.trim().parse::<B256>().map_err(|_| {
             CliError::BadInput(format!("--hash `{hash}` is not a 32-byte 0x-hex hash"))
         })?,
-        (None, Some(message)) => eip191_hash_message(message.as_bytes()),
+        (None, Some(message), None) => eip191_hash_message(message.as_bytes()),
+        (None, None, Some(path)) => typed_data_hash(path)?,
         _ => {
             return Err(CliError::BadInput(
-                "give --hash 0x… or --message TEXT".into(),
+                "give one of --hash 0x…, --message TEXT or --typed-data FILE".into(),
             ))
         }
     };
