@@ -1,6 +1,7 @@
-//! The signing key: from a keystore file or the `SESSION_KEYS_PRIVATE_KEY`
-//! environment variable. It is never printed, and error messages never
-//! quote it.
+//! The keys: the signing key, from a keystore file or the
+//! `SESSION_KEYS_PRIVATE_KEY` environment variable, and a session key, from
+//! its key file or `SESSION_KEYS_SESSION_KEY`. Neither is ever printed, and
+//! error messages never quote them.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -10,6 +11,7 @@ use alloy_signer_local::PrivateKeySigner;
 use session_keys::Key;
 
 use crate::error::CliError;
+use crate::output::Output;
 
 /// The environment variable holding the signing key (0x-hex).
 pub const PRIVATE_KEY_ENV: &str = "SESSION_KEYS_PRIVATE_KEY";
@@ -77,4 +79,44 @@ fn from_keystore(path: &Path) -> Result<Key, CliError> {
     Key::try_from_bytes(secret).ok_or_else(|| {
         CliError::BadInput(format!("keystore {} holds an invalid key", path.display()))
     })
+}
+
+/// The environment variable that may hold the session key (0x-hex), when
+/// `--key-file` is not given.
+pub const SESSION_KEY_ENV: &str = "SESSION_KEYS_SESSION_KEY";
+
+/// The session key: `--key-file`, else [`SESSION_KEY_ENV`]. A key file
+/// other users may read gets a warning on stderr (as ssh gives one).
+pub fn session_key(out: &Output, key_file: Option<&Path>) -> Result<Key, CliError> {
+    match key_file {
+        Some(path) => {
+            #[cfg(unix)]
+            if let Ok(metadata) = std::fs::metadata(path) {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = metadata.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    out.note(&format!(
+                        "warning: the session key file {} can be read by other users (mode {mode:o}); `chmod 600 {}`",
+                        path.display(),
+                        path.display()
+                    ));
+                }
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::BadInput(format!(
+                    "cannot read the session key file {}: {e} (`grant --new-key --key-out FILE` writes one)",
+                    path.display()
+                ))
+            })?;
+            parse_key(&text, &format!("the session key file {}", path.display()))
+        }
+        None => {
+            let text = std::env::var(SESSION_KEY_ENV).map_err(|_| {
+                CliError::BadInput(format!(
+                    "no session key: pass --key-file FILE (as `grant --new-key --key-out FILE` wrote it) or set {SESSION_KEY_ENV}"
+                ))
+            })?;
+            parse_key(&text, SESSION_KEY_ENV)
+        }
+    }
 }

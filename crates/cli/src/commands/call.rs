@@ -11,7 +11,6 @@
 //! whether it executed, reverted in execution, or was refused, with the
 //! decoded reason.
 
-use std::path::Path;
 use std::time::Duration;
 
 use alloy_primitives::{hex, Address, B256, U256};
@@ -19,7 +18,6 @@ use serde::Serialize;
 use session_keys::abi::PackedUserOperation;
 use session_keys::bundler::{Bundler, BundlerError};
 use session_keys::chain::Chain;
-use session_keys::inspect::{inspect, KeySigner};
 use session_keys::operation::{
     calls_data, estimate_gas, function_call_data, handle_ops, signed_op, CallEncodingError,
     EstimateError, OpOutcome,
@@ -30,14 +28,10 @@ use session_keys::{short_reason, Gas, Key, Modules, RpcUserOperation};
 
 use crate::args::CallArgs;
 use crate::commands::inspect::account_view;
-use crate::commands::{connect, load_deployment, Sent};
+use crate::commands::{check_signer, connect, load_deployment, Sent};
 use crate::error::CliError;
-use crate::keys::{parse_key, signing_key};
+use crate::keys::{session_key, signing_key};
 use crate::output::Output;
-
-/// The environment variable that may hold the session key (0x-hex), when
-/// `--key-file` is not given.
-pub const SESSION_KEY_ENV: &str = "SESSION_KEYS_SESSION_KEY";
 
 /// The signed operation and, with `--send`, what became of it.
 #[derive(Serialize)]
@@ -69,42 +63,6 @@ struct SentOp {
 
 fn bad(text: String) -> CliError {
     CliError::BadInput(text)
-}
-
-/// The session key: `--key-file`, else [`SESSION_KEY_ENV`]. A key file
-/// other users may read gets a warning on stderr (as ssh gives one).
-pub fn session_key(out: &Output, key_file: Option<&Path>) -> Result<Key, CliError> {
-    match key_file {
-        Some(path) => {
-            #[cfg(unix)]
-            if let Ok(metadata) = std::fs::metadata(path) {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = metadata.permissions().mode() & 0o777;
-                if mode & 0o077 != 0 {
-                    out.note(&format!(
-                        "warning: the session key file {} can be read by other users (mode {mode:o}); `chmod 600 {}`",
-                        path.display(),
-                        path.display()
-                    ));
-                }
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                bad(format!(
-                    "cannot read the session key file {}: {e} (`grant --new-key --key-out FILE` writes one)",
-                    path.display()
-                ))
-            })?;
-            parse_key(&text, &format!("the session key file {}", path.display()))
-        }
-        None => {
-            let text = std::env::var(SESSION_KEY_ENV).map_err(|_| {
-                bad(format!(
-                    "no session key: pass --key-file FILE (as `grant --new-key --key-out FILE` wrote it) or set {SESSION_KEY_ENV}"
-                ))
-            })?;
-            parse_key(&text, SESSION_KEY_ENV)
-        }
-    }
 }
 
 /// The calls: one from `--to`, `--value` and either `--data` or the
@@ -180,30 +138,6 @@ fn split_top_level(text: &str) -> Vec<String> {
     }
     parts.push(current);
     parts
-}
-
-/// The key at `entity_id` must be an address signer, and `key`.
-pub fn check_signer(
-    chain: &mut dyn Chain,
-    modules: &Modules,
-    account: Address,
-    entity_id: u32,
-    key: &Key,
-) -> Result<(), CliError> {
-    let permissions = inspect(chain, modules, account, entity_id)?;
-    match permissions.signer {
-        Some(KeySigner::Address { address }) if address == key.address() => Ok(()),
-        Some(KeySigner::Address { address }) => Err(bad(format!(
-            "the session key at entity {entity_id} of {account} is {address}, but the given key is {}: pass that key, or the right --entity-id",
-            key.address()
-        ))),
-        Some(KeySigner::Passkey { .. }) => Err(bad(format!(
-            "the session key at entity {entity_id} is a passkey: it signs in the browser (WebAuthn), not from a key file"
-        ))),
-        None => Err(bad(format!(
-            "{account} has no session key at entity {entity_id} (see `session-keys inspect`)"
-        ))),
-    }
 }
 
 fn gas(args: &CallArgs) -> Result<Gas, CliError> {

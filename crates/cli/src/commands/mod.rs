@@ -1,5 +1,6 @@
 //! One module per subcommand, and what they share: connecting, loading the
-//! deployment record.
+//! deployment record, owner calls, and checking a session key against the
+//! account.
 
 pub mod abi;
 pub mod account;
@@ -21,7 +22,8 @@ use session_keys::account::send_as_owner;
 use session_keys::chain::{Chain, RpcChain};
 use session_keys::deploy::Deployment;
 use session_keys::encode::execute_with_runtime_validation;
-use session_keys::Modules;
+use session_keys::inspect::{inspect, KeySigner};
+use session_keys::{Key, Modules};
 
 use crate::error::CliError;
 use crate::keys::signing_key;
@@ -144,4 +146,28 @@ pub fn owner_call(
         gas_used: receipt.gas_used,
     };
     Ok((data, Some(sent)))
+}
+
+/// The key at `entity_id` must be an address signer, and `key`.
+pub fn check_signer(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+    key: &Key,
+) -> Result<(), CliError> {
+    let permissions = inspect(chain, modules, account, entity_id)?;
+    match permissions.signer {
+        Some(KeySigner::Address { address }) if address == key.address() => Ok(()),
+        Some(KeySigner::Address { address }) => Err(CliError::BadInput(format!(
+            "the session key at entity {entity_id} of {account} is {address}, but the given key is {}: pass that key, or the right --entity-id",
+            key.address()
+        ))),
+        Some(KeySigner::Passkey { .. }) => Err(CliError::BadInput(format!(
+            "the session key at entity {entity_id} is a passkey: it signs in the browser (WebAuthn), not from a key file"
+        ))),
+        None => Err(CliError::BadInput(format!(
+            "{account} has no session key at entity {entity_id} (see `session-keys inspect`)"
+        ))),
+    }
 }

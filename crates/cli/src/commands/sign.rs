@@ -15,9 +15,9 @@ use session_keys::encode::erc1271_signature;
 use session_keys::{short_reason, Modules};
 
 use crate::args::SignArgs;
-use crate::commands::call::{check_signer, session_key};
-use crate::commands::{connect, load_deployment};
+use crate::commands::{check_signer, connect, load_deployment};
 use crate::error::CliError;
+use crate::keys::session_key;
 use crate::output::Output;
 
 /// ERC-1271's magic value: the signature is valid.
