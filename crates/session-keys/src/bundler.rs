@@ -18,14 +18,16 @@
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_provider::Provider;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_transport::TransportError;
 use localnet::entry_point::ENTRY_POINT;
 use serde::Deserialize;
 
-use crate::abi::PackedUserOperation;
+use crate::abi::{IEntryPoint, PackedUserOperation};
 use crate::chain::{ChainError, RpcChain};
 use crate::errors::short_reason;
+use crate::operation::entry_point_events;
 use crate::user_op::RpcUserOperation;
 
 /// How often [`Bundler::wait`] asks for the receipt.
@@ -65,6 +67,14 @@ pub enum BundlerError {
     /// The operation has no unpacked form.
     #[error("the user operation: {0}")]
     Malformed(String),
+    /// The bundler's receipt does not match what the chain says.
+    #[error("the bundler's receipt for {user_op_hash} does not match the chain: {reason}")]
+    Unconfirmed {
+        /// The operation.
+        user_op_hash: B256,
+        /// What differs.
+        reason: String,
+    },
 }
 
 /// `eth_getUserOperationReceipt`'s answer (ERC-7769), the fields a wallet
@@ -160,6 +170,60 @@ impl Bundler {
             }
             std::thread::sleep(POLL_INTERVAL);
         }
+    }
+
+    /// Checks `receipt` against `chain` (the node, not the bundler): its
+    /// transaction is there, and the EntryPoint's `UserOperationEvent` for
+    /// the operation in it has the same sender, nonce, success and cost. A
+    /// wallet should not take a bundler's word for what happened.
+    pub fn confirm_on_chain(
+        &self,
+        chain: &RpcChain,
+        receipt: &UserOpReceipt,
+    ) -> Result<(), BundlerError> {
+        let tx_hash = receipt.receipt.transaction_hash;
+        let unconfirmed = |reason: String| BundlerError::Unconfirmed {
+            user_op_hash: receipt.user_op_hash,
+            reason,
+        };
+        let provider = chain.provider().clone();
+        let mined = chain
+            .block_on(async move { provider.get_transaction_receipt(tx_hash).await })
+            .map_err(|e| BundlerError::Chain(chain.error(e)))?
+            .ok_or_else(|| unconfirmed(format!("transaction {tx_hash} is not on the chain")))?;
+        let logs: Vec<alloy_primitives::Log> = mined
+            .inner
+            .logs()
+            .iter()
+            .map(|log| log.inner.clone())
+            .collect();
+        let event = entry_point_events::<IEntryPoint::UserOperationEvent>(&logs)
+            .map_err(unconfirmed)?
+            .into_iter()
+            .find(|event| event.userOpHash == receipt.user_op_hash)
+            .ok_or_else(|| {
+                unconfirmed(format!(
+                    "transaction {tx_hash} has no UserOperationEvent for it"
+                ))
+            })?;
+        let claimed = (
+            receipt.sender,
+            receipt.nonce,
+            receipt.success,
+            receipt.actual_gas_cost,
+        );
+        let on_chain = (
+            event.sender,
+            event.nonce,
+            event.success,
+            event.actualGasCost,
+        );
+        if claimed != on_chain {
+            return Err(unconfirmed(format!(
+                "the bundler says (sender, nonce, success, cost) = {claimed:?}, the chain {on_chain:?}"
+            )));
+        }
+        Ok(())
     }
 
     /// A JSON-RPC error answer as [`BundlerError::Rejected`]; transport

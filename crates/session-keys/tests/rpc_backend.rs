@@ -535,6 +535,16 @@ fn a_session_key_operation_through_the_bundler_api() {
     assert!(receipt.success, "{receipt:?}");
     assert_eq!((receipt.user_op_hash, receipt.sender), (hash, account));
     assert!(receipt.actual_gas_cost > U256::ZERO && receipt.receipt.status());
+    // The receipt is what the chain says; a forged one is caught.
+    bundler.confirm_on_chain(&chain, &receipt).unwrap();
+    let mut forged = receipt.clone();
+    forged.actual_gas_cost = U256::from(1);
+    let err = bundler.confirm_on_chain(&chain, &forged).unwrap_err();
+    assert!(matches!(err, BundlerError::Unconfirmed { .. }), "{err}");
+    forged = receipt.clone();
+    forged.user_op_hash = B256::repeat_byte(9);
+    let err = bundler.confirm_on_chain(&chain, &forged).unwrap_err();
+    assert!(err.to_string().contains("no UserOperationEvent"), "{err}");
     let count = chain
         .call(
             Address::ZERO,

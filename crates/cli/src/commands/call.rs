@@ -17,7 +17,7 @@ use alloy_primitives::{hex, Address, B256, U256};
 use serde::Serialize;
 use session_keys::abi::PackedUserOperation;
 use session_keys::bundler::{Bundler, BundlerError};
-use session_keys::chain::Chain;
+use session_keys::chain::{Chain, RpcChain};
 use session_keys::operation::{
     calls_data, estimate_gas, function_call_data, handle_ops, signed_op, CallEncodingError,
     EstimateError, OpOutcome,
@@ -242,7 +242,7 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
         let bundler = signing_key(args.chain.keystore.as_deref())?;
         Some(submit(&mut chain, &modules, &bundler, op, gas)?)
     } else if let Some(url) = &args.bundler {
-        Some(through_bundler(url, &modules, &op, gas)?)
+        Some(through_bundler(url, &chain, &modules, &op, gas)?)
     } else {
         None
     };
@@ -303,15 +303,19 @@ const BUNDLER_TIMEOUT: Duration = Duration::from_secs(60);
 /// `eth_sendUserOperation` to the bundler at `url`, then its receipt.
 fn through_bundler(
     url: &str,
+    chain: &RpcChain,
     modules: &Modules,
     op: &PackedUserOperation,
     gas: Gas,
 ) -> Result<SentOp, CliError> {
     let bundler = Bundler::connect(url)?;
+    // The receipt is checked against the chain: a bundler's word is not
+    // taken for what happened.
     let bundled = bundler
         .check_entry_point()
         .and_then(|()| bundler.send(op))
-        .and_then(|hash| bundler.wait(hash, BUNDLER_TIMEOUT));
+        .and_then(|hash| bundler.wait(hash, BUNDLER_TIMEOUT))
+        .and_then(|receipt| bundler.confirm_on_chain(chain, &receipt).map(|()| receipt));
     let receipt = match bundled {
         Ok(receipt) => receipt,
         Err(BundlerError::Chain(e)) => return Err(e.into()),
@@ -328,9 +332,11 @@ fn through_bundler(
                 )),
             });
         }
-        Err(e @ (BundlerError::UnsupportedEntryPoint { .. } | BundlerError::Timeout(..))) => {
-            return Err(CliError::Chain(e.to_string()))
-        }
+        Err(
+            e @ (BundlerError::UnsupportedEntryPoint { .. }
+            | BundlerError::Timeout(..)
+            | BundlerError::Unconfirmed { .. }),
+        ) => return Err(CliError::Chain(e.to_string())),
         Err(e) => return Err(CliError::Reverted(e.to_string())),
     };
     let tx_hash = receipt.receipt.transaction_hash.to_string();

@@ -161,7 +161,7 @@ impl RpcChain {
 
     /// An error of this endpoint as a [`ChainError`]: transport failures are
     /// [`ChainError::Unreachable`], JSON-RPC errors [`ChainError::Rpc`].
-    pub(crate) fn error(&self, error: TransportError) -> ChainError {
+    pub fn error(&self, error: TransportError) -> ChainError {
         match error {
             RpcError::Transport(kind) => ChainError::Unreachable {
                 url: self.url.clone(),
