@@ -13,7 +13,9 @@ use session_keys::abi::{ICounter, IReferenceAccount, ISessionSignerModule};
 use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
 use session_keys::chain::TxRequest;
 use session_keys::deploy::deploy_all;
-use session_keys::encode::{erc1271_signature, HOOK_PRE_EXECUTION, HOOK_VALIDATION};
+use session_keys::encode::{
+    erc1271_signature, ValidationInstall, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
+};
 use session_keys::inspect::{free_entity_id, inspect, validation_view};
 use session_keys::operation::{
     calls_data, entry_point_events, estimate_gas, handle_ops, signed_op, signed_op_with_segments,
@@ -85,6 +87,23 @@ impl Setup {
         receipt.success
     }
 
+    /// Installs `set` for `key` at `entity_id` from the owner, at the
+    /// chain's time; returns what it sent.
+    fn grant(&mut self, set: &PermissionSet, entity_id: u32, key: &Key) -> ValidationInstall {
+        let now = self.chain.timestamp().unwrap();
+        let install = set
+            .install(
+                &self.modules,
+                entity_id,
+                &SignerSpec::Address(key.address()),
+                self.account,
+                now,
+            )
+            .unwrap();
+        assert!(self.owner_call(install.install_validation_calldata()));
+        install
+    }
+
     fn op(&mut self, calls: &[(Address, U256, Vec<u8>)]) -> OpOutcome {
         let key = self.key.clone();
         let op = signed_op(
@@ -118,15 +137,8 @@ fn spending_limit_in_two_roles_end_to_end() {
     }
     let mut s = setup();
     let now = s.chain.timestamp().unwrap();
-    let install = set(&s, now)
-        .install(
-            &s.modules,
-            ENTITY,
-            &SignerSpec::Address(s.key.address()),
-            s.account,
-            now,
-        )
-        .unwrap();
+    let key = s.key.clone();
+    let install = s.grant(&set(&s, now), ENTITY, &key);
     let roles: Vec<(Address, u8)> = install
         .hooks
         .iter()
@@ -152,7 +164,6 @@ fn spending_limit_in_two_roles_end_to_end() {
         .map(|(i, _)| i)
         .collect();
     assert_eq!(empty, vec![install.hooks.len() - 1]);
-    assert!(s.owner_call(install.install_validation_calldata()));
 
     // The account's view: the owner's global validation at 0, the key at 4.
     let owner_view = validation_view(&mut s.chain, &s.modules, s.account, 0)
@@ -246,16 +257,7 @@ fn spending_limit_in_two_roles_end_to_end() {
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     assert!(!seen.is_installed(), "{seen:?}");
     let now = s.chain.timestamp().unwrap();
-    let again = set(&s, now)
-        .install(
-            &s.modules,
-            ENTITY,
-            &SignerSpec::Address(s.key.address()),
-            s.account,
-            now,
-        )
-        .unwrap();
-    assert!(s.owner_call(again.install_validation_calldata()));
+    s.grant(&set(&s, now), ENTITY, &key);
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     assert_eq!(seen.gas_budget.unwrap().spent, U256::ZERO);
     let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
@@ -364,17 +366,8 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     }
     let mut s = setup();
     let now = s.chain.timestamp().unwrap();
-    let install = set(&s, now)
-        .install(
-            &s.modules,
-            ENTITY,
-            &SignerSpec::Address(s.key.address()),
-            s.account,
-            now,
-        )
-        .unwrap();
-    assert!(s.owner_call(install.install_validation_calldata()));
     let key = s.key.clone();
+    s.grant(&set(&s, now), ENTITY, &key);
     let owner = s.owner.clone();
     let increment = calls_data(
         &[(
@@ -558,19 +551,7 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
         .functions(s.counter, [ICounter::incrementCall::SELECTOR])
         .time_window(now, now + 3_600);
     let key = s.key.clone();
-    let grant = |s: &mut Setup, set: &PermissionSet, entity_id: u32, key: &Key| {
-        let install = set
-            .install(
-                &s.modules,
-                entity_id,
-                &SignerSpec::Address(key.address()),
-                s.account,
-                now,
-            )
-            .unwrap();
-        assert!(s.owner_call(install.install_validation_calldata()));
-    };
-    grant(&mut s, &scoped, ENTITY, &key);
+    s.grant(&scoped, ENTITY, &key);
     let order = alloy_primitives::keccak256("a Permit2 transfer of every token the account holds");
     let refused = account_accepts(&mut s, ENTITY, &key, order).unwrap_err();
     assert!(refused.contains("SignatureValidationInvalid"), "{refused}");
@@ -578,7 +559,7 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
     // Granted explicitly: the account accepts its signature, and no one
     // else's, while the window is open.
     let signer = Key::from_seed(0x51);
-    grant(&mut s, &scoped.clone().signatures(), ENTITY + 1, &signer);
+    s.grant(&scoped.clone().signatures(), ENTITY + 1, &signer);
     assert_eq!(
         account_accepts(&mut s, ENTITY + 1, &signer, order),
         Ok(true)
@@ -586,7 +567,7 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
     assert_eq!(account_accepts(&mut s, ENTITY + 1, &key, order), Ok(false));
     // A root key signs too.
     let root = Key::from_seed(0x52);
-    grant(&mut s, &PermissionSet::new().root(), ENTITY + 2, &root);
+    s.grant(&PermissionSet::new().root(), ENTITY + 2, &root);
     assert_eq!(account_accepts(&mut s, ENTITY + 2, &root, order), Ok(true));
     // After the window, the time-window hook refuses the signature.
     s.chain.advance_time(3_601).unwrap();
