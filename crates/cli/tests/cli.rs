@@ -388,19 +388,12 @@ fn grant_inspect_revoke_on_a_node() {
     assert_eq!(json(&out)["permissions"]["limits"][0]["spent"], "0x0");
 }
 
-/// `count()` of the Counter at `counter`.
+/// `count()` of the Counter at `counter`, on the node at `url`.
 fn count(url: &str, counter: Address) -> U256 {
     let mut chain = RpcChain::connect(url).expect("connect");
-    let output = chain
-        .call(
-            Address::ZERO,
-            counter,
-            ICounter::countCall {}.abi_encode().into(),
-        )
+    session_keys::Counter { address: counter }
+        .count_on(&mut chain)
         .unwrap()
-        .into_output()
-        .unwrap();
-    ICounter::countCall::abi_decode_returns(&output).unwrap()
 }
 
 #[test]
@@ -977,17 +970,7 @@ fn account_then_a_passkey_session_key() {
         matches!(outcome, session_keys::operation::OpOutcome::Executed(_)),
         "{outcome:?}"
     );
-    let count = chain
-        .call(
-            Address::ZERO,
-            counter,
-            ICounter::countCall {}.abi_encode().into(),
-        )
-        .unwrap();
-    assert_eq!(
-        alloy_primitives::U256::from_be_slice(&count.output),
-        alloy_primitives::U256::from(1)
-    );
+    assert_eq!(count(&url, counter), U256::from(1));
 
     let out = world.cli(format!(
         "grant --rpc {url} --account {account} --passkey 0:0 --allow {counter}:increment()"

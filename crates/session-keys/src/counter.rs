@@ -16,6 +16,7 @@ use alloy_sol_types::SolCall;
 use localnet::{deployer_init_code, Localnet};
 
 use crate::abi::ICounter;
+use crate::chain::{Chain, ChainError};
 
 /// Offset of the `increment()` branch in [`runtime_code`].
 const INCREMENT: u8 = 0x1b;
@@ -79,6 +80,16 @@ impl Counter {
         net.call(Address::ZERO, self.address, Self::count_calldata())
             .decode_return::<ICounter::countCall>()
             .unwrap_or_else(|e| panic!("Counter.count(): {e}"))
+    }
+
+    /// `count()` on any [`Chain`] (an `eth_call`).
+    pub fn count_on(&self, chain: &mut dyn Chain) -> Result<U256, ChainError> {
+        let answer = chain.call(Address::ZERO, self.address, Self::count_calldata().into())?;
+        let output = answer
+            .into_output()
+            .map_err(|e| ChainError::Rpc(format!("Counter.count(): {e}")))?;
+        ICounter::countCall::abi_decode_returns(&output)
+            .map_err(|e| ChainError::Rpc(format!("Counter.count(): {e}")))
     }
 
     /// The calldata of `increment()`.

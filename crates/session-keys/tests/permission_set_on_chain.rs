@@ -22,7 +22,8 @@ use session_keys::operation::{
     EstimateError, OpOutcome,
 };
 use session_keys::{
-    counter, describe, Chain, Gas, Key, LocalChain, Modules, PermissionSet, Selector, SignerSpec,
+    counter, describe, Chain, Counter, Gas, Key, LocalChain, Modules, PermissionSet, Selector,
+    SignerSpec,
 };
 
 mod common;
@@ -425,17 +426,8 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     // v0.7 charges 10% of the unused callGasLimit: most of it is gone.
     let saved = default_used - used;
     assert!(saved > U256::from(60_000), "saved only {saved} gas");
-    assert_eq!(
-        s.chain
-            .call(
-                Address::ZERO,
-                s.counter,
-                ICounter::countCall {}.abi_encode().into()
-            )
-            .unwrap()
-            .output[31],
-        3
-    );
+    let counter = Counter { address: s.counter };
+    assert_eq!(counter.count_on(&mut s.chain).unwrap(), U256::from(3));
 
     // The limits are tight: half of either is not enough.
     let half_call = Gas {

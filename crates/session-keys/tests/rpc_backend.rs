@@ -545,14 +545,8 @@ fn a_session_key_operation_through_the_bundler_api() {
     forged.user_op_hash = B256::repeat_byte(9);
     let err = bundler.confirm_on_chain(&chain, &forged).unwrap_err();
     assert!(err.to_string().contains("no UserOperationEvent"), "{err}");
-    let count = chain
-        .call(
-            Address::ZERO,
-            counter,
-            ICounter::countCall {}.abi_encode().into(),
-        )
-        .unwrap();
-    assert_eq!(count.output[31], 1);
+    let count = Counter { address: counter }.count_on(&mut chain).unwrap();
+    assert_eq!(count, U256::from(1));
     // The same operation again is refused.
     let again = bundler.send(&op).unwrap_err();
     assert!(again.to_string().contains("already bundled"), "{again}");
