@@ -459,13 +459,23 @@ impl Localnet {
         self.gas_limit = gas_limit;
     }
 
-    fn tx(&self, from: Address, kind: TxKind, value: U256, data: Bytes, gas_price: u128) -> TxEnv {
+    /// A transaction from `from` at its current nonce, with `gas_limit`
+    /// or, by default, the chain's transaction gas limit.
+    fn tx(
+        &self,
+        from: Address,
+        kind: TxKind,
+        value: U256,
+        data: Bytes,
+        gas_price: u128,
+        gas_limit: Option<u64>,
+    ) -> TxEnv {
         TxEnv::builder()
             .caller(from)
             .kind(kind)
             .value(value)
             .data(data)
-            .gas_limit(self.gas_limit)
+            .gas_limit(gas_limit.unwrap_or(self.gas_limit))
             .gas_price(gas_price)
             .nonce(self.nonce(from))
             .chain_id(Some(CHAIN_ID))
@@ -494,10 +504,14 @@ impl Localnet {
         gas_limit: Option<u64>,
     ) -> Result<TxOutcome, LocalnetError> {
         let kind = to.map_or(TxKind::Create, TxKind::Call);
-        let mut tx = self.tx(from, kind, value, data.into(), u128::from(BASEFEE));
-        if let Some(limit) = gas_limit {
-            tx.gas_limit = limit;
-        }
+        let tx = self.tx(
+            from,
+            kind,
+            value,
+            data.into(),
+            u128::from(BASEFEE),
+            gas_limit,
+        );
         self.run_commit(tx)
     }
 
@@ -579,10 +593,7 @@ impl Localnet {
             cfg.disable_eip3607 = true;
         }
         let kind = to.map_or(TxKind::Create, TxKind::Call);
-        let mut tx = self.tx(from, kind, value, data.into(), 0);
-        if let Some(limit) = gas_limit {
-            tx.gas_limit = limit;
-        }
+        let tx = self.tx(from, kind, value, data.into(), 0, gas_limit);
         let result = self.evm.transact(tx);
         self.evm.ctx().cfg = saved;
         let result = result.map_err(|e| LocalnetError::Invalid(e.to_string()))?;
