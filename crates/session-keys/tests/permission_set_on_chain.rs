@@ -10,9 +10,7 @@ use alloy_sol_types::SolCall;
 use localnet::entry_point::ENTRY_POINT;
 use session_keys::abi::IEntryPoint;
 use session_keys::abi::{ICounter, IReferenceAccount, ISessionSignerModule};
-use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
-use session_keys::chain::TxRequest;
-use session_keys::deploy::deploy_all;
+use session_keys::account::{send_as_owner, OWNER_ENTITY};
 use session_keys::encode::{
     erc1271_signature, ValidationInstall, HOOK_PRE_EXECUTION, HOOK_VALIDATION,
 };
@@ -22,8 +20,7 @@ use session_keys::operation::{
     EstimateError, OpOutcome,
 };
 use session_keys::{
-    counter, describe, Chain, Counter, Gas, Key, LocalChain, Modules, PermissionSet, Selector,
-    SignerSpec,
+    describe, Chain, Counter, Gas, Key, LocalChain, Modules, PermissionSet, Selector, SignerSpec,
 };
 
 mod common;
@@ -48,18 +45,8 @@ fn setup() -> Setup {
     let mut chain = LocalChain::new();
     let owner = Key::from_seed(0x0a);
     chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
-    let modules = deploy_all(&mut chain, &owner, &mut ())
-        .unwrap()
-        .modules()
-        .unwrap();
-    let account = create_account(&mut chain, &owner, &modules, ether_milli(100))
-        .unwrap()
-        .address;
-    let counter = chain
-        .send(&owner, TxRequest::create(counter::init_code()))
-        .unwrap()
-        .contract_address
-        .unwrap();
+    let (modules, account, counter) =
+        common::account_with_counter(&mut chain, &owner, ether_milli(100));
     chain.fund(account, ether_milli(100));
     Setup {
         chain,

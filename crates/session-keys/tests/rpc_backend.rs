@@ -20,13 +20,11 @@ use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{abi::ArbWasm, deployer_init_code, ARBWASM, CHAIN_ID};
 use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use session_keys::abi::ICounter;
-use session_keys::account::{create_account, send_as_owner, OWNER_ENTITY};
+use session_keys::account::{send_as_owner, OWNER_ENTITY};
 use session_keys::bundler::{Bundler, BundlerError};
-use session_keys::deploy::deploy_all;
 use session_keys::operation::{calls_data, estimate_gas, signed_op};
 use session_keys::{
-    counter, describe, Chain, ChainError, Counter, Gas, Key, PermissionSet, RpcChain, SignerSpec,
-    TxRequest,
+    describe, Chain, ChainError, Counter, Gas, Key, PermissionSet, RpcChain, SignerSpec, TxRequest,
 };
 
 mod common;
@@ -480,18 +478,8 @@ fn a_session_key_operation_through_the_bundler_api() {
     let node = LocalnetRpc::start(NodeConfig::default().entry_point(true)).expect("a node");
     let mut chain = RpcChain::connect(&node.url()).unwrap();
     let owner = dev_key();
-    let modules = deploy_all(&mut chain, &owner, &mut ())
-        .unwrap()
-        .modules()
-        .unwrap();
-    let account = create_account(&mut chain, &owner, &modules, U256::from(ETHER / 10))
-        .unwrap()
-        .address;
-    let counter = chain
-        .send(&owner, TxRequest::create(counter::init_code()))
-        .unwrap()
-        .contract_address
-        .unwrap();
+    let (modules, account, counter) =
+        common::account_with_counter(&mut chain, &owner, U256::from(ETHER / 10));
     let key = Key::from_seed(0x5e);
     let now = chain.timestamp().unwrap();
     let set = PermissionSet::new()

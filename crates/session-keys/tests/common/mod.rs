@@ -38,3 +38,34 @@ pub fn token_fixture(test: &str) -> bool {
     eprintln!("\n**************** SKIPPED ****************\n{message}\n");
     false
 }
+
+/// On `chain`, from `owner`: every module deployed, a reference account
+/// owned by `owner` with `deposit` wei in the EntryPoint, and a Counter.
+/// Returns (modules, account, counter).
+#[allow(dead_code)]
+pub fn account_with_counter(
+    chain: &mut dyn session_keys::Chain,
+    owner: &session_keys::Key,
+    deposit: alloy_primitives::U256,
+) -> (
+    session_keys::Modules,
+    alloy_primitives::Address,
+    alloy_primitives::Address,
+) {
+    let modules = session_keys::deploy::deploy_all(chain, owner, &mut ())
+        .expect("deploys the modules")
+        .modules()
+        .expect("every module");
+    let account = session_keys::account::create_account(chain, owner, &modules, deposit)
+        .expect("an account")
+        .address;
+    let counter = chain
+        .send(
+            owner,
+            session_keys::TxRequest::create(session_keys::counter::init_code()),
+        )
+        .expect("deploys a Counter")
+        .contract_address
+        .expect("a Counter address");
+    (modules, account, counter)
+}
