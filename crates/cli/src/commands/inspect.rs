@@ -115,19 +115,7 @@ fn list(
                 Some(KeySigner::Passkey { .. }) => "passkey".into(),
                 None => "no signer".into(),
             };
-            let status = match (entry.status, p.time_window) {
-                (KeyStatus::Active, Some((_, until))) if until != 0 => {
-                    format!("active, expires in {}", span(until.saturating_sub(now)))
-                }
-                (KeyStatus::Expired, Some((_, until))) => {
-                    format!("expired {} ago", span(now.saturating_sub(until)))
-                }
-                (KeyStatus::Active, _) => "active, no expiry".into(),
-                (KeyStatus::NotYetValid, _) => "not yet valid".into(),
-                (KeyStatus::Expired, None) => "expired".into(),
-                // A validation at this id without a session-signer key.
-                (KeyStatus::NotInstalled, _) => "no session-signer key".into(),
-            };
+            let status = status_text(entry.status, p.time_window, now);
             let hooks = entry.key.account_view.hooks.len();
             lines.push(format!(
                 "  entity {}: {signer}, {status}, {hooks} hook{}{}{}",
@@ -221,30 +209,37 @@ fn human(r: &Inspected) -> String {
 
 /// `status: active, expires in 59 min` and the like, from the chain's time.
 fn status_line(r: &Inspected) -> String {
-    let window = r.permissions.time_window;
-    let text = match (r.status, window) {
-        (KeyStatus::NotInstalled, _) => {
-            "not installed: no session-signer validation at this entity".into()
-        }
+    let hint = match r.status {
+        KeyStatus::NotInstalled => ": no session-signer validation at this entity",
+        KeyStatus::Expired => ": revoke it to clear its state",
+        KeyStatus::NotYetValid | KeyStatus::Active => "",
+    };
+    format!(
+        "status: {}{hint}",
+        status_text(r.status, r.permissions.time_window, r.now)
+    )
+}
+
+/// A key's status in words, with the time left or passed at `now`.
+fn status_text(status: KeyStatus, window: Option<(u64, u64)>, now: u64) -> String {
+    match (status, window) {
+        (KeyStatus::NotInstalled, _) => "not installed".into(),
         (KeyStatus::NotYetValid, Some((after, _))) => {
             format!(
-                "not yet valid: opens in {}",
-                span(after.saturating_sub(r.now))
+                "not yet valid, opens in {}",
+                span(after.saturating_sub(now))
             )
         }
+        (KeyStatus::NotYetValid, None) => "not yet valid".into(),
         (KeyStatus::Expired, Some((_, until))) => {
-            format!(
-                "expired {} ago: revoke it to clear its state",
-                span(r.now.saturating_sub(until))
-            )
+            format!("expired {} ago", span(now.saturating_sub(until)))
         }
+        (KeyStatus::Expired, None) => "expired".into(),
         (KeyStatus::Active, Some((_, until))) if until != 0 => {
-            format!("active, expires in {}", span(until.saturating_sub(r.now)))
+            format!("active, expires in {}", span(until.saturating_sub(now)))
         }
         (KeyStatus::Active, _) => "active, no expiry".into(),
-        (status, None) => format!("{status:?}"),
-    };
-    format!("status: {text}")
+    }
 }
 
 /// `seconds` as `3 d 4 h`, `2 h 5 min`, `59 min` or `12 s`.
