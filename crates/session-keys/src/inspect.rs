@@ -339,7 +339,9 @@ pub fn inspect(
     })
 }
 
-fn signer_of(
+/// Who signs for the key at `entity_id` (the session-signer's
+/// `signers`, then `passkey`), or `None` if no key is there.
+pub fn signer_of(
     chain: &mut dyn Chain,
     modules: &Modules,
     account: Address,
@@ -469,6 +471,30 @@ pub fn validation_view(
     }))
 }
 
+/// Whether `entity_id` is used on `account`: a validation in the account's
+/// view (when it has one), or session-signer state.
+pub fn entity_id_taken(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+) -> Result<bool, InspectError> {
+    Ok(view_if_taken(chain, modules, account, entity_id)?.0)
+}
+
+/// [`entity_id_taken`], with the account's view it read.
+fn view_if_taken(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+) -> Result<(bool, Option<ValidationView>), InspectError> {
+    let view = validation_view(chain, modules, account, entity_id)?;
+    let taken = view.as_ref().is_some_and(ValidationView::is_installed)
+        || signer_of(chain, modules, account, entity_id)?.is_some();
+    Ok((taken, view))
+}
+
 /// The smallest entity id from `start` that is free on `account`: no
 /// validation in the account's view (when it has one) and no
 /// session-signer state (for picking a key's id; an account refuses a
@@ -480,12 +506,7 @@ pub fn free_entity_id(
     start: u32,
 ) -> Result<u32, InspectError> {
     let mut id = start;
-    let taken = |chain: &mut dyn Chain, id: u32| -> Result<bool, InspectError> {
-        let in_account =
-            validation_view(chain, modules, account, id)?.is_some_and(|view| view.is_installed());
-        Ok(in_account || signer_of(chain, modules, account, id)?.is_some())
-    };
-    while taken(chain, id)? {
+    while entity_id_taken(chain, modules, account, id)? {
         id = id.checked_add(1).ok_or(InspectError::Unexpected {
             module: "session-signer",
             address: modules.session_signer,
@@ -525,14 +546,13 @@ pub fn session_keys(
     let mut free_in_a_row = 0;
     let mut id: u32 = 1;
     while free_in_a_row < gap {
-        let view = validation_view(chain, modules, account, id)?;
-        let permissions = inspect(chain, modules, account, id)?;
-        match view {
-            Some(view) if view.is_installed() || permissions.signer.is_some() => {
+        // Every module's views only for the ids in use.
+        match view_if_taken(chain, modules, account, id)? {
+            (true, Some(view)) => {
                 free_in_a_row = 0;
                 keys.push(ListedKey {
                     account_view: view,
-                    permissions,
+                    permissions: inspect(chain, modules, account, id)?,
                 });
             }
             _ => free_in_a_row += 1,

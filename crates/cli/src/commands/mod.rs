@@ -22,7 +22,7 @@ use session_keys::account::send_as_owner;
 use session_keys::chain::{Chain, RpcChain};
 use session_keys::deploy::Deployment;
 use session_keys::encode::execute_with_runtime_validation;
-use session_keys::inspect::{inspect, KeySigner};
+use session_keys::inspect::{signer_of, KeySigner};
 use session_keys::{Key, Modules};
 
 use crate::error::CliError;
@@ -156,8 +156,7 @@ pub fn check_signer(
     entity_id: u32,
     key: &Key,
 ) -> Result<(), CliError> {
-    let permissions = inspect(chain, modules, account, entity_id)?;
-    match permissions.signer {
+    match signer_of(chain, modules, account, entity_id)? {
         Some(KeySigner::Address { address }) if address == key.address() => Ok(()),
         Some(KeySigner::Address { address }) => Err(CliError::BadInput(format!(
             "the session key at entity {entity_id} of {account} is {address}, but the given key is {}: pass that key, or the right --entity-id",
