@@ -30,7 +30,7 @@ use crate::chain::{Chain, ChainError, TxRequest};
 use crate::counter;
 use crate::deploy::{deploy_all, DeployError, Deployment, Progress};
 use crate::encode::{execute, execute_batch, user_op_prefixed};
-use crate::errors::short_reason;
+use crate::errors::{name_addresses, short_reason};
 use crate::operation::{
     entry_point_events, estimate_gas, handle_ops, signed_op, EstimateError, OpOutcome,
 };
@@ -260,14 +260,12 @@ impl Scene<'_> {
 
     /// Names every known address in `text`.
     fn name_all(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (address, name) in &self.names {
-            for form in [address.to_string(), format!("{address:?}")] {
-                out = out.replace(&form, name);
-            }
-            out = out.replace(&address.to_string().to_lowercase(), name);
-        }
-        out
+        name_addresses(
+            text,
+            self.names
+                .iter()
+                .map(|(address, name)| (*address, name.as_str())),
+        )
     }
 
     /// One session-key step: `call_data` signed by `signer`.

@@ -393,3 +393,22 @@ fn compact(debug: &str) -> String {
         None => debug.to_string(),
     }
 }
+
+/// `text` with every address of `names` (checksummed, as `Debug` prints
+/// it, or lowercase) replaced by its name: a reason made readable.
+pub fn name_addresses<'a>(
+    text: &str,
+    names: impl IntoIterator<Item = (Address, &'a str)>,
+) -> String {
+    let mut out = text.to_string();
+    for (address, name) in names {
+        for form in [
+            address.to_string(),
+            format!("{address:?}"),
+            address.to_string().to_lowercase(),
+        ] {
+            out = out.replace(&form, name);
+        }
+    }
+    out
+}

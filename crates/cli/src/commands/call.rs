@@ -18,6 +18,7 @@ use serde::Serialize;
 use session_keys::abi::PackedUserOperation;
 use session_keys::bundler::{Bundler, BundlerError};
 use session_keys::chain::{Chain, RpcChain};
+use session_keys::errors::name_addresses;
 use session_keys::operation::{
     calls_data, estimate_gas, function_call_data, handle_ops, signed_op, CallEncodingError,
     EstimateError, OpOutcome,
@@ -390,12 +391,7 @@ fn estimate_error(error: EstimateError, modules: &Modules, gas: Gas) -> CliError
 
 /// `text` with each module's address replaced by its name.
 fn name_modules(text: &str, modules: &Modules) -> String {
-    modules
-        .named()
-        .iter()
-        .fold(text.to_string(), |text, (name, address)| {
-            text.replace(&address.to_string(), name)
-        })
+    name_addresses(text, modules.named().map(|(name, address)| (address, name)))
 }
 
 fn human(c: &Called) -> String {
