@@ -134,13 +134,16 @@ impl Node {
     pub(super) fn user_operation_receipt(&self, hash: B256) -> Option<UserOperationReceipt> {
         let mined = self.txs.get(self.user_ops.get(&hash)?)?;
         let logs = mined.receipt.inner.logs();
-        let event = logs
+        // The EntryPoint's logs about this operation (its hash is topic 1).
+        let about_op: Vec<_> = logs
             .iter()
             .filter(|log| log.address() == ENTRY_POINT && log.topics().get(1) == Some(&hash))
+            .collect();
+        let event = about_op
+            .iter()
             .find_map(|log| IEntryPoint::UserOperationEvent::decode_log_data(log.data()).ok())?;
-        let reason = logs
+        let reason = about_op
             .iter()
-            .filter(|log| log.address() == ENTRY_POINT && log.topics().get(1) == Some(&hash))
             .find_map(|log| {
                 IEntryPoint::UserOperationRevertReason::decode_log_data(log.data()).ok()
             })
