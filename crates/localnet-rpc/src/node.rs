@@ -911,8 +911,12 @@ fn to_json<T: Serialize>(value: T) -> Result<Value, RpcError> {
 
 /// revm refused a simulated call (funds for `value`, intrinsic gas...).
 fn refused_simulation(reason: String) -> RpcError {
-    if reason.to_lowercase().contains("lack of funds") {
+    let lower = reason.to_lowercase();
+    if lower.contains("lack of funds") {
         RpcError::server(format!("insufficient funds for transfer: {reason}"))
+    } else if lower.contains("call gas cost") && lower.contains("exceeds the gas limit") {
+        // geth's wording for a gas limit below the intrinsic cost.
+        RpcError::server(format!("intrinsic gas too low: {reason}"))
     } else {
         RpcError::server(reason)
     }

@@ -215,9 +215,8 @@ pub enum EstimateError {
 }
 
 /// The least `gas` in `(lo, hi]` for which `passes`, given that `hi` passes.
-/// A probe the node refuses (geth answers an `eth_call` that runs out of
-/// gas, or whose gas is below the intrinsic cost, with an error rather
-/// than a revert) fails; an unreachable node stops the search.
+/// A probe the chain refuses before execution (gas below the intrinsic
+/// cost) fails; any other error stops the search.
 fn least_passing(
     mut lo: u64,
     mut hi: u64,
@@ -227,7 +226,7 @@ fn least_passing(
         let mid = lo + (hi - lo) / 2;
         let passed = match passes(mid) {
             Ok(passed) => passed,
-            Err(ChainError::Rpc(_) | ChainError::Rejected(_)) => false,
+            Err(ChainError::Rejected(_)) => false,
             Err(e) => return Err(e),
         };
         if passed {

@@ -330,6 +330,22 @@ fn explicit_gas_limits_are_used() {
         .unwrap();
     assert_eq!(sent["gas"], format!("{:#x}", 60_000));
 
+    // Simulated with too little gas, the call fails like a revert (as on
+    // the embedded chain); below the intrinsic cost it is refused.
+    let mut starved = TxRequest::call(counter, Counter::increment_calldata());
+    starved.gas_limit = Some(22_000);
+    let simulated = chain.simulate(DEV_ACCOUNT, starved.clone()).unwrap();
+    assert!(
+        !simulated.success && simulated.output.is_empty(),
+        "{simulated:?}"
+    );
+    starved.gas_limit = Some(20_000);
+    let refused = chain.simulate(DEV_ACCOUNT, starved);
+    assert!(
+        matches!(refused, Err(ChainError::Rejected(_))),
+        "{refused:?}"
+    );
+
     // Too little gas for the call: the simulation says so, nothing is sent.
     let mut short = TxRequest::call(counter, Counter::increment_calldata());
     short.gas_limit = Some(22_000);

@@ -162,8 +162,11 @@ pub trait Chain {
     fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<CallResult, ChainError>;
 
     /// Simulates `tx` from `from` (an `eth_call` with value, and with
-    /// `tx.gas_limit` when set) without sending it. The default handles
-    /// calls without value or gas limit; both backends override it.
+    /// `tx.gas_limit` when set) without sending it. A call that reverts or
+    /// runs out of gas is a result with `success == false`; one refused
+    /// before execution (gas below the intrinsic cost) is
+    /// [`ChainError::Rejected`]. The default handles calls without value or
+    /// gas limit; both backends override it.
     fn simulate(&mut self, from: Address, tx: TxRequest) -> Result<CallResult, ChainError> {
         match tx.to {
             Some(to) if tx.value.is_zero() && tx.gas_limit.is_none() => {

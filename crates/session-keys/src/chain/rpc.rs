@@ -66,6 +66,15 @@ fn as_revert(error: &TransportError) -> Option<Bytes> {
     is_revert.then(|| payload.as_revert_data().unwrap_or_default())
 }
 
+/// Whether a JSON-RPC error says the call ran out of gas (geth's "out of
+/// gas", "gas required exceeds allowance").
+fn is_out_of_gas(error: &TransportError) -> bool {
+    error.as_error_resp().is_some_and(|payload| {
+        let message = payload.message.to_lowercase();
+        message.contains("out of gas") || message.contains("gas required exceeds")
+    })
+}
+
 /// Whether a node's message refuses a transaction for its sender's state or
 /// its fee fields (rather than for what it executes).
 fn is_refusal(message: &str) -> bool {
@@ -295,6 +304,12 @@ impl Chain for RpcChain {
             Ok(Err(revert_data)) => Ok(CallResult {
                 success: false,
                 output: revert_data,
+            }),
+            // geth answers a call that runs out of gas with an error; it is
+            // a failed call, as on the embedded chain.
+            Err(e) if is_out_of_gas(&e) => Ok(CallResult {
+                success: false,
+                output: Bytes::new(),
             }),
             Err(e) => Err(self.send_error(e)),
         }
