@@ -357,6 +357,16 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     let key = s.key.clone();
     s.grant(&set(&s, now), ENTITY, &key);
     let owner = s.owner.clone();
+    let estimate = |s: &mut Setup, call_data: &[u8]| {
+        estimate_gas(
+            &mut s.chain,
+            s.account,
+            (ENTITY, false),
+            call_data,
+            &key,
+            Gas::default(),
+        )
+    };
     let increment = calls_data(
         &[(
             s.counter,
@@ -381,15 +391,7 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
 
     // Measured limits, then the defaults, then measured limits again: each
     // executes. The last two run in the same state, so they compare.
-    let gas = estimate_gas(
-        &mut s.chain,
-        s.account,
-        (ENTITY, false),
-        &increment,
-        &key,
-        Gas::default(),
-    )
-    .unwrap();
+    let gas = estimate(&mut s, &increment).unwrap();
     assert!(
         gas.call_gas_limit < 300_000 && gas.verification_gas_limit < 1_000_000,
         "{gas:?}"
@@ -435,27 +437,11 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
         &[(s.counter, U256::ZERO, ICounter::countCall {}.abi_encode())],
         true,
     );
-    let err = estimate_gas(
-        &mut s.chain,
-        s.account,
-        (ENTITY, false),
-        &approve,
-        &key,
-        Gas::default(),
-    )
-    .unwrap_err();
+    let err = estimate(&mut s, &approve).unwrap_err();
     assert!(matches!(err, EstimateError::Refused(_)), "{err}");
     assert!(err.to_string().contains("SelectorNotAllowed"), "{err}");
     let too_much = calls_data(&[(s.bob, ether_milli(11), Vec::new())], true);
-    let err = estimate_gas(
-        &mut s.chain,
-        s.account,
-        (ENTITY, false),
-        &too_much,
-        &key,
-        Gas::default(),
-    )
-    .unwrap_err();
+    let err = estimate(&mut s, &too_much).unwrap_err();
     assert!(matches!(err, EstimateError::ExecutionReverts(_)), "{err}");
     assert!(err.to_string().contains("SpendLimitExceeded"), "{err}");
 
@@ -469,15 +455,7 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
         receipt.failure_reason().contains("GasBudgetExceeded"),
         "{outcome:?}"
     );
-    let gas = estimate_gas(
-        &mut s.chain,
-        s.account,
-        (ENTITY, false),
-        &increment,
-        &key,
-        Gas::default(),
-    )
-    .unwrap();
+    let gas = estimate(&mut s, &increment).unwrap();
     assert!(paid(&send(&mut s, gas)).2);
 }
 
