@@ -6,7 +6,12 @@ pragma solidity ^0.8.20;
 /// SingleSignerValidationModule conventions. Install with
 /// `abi.encode(uint32 entityId, address signer)` (EOA or ERC-1271 signer) or
 /// `abi.encode(uint32 entityId, address(0), uint256 x, uint256 y)` (P-256
-/// passkey); uninstall with `abi.encode(uint32 entityId)`. A signature starts
+/// passkey), or either with the key's window:
+/// `abi.encode(uint32 entityId, address signer, uint256 x, uint256 y,
+/// uint48 validAfter, uint48 validUntil)` (x, y zero for an address signer).
+/// The window bounds validateUserOp (returned as validation data),
+/// validateRuntime and validateSignature. Uninstall with
+/// `abi.encode(uint32 entityId)`. A signature starts
 /// with its type: 0 ECDSA (r, s, v), 1 ERC-1271, 2 P-256 (r, s). User
 /// operations sign the EIP-191 digest of the userOpHash; ERC-1271 signs
 /// replaySafeHash(account, hash).
@@ -41,8 +46,12 @@ interface ISessionSignerModule {
     error NotAuthorized();
     /// @notice An empty signature, or a type byte other than 0, 1 or 2.
     error InvalidSignatureType();
-    /// @notice A zero signer or a (0, 0) passkey.
+    /// @notice A zero signer, a (0, 0) passkey, or an address signer with coordinates.
     error InvalidSigner();
+    /// @notice A window whose expiry is not after its start.
+    error InvalidTimeWindow(uint48 validAfter, uint48 validUntil);
+    /// @notice validateRuntime outside the key's window.
+    error OutsideTimeWindow(uint48 validAfter, uint48 validUntil, uint256 timestamp);
 
     event SignerTransferred(
         address indexed account, uint32 indexed entityId, address indexed newSigner, address previousSigner
@@ -56,7 +65,7 @@ interface ISessionSignerModule {
     function moduleId() external view returns (string memory);
 
     // ---- IValidationModule ----
-    /// @return validationData 0 when the signature is valid, 1 when it is not.
+    /// @return validationData 0 or 1 (signature invalid) in bits 0-159, and the key's window.
     function validateUserOp(uint32 entityId, PackedUserOperation calldata userOp, bytes32 userOpHash)
         external
         returns (uint256 validationData);
@@ -78,6 +87,11 @@ interface ISessionSignerModule {
     function transferSigner(uint32 entityId, address newSigner) external;
     function setPasskey(uint32 entityId, uint256 x, uint256 y) external;
     function signers(uint32 entityId, address account) external view returns (address);
+    /// @notice The key's window (0, 0 when it has none).
+    function signerWindow(uint32 entityId, address account)
+        external
+        view
+        returns (uint48 validAfter, uint48 validUntil);
     function passkey(uint32 entityId, address account) external view returns (uint256 x, uint256 y);
     function replaySafeHash(address account, bytes32 hash) external view returns (bytes32);
 }

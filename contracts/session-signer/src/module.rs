@@ -10,7 +10,7 @@ use module_kit::{Host, Output};
 use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
-use permission_core::{Address, B256};
+use permission_core::{Address, ValidationData, Window, B256, U256};
 
 use crate::signature::*;
 use crate::webauthn::webauthn_valid;
@@ -28,13 +28,16 @@ pub const SIGNERS: [u8; 4] = selector("signers(uint32,address)");
 pub const PASSKEY: [u8; 4] = selector("passkey(uint32,address)");
 /// `replaySafeHash(address,bytes32)` (MAv2's `0x219336d6`).
 pub const REPLAY_SAFE_HASH: [u8; 4] = selector("replaySafeHash(address,bytes32)");
+/// `signerWindow(uint32,address)`.
+pub const SIGNER_WINDOW: [u8; 4] = selector("signerWindow(uint32,address)");
 /// The module's own functions, besides the common ones.
-pub const ADMIN_FUNCTIONS: [[u8; 4]; 5] = [
+pub const ADMIN_FUNCTIONS: [[u8; 4]; 6] = [
     TRANSFER_SIGNER,
     SET_PASSKEY,
     SIGNERS,
     PASSKEY,
     REPLAY_SAFE_HASH,
+    SIGNER_WINDOW,
 ];
 
 /// `NotAuthorized()` (MAv2's `0xea8e4eb5`).
@@ -43,8 +46,18 @@ pub const NOT_AUTHORIZED: [u8; 4] = selector("NotAuthorized()");
 pub const INVALID_SIGNATURE_TYPE: [u8; 4] = selector("InvalidSignatureType()");
 /// `InvalidSigner()`.
 pub const INVALID_SIGNER: [u8; 4] = selector("InvalidSigner()");
+/// `InvalidTimeWindow(uint48,uint48)` (time-window's error).
+pub const INVALID_TIME_WINDOW: [u8; 4] = selector("InvalidTimeWindow(uint48,uint48)");
+/// `OutsideTimeWindow(uint48,uint48,uint256)` (time-window's error).
+pub const OUTSIDE_TIME_WINDOW: [u8; 4] = selector("OutsideTimeWindow(uint48,uint48,uint256)");
 /// The module's own errors, besides the common ones.
-pub const MODULE_ERRORS: [[u8; 4]; 3] = [NOT_AUTHORIZED, INVALID_SIGNATURE_TYPE, INVALID_SIGNER];
+pub const MODULE_ERRORS: [[u8; 4]; 5] = [
+    NOT_AUTHORIZED,
+    INVALID_SIGNATURE_TYPE,
+    INVALID_SIGNER,
+    INVALID_TIME_WINDOW,
+    OUTSIDE_TIME_WINDOW,
+];
 
 /// Topic of `SignerTransferred(address,uint32,address,address)`.
 pub const SIGNER_TRANSFERRED: [u8; 32] =
@@ -57,7 +70,11 @@ pub const MODULE_EVENTS: [[u8; 32]; 2] = [SIGNER_TRANSFERRED, PASSKEY_SET];
 /// Storage tags of a passkey's coordinates.
 const PASSKEY_X: u8 = 1;
 const PASSKEY_Y: u8 = 2;
+/// Storage tag of the key's window (read only when the payload flags one).
+const WINDOW: u8 = 3;
 const NO_KEY: [u8; 32] = [0u8; 32];
+/// Payload byte that is 1 when the key has a window.
+const WINDOWED: usize = 21;
 
 /// Who signs for an (account, entityId).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +88,8 @@ pub enum Signer {
 }
 
 /// The signer lives in the metadata payload (byte 0: 1 address, 2 passkey;
-/// bytes 1..21: the address), the passkey's coordinates in two slots.
+/// bytes 1..21: the address; byte 21: 1 when the key has a window), the
+/// passkey's coordinates and the window in their own slots.
 fn load_signer<H: Host>(scope: &Scope<'_, H>) -> Signer {
     let payload = scope.payload();
     match payload[0] {
@@ -84,8 +102,44 @@ fn load_signer<H: Host>(scope: &Scope<'_, H>) -> Signer {
     }
 }
 
+/// The key's window; unbounded when it has none (no extra storage read).
+fn load_window<H: Host>(scope: &Scope<'_, H>) -> Window {
+    if scope.payload()[WINDOWED] == 0 {
+        return Window::default();
+    }
+    let word = scope.read(WINDOW, &NO_KEY);
+    let mut bytes = [0u8; 12];
+    bytes.copy_from_slice(&word[20..]);
+    Window::from_bytes(&bytes)
+}
+
+/// Stores a bounded window and flags it in the payload (an unbounded one
+/// stores nothing).
+fn store_window<H: Host>(scope: &mut Scope<'_, H>, window: Window) {
+    if !window.is_bounded() {
+        return;
+    }
+    let mut word = [0u8; 32];
+    word[20..].copy_from_slice(&window.to_bytes());
+    scope.write(WINDOW, &NO_KEY, B256::from(word));
+    let mut payload = scope.payload();
+    payload[WINDOWED] = 1;
+    scope.set_payload(payload);
+}
+
+/// `OutsideTimeWindow(validAfter, validUntil, now)`.
+fn outside_window(window: Window, now: u64) -> Vec<u8> {
+    AbiWriter::new(3)
+        .uint(window.valid_after)
+        .uint(window.valid_until)
+        .uint(now)
+        .finish_with_selector(OUTSIDE_TIME_WINDOW)
+}
+
+/// Stores `signer`, keeping the window flag.
 fn store_signer<H: Host>(scope: &mut Scope<'_, H>, signer: Signer) {
     let mut payload = [0u8; PAYLOAD_LEN];
+    payload[WINDOWED] = scope.payload()[WINDOWED];
     match signer {
         Signer::Address(address) => {
             payload[0] = 1;
@@ -131,16 +185,39 @@ fn set_signer<H: Host>(scope: &mut Scope<'_, H>, signer: Signer) {
     }
 }
 
-/// Decodes an install: `(entityId, signer)` or `(entityId, 0, x, y)`.
-fn decode_install(data: &[u8]) -> Result<(u32, Signer), Vec<u8>> {
+/// Words in the install data that carries a window.
+const WINDOWED_INSTALL_WORDS: usize = 6;
+
+/// Decodes an install: `(entityId, signer)` (MAv2's form), `(entityId, 0,
+/// x, y)` (a passkey), or `(entityId, signer, x, y, validAfter,
+/// validUntil)` (either signer, with a window; `x, y` are 0 for an
+/// address signer).
+fn decode_install(data: &[u8]) -> Result<(u32, Signer, Window), Vec<u8>> {
     let r = AbiReader::new(data);
     let entity_id = r.u32(0).or_revert()?;
     let address = r.address(1).or_revert()?;
+    let windowed = data.len() >= WINDOWED_INSTALL_WORDS * 32;
+    let window = if windowed {
+        let window = Window::new(r.uint(4, 48).or_revert()?, r.uint(5, 48).or_revert()?);
+        if !window.is_well_formed() {
+            return Err(AbiWriter::new(2)
+                .uint(window.valid_after)
+                .uint(window.valid_until)
+                .finish_with_selector(INVALID_TIME_WINDOW));
+        }
+        window
+    } else {
+        Window::default()
+    };
     if !address.is_zero() {
-        return Ok((entity_id, Signer::Address(address)));
+        // An address signer with coordinates too is ambiguous.
+        if windowed && (!r.b256(2).or_revert()?.is_zero() || !r.b256(3).or_revert()?.is_zero()) {
+            return Err(INVALID_SIGNER.to_vec());
+        }
+        return Ok((entity_id, Signer::Address(address), window));
     }
     let (x, y) = (r.b256(2).or_revert()?, r.b256(3).or_revert()?);
-    passkey_signer(x, y).map(|signer| (entity_id, signer))
+    passkey_signer(x, y).map(|signer| (entity_id, signer, window))
 }
 
 /// A passkey signer; the point at infinity (0, 0) is refused.
@@ -204,33 +281,49 @@ impl ValidationModule for SessionSigner {
     const MODULE_ID: &'static str = MODULE_ID;
 
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
-        let (entity_id, signer) = decode_install(data)?;
+        let (entity_id, signer, window) = decode_install(data)?;
         let mut scope = ctx.scope(entity_id);
         scope.install()?;
         set_signer(&mut scope, signer);
+        store_window(&mut scope, window);
         Ok(entity_id)
     }
 
+    /// The signature's verdict, bounded by the key's window: the EntryPoint
+    /// refuses the operation outside it (AA22) before anything is paid,
+    /// whatever hooks the key has, and no clock is read here (ERC-7562).
     fn validate_user_op<H: Host>(
         ctx: &Ctx<'_, H>,
         entity_id: u32,
         user_op: &PackedUserOpReader<'_>,
         user_op_hash: B256,
-    ) -> Result<bool, Vec<u8>> {
+    ) -> Result<ValidationData, Vec<u8>> {
         let sender = user_op.sender().or_revert()?;
-        let signer = load_signer(&Scope::load(ctx.host, sender, entity_id));
+        let scope = Scope::load(ctx.host, sender, entity_id);
+        let signer = load_signer(&scope);
         let digest = eth_signed_message_hash(ctx.host, user_op_hash);
-        check_signature(ctx.host, signer, digest, user_op.signature().or_revert()?)
+        let valid = check_signature(ctx.host, signer, digest, user_op.signature().or_revert()?)?;
+        let mut data = load_window(&scope).validation_data();
+        data.authorizer = U256::from(u8::from(!valid));
+        Ok(data)
     }
 
     fn validate_runtime<H: Host>(ctx: &Ctx<'_, H>, args: &RuntimeArgs) -> Result<(), Vec<u8>> {
-        let signer = load_signer(&Scope::load(ctx.host, args.account, args.entity_id));
-        match signer {
-            Signer::Address(address) if address == args.sender => Ok(()),
-            _ => Err(NOT_AUTHORIZED.to_vec()),
+        let scope = Scope::load(ctx.host, args.account, args.entity_id);
+        match load_signer(&scope) {
+            Signer::Address(address) if address == args.sender => {}
+            _ => return Err(NOT_AUTHORIZED.to_vec()),
+        }
+        let window = load_window(&scope);
+        let now = ctx.host.block_timestamp();
+        if window.contains(now) {
+            Ok(())
+        } else {
+            Err(outside_window(window, now))
         }
     }
 
+    /// An ERC-1271 signature is valid only inside the key's window.
     fn validate_signature<H: Host>(
         ctx: &Ctx<'_, H>,
         account: Address,
@@ -238,7 +331,11 @@ impl ValidationModule for SessionSigner {
         hash: B256,
         signature: &[u8],
     ) -> Result<bool, Vec<u8>> {
-        let signer = load_signer(&Scope::load(ctx.host, account, entity_id));
+        let scope = Scope::load(ctx.host, account, entity_id);
+        let signer = load_signer(&scope);
+        if !load_window(&scope).contains(ctx.host.block_timestamp()) {
+            return Ok(false);
+        }
         let digest = replay_safe_hash(ctx.host, account, hash);
         check_signature(ctx.host, signer, digest, signature)
     }
@@ -260,6 +357,15 @@ impl ValidationModule for SessionSigner {
                 };
                 AbiWriter::new(2).word(x.0).word(y.0).finish()
             }),
+            SIGNER_WINDOW => (|| {
+                let entity_id = args.u32(0).or_revert()?;
+                let account = args.address(1).or_revert()?;
+                let window = load_window(&Scope::load(ctx.host, account, entity_id));
+                Ok(AbiWriter::new(2)
+                    .uint(window.valid_after)
+                    .uint(window.valid_until)
+                    .finish())
+            })(),
             REPLAY_SAFE_HASH => (|| {
                 let account = args.address(0).or_revert()?;
                 let hash = args.b256(1).or_revert()?;

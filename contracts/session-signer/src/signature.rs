@@ -23,6 +23,13 @@ const SECP256K1_HALF_ORDER: U256 = U256::from_be_bytes([
     0x5D, 0x57, 0x6E, 0x73, 0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
 ]);
 
+/// Half the P-256 group order: a larger `s` is the malleable twin, refused
+/// for raw P-256 and WebAuthn signatures alike.
+const P256_HALF_ORDER: U256 = U256::from_be_bytes([
+    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8,
+]);
+
 /// `keccak256("EIP712Domain(uint256 chainId,address verifyingContract,bytes32 salt)")`.
 pub const DOMAIN_TYPEHASH: [u8; 32] =
     keccak("EIP712Domain(uint256 chainId,address verifyingContract,bytes32 salt)");
@@ -149,7 +156,8 @@ pub fn p256_valid<H: Host>(host: &H, key: (B256, B256), digest: B256, body: &[u8
     )
 }
 
-/// The P-256 precompile's verdict on `(r, s)` by `key` over `hash`.
+/// The P-256 precompile's verdict on `(r, s)` by `key` over `hash`; a high
+/// `s` (the malleable twin `n - s`) is refused before the precompile.
 pub(crate) fn p256_verify<H: Host>(
     host: &H,
     key: (B256, B256),
@@ -157,6 +165,9 @@ pub(crate) fn p256_verify<H: Host>(
     r: B256,
     s: B256,
 ) -> bool {
+    if U256::from_be_bytes(s.0) > P256_HALF_ORDER {
+        return false;
+    }
     let mut input = [0u8; 160];
     input[..32].copy_from_slice(hash.as_slice());
     input[32..64].copy_from_slice(r.as_slice());

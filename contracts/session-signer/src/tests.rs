@@ -68,10 +68,12 @@ impl Passkey {
         )
     }
 
-    /// `0x02 ‖ r ‖ s` over `digest`.
+    /// `0x02 ‖ r ‖ s` over `digest`, with the low `s` clients send (the
+    /// module refuses the high twin).
     fn sign(&self, digest: B256) -> Vec<u8> {
         use p256::ecdsa::signature::hazmat::PrehashSigner;
         let signature: p256::ecdsa::Signature = self.0.sign_prehash(digest.as_slice()).unwrap();
+        let signature = signature.normalize_s().unwrap_or(signature);
         let mut out = vec![2u8];
         out.extend_from_slice(&signature.to_bytes());
         out
@@ -657,4 +659,217 @@ fn a_browser_passkey_signs_with_webauthn() {
         validate_signature(&s, ACCOUNT, hash, signed),
         IS_VALID_SIGNATURE
     );
+}
+
+/// The order of P-256.
+fn p256_order() -> U256 {
+    U256::from_str_radix(
+        "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551",
+        16,
+    )
+    .unwrap()
+}
+
+#[test]
+fn attack_raw_p256_high_s_twin_is_refused() {
+    let s = deploy();
+    let passkey = Passkey::new(9);
+    let (x, y) = passkey.xy();
+    s.h.call_ok(
+        ACCOUNT,
+        &on_install((ENTITY, Address::ZERO, x, y).abi_encode_params()),
+    );
+    let digest = eip191_hash_message(OP_HASH);
+    let good = passkey.sign(digest);
+    let s_value = U256::from_be_slice(&good[33..65]);
+    // Make both forms: the low-s one must pass, its twin must not.
+    let (low, high) = if s_value > p256_order() >> 1 {
+        (p256_order() - s_value, s_value)
+    } else {
+        (s_value, p256_order() - s_value)
+    };
+    let with_s = |value: U256| {
+        let mut sig = good.clone();
+        sig[33..65].copy_from_slice(&value.to_be_bytes::<32>());
+        sig
+    };
+    assert_eq!(user_op_result(&s, ACCOUNT, with_s(low)), U256::ZERO);
+    assert_eq!(user_op_result(&s, ACCOUNT, with_s(high)), U256::from(1));
+    // The same on the ERC-1271 path.
+    let hash = B256::repeat_byte(0x21);
+    let signed = passkey.sign(replay_safe_hash(s.module, ACCOUNT, hash));
+    let s_value = U256::from_be_slice(&signed[33..65]);
+    let twin = p256_order() - s_value;
+    let mut flipped = signed.clone();
+    flipped[33..65].copy_from_slice(&twin.to_be_bytes::<32>());
+    let (low_sig, high_sig) = if s_value > twin {
+        (flipped, signed)
+    } else {
+        (signed, flipped)
+    };
+    assert_eq!(
+        validate_signature(&s, ACCOUNT, hash, low_sig),
+        IS_VALID_SIGNATURE
+    );
+    assert_eq!(
+        validate_signature(&s, ACCOUNT, hash, high_sig),
+        ERC1271_INVALID
+    );
+}
+
+/// Installs `signer` with the window `[after, until]` (the six-word form).
+fn install_windowed(s: &Setup, account: Address, signer: Address, after: u64, until: u64) {
+    s.h.call_ok(
+        account,
+        &on_install(
+            (
+                ENTITY,
+                signer,
+                U256::ZERO,
+                U256::ZERO,
+                U256::from(after),
+                U256::from(until),
+            )
+                .abi_encode_params(),
+        ),
+    );
+}
+
+#[test]
+fn a_windowed_key_returns_its_window_as_validation_data() {
+    let s = deploy();
+    let key = Key::new(7);
+    install_windowed(&s, ACCOUNT, key.address(), 1_000, 2_000);
+    let digest = eip191_hash_message(OP_HASH);
+    let expected = permission_core::Window::new(1_000, 2_000)
+        .validation_data()
+        .pack();
+    assert_eq!(user_op_result(&s, ACCOUNT, key.sign(digest)), expected);
+    // A bad signature keeps the window and sets the failure bit.
+    assert_eq!(
+        user_op_result(&s, ACCOUNT, Key::new(8).sign(digest)),
+        expected | U256::from(1)
+    );
+    let window = s.h.call_ok(
+        ACCOUNT,
+        &I::signerWindowCall {
+            entityId: ENTITY,
+            account: ACCOUNT,
+        },
+    );
+    assert_eq!(
+        (window.validAfter.to::<u64>(), window.validUntil.to::<u64>()),
+        (1_000, 2_000)
+    );
+    // Rotating the key keeps the window.
+    let new = Key::new(8);
+    s.h.call_ok(
+        ACCOUNT,
+        &I::transferSignerCall {
+            entityId: ENTITY,
+            newSigner: new.address(),
+        },
+    );
+    assert_eq!(user_op_result(&s, ACCOUNT, new.sign(digest)), expected);
+    // MAv2's two-word form has no window: validation data 0.
+    install(&s, OTHER_ACCOUNT, key.address());
+    assert_eq!(
+        user_op_result(&s, OTHER_ACCOUNT, key.sign(digest)),
+        U256::ZERO
+    );
+}
+
+#[test]
+fn attack_expired_key_signs_erc1271() {
+    let s = deploy();
+    let key = Key::new(7);
+    install_windowed(&s, ACCOUNT, key.address(), 1_000, 2_000);
+    let hash = B256::repeat_byte(0x44);
+    let signature = key.sign(replay_safe_hash(s.module, ACCOUNT, hash));
+    for (now, expected) in [
+        (999, ERC1271_INVALID),
+        (1_000, IS_VALID_SIGNATURE),
+        (2_000, IS_VALID_SIGNATURE),
+        (2_001, ERC1271_INVALID),
+    ] {
+        s.h.set_timestamp(now);
+        assert_eq!(
+            validate_signature(&s, ACCOUNT, hash, signature.clone()),
+            expected,
+            "at {now}"
+        );
+    }
+}
+
+#[test]
+fn attack_expired_key_calls_through_runtime_validation() {
+    let s = deploy();
+    let key = Key::new(7);
+    install_windowed(&s, ACCOUNT, key.address(), 1_000, 2_000);
+    s.h.set_timestamp(1_500);
+    s.h.call_ok(ACCOUNT, &runtime(ACCOUNT, key.address()));
+    s.h.set_timestamp(2_001);
+    let err: Errors = s.h.call_err(ACCOUNT, &runtime(ACCOUNT, key.address()));
+    assert_eq!(
+        err,
+        Errors::OutsideTimeWindow(I::OutsideTimeWindow {
+            validAfter: alloy_primitives::Uint::from(1_000u64),
+            validUntil: alloy_primitives::Uint::from(2_000u64),
+            timestamp: U256::from(2_001),
+        })
+    );
+}
+
+#[test]
+fn install_refuses_a_bad_window_or_an_ambiguous_signer() {
+    let s = deploy();
+    let key = Key::new(7);
+    let err: Errors = s.h.call_err(
+        ACCOUNT,
+        &on_install(
+            (
+                ENTITY,
+                key.address(),
+                U256::ZERO,
+                U256::ZERO,
+                U256::from(2_000),
+                U256::from(1_000),
+            )
+                .abi_encode_params(),
+        ),
+    );
+    assert!(matches!(err, Errors::InvalidTimeWindow(_)));
+    let err: Errors = s.h.call_err(
+        ACCOUNT,
+        &on_install(
+            (
+                ENTITY,
+                key.address(),
+                U256::from(1),
+                U256::ZERO,
+                U256::ZERO,
+                U256::from(1_000),
+            )
+                .abi_encode_params(),
+        ),
+    );
+    assert_eq!(err, Errors::InvalidSigner(I::InvalidSigner {}));
+    // A window that does not fit uint48 is malformed, and nothing was
+    // installed by any of these.
+    let err: Errors = s.h.call_err(
+        ACCOUNT,
+        &on_install(
+            (
+                ENTITY,
+                key.address(),
+                U256::ZERO,
+                U256::ZERO,
+                U256::ZERO,
+                U256::from(1u64 << 48),
+            )
+                .abi_encode_params(),
+        ),
+    );
+    assert!(matches!(err, Errors::MalformedCalldata(_)));
+    install_windowed(&s, ACCOUNT, key.address(), 0, 1_000);
 }

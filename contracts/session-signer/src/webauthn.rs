@@ -19,19 +19,13 @@
 use alloc::vec::Vec;
 use module_kit::Host;
 use permission_core::abi::AbiReader;
-use permission_core::{Address, B256, U256};
+use permission_core::{Address, B256};
 
 use crate::signature::{p256_verify, static_call};
 
 /// The SHA-256 precompile.
 pub const SHA256: Address =
     Address::new([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
-
-/// Half the P-256 group order.
-const P256_HALF_ORDER: U256 = U256::from_be_bytes([
-    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8,
-]);
 
 const TYPE_GET: &[u8] = br#""type":"webauthn.get""#;
 const CHALLENGE_KEY: &[u8] = br#""challenge":""#;
@@ -91,9 +85,6 @@ pub fn webauthn_valid<H: Host>(host: &H, key: (B256, B256), digest: B256, body: 
     challenge.extend_from_slice(&base64url(digest.as_slice()));
     challenge.push(b'"');
     if !at(type_at, TYPE_GET) || !at(challenge_at, &challenge) {
-        return false;
-    }
-    if U256::from_be_bytes(sig_s.0) > P256_HALF_ORDER {
         return false;
     }
     let Some(client_hash) = sha256(host, client_data) else {

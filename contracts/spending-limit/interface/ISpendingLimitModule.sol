@@ -4,10 +4,17 @@ pragma solidity ^0.8.20;
 /// @title spending-limit permission module (Stylus Session Keys)
 /// @notice An ERC-6900 v0.8 execution hook that enforces per-token spending
 /// limits (token 0 = native coin) with optional periods, and a validation
-/// hook that charges an optional lifetime gas budget when the user operation
-/// has no paymaster. Install with `abi.encode(uint32 entityId,
-/// SpendLimit[] limits, GasBudget gasBudget)`; uninstall with
+/// hook that charges each user operation's maximum cost (the EntryPoint's
+/// prefund) to an optional lifetime gas budget and to the native limit,
+/// unless a sponsoring paymaster pays. A periodic native limit is charged
+/// in the period of the timestamp in the hook's signature segment
+/// (`abi.encode(uint48)`, or the recorded period when empty), and the
+/// returned validation data confines the operation to that period.
+/// Install with `abi.encode(uint32 entityId, SpendLimit[] limits,
+/// GasBudget gasBudget, address[] sponsors)`; uninstall with
 /// `abi.encode(uint32 entityId)`. State is keyed by (msg.sender, entityId).
+/// The account is the admin of its state: a session key that may call this
+/// module's admin functions through the account can lift its own limits.
 /// Hand-written; a test checks it against the contract's Rust ABI.
 interface ISpendingLimitModule {
     struct PackedUserOperation {
@@ -59,6 +66,10 @@ interface ISpendingLimitModule {
     error DuplicateToken(address token);
     /// @notice removeSpendLimit of a token without a limit.
     error TokenNotLimited(address token);
+    /// @notice A validation hook segment that is not `abi.encode(uint48 timestamp)`.
+    error InvalidPeriodHint(uint256 word);
+    /// @notice A validation hook segment naming a period before the recorded one.
+    error StalePeriodHint(uint256 hintedPeriod, uint256 recordedPeriod);
 
     event SpendLimitSet(
         address indexed account, uint32 indexed entityId, address indexed token, uint256 limit, uint48 period
@@ -106,6 +117,8 @@ interface ISpendingLimitModule {
         view
         returns (bool limited, uint256 limit, uint48 period, uint256 spent, uint256 remaining);
     function getLimitedTokens(address account, uint32 entityId) external view returns (address[] memory);
+    /// @notice The paymasters whose operations are not charged (they pay the gas).
+    function getSponsors(address account, uint32 entityId) external view returns (address[] memory);
     function getGasBudget(address account, uint32 entityId)
         external
         view

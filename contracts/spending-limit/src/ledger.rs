@@ -54,16 +54,54 @@ impl Ledger {
     }
 
     /// Records `amount` spent at `now`, or returns what remains if it does
-    /// not fit. On success returns what remains afterwards.
+    /// not fit. On success returns what remains afterwards. A record for a
+    /// later period than the clock's (which the EntryPoint's time bounds
+    /// rule out) is charged as it stands, never reset.
     pub fn charge(&mut self, amount: U256, now: u64) -> Result<U256, U256> {
-        let remaining = self.remaining_at(now);
+        self.charge_in_window(amount, self.window_at(now).max(self.window))
+    }
+
+    /// What was spent in period `window`: the record if it is that period's,
+    /// nothing for a later one.
+    fn spent_in(&self, window: u64) -> U256 {
+        if window == self.window {
+            self.spent
+        } else {
+            U256::ZERO
+        }
+    }
+
+    /// Records `amount` spent in period `window`, or returns what remains
+    /// there if it does not fit. A validation hook, which may not read the
+    /// clock, charges a period this way and has the EntryPoint confine the
+    /// operation to [`Ledger::window_bounds`]. The caller refuses a period
+    /// before the recorded one ([`Ledger::window`]).
+    pub fn charge_in_window(&mut self, amount: U256, window: u64) -> Result<U256, U256> {
+        let spent = self.spent_in(window);
+        let remaining = self.limit.saturating_sub(spent);
         if amount > remaining {
             return Err(remaining);
         }
         // amount <= limit - spent, so the sum cannot overflow; checked anyway.
-        let spent = self.spent_at(now).checked_add(amount).ok_or(remaining)?;
-        self.window = self.window_at(now);
-        self.spent = spent;
+        self.spent = spent.checked_add(amount).ok_or(remaining)?;
+        self.window = window;
         Ok(remaining - amount)
+    }
+
+    /// The first and last second (inclusive) of period `window`, each
+    /// capped at `max`; `None` for a lifetime limit (no bounds), or when the
+    /// period starts after `max`.
+    pub fn window_bounds(&self, window: u64, max: u64) -> Option<(u64, u64)> {
+        if self.period == 0 {
+            return None;
+        }
+        let start = window
+            .checked_mul(self.period)
+            .and_then(|offset| offset.checked_add(self.anchor))
+            .filter(|start| *start <= max)?;
+        let end = start
+            .checked_add(self.period - 1)
+            .map_or(max, |end| end.min(max));
+        Some((start, end))
     }
 }

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::{emit_account_event, emit_account_event_keyed};
-use module_kit::router::{CallArgs, Ctx, PermissionModule};
+use module_kit::router::{require_empty, CallArgs, Ctx, PermissionModule};
 use module_kit::scope::{address_key, word_u64, Scope};
 use module_kit::set::KeySet;
 use module_kit::{Host, Output};
@@ -13,7 +13,8 @@ use permission_core::erc20::{decode_token_spend, TokenCallError};
 use permission_core::install::{GasBudget, SpendLimit, SpendingLimitInstall, NATIVE_TOKEN};
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
-use permission_core::{Address, B256, U256};
+use permission_core::validation_data::MAX_U48;
+use permission_core::{Address, ValidationData, B256, U256};
 
 use crate::ledger::Ledger;
 
@@ -32,14 +33,17 @@ pub const GET_SPEND_LIMIT: [u8; 4] = selector("getSpendLimit(address,uint32,addr
 pub const GET_LIMITED_TOKENS: [u8; 4] = selector("getLimitedTokens(address,uint32)");
 /// `getGasBudget(address,uint32)`.
 pub const GET_GAS_BUDGET: [u8; 4] = selector("getGasBudget(address,uint32)");
+/// `getSponsors(address,uint32)`.
+pub const GET_SPONSORS: [u8; 4] = selector("getSponsors(address,uint32)");
 /// The module's own functions, besides the common ones.
-pub const ADMIN_FUNCTIONS: [[u8; 4]; 6] = [
+pub const ADMIN_FUNCTIONS: [[u8; 4]; 7] = [
     SET_SPEND_LIMIT,
     REMOVE_SPEND_LIMIT,
     SET_GAS_BUDGET,
     GET_SPEND_LIMIT,
     GET_LIMITED_TOKENS,
     GET_GAS_BUDGET,
+    GET_SPONSORS,
 ];
 
 /// `SpendLimitExceeded(address,uint256,uint256)`.
@@ -52,13 +56,19 @@ pub const GAS_BUDGET_EXCEEDED: [u8; 4] = selector("GasBudgetExceeded(uint256,uin
 pub const DUPLICATE_TOKEN: [u8; 4] = selector("DuplicateToken(address)");
 /// `TokenNotLimited(address)`.
 pub const TOKEN_NOT_LIMITED: [u8; 4] = selector("TokenNotLimited(address)");
+/// `InvalidPeriodHint(uint256)`.
+pub const INVALID_PERIOD_HINT: [u8; 4] = selector("InvalidPeriodHint(uint256)");
+/// `StalePeriodHint(uint256,uint256)`.
+pub const STALE_PERIOD_HINT: [u8; 4] = selector("StalePeriodHint(uint256,uint256)");
 /// The module's own errors, besides the common ones.
-pub const MODULE_ERRORS: [[u8; 4]; 5] = [
+pub const MODULE_ERRORS: [[u8; 4]; 7] = [
     SPEND_LIMIT_EXCEEDED,
     TOKEN_CALL_NOT_ALLOWED,
     GAS_BUDGET_EXCEEDED,
     DUPLICATE_TOKEN,
     TOKEN_NOT_LIMITED,
+    INVALID_PERIOD_HINT,
+    STALE_PERIOD_HINT,
 ];
 
 /// Topic of `SpendLimitSet(address,uint32,address,uint256,uint48)`.
@@ -83,6 +93,8 @@ pub const MODULE_EVENTS: [[u8; 32]; 5] = [
 
 /// Base tag of the set of limited tokens (uses tags 1..=3).
 const TOKENS: u8 = 1;
+/// Base tag of the set of sponsoring paymasters (uses tags 4..=6).
+const SPONSORS: u8 = 4;
 /// Tag of a token's limit word.
 const LIMIT: u8 = 10;
 /// Tag of a token's period word: period, anchor and window.
@@ -351,13 +363,64 @@ impl SpendingLimit {
             .finish())
     }
 
-    fn get_limited_tokens_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
+    /// The `address[]` view of the set at tag `base`.
+    fn address_set_view<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>, base: u8) -> Output {
         let scope = ctx.view_scope(args)?;
-        let set = KeySet::new(&scope, TOKENS);
+        let set = KeySet::new(&scope, base);
         let elements: Vec<Vec<u8>> = (0..set.len()).map(|i| set.at(i).to_vec()).collect();
         Ok(AbiWriter::new(1)
             .dyn_encoded(&encode_array(&elements, false))
             .finish())
+    }
+
+    /// Charges `cost` to the enabled gas budget of `scope`.
+    fn charge_gas_budget<H: Host>(scope: &Scope<'_, H>, cost: U256) -> Result<(), Vec<u8>> {
+        let (limit, spent) = Self::gas_budget(scope);
+        let remaining = limit.saturating_sub(spent);
+        if cost > remaining {
+            return Err(AbiWriter::new(2)
+                .u256(cost)
+                .u256(remaining)
+                .finish_with_selector(GAS_BUDGET_EXCEEDED));
+        }
+        // cost <= limit - spent: the sum cannot overflow.
+        let spent = spent.saturating_add(cost);
+        scope.write(GAS_SPENT, &NO_KEY, spent_word(spent));
+        emit_account_event(
+            scope.host(),
+            GAS_CHARGED,
+            scope.account,
+            scope.entity_id,
+            &AbiWriter::new(2).u256(cost).u256(remaining - cost).finish(),
+        );
+        Ok(())
+    }
+
+    /// The period a validation charges: the one the hook's segment names by
+    /// a timestamp, or the recorded one. A period before the recorded one
+    /// is refused, so a record is never reset backwards.
+    fn hinted_window(ledger: &Ledger, segment: &[u8]) -> Result<u64, Vec<u8>> {
+        if segment.is_empty() {
+            return Ok(ledger.window);
+        }
+        let hint = AbiReader::new(segment);
+        let timestamp = match (segment.len(), hint.uint(0, 48)) {
+            (32, Ok(timestamp)) => timestamp,
+            _ => {
+                let word = U256::from_be_slice(segment.get(..32).unwrap_or(segment));
+                return Err(AbiWriter::new(1)
+                    .u256(word)
+                    .finish_with_selector(INVALID_PERIOD_HINT));
+            }
+        };
+        let window = ledger.window_at(timestamp);
+        if window < ledger.window {
+            return Err(AbiWriter::new(2)
+                .uint(window)
+                .uint(ledger.window)
+                .finish_with_selector(STALE_PERIOD_HINT));
+        }
+        Ok(window)
     }
 
     fn get_gas_budget_call<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
@@ -378,11 +441,14 @@ impl SpendingLimit {
 
 impl PermissionModule for SpendingLimit {
     const MODULE_ID: &'static str = MODULE_ID;
+    /// The segment may name the period a periodic native limit charges.
+    const READS_USER_OP_SEGMENT: bool = true;
 
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
         let install = SpendingLimitInstall::decode(data).or_revert()?;
         // Validate everything before the first write.
         let limits: Vec<SpendLimit> = install.limits().collect::<Result<_, _>>().or_revert()?;
+        let sponsors: Vec<Address> = install.sponsors().collect::<Result<_, _>>().or_revert()?;
         for (i, limit) in limits.iter().enumerate() {
             if limits[..i].iter().any(|l| l.token == limit.token) {
                 return Err(token_error(DUPLICATE_TOKEN, limit.token));
@@ -396,9 +462,22 @@ impl PermissionModule for SpendingLimit {
         if install.gas.enabled {
             Self::set_gas_budget(&scope, &install.gas);
         }
+        let sponsor_set = KeySet::new(&scope, SPONSORS);
+        for sponsor in &sponsors {
+            // A repeated sponsor is stored once.
+            sponsor_set.insert(&address_key(*sponsor));
+        }
         Ok(install.entity_id)
     }
 
+    /// Charges the operation's maximum cost (the EntryPoint's prefund) to
+    /// the gas budget and to the native limit, unless a sponsoring
+    /// paymaster pays: a key that bundles its own operation and is paid as
+    /// the beneficiary can take no more than these allow. A periodic native
+    /// limit is charged without the clock (ERC-7562): in the period of the
+    /// timestamp in the hook's signature segment (`abi.encode(uint48)`), or
+    /// in the recorded one when the segment is empty, and the returned
+    /// validation data confines the operation to that period.
     fn pre_user_op_validation<H: Host>(
         ctx: &Ctx<'_, H>,
         entity_id: u32,
@@ -406,30 +485,46 @@ impl PermissionModule for SpendingLimit {
     ) -> Result<U256, Vec<u8>> {
         let scope = ctx.scope(entity_id);
         scope.require_installed()?;
-        // A paymaster pays the gas: nothing leaves the account.
-        if !Self::gas_enabled(&scope) || user_op.paymaster_and_data().or_revert()?.len() >= 20 {
+        let gas_enabled = Self::gas_enabled(&scope);
+        let native_limited = is_limited(&scope, NATIVE_TOKEN);
+        let segment = user_op.signature().or_revert()?;
+        if !native_limited {
+            // Only a native limit reads the segment.
+            require_empty(segment)?;
+        }
+        if !gas_enabled && !native_limited {
             return Ok(U256::ZERO);
         }
-        let (limit, spent) = Self::gas_budget(&scope);
-        let cost = user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX);
-        let remaining = limit.saturating_sub(spent);
-        if cost > remaining {
-            return Err(AbiWriter::new(2)
-                .u256(cost)
-                .u256(remaining)
-                .finish_with_selector(GAS_BUDGET_EXCEEDED));
+        if let Some(paymaster) = user_op.paymaster().or_revert()? {
+            if KeySet::new(&scope, SPONSORS).contains(&address_key(paymaster)) {
+                return Ok(U256::ZERO);
+            }
         }
-        // cost <= limit - spent: the sum cannot overflow.
-        let spent = spent.saturating_add(cost);
-        scope.write(GAS_SPENT, &NO_KEY, spent_word(spent));
-        emit_account_event(
+        let cost = user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX);
+        if gas_enabled {
+            Self::charge_gas_budget(&scope, cost)?;
+        }
+        if !native_limited {
+            return Ok(U256::ZERO);
+        }
+        let mut ledger = load_ledger(&scope, NATIVE_TOKEN);
+        let window = Self::hinted_window(&ledger, segment)?;
+        let remaining = ledger
+            .charge_in_window(cost, window)
+            .map_err(|remaining| exceeded(NATIVE_TOKEN, cost, remaining))?;
+        store_spend(&scope, NATIVE_TOKEN, &ledger);
+        emit_account_event_keyed(
             ctx.host,
-            GAS_CHARGED,
+            SPENT,
             ctx.account,
             entity_id,
-            &AbiWriter::new(2).u256(cost).u256(remaining - cost).finish(),
+            address_key(NATIVE_TOKEN),
+            &AbiWriter::new(2).u256(cost).u256(remaining).finish(),
         );
-        Ok(U256::ZERO)
+        Ok(match ledger.window_bounds(window, MAX_U48) {
+            Some((start, end)) => ValidationData::window(start, end).pack(),
+            None => U256::ZERO,
+        })
     }
 
     fn pre_runtime_validation<H: Host>(
@@ -477,8 +572,9 @@ impl PermissionModule for SpendingLimit {
             REMOVE_SPEND_LIMIT => Self::remove_spend_limit_call(ctx, args),
             SET_GAS_BUDGET => Self::set_gas_budget_call(ctx, args),
             GET_SPEND_LIMIT => Self::get_spend_limit_call(ctx, args),
-            GET_LIMITED_TOKENS => Self::get_limited_tokens_call(ctx, args),
+            GET_LIMITED_TOKENS => Self::address_set_view(ctx, args, TOKENS),
             GET_GAS_BUDGET => Self::get_gas_budget_call(ctx, args),
+            GET_SPONSORS => Self::address_set_view(ctx, args, SPONSORS),
             _ => return None,
         })
     }

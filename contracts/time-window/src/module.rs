@@ -10,7 +10,7 @@ use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::install::TimeWindowInstall;
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
-use permission_core::{ValidationData, B256, U256};
+use permission_core::{Window, B256, U256};
 
 /// `moduleId()`.
 pub const MODULE_ID: &str = "stylus-session-keys.time-window.0.1.0";
@@ -34,47 +34,26 @@ pub const TIME_WINDOW_SET: [u8; 32] = keccak("TimeWindowSet(address,uint32,uint4
 /// The module's own events, besides the common ones.
 pub const MODULE_EVENTS: [[u8; 32]; 1] = [TIME_WINDOW_SET];
 
-/// A stored window: both bounds inclusive, `valid_until` 0 = no expiry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    /// First valid timestamp.
-    pub valid_after: u64,
-    /// Last valid timestamp, or 0.
-    pub valid_until: u64,
+/// The window lives in the scope's metadata payload (bytes 0..6
+/// `validAfter`, 6..12 `validUntil`): a hook reads one storage slot. The
+/// rule itself is [`Window`], shared with session-signer.
+fn window_from_payload(payload: &[u8; PAYLOAD_LEN]) -> Window {
+    let mut bytes = [0u8; 12];
+    bytes.copy_from_slice(&payload[..12]);
+    Window::from_bytes(&bytes)
 }
 
-/// The window lives in the scope's metadata payload (bytes 0..6
-/// `validAfter`, 6..12 `validUntil`): a hook reads one storage slot.
-impl Window {
-    fn from_payload(payload: &[u8; PAYLOAD_LEN]) -> Self {
-        let mut after = [0u8; 8];
-        let mut until = [0u8; 8];
-        after[2..].copy_from_slice(&payload[..6]);
-        until[2..].copy_from_slice(&payload[6..12]);
-        Self {
-            valid_after: u64::from_be_bytes(after),
-            valid_until: u64::from_be_bytes(until),
-        }
-    }
+fn window_to_payload(window: Window) -> [u8; PAYLOAD_LEN] {
+    let mut payload = [0u8; PAYLOAD_LEN];
+    payload[..12].copy_from_slice(&window.to_bytes());
+    payload
+}
 
-    fn to_payload(self) -> [u8; PAYLOAD_LEN] {
-        let mut payload = [0u8; PAYLOAD_LEN];
-        payload[..6].copy_from_slice(&self.valid_after.to_be_bytes()[2..]);
-        payload[6..12].copy_from_slice(&self.valid_until.to_be_bytes()[2..]);
-        payload
-    }
-
-    /// Whether `timestamp` lies inside the window.
-    pub fn contains(&self, timestamp: u64) -> bool {
-        timestamp >= self.valid_after && (self.valid_until == 0 || timestamp <= self.valid_until)
-    }
-
-    fn encode(&self) -> Vec<u8> {
-        AbiWriter::new(2)
-            .uint(self.valid_after)
-            .uint(self.valid_until)
-            .finish()
-    }
+fn encode_window(window: &Window) -> Vec<u8> {
+    AbiWriter::new(2)
+        .uint(window.valid_after)
+        .uint(window.valid_until)
+        .finish()
 }
 
 /// The time-window module.
@@ -84,7 +63,7 @@ impl TimeWindow {
     /// The installed window of `scope`, or `NotInstalled`.
     fn window<H: Host>(scope: &Scope<'_, H>) -> Result<Window, Vec<u8>> {
         scope.require_installed()?;
-        Ok(Window::from_payload(&scope.payload()))
+        Ok(window_from_payload(&scope.payload()))
     }
 
     /// Reverts unless `block.timestamp` is inside the installed window.
@@ -104,32 +83,27 @@ impl TimeWindow {
 
     /// Validates and stores a window, emitting `TimeWindowSet`.
     fn store<H: Host>(scope: &mut Scope<'_, H>, window: Window) {
-        scope.set_payload(window.to_payload());
+        scope.set_payload(window_to_payload(window));
         emit_account_event(
             scope.host(),
             TIME_WINDOW_SET,
             scope.account,
             scope.entity_id,
-            &window.encode(),
+            &encode_window(&window),
         );
     }
 
     /// Decodes `(uint32, uint48, uint48)` and checks the window's shape.
     fn decode_window(data: &[u8]) -> Result<(u32, Window), Vec<u8>> {
         let install = TimeWindowInstall::decode(data).or_revert()?;
-        if !install.is_valid_window() {
+        let window = install.window();
+        if !window.is_well_formed() {
             return Err(AbiWriter::new(2)
                 .uint(install.valid_after)
                 .uint(install.valid_until)
                 .finish_with_selector(INVALID_TIME_WINDOW));
         }
-        Ok((
-            install.entity_id,
-            Window {
-                valid_after: install.valid_after,
-                valid_until: install.valid_until,
-            },
-        ))
+        Ok((install.entity_id, window))
     }
 }
 
@@ -150,7 +124,7 @@ impl PermissionModule for TimeWindow {
         _user_op: &PackedUserOpReader<'_>,
     ) -> Result<U256, Vec<u8>> {
         let window = Self::window(&ctx.scope(entity_id))?;
-        Ok(ValidationData::window(window.valid_after, window.valid_until).pack())
+        Ok(window.validation_data().pack())
     }
 
     fn pre_runtime_validation<H: Host>(
@@ -187,9 +161,9 @@ impl PermissionModule for TimeWindow {
             })(),
             GET_TIME_WINDOW => (|| {
                 let scope = ctx.view_scope(args)?;
-                let window = Window::from_payload(&scope.payload());
+                let window = window_from_payload(&scope.payload());
                 let mut out = ret_bool(scope.is_installed());
-                out.extend_from_slice(&window.encode());
+                out.extend_from_slice(&encode_window(&window));
                 Ok(out)
             })(),
             _ => return None,

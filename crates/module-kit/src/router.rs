@@ -104,6 +104,11 @@ pub trait PermissionModule: 'static {
     /// install fails. The router then emits `ModuleInstalled`.
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>>;
 
+    /// Whether `preUserOpValidationHook` reads its signature segment
+    /// (`userOp.signature`); when false the router refuses a non-empty one
+    /// with `UnexpectedDataPassed`.
+    const READS_USER_OP_SEGMENT: bool = false;
+
     /// `preUserOpValidationHook`: returns packed validation data.
     fn pre_user_op_validation<H: Host>(
         ctx: &Ctx<'_, H>,
@@ -222,7 +227,9 @@ pub fn route<H: Host, M: PermissionModule>(host: &H, input: &[u8]) -> Output {
             let entity_id = args.u32(0).or_revert()?;
             let user_op = hook_user_op(&args).or_revert()?;
             args.b256(2).or_revert()?;
-            require_empty(user_op.signature().or_revert()?)?;
+            if !M::READS_USER_OP_SEGMENT {
+                require_empty(user_op.signature().or_revert()?)?;
+            }
             let validation_data = M::pre_user_op_validation(&ctx, entity_id, &user_op)?;
             Ok(validation_data.to_be_bytes::<32>().to_vec())
         }

@@ -6,8 +6,8 @@
 //! [`crate::router::route_module_common`] with the hook modules, decodes the
 //! three validation functions and answers them through a
 //! [`ValidationModule`]:
-//! - `validateUserOp` returns `0` (valid) or `1` (signature failure) as a
-//!   32-byte word;
+//! - `validateUserOp` returns packed validation data: `0` (valid) or `1`
+//!   (signature failure) in the authorizer bits, and the signer's window;
 //! - `validateRuntime` returns nothing, or reverts;
 //! - `validateSignature` returns `0x1626ba7e` (valid) or `0xffffffff`.
 
@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::selectors::*;
 use permission_core::user_op::{hook_user_op, PackedUserOpReader};
-use permission_core::{Address, B256};
+use permission_core::{Address, ValidationData, B256};
 use stylus_sdk::stylus_core::Host;
 
 use crate::errors::{self, OrRevert};
@@ -55,13 +55,14 @@ pub trait ValidationModule: 'static {
     /// `onInstall(bytes)`: returns the entityId installed.
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>>;
 
-    /// `validateUserOp`: whether the signature authorizes the operation.
+    /// `validateUserOp`: whether the signature authorizes the operation
+    /// (authorizer 0, or 1 for a signature failure), and when.
     fn validate_user_op<H: Host>(
         ctx: &Ctx<'_, H>,
         entity_id: u32,
         user_op: &PackedUserOpReader<'_>,
         user_op_hash: B256,
-    ) -> Result<bool, Vec<u8>>;
+    ) -> Result<ValidationData, Vec<u8>>;
 
     /// `validateRuntime`: reverts unless the call is authorized.
     fn validate_runtime<H: Host>(ctx: &Ctx<'_, H>, args: &RuntimeArgs) -> Result<(), Vec<u8>>;
@@ -103,8 +104,8 @@ pub fn route_validation<H: Host, M: ValidationModule>(host: &H, input: &[u8]) ->
             let entity_id = args.u32(0).or_revert()?;
             let user_op = hook_user_op(&args).or_revert()?;
             let hash = args.b256(2).or_revert()?;
-            let valid = M::validate_user_op(&ctx, entity_id, &user_op, hash)?;
-            Ok(AbiWriter::new(1).uint(u64::from(!valid)).finish())
+            let data = M::validate_user_op(&ctx, entity_id, &user_op, hash)?;
+            Ok(AbiWriter::new(1).u256(data.pack()).finish())
         }
         VALIDATE_RUNTIME => {
             let runtime = RuntimeArgs {

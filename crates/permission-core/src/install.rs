@@ -9,7 +9,7 @@
 //! | time-window | `(uint32 entityId, uint48 validAfter, uint48 validUntil)` |
 //! | contract-allowlist | `(uint32 entityId, address[] targets)` |
 //! | selector-allowlist | `(uint32 entityId, (address target, bytes4 selector)[] rules)` |
-//! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit) gasBudget)` |
+//! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit) gasBudget, address[] sponsors)` |
 //!
 //! The uninstall data of every module is `(uint32 entityId)`.
 
@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 
 use crate::abi::{encode_array, AbiReader, AbiWriter, CalldataError, WORD};
+use crate::window::Window;
 
 /// Bits in a `uint48`.
 const U48: u32 = 48;
@@ -105,9 +106,9 @@ impl TimeWindowInstall {
         })
     }
 
-    /// Whether the window is well formed: no expiry, or an expiry after its start.
-    pub const fn is_valid_window(&self) -> bool {
-        self.valid_until == 0 || self.valid_until > self.valid_after
+    /// The window installed.
+    pub const fn window(&self) -> Window {
+        Window::new(self.valid_after, self.valid_until)
     }
 }
 
@@ -115,17 +116,9 @@ impl TimeWindowInstall {
 
 /// Encodes contract-allowlist install data `(uint32, address[])`.
 pub fn encode_contract_allowlist(entity_id: u32, targets: &[Address]) -> Vec<u8> {
-    let elements: Vec<Vec<u8>> = targets
-        .iter()
-        .map(|t| {
-            let mut w = AbiWriter::new(1);
-            w.address(*t);
-            w.finish()
-        })
-        .collect();
     let mut w = AbiWriter::new(2);
     w.uint(entity_id.into())
-        .dyn_encoded(&encode_array(&elements, false));
+        .dyn_encoded(&encode_address_array(targets));
     w.finish()
 }
 
@@ -255,9 +248,10 @@ pub struct SpendLimit {
 }
 
 /// The optional gas budget: at most `limit` wei of maximum gas cost over
-/// the key's lifetime, charged in validation when the operation has no
-/// paymaster. It has no period: ERC-7562 bans reading the clock during
-/// validation, so a validation hook cannot know which period it is in.
+/// the key's lifetime, charged in validation unless a sponsoring paymaster
+/// (one the grant names) pays. It has no period: ERC-7562 bans reading the
+/// clock during validation, so a validation hook cannot know which period
+/// it is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct GasBudget {
     /// Whether the budget applies.
@@ -266,8 +260,16 @@ pub struct GasBudget {
     pub limit: U256,
 }
 
-/// Encodes spending-limit install data.
-pub fn encode_spending_limit(entity_id: u32, limits: &[SpendLimit], gas: GasBudget) -> Vec<u8> {
+/// Encodes spending-limit install data. `sponsors` are the paymasters whose
+/// operations are charged neither to the gas budget nor to the native
+/// limit: paymasters that pay the gas themselves. Any other paymaster (a
+/// token paymaster charges the account) is charged like no paymaster.
+pub fn encode_spending_limit(
+    entity_id: u32,
+    limits: &[SpendLimit],
+    gas: GasBudget,
+    sponsors: &[Address],
+) -> Vec<u8> {
     let elements: Vec<Vec<u8>> = limits
         .iter()
         .map(|l| {
@@ -276,12 +278,26 @@ pub fn encode_spending_limit(entity_id: u32, limits: &[SpendLimit], gas: GasBudg
             w.finish()
         })
         .collect();
-    let mut w = AbiWriter::new(4);
+    let mut w = AbiWriter::new(5);
     w.uint(entity_id.into())
         .dyn_encoded(&encode_array(&elements, false))
         .bool(gas.enabled)
-        .u256(gas.limit);
+        .u256(gas.limit)
+        .dyn_encoded(&encode_address_array(sponsors));
     w.finish()
+}
+
+/// The ABI encoding of an `address[]`.
+fn encode_address_array(addresses: &[Address]) -> Vec<u8> {
+    let elements: Vec<Vec<u8>> = addresses
+        .iter()
+        .map(|a| {
+            let mut w = AbiWriter::new(1);
+            w.address(*a);
+            w.finish()
+        })
+        .collect();
+    encode_array(&elements, false)
 }
 
 /// Decoded spending-limit install data.
@@ -292,6 +308,7 @@ pub struct SpendingLimitInstall<'a> {
     limits: StaticTuples<'a>,
     /// The gas budget.
     pub gas: GasBudget,
+    sponsors: StaticTuples<'a>,
 }
 
 impl<'a> SpendingLimitInstall<'a> {
@@ -305,7 +322,14 @@ impl<'a> SpendingLimitInstall<'a> {
                 enabled: r.bool(2)?,
                 limit: r.u256(3)?,
             },
+            sponsors: StaticTuples::new(&r, 4, 1)?,
         })
+    }
+
+    /// The sponsoring paymasters, in order.
+    pub fn sponsors(&self) -> impl Iterator<Item = Result<Address, CalldataError>> + 'a {
+        let list = self.sponsors;
+        (0..list.len()).map(move |i| list.element(i).address(0))
     }
 
     /// The token limits, in order.

@@ -14,7 +14,9 @@
 //! - [`validation_data`]: ERC-4337 validation-data packing and intersection;
 //! - [`erc20`]: decoding of `transfer`, `approve` and `increaseAllowance`;
 //! - [`install`]: the install data of each permission module, encoded and
-//!   decoded.
+//!   decoded;
+//! - [`window`]: the time-window rule, shared by time-window and
+//!   session-signer.
 //!
 //! Nothing here panics on untrusted input: every decoder returns a
 //! [`CalldataError`] instead.
@@ -30,8 +32,10 @@ pub mod install;
 pub mod selectors;
 pub mod user_op;
 pub mod validation_data;
+pub mod window;
 
 pub use abi::{AbiReader, AbiWriter, CalldataError};
 pub use alloy_primitives::{Address, B256, U256};
 pub use calls::{Call, Calls};
 pub use validation_data::ValidationData;
+pub use window::Window;

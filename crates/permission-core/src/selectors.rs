@@ -155,11 +155,13 @@ pub fn is_privileged_account_selector(selector: [u8; 4]) -> bool {
 /// EntryPoint deposit when the account calls them: `onInstall` and
 /// `onUninstall` of any module, the admin functions of this project's
 /// modules (each takes its caller, the account, as the admin of the key's
-/// state), and the EntryPoint's withdrawals. A rule for *any contract* must
+/// state), the EntryPoint's withdrawals, and its deposits (`depositTo` and
+/// `addStake` move the account's coin into a deposit or stake the key could
+/// name as its own). A rule for *any contract* must
 /// never allow them (selector-allowlist refuses it); naming a module or the
 /// EntryPoint as a target is refused by the SDK, which knows their
 /// addresses.
-pub const SELF_ADMIN_SIGNATURES: [&str; 15] = [
+pub const SELF_ADMIN_SIGNATURES: [&str; 17] = [
     "onInstall(bytes)",
     "onUninstall(bytes)",
     "addTarget(uint32,address)",
@@ -175,12 +177,14 @@ pub const SELF_ADMIN_SIGNATURES: [&str; 15] = [
     "withdrawTo(address,uint256)",
     "withdrawStake(address)",
     "unlockStake()",
+    "depositTo(address)",
+    "addStake(uint32)",
 ];
 
 /// The selectors of [`SELF_ADMIN_SIGNATURES`], in the same order (a
 /// separate array, so contracts carry 60 bytes and no strings).
-pub const SELF_ADMIN_SELECTORS: [[u8; 4]; 15] = {
-    let mut out = [[0u8; 4]; 15];
+pub const SELF_ADMIN_SELECTORS: [[u8; 4]; 17] = {
+    let mut out = [[0u8; 4]; 17];
     let mut i = 0;
     while i < out.len() {
         out[i] = selector(SELF_ADMIN_SIGNATURES[i]);

@@ -76,21 +76,47 @@ impl<'a> PackedUserOpReader<'a> {
         self.tuple.dyn_bytes(field::PAYMASTER_AND_DATA)
     }
 
-    /// The most the operation can cost its payer in wei, as the EntryPoint
-    /// v0.7 prefund computes it without a paymaster:
-    /// `(verificationGasLimit + callGasLimit + preVerificationGas) * maxFeePerGas`.
-    /// `None` on overflow, which no real operation reaches.
+    /// The paymaster, if the operation names one (`paymasterAndData` starts
+    /// with its address).
+    pub fn paymaster(&self) -> Result<Option<Address>, CalldataError> {
+        let data = self.paymaster_and_data()?;
+        Ok(data.get(..20).map(Address::from_slice))
+    }
+
+    /// The most the operation can cost its payer in wei: the EntryPoint
+    /// v0.7 prefund, `(verificationGasLimit + callGasLimit +
+    /// paymasterVerificationGasLimit + paymasterPostOpGasLimit +
+    /// preVerificationGas) * maxFeePerGas` (the paymaster's two limits are
+    /// 0 without a paymaster). A `paymasterAndData` shorter than the 52
+    /// bytes of its static part is refused as the EntryPoint refuses it
+    /// (AA93). `None` on overflow, which no real operation reaches.
     pub fn max_gas_cost(&self) -> Result<Option<U256>, CalldataError> {
         let limits = self.tuple.head(field::ACCOUNT_GAS_LIMITS)?;
         let (verification, call) = split_u128_pair(limits);
         let pre_verification = self.tuple.u256(field::PRE_VERIFICATION_GAS)?;
         let (_priority_fee, max_fee) = split_u128_pair(self.tuple.head(field::GAS_FEES)?);
+        let paymaster = self.paymaster_and_data()?;
+        let (paymaster_verification, post_op) = match paymaster.len() {
+            0 => (0, 0),
+            len if len < PAYMASTER_DATA_OFFSET => return Err(CalldataError::TooShort),
+            _ => {
+                let mut word = [0u8; 32];
+                word.copy_from_slice(&paymaster[20..PAYMASTER_DATA_OFFSET]);
+                split_u128_pair(&word)
+            }
+        };
         Ok(U256::from(verification)
             .checked_add(U256::from(call))
+            .and_then(|g| g.checked_add(U256::from(paymaster_verification)))
+            .and_then(|g| g.checked_add(U256::from(post_op)))
             .and_then(|g| g.checked_add(pre_verification))
             .and_then(|g| g.checked_mul(U256::from(max_fee))))
     }
 }
+
+/// Where a paymaster's own data starts in `paymasterAndData`: after its
+/// address and its two `uint128` gas limits.
+pub const PAYMASTER_DATA_OFFSET: usize = 52;
 
 /// Splits a `bytes32` into its high and low 128-bit halves.
 fn split_u128_pair(word: &[u8; 32]) -> (u128, u128) {

@@ -29,7 +29,7 @@ sol! {
     function timeWindow(uint32 entityId, uint48 validAfter, uint48 validUntil);
     function contractAllowlist(uint32 entityId, address[] targets);
     function selectorAllowlist(uint32 entityId, Rule[] rules);
-    function spendingLimit(uint32 entityId, Limit[] limits, Gas gasBudget);
+    function spendingLimit(uint32 entityId, Limit[] limits, Gas gasBudget, address[] sponsors);
 }
 
 fn params<C: SolCall>(call: &C) -> Vec<u8> {
@@ -64,7 +64,7 @@ fn entity_id_payload() {
     }
     .encode();
     assert_eq!(decode_entity_id(&tw), Ok(77));
-    let sl = encode_spending_limit(78, &[], GasBudget::default());
+    let sl = encode_spending_limit(78, &[], GasBudget::default(), &[]);
     assert_eq!(decode_entity_id(&sl), Ok(78));
 }
 
@@ -161,13 +161,13 @@ fn time_window_validity() {
         valid_after: after,
         valid_until: until,
     };
-    assert!(w(0, 0).is_valid_window());
-    assert!(w(10, 0).is_valid_window());
-    assert!(w(MAX_U48, 0).is_valid_window());
-    assert!(w(10, 11).is_valid_window());
-    assert!(!w(10, 10).is_valid_window());
-    assert!(!w(10, 9).is_valid_window());
-    assert!(!w(MAX_U48, 1).is_valid_window());
+    assert!(w(0, 0).window().is_well_formed());
+    assert!(w(10, 0).window().is_well_formed());
+    assert!(w(MAX_U48, 0).window().is_well_formed());
+    assert!(w(10, 11).window().is_well_formed());
+    assert!(!w(10, 10).window().is_well_formed());
+    assert!(!w(10, 9).window().is_well_formed());
+    assert!(!w(MAX_U48, 1).window().is_well_formed());
 }
 
 // ------------------------------------------------------------ contract-allowlist
@@ -365,8 +365,9 @@ fn sample_limits() -> Vec<SpendLimit> {
     ]
 }
 
-fn alloy_spending(id: u32, limits: &[SpendLimit], gas: GasBudget) -> Vec<u8> {
+fn alloy_spending(id: u32, limits: &[SpendLimit], gas: GasBudget, sponsors: &[Address]) -> Vec<u8> {
     params(&spendingLimitCall {
+        sponsors: sponsors.to_vec(),
         entityId: id,
         limits: limits
             .iter()
@@ -405,8 +406,9 @@ fn spending_limit_matches_alloy() {
     for n in [0usize, 1, 3] {
         for gas in gases {
             let limits = &all[..n];
-            let ours = encode_spending_limit(42, limits, gas);
-            let alloy = alloy_spending(42, limits, gas);
+            let sponsors = &[Address::repeat_byte(0x5A), Address::repeat_byte(0x5B)][..n.min(2)];
+            let ours = encode_spending_limit(42, limits, gas, sponsors);
+            let alloy = alloy_spending(42, limits, gas, sponsors);
             assert_eq!(ours, alloy, "{n} {gas:?}");
             let d = SpendingLimitInstall::decode(&alloy).unwrap();
             assert_eq!(d.entity_id, 42);
@@ -417,23 +419,29 @@ fn spending_limit_matches_alloy() {
                 d.limits().collect::<Result<Vec<_>, _>>(),
                 Ok(limits.to_vec())
             );
+            assert_eq!(
+                d.sponsors().collect::<Result<Vec<_>, _>>(),
+                Ok(sponsors.to_vec())
+            );
         }
     }
 }
 
 #[test]
 fn spending_limit_layout_heads() {
-    // (uint32, offset, bool, uint256): the gas budget is inline.
+    // (uint32, offset, bool, uint256, offset): the gas budget is inline,
+    // the sponsors follow the limits.
     let gas = GasBudget {
         enabled: true,
         limit: U256::from(7u64),
     };
-    let d = encode_spending_limit(1, &sample_limits(), gas);
-    assert_eq!(get_word(&d, 32), U256::from(4u64 * 32));
+    let d = encode_spending_limit(1, &sample_limits(), gas, &[Address::repeat_byte(0x5A)]);
+    assert_eq!(get_word(&d, 32), U256::from(5u64 * 32));
     assert_eq!(get_word(&d, 64), U256::from(1u64));
     assert_eq!(get_word(&d, 96), U256::from(7u64));
-    assert_eq!(get_word(&d, 128), U256::from(3u64));
-    assert_eq!(d.len(), 5 * 32 + 3 * 96);
+    assert_eq!(get_word(&d, 128), U256::from(5u64 * 32 + 32 + 3 * 96));
+    assert_eq!(get_word(&d, 160), U256::from(3u64));
+    assert_eq!(d.len(), 5 * 32 + 32 + 3 * 96 + 32 + 32);
 }
 
 #[test]
@@ -442,7 +450,7 @@ fn spending_limit_rejects_non_canonical_fields() {
         enabled: true,
         limit: U256::from(7u64),
     };
-    let data = encode_spending_limit(1, &sample_limits(), gas);
+    let data = encode_spending_limit(1, &sample_limits(), gas, &[]);
     // Gas budget: enabled must be 0 or 1.
     for (pos, word) in [
         (64, word_u64(2)),
@@ -457,8 +465,8 @@ fn spending_limit_rejects_non_canonical_fields() {
             "{pos}"
         );
     }
-    // Element 1's period (body at 128 + 32; element 1 at +96; period at +64).
-    let body = 128 + 32;
+    // Element 1's period (body at 160 + 32; element 1 at +96; period at +64).
+    let body = 160 + 32;
     let mut d = data.clone();
     set_word(&mut d, body + 96 + 64, word_u64(1 << 48));
     let items: Vec<_> = SpendingLimitInstall::decode(&d).unwrap().limits().collect();
@@ -478,14 +486,14 @@ fn spending_limit_encoder_does_not_truncate_out_of_range_periods() {
         limit: U256::from(1u64),
         period: 1 << 48,
     };
-    let d = encode_spending_limit(1, &[bad], GasBudget::default());
+    let d = encode_spending_limit(1, &[bad], GasBudget::default(), &[]);
     let items: Vec<_> = SpendingLimitInstall::decode(&d).unwrap().limits().collect();
     assert_eq!(items, vec![Err(NonCanonicalValue)]);
 }
 
 #[test]
 fn spending_limit_hostile() {
-    let data = encode_spending_limit(1, &sample_limits(), GasBudget::default());
+    let data = encode_spending_limit(1, &sample_limits(), GasBudget::default(), &[]);
     // The list offset is at head 1, as in the other modules.
     assert_hostile_list(&data, |d| SpendingLimitInstall::decode(d).map(|x| x.len()));
     // 3 limits = 9 words of body: lengths 4..=8 fit one word per element but
@@ -558,8 +566,9 @@ proptest! {
     ) {
         let limits: Vec<SpendLimit> = limits.into_iter().map(|(token, limit, period)| SpendLimit { token, limit, period }).collect();
         let gas = GasBudget { enabled: gas.0, limit: gas.1 };
-        let alloy = alloy_spending(id, &limits, gas);
-        prop_assert_eq!(encode_spending_limit(id, &limits, gas), alloy.clone());
+        let sponsors: Vec<Address> = limits.iter().map(|l| l.token).collect();
+        let alloy = alloy_spending(id, &limits, gas, &sponsors);
+        prop_assert_eq!(encode_spending_limit(id, &limits, gas, &sponsors), alloy.clone());
         let d = SpendingLimitInstall::decode(&alloy).unwrap();
         prop_assert_eq!(d.entity_id, id);
         prop_assert_eq!(d.gas, gas);

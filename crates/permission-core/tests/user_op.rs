@@ -39,7 +39,7 @@ fn user_op(gas: &Gas) -> PackedUserOperation {
         accountGasLimits: pack_u128_pair(gas.verification, gas.call),
         preVerificationGas: gas.pre_verification,
         gasFees: pack_u128_pair(gas.priority_fee, gas.max_fee),
-        paymasterAndData: Bytes::from(vec![0xaa; 52]),
+        paymasterAndData: Bytes::new(),
         signature: Bytes::from(vec![0x77; 3]),
     }
 }
@@ -109,15 +109,17 @@ fn reader_on_execute_user_op_msg_data() {
 
 #[test]
 fn max_gas_cost_known_values() {
-    // 0x11..11 in both halves of accountGasLimits and gasFees (the helper's
-    // user operation): (2 * 0x11..11 (16 bytes) + 50_000) * 0x11..11.
+    // 0x11..11 in both halves of accountGasLimits, 0x22..22 as the max fee,
+    // and the helper's paymaster (0xaa bytes) with 0xaa..aa as both of its
+    // gas limits: (2 * 0x11..11 + 2 * 0xaa..aa + 50_000) * 0x22..22.
     let msg = execute_user_op_msg(vec![]);
     let r = PackedUserOpReader::new(AbiReader::new(&msg[4..]).offset(0).unwrap());
     let h = U256::from(u128::from_be_bytes([0x11; 16]));
+    let pm = U256::from(u128::from_be_bytes([0xaa; 16]));
     let fee = U256::from(u128::from_be_bytes([0x22; 16]));
     assert_eq!(
         r.max_gas_cost(),
-        Ok(Some((h + h + U256::from(50_000u64)) * fee))
+        Ok(Some((h + h + pm + pm + U256::from(50_000u64)) * fee))
     );
 }
 
@@ -265,4 +267,43 @@ fn encode_with_signature_matches_alloy_with_only_the_signature_replaced() {
         let expected = (expected_op,).abi_encode_params()[32..].to_vec();
         assert_eq!(reader.encode_with_signature(&signature).unwrap(), expected);
     }
+}
+
+/// `paymaster ‖ uint128 verificationGasLimit ‖ uint128 postOpGasLimit ‖ data`.
+fn paymaster_and_data(verification: u128, post_op: u128, data: &[u8]) -> Bytes {
+    let mut out = vec![0xAA; 20];
+    out.extend_from_slice(pack_u128_pair(verification, post_op).as_slice());
+    out.extend_from_slice(data);
+    Bytes::from(out)
+}
+
+#[test]
+fn max_gas_cost_counts_the_paymasters_gas_limits_as_the_prefund_does() {
+    let gas = Gas {
+        verification: 7,
+        call: 11,
+        pre_verification: U256::from(13u64),
+        priority_fee: 1,
+        max_fee: 3,
+    };
+    let cost_with = |paymaster: Bytes| {
+        let mut op = user_op(&gas);
+        op.paymasterAndData = paymaster;
+        let args = hook_args(op);
+        let reader = hook_user_op(&AbiReader::new(&args)).unwrap();
+        (reader.max_gas_cost(), reader.paymaster())
+    };
+    let (cost, paymaster) = cost_with(paymaster_and_data(17, 19, &[1, 2, 3]));
+    assert_eq!(cost, Ok(Some(U256::from((7 + 11 + 13 + 17 + 19) * 3u64))));
+    assert_eq!(paymaster, Ok(Some(Address::repeat_byte(0xAA))));
+    assert_eq!(
+        cost_with(Bytes::new()),
+        (Ok(Some(U256::from(31 * 3u64))), Ok(None))
+    );
+    // Shorter than its static part: the EntryPoint refuses it (AA93).
+    assert_eq!(cost_with(Bytes::from(vec![0xAA; 51])).0, Err(TooShort));
+    // Paymaster limits at the top of uint128 do not overflow uint256.
+    let (cost, _) = cost_with(paymaster_and_data(u128::MAX, u128::MAX, &[]));
+    let expected = (U256::from(u128::MAX) * U256::from(2u8) + U256::from(31u8)) * U256::from(3u8);
+    assert_eq!(cost, Ok(Some(expected)));
 }

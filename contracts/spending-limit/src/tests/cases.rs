@@ -40,13 +40,27 @@ fn limits() -> Vec<SpendLimit> {
 }
 
 fn installed_with(limits: &[SpendLimit], gas: GasBudget) -> Harness<SpendingLimit> {
+    installed_with_sponsors(limits, gas, &[])
+}
+
+fn installed_with_sponsors(
+    limits: &[SpendLimit],
+    gas: GasBudget,
+    sponsors: &[Address],
+) -> Harness<SpendingLimit> {
     let h = harness();
     h.set_timestamp(START);
     h.call_ok(
         ACCOUNT,
-        &on_install(encode_spending_limit(ENTITY, limits, gas)),
+        &on_install(encode_spending_limit(ENTITY, limits, gas, sponsors)),
     );
     h
+}
+
+/// Only the token limit: no native limit, so validation charges nothing
+/// to it.
+fn token_limit_only() -> Vec<SpendLimit> {
+    limits()[..1].to_vec()
 }
 
 fn installed() -> Harness<SpendingLimit> {
@@ -107,6 +121,7 @@ fn install_data_matches_alloy_encoding() {
             .map(|l| (l.token, l.limit, U48::from(l.period)))
             .collect::<Vec<_>>(),
         (true, U256::from(5)),
+        vec![SPONSOR, TOKEN_PAYMASTER],
     )
         .abi_encode_params();
     let ours = encode_spending_limit(
@@ -116,6 +131,7 @@ fn install_data_matches_alloy_encoding() {
             enabled: true,
             limit: U256::from(5),
         },
+        &[SPONSOR, TOKEN_PAYMASTER],
     );
     assert_eq!(ours, theirs);
 }
@@ -393,6 +409,19 @@ fn hooks_refuse_when_not_installed() {
     HookPath::all_err(&h, ACCOUNT, ENTITY, &transfer(1), &expected);
 }
 
+/// A paymaster that pays the key's gas itself.
+const SPONSOR: Address = Address::new([0x5A; 20]);
+/// A token paymaster: it charges the account in tokens.
+const TOKEN_PAYMASTER: Address = Address::new([0x7A; 20]);
+
+/// `paymaster ‖ uint128 verificationGasLimit ‖ uint128 postOpGasLimit`.
+fn paymaster_and_data(paymaster: Address, verification: u128, post_op: u128) -> alloy_primitives::Bytes {
+    let mut out = paymaster.to_vec();
+    out.extend_from_slice(&verification.to_be_bytes());
+    out.extend_from_slice(&post_op.to_be_bytes());
+    out.into()
+}
+
 fn gas_op(
     verification: u128,
     call: u128,
@@ -418,7 +447,7 @@ fn the_gas_budget_charges_the_maximum_cost_without_a_paymaster() {
         enabled: true,
         limit: U256::from(1_000_000u64),
     };
-    let h = installed_with(&limits(), budget);
+    let h = installed_with_sponsors(&token_limit_only(), budget, &[SPONSOR]);
     // (100k + 200k + 50k) * 2 = 700k wei.
     let op = gas_op(100_000, 200_000, 50_000, 2);
     assert_eq!(
@@ -451,10 +480,12 @@ fn the_gas_budget_charges_the_maximum_cost_without_a_paymaster() {
             remaining: U256::from(300_000)
         })
     );
-    // A paymaster pays: nothing is charged.
+    // A sponsoring paymaster pays: nothing is charged.
     let mut sponsored = op;
-    sponsored.paymasterAndData = vec![0x99; 52].into();
+    sponsored.paymasterAndData = paymaster_and_data(SPONSOR, 0, 0);
+    let before = h.storage();
     h.call_ok(ACCOUNT, &pre_user_op(ENTITY, sponsored));
+    assert_eq!(before, h.storage());
     // Gas values whose product overflows are refused, not wrapped.
     let err: Errors = h.call_err(
         ACCOUNT,
@@ -464,8 +495,8 @@ fn the_gas_budget_charges_the_maximum_cost_without_a_paymaster() {
 }
 
 #[test]
-fn without_a_gas_budget_validation_charges_nothing() {
-    let h = installed();
+fn without_a_gas_budget_or_native_limit_validation_charges_nothing() {
+    let h = installed_with(&token_limit_only(), GasBudget::default());
     let before = h.storage();
     assert_eq!(
         h.call_ok(ACCOUNT, &pre_user_op(ENTITY, gas_op(u128::MAX, 1, 1, 1))),
@@ -489,7 +520,7 @@ fn install_refuses_duplicate_tokens() {
     });
     let err: Errors = h.call_err(
         ACCOUNT,
-        &on_install(encode_spending_limit(ENTITY, &l, GasBudget::default())),
+        &on_install(encode_spending_limit(ENTITY, &l, GasBudget::default(), &[])),
     );
     assert_eq!(
         err,
@@ -501,9 +532,9 @@ fn install_refuses_duplicate_tokens() {
 #[test]
 fn install_refuses_a_period_wider_than_uint48() {
     let h = harness();
-    let mut data = encode_spending_limit(ENTITY, &limits()[..1], GasBudget::default());
-    // The first limit's period word: head (4 words) + length word + 2 words.
-    let at = 32 * 4 + 32 + 64;
+    let mut data = encode_spending_limit(ENTITY, &limits()[..1], GasBudget::default(), &[]);
+    // The first limit's period word: head (5 words) + length word + 2 words.
+    let at = 32 * 5 + 32 + 64;
     data[at..at + 32].copy_from_slice(&U256::from(1u64 << 48).to_be_bytes::<32>());
     let err: Errors = h.call_err(ACCOUNT, &on_install(data));
     assert_eq!(
@@ -615,6 +646,7 @@ fn an_entity_id_shared_across_accounts_is_isolated() {
             ENTITY,
             &limits(),
             GasBudget::default(),
+            &[],
         )),
     );
     spend_ok(&h, HookPath::Execution, &transfer(100));
@@ -648,6 +680,7 @@ fn reinstall_after_uninstall_starts_clean() {
             ENTITY,
             &limits()[..1],
             GasBudget::default(),
+            &[],
         )),
     );
     assert_eq!(remaining(&h, TOKEN), U256::from(100));
@@ -727,4 +760,153 @@ proptest! {
             }
         }
     }
+}
+
+fn native_limit(limit: u64, period: u64) -> Vec<SpendLimit> {
+    vec![SpendLimit {
+        token: NATIVE_TOKEN,
+        limit: U256::from(limit),
+        period,
+    }]
+}
+
+#[test]
+fn attack_self_bundled_gas_counts_against_the_native_limit() {
+    // A key that bundles its own operation with greedy fees is paid the
+    // prefund as the beneficiary: that cost is charged to the native limit.
+    let h = installed_with(&native_limit(1_000_000, 0), GasBudget::default());
+    // (100k + 200k + 50k) * 2 = 700k wei.
+    let op = gas_op(100_000, 200_000, 50_000, 2);
+    assert_eq!(
+        h.call_ok(ACCOUNT, &pre_user_op(ENTITY, op.clone())),
+        U256::ZERO,
+        "a lifetime limit sets no time bounds"
+    );
+    assert_eq!(remaining(&h, NATIVE_TOKEN), U256::from(300_000));
+    let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, op));
+    assert_eq!(err, exceeded(NATIVE_TOKEN, U256::from(700_000), 300_000));
+    // Gas and value share the one limit.
+    for path in EXECUTION_PATHS {
+        let err = spend_err(&h, path, &execute(MERCHANT, U256::from(300_001), vec![]));
+        assert_eq!(err, exceeded(NATIVE_TOKEN, U256::from(300_001), 300_000));
+    }
+    spend_ok(&h, HookPath::Execution, &execute(MERCHANT, U256::from(300_000), vec![]));
+    assert_eq!(remaining(&h, NATIVE_TOKEN), U256::ZERO);
+    // Fees whose product overflows are refused, not wrapped.
+    let h = installed_with(&native_limit(1_000_000, 0), GasBudget::default());
+    let err: Errors = h.call_err(
+        ACCOUNT,
+        &pre_user_op(ENTITY, gas_op(u128::MAX, u128::MAX, 0, u128::MAX)),
+    );
+    assert!(matches!(err, Errors::SpendLimitExceeded(e) if e.requested == U256::MAX));
+}
+
+#[test]
+fn attack_token_paymaster_skips_the_gas_bounds() {
+    let budget = GasBudget {
+        enabled: true,
+        limit: U256::from(10_000_000u64),
+    };
+    let h = installed_with_sponsors(&native_limit(10_000_000, 0), budget, &[SPONSOR]);
+    // A paymaster the grant does not name is charged like no paymaster,
+    // its own gas limits included: (100k + 200k + 50k + 30k + 20k) * 2.
+    let mut op = gas_op(100_000, 200_000, 50_000, 2);
+    op.paymasterAndData = paymaster_and_data(TOKEN_PAYMASTER, 30_000, 20_000);
+    h.call_ok(ACCOUNT, &pre_user_op(ENTITY, op));
+    assert_eq!(remaining(&h, NATIVE_TOKEN), U256::from(10_000_000 - 800_000));
+    let gas = h.call_ok(
+        ACCOUNT,
+        &I::getGasBudgetCall {
+            account: ACCOUNT,
+            entityId: ENTITY,
+        },
+    );
+    assert_eq!(gas.spent, U256::from(800_000));
+    // The named sponsor is not charged.
+    let mut op = gas_op(100_000, 200_000, 50_000, 2);
+    op.paymasterAndData = paymaster_and_data(SPONSOR, 30_000, 20_000);
+    let before = h.storage();
+    h.call_ok(ACCOUNT, &pre_user_op(ENTITY, op));
+    assert_eq!(before, h.storage());
+    assert_eq!(
+        h.call_ok(
+            ACCOUNT,
+            &I::getSponsorsCall {
+                account: ACCOUNT,
+                entityId: ENTITY,
+            },
+        ),
+        vec![SPONSOR]
+    );
+    // A paymasterAndData shorter than its static part is malformed.
+    let mut op = gas_op(1, 1, 1, 1);
+    op.paymasterAndData = vec![0x7A; 51].into();
+    let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, op));
+    assert!(matches!(err, Errors::MalformedCalldata(_)));
+}
+
+/// `abi.encode(uint48 timestamp)`: the period hint of the validation hook.
+fn hinted(mut op: PackedUserOperation, timestamp: u64) -> PackedUserOperation {
+    op.signature = U256::from(timestamp).to_be_bytes::<32>().to_vec().into();
+    op
+}
+
+fn window_data(after: u64, until: u64) -> U256 {
+    permission_core::ValidationData::window(after, until).pack()
+}
+
+#[test]
+fn attack_periodic_gas_charge_is_confined_to_its_period() {
+    let h = installed_with(&native_limit(1_000_000, DAY), GasBudget::default());
+    let op = gas_op(100_000, 200_000, 50_000, 2);
+    // Without a hint: the recorded period, and only while it lasts.
+    assert_eq!(
+        h.call_ok(ACCOUNT, &pre_user_op(ENTITY, op.clone())),
+        window_data(START, START + DAY - 1)
+    );
+    // The next period by its hint: a fresh allowance, valid only then.
+    assert_eq!(
+        h.call_ok(ACCOUNT, &pre_user_op(ENTITY, hinted(op.clone(), START + DAY + 5))),
+        window_data(START + DAY, START + 2 * DAY - 1)
+    );
+    h.set_timestamp(START + DAY + 10);
+    assert_eq!(remaining(&h, NATIVE_TOKEN), U256::from(300_000));
+    // A hint back into the period before the recorded one is refused: the
+    // record is never reset backwards.
+    let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, hinted(op.clone(), START + 5)));
+    assert_eq!(
+        err,
+        Errors::StalePeriodHint(I::StalePeriodHint {
+            hintedPeriod: U256::ZERO,
+            recordedPeriod: U256::from(1),
+        })
+    );
+    // What execution then spends in that period shares the allowance.
+    let err = spend_err(
+        &h,
+        HookPath::Execution,
+        &execute(MERCHANT, U256::from(300_001), vec![]),
+    );
+    assert_eq!(err, exceeded(NATIVE_TOKEN, U256::from(300_001), 300_000));
+    // A segment that is not one uint48 word.
+    for segment in [vec![1u8; 31], vec![1u8; 33], vec![0xFF; 32]] {
+        let mut bad = op.clone();
+        bad.signature = segment.into();
+        let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, bad));
+        assert!(matches!(err, Errors::InvalidPeriodHint(_)), "{err:?}");
+    }
+}
+
+#[test]
+fn a_segment_is_refused_when_no_native_limit_reads_it() {
+    let budget = GasBudget {
+        enabled: true,
+        limit: U256::from(10_000_000u64),
+    };
+    let h = installed_with(&token_limit_only(), budget);
+    let err: Errors = h.call_err(
+        ACCOUNT,
+        &pre_user_op(ENTITY, hinted(gas_op(1, 1, 1, 1), START)),
+    );
+    assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
 }
