@@ -44,6 +44,14 @@
 //! target)`, plus the shared errors of `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/IContractAllowlistModule.sol`.
+//!
+//! # A key that reaches these admin functions
+//!
+//! The account is the admin of its own state here, so a session key that
+//! may make the account call `addTarget` or `removeTarget` on this module
+//! can widen the contracts it may call, up to everything the account can
+//! reach. Never name this module (or a wildcard rule for its functions) in
+//! a key's grant: the SDK refuses both.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

@@ -61,6 +61,14 @@
 //! target, bytes4 selector)`, plus the shared errors of `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/ISelectorAllowlistModule.sol`.
+//!
+//! # A key that reaches these admin functions
+//!
+//! The account is the admin of its own state here, so a session key that
+//! may make the account call `addRule` or `removeRule` on this module can
+//! grant itself any function on any contract except the account's
+//! privileged ones. Wildcard rules for these functions are refused at
+//! install; naming this module as a target is refused by the SDK.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

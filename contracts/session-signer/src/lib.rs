@@ -8,7 +8,17 @@
 //! - `abi.encode(uint32 entityId, address signer)`: an EOA or an ERC-1271
 //!   contract signs (MAv2's format);
 //! - `abi.encode(uint32 entityId, address(0), uint256 x, uint256 y)`: a
-//!   P-256 public key (a passkey) signs.
+//!   P-256 public key (a passkey) signs;
+//! - `abi.encode(uint32 entityId, address signer, uint256 x, uint256 y,
+//!   uint48 validAfter, uint48 validUntil)`: either signer (x, y zero for an
+//!   address, an address with coordinates reverts `InvalidSigner()`), with
+//!   the key's window (inclusive; `validUntil` 0 = no expiry; a window that
+//!   ends before it starts reverts `InvalidTimeWindow`). `validateUserOp`
+//!   returns the window as validation data, so the EntryPoint refuses the
+//!   operation outside it (AA22) before it is paid for, without this module
+//!   reading the clock (ERC-7562); `validateRuntime` reverts
+//!   `OutsideTimeWindow` and `validateSignature` answers `0xffffffff`
+//!   outside it. `transferSigner` and `setPasskey` keep the window.
 //!
 //! Uninstall data is `abi.encode(uint32 entityId)`. A second install of an
 //! installed (account, entityId) reverts `AlreadyInstalled`, where MAv2
@@ -21,7 +31,7 @@
 //! |---|---|---|
 //! | `0x00` ECDSA | `r ‖ s ‖ v`, exactly 65 bytes, `v` 27 or 28, low `s` | `ecrecover` (precompile 0x01) gives the signer |
 //! | `0x01` ERC-1271 | anything | `signer.isValidSignature(digest, body)` returns `0x1626ba7e` |
-//! | `0x02` P-256 | `r ‖ s`, exactly 64 bytes | the P-256 precompile at 0x100 verifies it for the stored key |
+//! | `0x02` P-256 | `r ‖ s`, exactly 64 bytes, low `s` | the P-256 precompile at 0x100 verifies it for the stored key |
 //! | `0x03` WebAuthn | `abi.encode(bytes authenticatorData, bytes clientDataJSON, uint256 challengeIndex, uint256 typeIndex, uint256 r, uint256 s)` | a browser passkey's assertion whose challenge is the digest (see [`webauthn`]) |
 //!
 //! An empty signature or another type byte reverts `InvalidSignatureType()`
@@ -46,7 +56,8 @@
 //!   account's signer.
 //! - `signers(uint32 entityId, address account) returns (address)` (MAv2's
 //!   getter), `passkey(uint32 entityId, address account) returns (uint256 x,
-//!   uint256 y)`, `replaySafeHash(address account, bytes32 hash) returns
+//!   uint256 y)`, `signerWindow(uint32 entityId, address account) returns
+//!   (uint48 validAfter, uint48 validUntil)`, `replaySafeHash(address account, bytes32 hash) returns
 //!   (bytes32)`.
 //!
 //! ## Events
@@ -57,10 +68,20 @@
 //! `ModuleInstalled` and `ModuleUninstalled`.
 //!
 //! ## Errors
-//! `NotAuthorized()`, `InvalidSignatureType()`, `InvalidSigner()`, plus the
-//! shared errors of `module_kit::errors`.
+//! `NotAuthorized()`, `InvalidSignatureType()`, `InvalidSigner()`,
+//! `InvalidTimeWindow(uint48, uint48)`, `OutsideTimeWindow(uint48, uint48,
+//! uint256)`, plus the shared errors of `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/ISessionSignerModule.sol`.
+//!
+//! # A key that reaches these admin functions
+//!
+//! The account is the admin of every signer it installed here, so a session
+//! key that may make the account call `transferSigner` or `setPasskey` on
+//! this module can replace any signer of the account, the owner's at entity
+//! 0 included: a takeover. (The same holds for MAv2's
+//! SingleSignerValidationModule.) Never name this module (or a wildcard
+//! rule for its functions) in a key's grant: the SDK refuses both.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

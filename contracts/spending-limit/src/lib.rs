@@ -6,12 +6,16 @@
 //!
 //! ## Install data
 //! `abi.encode(uint32 entityId, (address token, uint256 limit, uint48
-//! period)[] limits, (bool enabled, uint256 limit) gasBudget)`.
+//! period)[] limits, (bool enabled, uint256 limit) gasBudget, address[]
+//! sponsors)`.
 //! - `token` 0 is the native coin; tokens must be distinct.
 //! - `period` 0 means one allowance for the key's lifetime; otherwise the
 //!   allowance resets every `period` seconds, at boundaries counted from the
 //!   moment the limit was set (recurring payments).
 //! - The gas budget is a lifetime budget in wei (see below).
+//! - `sponsors` are paymasters that pay the key's gas themselves: their
+//!   operations are charged neither to the gas budget nor to the native
+//!   limit. Any other paymaster is charged like none.
 //!
 //! Uninstall data is `abi.encode(uint32 entityId)`.
 //!
@@ -43,12 +47,29 @@
 //! validation. Its validation hook cannot check them, since ERC-7562 bans
 //! the clock that periods need.
 //!
-//! ## Validation hook: gas budget
-//! When the budget is enabled and the user operation has no paymaster,
-//! `preUserOpValidationHook` charges its maximum gas cost,
-//! `(verificationGasLimit + callGasLimit + preVerificationGas) *
-//! maxFeePerGas`, and refuses with `GasBudgetExceeded(requested,
-//! remaining)` past the budget. It writes only storage associated with the
+//! ## Validation hook: the gas a key's operation may cost
+//! A key that bundles its own operation sets its own fees and is paid them
+//! as the beneficiary, so gas is a native spend. Unless a sponsoring
+//! paymaster pays, `preUserOpValidationHook` charges the operation's
+//! maximum cost, the EntryPoint's prefund `(verificationGasLimit +
+//! callGasLimit + paymasterVerificationGasLimit + paymasterPostOpGasLimit +
+//! preVerificationGas) * maxFeePerGas`, to:
+//! - the gas budget, when enabled, refusing with `GasBudgetExceeded(requested,
+//!   remaining)` past it;
+//! - the native limit (token 0), when set, refusing with
+//!   `SpendLimitExceeded`, so gas and call value share one allowance (as in
+//!   MAv2's NativeTokenLimitModule). A lifetime limit returns validation
+//!   data 0. A periodic one cannot read the clock (ERC-7562), so it is
+//!   charged in the period of the timestamp in the hook's signature segment
+//!   (`abi.encode(uint48 timestamp)`; empty: the recorded period), and the
+//!   hook returns that period's first and last second as validation data:
+//!   the EntryPoint refuses the operation outside it (AA22). A segment that
+//!   is not one such word reverts `InvalidPeriodHint(word)`, and one naming
+//!   a period before the recorded one `StalePeriodHint(hinted, recorded)`.
+//!
+//! The charge is not refunded when the operation uses less. Without a
+//! native limit the hook refuses a non-empty segment
+//! (`UnexpectedDataPassed`). It writes only storage associated with the
 //! account (ERC-7562). The runtime and signature hooks only require the
 //! module to be installed.
 //!
@@ -65,6 +86,7 @@
 //! - `getLimitedTokens(address account, uint32 entityId) returns (address[])`.
 //! - `getGasBudget(address account, uint32 entityId) returns (bool enabled,
 //!   uint256 limit, uint256 spent, uint256 remaining)`.
+//! - `getSponsors(address account, uint32 entityId) returns (address[])`.
 //!
 //! ## Events
 //! `SpendLimitSet(address indexed account, uint32 indexed entityId, address
@@ -82,10 +104,19 @@
 //! remaining)`, `TokenCallNotAllowed(address token, bytes4 selector)`
 //! (`0x00000000` for empty calldata), `GasBudgetExceeded(uint256 requested,
 //! uint256 remaining)`, `DuplicateToken(address token)`,
-//! `TokenNotLimited(address token)`, plus the shared errors of
+//! `TokenNotLimited(address token)`, `InvalidPeriodHint(uint256 word)`,
+//! `StalePeriodHint(uint256 hinted, uint256 recorded)`, plus the shared errors of
 //! `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/ISpendingLimitModule.sol`.
+//!
+//! # A key that reaches these admin functions
+//!
+//! The account is the admin of its own state here, so a session key that
+//! may make the account call `setSpendLimit`, `removeSpendLimit` or
+//! `setGasBudget` on this module can lift every limit it has, gas included,
+//! and then drain what the account holds. Never name this module (or a
+//! wildcard rule for its functions) in a key's grant: the SDK refuses both.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

@@ -42,6 +42,15 @@
 //! timestamp)`, plus the shared errors of `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/ITimeWindowModule.sol`.
+//!
+//! # A key that reaches these admin functions
+//!
+//! The account is the admin of its own state here, so a session key that
+//! may make the account call `setTimeWindow` on this module can remove its
+//! own expiry from this hook. The session signer's own copy of the window
+//! (which the SDK always installs) still holds. Never name this module (or
+//! a wildcard rule for its functions) in a key's grant: the SDK refuses
+//! both.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

@@ -200,9 +200,14 @@ pub struct GrantArgs {
     /// ERC-20 limit: TOKEN:AMOUNT or TOKEN:AMOUNT/PERIOD_SECONDS. Repeatable.
     #[arg(long = "erc20-limit", value_name = "TOKEN:AMOUNT[/SECONDS]")]
     pub erc20_limits: Vec<String>,
-    /// Gas budget in wei over the key's life.
+    /// Gas budget in wei over the key's life. A scoped key needs this or
+    /// --native-limit (which counts each operation's gas too).
     #[arg(long, value_name = "WEI")]
     pub gas_budget: Option<String>,
+    /// A paymaster that pays the key's gas itself: its operations are not
+    /// charged to the gas budget or the native limit. Repeatable.
+    #[arg(long = "sponsoring-paymaster", value_name = "ADDRESS")]
+    pub sponsoring_paymasters: Vec<Address>,
     /// Grant everything (a global validation). Cannot be combined.
     #[arg(long)]
     pub root: bool,

@@ -154,7 +154,7 @@ fn demo_on_the_embedded_chain_does_every_step() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(
-        stdout.contains("15 of 15 steps did what they must"),
+        stdout.contains("16 of 16 steps did what they must"),
         "{stdout}"
     );
     assert!(stdout.contains("SpendLimitExceeded"));
@@ -168,7 +168,7 @@ fn demo_on_the_embedded_chain_does_every_step() {
     assert_success(&out);
     let report = json(&out);
     let steps = report["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 15);
+    assert_eq!(steps.len(), 16);
     assert!(steps.iter().all(|s| s["asExpected"] == true));
 }
 
@@ -182,7 +182,7 @@ fn demo_over_json_rpc_moves_the_nodes_clock() {
     assert_success(&out);
     let report = json(&out);
     let steps = report["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 15);
+    assert_eq!(steps.len(), 16);
     assert!(steps.iter().all(|s| s["verdict"] != "skipped"));
     assert!(steps.iter().all(|s| s["asExpected"] == true), "{report:#}");
 }
@@ -228,7 +228,7 @@ fn grant_inspect_revoke_on_a_node() {
 
     // Printed, not sent: nothing changes.
     let out = world.cli(format!(
-        "--json grant {on} --key {key} {allow} --expires-in 3600"
+        "--json grant {on} --key {key} {allow} --expires-in 3600 --native-limit 100000000000000000"
     ));
     assert_success(&out);
     let printed = json(&out);
@@ -243,7 +243,7 @@ fn grant_inspect_revoke_on_a_node() {
     // Sent, with a generated key whose secret goes only to the file.
     let key_file = world.dir.path().join("session.key");
     let out = world.cli(format!(
-        "--json grant {on} --new-key --key-out {} {allow} --expires-in 3600 \
+        "--json grant {on} --new-key --key-out {} {allow} --expires-in 3600 --native-limit 100000000000000000 \
          --erc20-limit {counter}:1000/86400 --send",
         key_file.display()
     ));
@@ -263,7 +263,9 @@ fn grant_inspect_revoke_on_a_node() {
     }
 
     // The entity id is now taken.
-    let out = world.cli(format!("grant {on} --entity-id 1 --key {key} {allow}"));
+    let out = world.cli(format!(
+        "grant {on} --entity-id 1 --key {key} {allow} --gas-budget 1000"
+    ));
     assert_fails(&out, 2, "entity id 1 is already used");
 
     // A second key from a permission file, at the next free id.
@@ -272,7 +274,7 @@ fn grant_inspect_revoke_on_a_node() {
     std::fs::write(
         &file,
         format!(
-            "hooks = \"execution\"\n[window]\nexpires-in = 600\n[[functions]]\n\
+            "hooks = \"execution\"\ngas-budget = \"100000000000000000\"\n[window]\nexpires-in = 600\n[[functions]]\n\
              target = \"{counter}\"\nselectors = [\"increment()\", \"{count}\"]\n"
         ),
     )
@@ -301,7 +303,9 @@ fn grant_inspect_revoke_on_a_node() {
         p["rules"][0]["selector"],
         hex::encode_prefixed(ICounter::incrementCall::SELECTOR)
     );
-    assert_eq!(p["limits"][0]["limit"], "0x3e8");
+    // The native limit (0.1 ether, gas counted) and the token's.
+    assert_eq!(p["limits"][0]["limit"], "0x16345785d8a0000");
+    assert_eq!(p["limits"][1]["limit"], "0x3e8");
     let roles: Vec<(&str, &str)> = seen["accountView"]["hooks"]
         .as_array()
         .unwrap()
@@ -313,11 +317,12 @@ fn grant_inspect_revoke_on_a_node() {
         vec![
             ("selector-allowlist", "validation"),
             ("time-window", "validation"),
+            ("spending-limit", "validation"),
             ("spending-limit", "execution")
         ]
     );
     let out = world.cli(format!(
-        "grant {on} --key 0x7070707070707070707070707070707070707070 {allow} --allow-signatures --send"
+        "grant {on} --key 0x7070707070707070707070707070707070707070 {allow} --allow-signatures --gas-budget 1000 --send"
     ));
     assert_success(&out);
     assert!(
@@ -358,7 +363,7 @@ fn grant_inspect_revoke_on_a_node() {
     let out = world.cli(format!("inspect --rpc {url} --account {account}"));
     assert!(
         text(&out).contains(
-            "entity 3: 0x7070707070707070707070707070707070707070, active, no expiry, 1 hook"
+            "entity 3: 0x7070707070707070707070707070707070707070, active, no expiry, 2 hooks"
         ),
         "{}",
         text(&out)
@@ -372,7 +377,7 @@ fn grant_inspect_revoke_on_a_node() {
     // Revoke the first: it is gone, and its id can be granted again, clean.
     let out = world.cli(format!("--json revoke {on} --entity-id 1 --send"));
     assert_success(&out);
-    assert_eq!(json(&out)["hooks"], 3);
+    assert_eq!(json(&out)["hooks"], 4);
     let out = world.cli(format!("--json inspect {on} --entity-id 1"));
     assert_eq!(json(&out)["installed"], false);
     assert_eq!(json(&out)["status"], "not-installed");
@@ -381,7 +386,7 @@ fn grant_inspect_revoke_on_a_node() {
     let out = world.cli(format!("--json inspect --rpc {url} --account {account}"));
     assert_eq!(json(&out)["keys"].as_array().unwrap().len(), 2);
     let out = world.cli(format!(
-        "--json grant {on} --entity-id 1 --key {key} {allow} --erc20-limit {counter}:5 --send"
+        "--json grant {on} --entity-id 1 --key {key} {allow} --erc20-limit {counter}:5 --native-limit 100000000000000000 --send"
     ));
     assert_success(&out);
     let out = world.cli(format!("--json inspect {on} --entity-id 1"));
@@ -408,7 +413,7 @@ fn call_signs_and_submits_as_the_session_key() {
     let key_file = world.dir.path().join("session.key");
     let out = world.cli(format!(
         "--json grant {on} --new-key --key-out {} --allow {counter}:increment() \
-         --expires-in 3600 --send",
+         --expires-in 3600 --gas-budget 100000000000000000 --send",
         key_file.display()
     ));
     assert_success(&out);
@@ -527,7 +532,7 @@ fn call_signs_and_submits_as_the_session_key() {
     // A key with execution hooks: the prefix form, and a batch.
     let out = world.cli(format!(
         "--json grant {on} --new-key --key-out {}.2 --allow {counter}:increment() \
-         --expires-in 3600 --execution-hooks --send",
+         --expires-in 3600 --native-limit 100000000000000000 --execution-hooks --send",
         key_file.display()
     ));
     assert_success(&out);
@@ -580,7 +585,7 @@ fn call_signs_and_submits_as_the_session_key() {
     assert_fails(&out, 5, "may not sign for the account");
     let out = world.cli(format!(
         "--json grant {on} --new-key --key-out {}.4 --allow {counter}:increment() \
-         --expires-in 3600 --allow-signatures --send",
+         --expires-in 3600 --native-limit 100000000000000000 --allow-signatures --send",
         key_file.display()
     ));
     assert_success(&out);
@@ -767,6 +772,18 @@ fn bad_input_is_refused_with_a_reason() {
     assert_fails(&out, 2, "root");
     let out = grant(String::new());
     assert_fails(&out, 2, "no permissions given");
+    // Issue 9, findings 1 and 2: a scoped key needs a target restriction
+    // and a gas bound, and the CLI says what to add.
+    let out = grant("--expires-in 600 --gas-budget 1000".into());
+    assert_fails(
+        &out,
+        2,
+        "nothing restricts which contracts the key may call",
+    );
+    let out = grant(format!("--allow {counter}:increment() --expires-in 600"));
+    assert_fails(&out, 2, "add a native limit");
+    let out = grant("--allow any:depositTo(address) --gas-budget 1000".into());
+    assert_fails(&out, 2, "depositTo");
 
     let file = world.dir.path().join("broken.toml");
     std::fs::write(
@@ -935,7 +952,7 @@ fn account_then_a_passkey_session_key() {
         .unwrap();
     let out = world.cli(format!(
         "--json grant --rpc {url} --account {account} --passkey {x:#x}:{y} \
-         --allow {counter}:increment() --expires-in 3600 --send"
+         --allow {counter}:increment() --expires-in 3600 --gas-budget 100000000000000000 --send"
     ));
     assert_success(&out);
     assert_eq!(json(&out)["entityId"], 1);
@@ -973,7 +990,7 @@ fn account_then_a_passkey_session_key() {
     assert_eq!(count(&url, counter), U256::from(1));
 
     let out = world.cli(format!(
-        "grant --rpc {url} --account {account} --passkey 0:0 --allow {counter}:increment()"
+        "grant --rpc {url} --account {account} --passkey 0:0 --allow {counter}:increment() --gas-budget 1000"
     ));
     assert_fails(&out, 2, "not a P-256 public key");
 }

@@ -24,7 +24,7 @@ use alloy_primitives::{aliases::U192, Address, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use e2e::abi::{
     ICounter, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
-    ISpendingLimitModule, ITimeWindowModule, PackedUserOperation,
+    ISpendingLimitModule, PackedUserOperation,
 };
 use e2e::encode;
 use e2e::token::TRANSFER;
@@ -39,7 +39,6 @@ use permission_core::install::SpendLimit;
 use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
 use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as AllowlistErrors;
 use ISpendingLimitModule::ISpendingLimitModuleErrors as SpendingErrors;
-use ITimeWindowModule::ITimeWindowModuleErrors as WindowErrors;
 
 /// The owner's validation entity id (global).
 const OWNER: u32 = 0;
@@ -492,10 +491,11 @@ fn a_passkey_session_key_signs_with_p256_and_webauthn() {
     let spec = SessionKeySpec::new(SESSION, SignerSpec::passkey(&passkey))
         .allow([(s.counter(), INCREMENT)])
         .window(start, start + DAY);
-    // abi.encode(entityId, address(0), x, y).
+    // abi.encode(entityId, address(0), x, y, validAfter, validUntil): the
+    // signer carries the window.
     assert_eq!(
         spec.install(&s.w.modules).install_data,
-        passkey.install_data(SESSION)
+        SignerSpec::passkey(&passkey).install_data_with_window(SESSION, Some((start, start + DAY)))
     );
     s.install(&spec);
     let account = s.w.account;
@@ -781,24 +781,15 @@ fn permissions_as_execution_hooks_refuse_in_execution() {
     assert_eq!(s.w.count(), U256::from(3));
     assert_eq!(Counter { address: other }.count(&mut s.w.net), U256::ZERO);
 
-    // After the window: no AA22 (validation does not see the window), but
-    // the time-window's pre-execution hook refuses with the clock it read.
+    // After the window: the signer returns the window as validation data,
+    // so the EntryPoint refuses the operation (AA22) before anything is
+    // paid, although the time-window hook itself runs in execution. (It
+    // used to pass validation and be paid for: finding 3 of issue 9.)
     let late = valid_until + 1;
     s.w.net.set_timestamp(late);
     let op = s.op(encode::user_op_prefixed(&s.increment()), SESSION, &key);
-    let wrapped = s.reverted_by_exec_hook(op, time_window, SESSION);
-    assert_eq!(
-        wrapped.reason_as::<WindowErrors>(),
-        Some(WindowErrors::OutsideTimeWindow(
-            ITimeWindowModule::OutsideTimeWindow {
-                validAfter: alloy_primitives::aliases::U48::from(valid_after),
-                validUntil: alloy_primitives::aliases::U48::from(valid_until),
-                timestamp: U256::from(late),
-            }
-        )),
-        "{}",
-        describe(&wrapped.reason)
-    );
+    let failed = s.refused(op);
+    assert_eq!(failed.reason, "AA22 expired or not due", "{failed}");
     assert_eq!(s.w.count(), U256::from(3));
 }
 

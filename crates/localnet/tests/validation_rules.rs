@@ -107,6 +107,7 @@ fn install_data(module: &str) -> Vec<u8> {
                 enabled: true,
                 limit: U256::from(10u64).pow(U256::from(18)),
             },
+            &[],
         ),
         other => panic!("{other}"),
     }

@@ -12,8 +12,9 @@
 //! Then each [`Step`] is one action, checked against what it must do:
 //! the owner grants the session key (entity 1) over the runtime path with
 //! [`PermissionSet`]: `increment()` on the Counter, `transfer` on the
-//! token, at most 100 tokens a day (an execution hook), and 25 hours of
-//! validity; the key acts within and outside those permissions, through
+//! token, at most 100 tokens a day (an execution hook), at most 0.05 ether
+//! of native coin with each operation's gas counted (so fees the key sets
+//! for itself cannot drain the account), and 25 hours of validity; the key acts within and outside those permissions, through
 //! `EntryPoint.handleOps`; a day later its limit is back; after two days it
 //! has expired; the owner revokes it. The steps that move the clock are
 //! skipped on a chain that cannot ([`ChainError::Unsupported`]).
@@ -295,13 +296,26 @@ impl Scene<'_> {
             Err(EstimateError::Chain(e)) => return Err(e.into()),
             Err(EstimateError::Refused(_) | EstimateError::ExecutionReverts(_)) => self.gas,
         };
+        self.send_key_op(action, expect, call_data, &signer, gas)
+    }
+
+    /// Signs `call_data` (already in the prefix form) as `signer` with
+    /// `gas` and bundles it.
+    fn send_key_op(
+        &mut self,
+        action: &str,
+        expect: Expect,
+        call_data: Vec<u8>,
+        signer: &Key,
+        gas: Gas,
+    ) -> Result<Step, DemoError> {
         let op = signed_op(
             self.chain,
             self.account,
             SESSION_ENTITY,
             false,
             call_data,
-            &signer,
+            signer,
             gas,
         )?;
         let outcome = handle_ops(self.chain, self.owner, op)?;
@@ -381,8 +395,13 @@ pub fn demo_permissions(counter: Address, token: Address, now: u64) -> Permissio
         .functions(counter, [ICounter::incrementCall::SELECTOR])
         .functions(token, [IERC20::transferCall::SELECTOR])
         .erc20_limit(token, tokens(100), Some(DAY))
+        .native_limit(NATIVE_LIMIT, None)
         .time_window(now, now + VALIDITY)
 }
+
+/// The demo key's native limit: 0.05 ether over its life, each
+/// operation's maximum gas cost included.
+pub const NATIVE_LIMIT: U256 = U256::from_limbs([50_000_000_000_000_000, 0, 0, 0]);
 
 /// Runs the demo on `chain` from `owner`, which must hold enough of the
 /// chain's coin (about 0.2 ether on a chain with 1-gwei gas; the local chain
@@ -506,6 +525,26 @@ pub fn run(
         Expect::Refused("SelectorNotAllowed"),
         execute(bob, U256::from(10u64).pow(U256::from(16)), Vec::new()),
         None,
+    )?);
+    // A key that bundles its own operation is paid its fees as the
+    // beneficiary: 0.1 ether of pre-verification gas at 1 gwei would drain
+    // the deposit, but the prefund counts against the native limit.
+    let greedy = Gas {
+        pre_verification_gas: 100_000_000,
+        ..scene.gas
+    };
+    let greedy_increment = user_op_prefixed(&execute(
+        scene.counter,
+        U256::ZERO,
+        ICounter::incrementCall {}.abi_encode(),
+    ));
+    let session = scene.session.clone();
+    steps.push(scene.send_key_op(
+        "key: 0.1 ETH of fees to the bundler (a self-bundled drain)",
+        Expect::Refused("SpendLimitExceeded"),
+        greedy_increment,
+        &session,
+        greedy,
     )?);
     let grant_root = PermissionSet::new()
         .root()

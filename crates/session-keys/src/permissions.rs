@@ -4,12 +4,14 @@
 //!
 //! | permission | enforced by | hook |
 //! |---|---|---|
-//! | [`Permission::TimeWindow`] | time-window | validation (or execution) |
+//! | [`Permission::TimeWindow`] | time-window, and session-signer (validation data, runtime calls, ERC-1271) | validation (or execution) |
 //! | [`Permission::Contracts`] | contract-allowlist | validation (or execution) |
 //! | [`Permission::Functions`], [`Permission::FunctionsOnAnyContract`] | selector-allowlist | validation (or execution) |
-//! | [`Permission::NativeLimit`], [`Permission::Erc20Limit`] | spending-limit | execution (token limits need the clock) |
+//! | [`Permission::NativeLimit`] | spending-limit | execution (call value) and validation (each operation's maximum gas cost) |
+//! | [`Permission::Erc20Limit`] | spending-limit | execution (token limits need the clock) |
 //! | [`Permission::GasBudget`] | spending-limit | validation (the budget is charged before the prefund) |
-//! | [`Permission::Signatures`] | the validation's signature flag (ERC-1271); only time-window bounds it | — |
+//! | [`Permission::SponsoringPaymasters`] | spending-limit | validation: these paymasters' operations are not charged |
+//! | [`Permission::Signatures`] | the validation's signature flag (ERC-1271); only the window bounds it | — |
 //! | [`Permission::Root`] | none: a **global** validation (it signs too) | — |
 //!
 //! Every hook is installed at the key's entity id. When spending-limit
@@ -31,12 +33,17 @@
 //!   state, so a key that may call one could lift its own limits, and the
 //!   EntryPoint would let it withdraw the account's deposit; the modules'
 //!   admin functions, `onInstall`/`onUninstall` and the EntryPoint's
-//!   withdrawals are refused in rules for any contract too;
+//!   withdrawals and deposits are refused in rules for any contract too;
 //! - an expiry that is not in the future or does not fit `uint48`;
 //! - root with any other permission, and an empty set (signatures alone
 //!   count as empty: they do not restrict calls);
 //! - contract access and function rules that cannot both pass (each call
-//!   must satisfy every hook).
+//!   must satisfy every hook);
+//! - a scoped key with no contract or function rule (it could call the
+//!   modules' admin functions and the EntryPoint through the account), and
+//!   one with neither a native limit nor a gas budget (a key that bundles
+//!   its own operation sets its own fees and is paid them as the
+//!   beneficiary).
 //!
 //! [`file`](mod@file) reads a set from a TOML or JSON permission file.
 
@@ -202,7 +209,9 @@ pub enum Permission {
     /// Calls these functions on any contract except the account itself.
     FunctionsOnAnyContract(Vec<Selector>),
     /// Sends at most `limit` wei of the native coin per `period` seconds
-    /// (`None`: for the key's lifetime).
+    /// (`None`: for the key's lifetime), counting each operation's maximum
+    /// gas cost (the EntryPoint's prefund) as well as call value, unless a
+    /// sponsoring paymaster pays.
     NativeLimit {
         /// Wei.
         limit: U256,
@@ -218,9 +227,14 @@ pub enum Permission {
         /// Seconds, or `None`.
         period: Option<u64>,
     },
-    /// Spends at most this many wei on gas over the key's lifetime
-    /// (operations without a paymaster).
+    /// Spends at most this many wei on gas over the key's lifetime: each
+    /// operation's maximum cost, unless a sponsoring paymaster pays.
     GasBudget(U256),
+    /// Paymasters that pay the key's gas themselves: their operations are
+    /// charged neither to the gas budget nor to the native limit. Any other
+    /// paymaster (a token paymaster charges the account) is charged as if
+    /// the account paid.
+    SponsoringPaymasters(Vec<Address>),
     /// Signs ERC-1271 messages for the account (the validation's
     /// signature flag). Off unless granted: no allowlist or limit applies
     /// to a signature, and a signed Permit2 permit or exchange order moves
@@ -306,6 +320,15 @@ pub enum PermissionError {
     /// Root with something else.
     #[error("root gives the key everything the owner has; it cannot be combined with other permissions (remove root, or the others)")]
     RootNotAlone,
+    /// A scoped key that may call any contract.
+    #[error("nothing restricts which contracts the key may call: through the account it could call the permission modules' admin functions (lift its own limits and expiry, or replace the owner's signer) and the EntryPoint (withdraw the deposit); add `contracts`, or function rules for the contracts it should call")]
+    NoTargetRestriction,
+    /// A scoped key whose gas nothing bounds.
+    #[error("nothing bounds what the key's operations spend on gas: a key may bundle its own operation with any fees and be paid the account's deposit as the beneficiary; add a native limit (it counts each operation's maximum gas cost) or a gas budget")]
+    NoGasBound,
+    /// A sponsoring paymaster that cannot be one.
+    #[error("{0} cannot be a sponsoring paymaster: give the paymaster contract's address (not zero, not the account), once")]
+    BadSponsor(Address),
     /// Nothing at all.
     #[error("no permissions given: a key with no permission hook could call anything; add permissions, or `root` if that is really what you want")]
     Empty,
@@ -415,6 +438,14 @@ impl PermissionSet {
         self.with(Permission::GasBudget(limit))
     }
 
+    /// These paymasters pay the key's gas: their operations are not
+    /// charged to the gas budget or the native limit.
+    pub fn sponsoring_paymasters(self, paymasters: impl IntoIterator<Item = Address>) -> Self {
+        self.with(Permission::SponsoringPaymasters(
+            paymasters.into_iter().collect(),
+        ))
+    }
+
     /// May sign ERC-1271 messages for the account (see
     /// [`Permission::Signatures`]).
     pub fn signatures(self) -> Self {
@@ -439,6 +470,17 @@ impl PermissionSet {
         self.permissions.contains(&Permission::Root)
     }
 
+    /// The key's time window `[valid_after, valid_until]`, if it has one.
+    pub fn window(&self) -> Option<(u64, u64)> {
+        self.permissions.iter().find_map(|p| match p {
+            Permission::TimeWindow {
+                valid_after,
+                valid_until,
+            } => Some((*valid_after, *valid_until)),
+            _ => None,
+        })
+    }
+
     /// The key's expiry, if it has a time window.
     pub fn expiry(&self) -> Option<u64> {
         self.permissions.iter().find_map(|p| match p {
@@ -456,7 +498,7 @@ impl PermissionSet {
         now: u64,
         protected: &[(&str, Address)],
     ) -> Result<(), PermissionError> {
-        self.check(account, now)?;
+        let seen = self.check_rules(account, now)?;
         for permission in &self.permissions {
             let targets: &[Address] = match permission {
                 Permission::Contracts(list) => list,
@@ -482,13 +524,20 @@ impl PermissionSet {
                 }
             }
         }
-        Ok(())
+        self.check_required(seen.as_ref())
     }
 
     /// Checks the set for `account` at the chain's time `now` (see the
     /// module docs), without knowing the modules' addresses; prefer
     /// [`PermissionSet::check_against`].
     pub fn check(&self, account: Address, now: u64) -> Result<(), PermissionError> {
+        let seen = self.check_rules(account, now)?;
+        self.check_required(seen.as_ref())
+    }
+
+    /// Each permission on its own, and the allowlists together; what was
+    /// seen, or `None` for root.
+    fn check_rules(&self, account: Address, now: u64) -> Result<Option<Seen>, PermissionError> {
         if self
             .permissions
             .iter()
@@ -498,7 +547,7 @@ impl PermissionSet {
         }
         if self.is_root() {
             return if self.permissions.len() == 1 {
-                Ok(())
+                Ok(None)
             } else {
                 Err(PermissionError::RootNotAlone)
             };
@@ -507,7 +556,35 @@ impl PermissionSet {
         for permission in &self.permissions {
             check_one(permission, account, now, &mut seen)?;
         }
-        check_allowlists_meet(&self.permissions, &seen)
+        check_allowlists_meet(&self.permissions, &seen)?;
+        Ok(Some(seen))
+    }
+
+    /// What every scoped key needs: a target restriction and a gas bound.
+    fn check_required(&self, seen: Option<&Seen>) -> Result<(), PermissionError> {
+        let Some(seen) = seen else { return Ok(()) };
+        if seen.contracts.is_empty() && seen.function_targets.is_empty() && !seen.any_contract_rules
+        {
+            return Err(PermissionError::NoTargetRestriction);
+        }
+        if !seen.native && !seen.gas {
+            return Err(PermissionError::NoGasBound);
+        }
+        Ok(())
+    }
+
+    /// Checks the set for `account` at `now`, refusing every one of
+    /// `modules` and the EntryPoint as a target (what
+    /// [`PermissionSet::install`] checks).
+    pub fn check_for(
+        &self,
+        modules: &Modules,
+        account: Address,
+        now: u64,
+    ) -> Result<(), PermissionError> {
+        let mut protected: Vec<(&str, Address)> = modules.named().to_vec();
+        protected.push(("EntryPoint", localnet::entry_point::ENTRY_POINT));
+        self.check_against(account, now, &protected)
     }
 
     /// The `installValidation` arguments for a key with `signer` at
@@ -521,9 +598,7 @@ impl PermissionSet {
         account: Address,
         now: u64,
     ) -> Result<ValidationInstall, PermissionError> {
-        let mut protected: Vec<(&str, Address)> = modules.named().to_vec();
-        protected.push(("EntryPoint", localnet::entry_point::ENTRY_POINT));
-        self.check_against(account, now, &protected)?;
+        self.check_for(modules, account, now)?;
         let flags = if self.signs() {
             VALIDATION_USER_OP | VALIDATION_SIGNATURE
         } else {
@@ -544,7 +619,10 @@ impl PermissionSet {
         Ok(ValidationInstall {
             config: validation_config(modules.session_signer, entity_id, flags),
             selectors: vec![EXECUTE, EXECUTE_BATCH],
-            install_data: signer.install_data(entity_id),
+            // The signer carries the window too: in every hook mode an
+            // expired key's operation fails validation before it is paid
+            // for, and its ERC-1271 signatures are invalid.
+            install_data: signer.install_data_with_window(entity_id, self.window()),
             hooks: self.hooks(modules, entity_id),
         })
     }
@@ -571,6 +649,7 @@ impl PermissionSet {
         let mut window = None;
         let mut limits = Vec::new();
         let mut gas = GasBudget::default();
+        let mut sponsors: &[Address] = &[];
         for permission in &self.permissions {
             match permission {
                 Permission::Root => {}
@@ -611,6 +690,7 @@ impl PermissionSet {
                         limit: *limit,
                     }
                 }
+                Permission::SponsoringPaymasters(list) => sponsors = list,
                 // A validation flag, not a hook.
                 Permission::Signatures => {}
             }
@@ -640,11 +720,14 @@ impl PermissionSet {
             ));
         }
         if gas.enabled || !limits.is_empty() {
-            let data = encode_spending_limit(id, &limits, gas);
+            let data = encode_spending_limit(id, &limits, gas, sponsors);
             // The module's state is installed once; its second role (if
-            // any) gets empty install data and shares that state.
+            // any) gets empty install data and shares that state. The
+            // validation role charges each operation's maximum gas cost to
+            // the budget and to the native limit.
+            let native = limits.iter().any(|l| l.token == NATIVE_TOKEN);
             let mut data = Some(data);
-            if gas.enabled {
+            if gas.enabled || native {
                 let install = data.take().unwrap_or_default();
                 hooks.push(hook_with_data(
                     validation_hook(modules.spending_limit, id),
@@ -670,6 +753,7 @@ struct Seen {
     signatures: bool,
     gas: bool,
     native: bool,
+    sponsors: bool,
     tokens: Vec<Address>,
     contracts: Vec<Address>,
     function_targets: Vec<Address>,
@@ -811,6 +895,22 @@ fn check_one(
         Permission::GasBudget(_) => {
             if std::mem::replace(&mut seen.gas, true) {
                 return Err(PermissionError::Duplicate("a gas budget"));
+            }
+            Ok(())
+        }
+        Permission::SponsoringPaymasters(paymasters) => {
+            if std::mem::replace(&mut seen.sponsors, true) {
+                return Err(PermissionError::Duplicate(
+                    "a list of sponsoring paymasters",
+                ));
+            }
+            for (i, paymaster) in paymasters.iter().enumerate() {
+                if paymaster.is_zero()
+                    || *paymaster == account
+                    || paymasters[..i].contains(paymaster)
+                {
+                    return Err(PermissionError::BadSponsor(*paymaster));
+                }
             }
             Ok(())
         }

@@ -50,12 +50,37 @@ impl SignerSpec {
         Self::Passkey { x, y }
     }
 
-    /// The session-signer's install data.
+    /// The session-signer's install data, without a window (MAv2's form).
     pub fn install_data(&self, entity_id: u32) -> Bytes {
         match *self {
             Self::Address(signer) => (entity_id, signer).abi_encode_params().into(),
             Self::Passkey { x, y } => (entity_id, Address::ZERO, x, y).abi_encode_params().into(),
         }
+    }
+
+    /// The session-signer's install data carrying the key's window
+    /// `[valid_after, valid_until]`: the signer then bounds validation (as
+    /// validation data, so an expired key's operation is refused before it
+    /// is paid for), runtime calls and ERC-1271 signatures in every hook
+    /// mode. `None` is [`SignerSpec::install_data`].
+    pub fn install_data_with_window(&self, entity_id: u32, window: Option<(u64, u64)>) -> Bytes {
+        let Some((valid_after, valid_until)) = window else {
+            return self.install_data(entity_id);
+        };
+        let (signer, x, y) = match *self {
+            Self::Address(signer) => (signer, U256::ZERO, U256::ZERO),
+            Self::Passkey { x, y } => (Address::ZERO, x, y),
+        };
+        (
+            entity_id,
+            signer,
+            x,
+            y,
+            U256::from(valid_after),
+            U256::from(valid_until),
+        )
+            .abi_encode_params()
+            .into()
     }
 }
 
@@ -182,7 +207,7 @@ impl SessionKeySpec {
         if let Some((limits, gas)) = &self.spending {
             hooks.push(hook_with_data(
                 execution_hook(modules.spending_limit, id, true, false),
-                &encode_spending_limit(id, limits, *gas),
+                &encode_spending_limit(id, limits, *gas, &[]),
             ));
         }
         ValidationInstall {
@@ -196,7 +221,7 @@ impl SessionKeySpec {
                 },
             ),
             selectors: self.selectors.clone(),
-            install_data: self.signer.install_data(id),
+            install_data: self.signer.install_data_with_window(id, self.window),
             hooks,
         }
     }

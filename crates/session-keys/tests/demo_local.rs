@@ -34,6 +34,7 @@ fn every_step_does_what_it_must() {
             RefusedInValidation, // approve
             RefusedInValidation, // batch
             RefusedInValidation, // ETH
+            RefusedInValidation, // self-bundled fee drain
             RefusedInValidation, // installValidation
             RefusedInValidation, // execute(account, ...)
             RefusedInValidation, // stranger
@@ -50,8 +51,15 @@ fn every_step_does_what_it_must() {
         "spending-limit: SpendLimitExceeded(token: token, requested: 50000000000000000000, remaining: 40000000000000000000)"
     );
     assert!(reason(4).starts_with("AA23 reverted: selector-allowlist: SelectorNotAllowed"));
-    assert!(reason(9).starts_with("AA24"), "{}", reason(9));
-    assert!(reason(11).starts_with("AA22 expired"), "{}", reason(11));
+    assert!(
+        reason(7).contains(
+            "spending-limit: SpendLimitExceeded(token: 0x0000000000000000000000000000000000000000"
+        ),
+        "{}",
+        reason(7)
+    );
+    assert!(reason(10).starts_with("AA24"), "{}", reason(10));
+    assert!(reason(12).starts_with("AA22 expired"), "{}", reason(12));
 }
 
 #[test]

@@ -113,7 +113,7 @@ fn set(s: &Setup, now: u64) -> PermissionSet {
     PermissionSet::new()
         .functions(s.counter, [ICounter::incrementCall::SELECTOR])
         .functions(s.bob, [Selector::value_transfer()])
-        .native_limit(ether_milli(10), Some(86_400))
+        .native_limit(ether_milli(20), Some(86_400))
         .gas_budget(Gas::default().required_prefund() * U256::from(2))
         .time_window(now, now + 3_600)
 }
@@ -200,7 +200,8 @@ fn spending_limit_in_two_roles_end_to_end() {
         receipt.failure_reason()
     );
 
-    // Within everything: the budget pays one prefund, the native limit 6.
+    // Within everything: the budget pays one prefund, the native limit 6
+    // and the same prefund (gas counts against it too).
     let increment = ICounter::incrementCall {}.abi_encode();
     let bob = s.bob;
     let send = |v: u64| (bob, ether_milli(v), Vec::new());
@@ -213,11 +214,15 @@ fn spending_limit_in_two_roles_end_to_end() {
     let native = &seen.limits.expect("limits")[0];
     assert_eq!(
         (native.token, native.spent),
-        (Address::ZERO, ether_milli(6))
+        (
+            Address::ZERO,
+            ether_milli(6) + Gas::default().required_prefund()
+        )
     );
 
-    // The native limit refuses 6 more, in execution (the op is paid for).
-    let outcome = s.op(&[send(6)]);
+    // The native limit refuses 8 more, in execution (the op is paid for:
+    // its prefund stays charged).
+    let outcome = s.op(&[send(8)]);
     let OpOutcome::ExecutionReverted(_, reason) = &outcome else {
         panic!("{outcome:?}")
     };
@@ -440,7 +445,7 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     let err = estimate(&mut s, &approve).unwrap_err();
     assert!(matches!(err, EstimateError::Refused(_)), "{err}");
     assert!(err.to_string().contains("SelectorNotAllowed"), "{err}");
-    let too_much = calls_data(&[(s.bob, ether_milli(11), Vec::new())], true);
+    let too_much = calls_data(&[(s.bob, ether_milli(21), Vec::new())], true);
     let err = estimate(&mut s, &too_much).unwrap_err();
     assert!(matches!(err, EstimateError::ExecutionReverts(_)), "{err}");
     assert!(err.to_string().contains("SpendLimitExceeded"), "{err}");
@@ -506,6 +511,7 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
     let now = s.chain.timestamp().unwrap();
     let scoped = PermissionSet::new()
         .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .gas_budget(Gas::default().required_prefund())
         .time_window(now, now + 3_600);
     let key = s.key.clone();
     s.grant(&scoped, ENTITY, &key);
@@ -530,4 +536,120 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
     s.chain.advance_time(3_601).unwrap();
     let expired = account_accepts(&mut s, ENTITY + 1, &signer, order).unwrap_err();
     assert!(expired.contains("OutsideTimeWindow"), "{expired}");
+}
+
+/// The EntryPoint deposit of `account`.
+fn deposit(s: &mut Setup) -> U256 {
+    let out = s
+        .chain
+        .call(
+            Address::ZERO,
+            ENTRY_POINT,
+            IEntryPoint::balanceOfCall { account: s.account }
+                .abi_encode()
+                .into(),
+        )
+        .unwrap()
+        .into_output()
+        .unwrap();
+    IEntryPoint::balanceOfCall::abi_decode_returns(&out).unwrap()
+}
+
+/// Finding 2: the key bundles its own operation, sets a huge
+/// pre-verification gas and is paid the prefund as the beneficiary. Before
+/// the fix, a 1 mETH native limit let it take 147 mETH this way.
+#[test]
+fn attack_self_bundled_fee_drain_is_refused_by_the_native_limit() {
+    if !common::built("attack_self_bundled_fee_drain_is_refused_by_the_native_limit") {
+        return;
+    }
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let key = s.key.clone();
+    let set = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .native_limit(ether_milli(5), None)
+        .time_window(now, now + 3_600);
+    let install = s.grant(&set, ENTITY, &key);
+    // spending-limit runs in validation too, where it charges the prefund.
+    assert!(install.hooks.iter().any(|h| {
+        Address::from_slice(&h[..20]) == s.modules.spending_limit && h[24] == HOOK_VALIDATION
+    }));
+    // The key holds a little coin to send handleOps itself.
+    s.chain.fund(key.address(), ether_milli(10));
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let greedy = Gas {
+        pre_verification_gas: 147_000_000,
+        max_fee_per_gas: session_keys::user_op::GWEI,
+        ..Gas::default()
+    };
+    let op = signed_op(
+        &mut s.chain,
+        s.account,
+        ENTITY,
+        false,
+        calls_data(&[(s.counter, U256::ZERO, increment.clone())], true),
+        &key,
+        greedy,
+    )
+    .unwrap();
+    let (deposit_before, key_before) = (deposit(&mut s), s.chain.balance(key.address()).unwrap());
+    let outcome = handle_ops(&mut s.chain, &key, op).unwrap();
+    let OpOutcome::Refused(receipt) = &outcome else {
+        panic!("the drain went through: {outcome:?}")
+    };
+    assert!(
+        receipt.failure_reason().contains("SpendLimitExceeded"),
+        "{}",
+        receipt.failure_reason()
+    );
+    assert_eq!(deposit(&mut s), deposit_before);
+    assert!(s.chain.balance(key.address()).unwrap() <= key_before);
+    // Honest fees pass, and are counted against the limit.
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    let native = &seen.limits.expect("limits")[0];
+    assert_eq!(native.spent, Gas::default().required_prefund());
+}
+
+/// Findings 3 and 4: with the allowlists and the window as execution hooks,
+/// an expired key's operation used to pass validation (and be paid for,
+/// with fees the key may set), and its ERC-1271 signatures stayed valid.
+/// The signer now carries the window: AA22 before anything is paid, and
+/// signatures are invalid.
+#[test]
+fn attack_expired_key_in_execution_mode_neither_spends_gas_nor_signs() {
+    if !common::built("attack_expired_key_in_execution_mode_neither_spends_gas_nor_signs") {
+        return;
+    }
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let key = s.key.clone();
+    let set = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .gas_budget(Gas::default().required_prefund() * U256::from(10))
+        .time_window(now, now + 3_600)
+        .signatures()
+        .as_execution_hooks();
+    s.grant(&set, ENTITY, &key);
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment.clone())]);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    let order = alloy_primitives::keccak256("an order");
+    assert_eq!(account_accepts(&mut s, ENTITY, &key, order), Ok(true));
+
+    s.chain.advance_time(3_601).unwrap();
+    let before = deposit(&mut s);
+    let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
+    let OpOutcome::Refused(receipt) = &outcome else {
+        panic!("an expired key's operation was paid for: {outcome:?}")
+    };
+    assert!(
+        receipt.failure_reason().contains("AA22"),
+        "{}",
+        receipt.failure_reason()
+    );
+    assert_eq!(deposit(&mut s), before);
+    assert_eq!(account_accepts(&mut s, ENTITY, &key, order), Ok(false));
 }

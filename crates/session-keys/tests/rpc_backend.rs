@@ -500,7 +500,8 @@ fn a_session_key_operation_through_the_bundler_api() {
     let now = chain.timestamp().unwrap();
     let set = PermissionSet::new()
         .functions(counter, [ICounter::incrementCall::SELECTOR])
-        .native_limit(U256::from(1_000), None)
+        // 0.1 ether, each operation's maximum gas cost included.
+        .native_limit(U256::from(10u64).pow(U256::from(17)), None)
         .time_window(now, now + 3_600);
     let install = set
         .install(
@@ -578,7 +579,14 @@ fn a_session_key_operation_through_the_bundler_api() {
 
     // Validated and paid, then the execution hook refuses it: the receipt
     // says so, with the reason.
-    let over = calls_data(&[(counter, U256::from(2_000), increment)], true);
+    let over = calls_data(
+        &[(
+            counter,
+            U256::from(2u64) * U256::from(10u64).pow(U256::from(17)),
+            increment,
+        )],
+        true,
+    );
     let gas = Gas {
         verification_gas_limit: 1_000_000,
         call_gas_limit: 300_000,

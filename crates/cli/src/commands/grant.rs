@@ -139,6 +139,9 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
     if let Some(budget) = &args.gas_budget {
         set = set.gas_budget(amount(budget, "--gas-budget")?);
     }
+    if !args.sponsoring_paymasters.is_empty() {
+        set = set.sponsoring_paymasters(args.sponsoring_paymasters.iter().copied());
+    }
     Ok(set)
 }
 
@@ -182,7 +185,7 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
     let (_, modules) = load_deployment(&mut chain, args.deployment.deployment.as_deref())?;
     let now = chain.timestamp()?;
     let set = permission_set(&args, now)?;
-    set.check(args.account, now)?;
+    set.check_for(&modules, args.account, now)?;
     let entity_id = match args.entity_id {
         Some(id) => {
             let free = free_entity_id(&mut chain, &modules, args.account, id)?;
@@ -330,7 +333,7 @@ fn describe_set(set: &PermissionSet) -> String {
                     .join(", ")
             ),
             Permission::NativeLimit { limit, period } => {
-                format!("native ≤ {limit} wei{}", per(*period))
+                format!("native ≤ {limit} wei{}, gas included", per(*period))
             }
             Permission::Erc20Limit {
                 token,
@@ -340,6 +343,9 @@ fn describe_set(set: &PermissionSet) -> String {
                 format!("{token} ≤ {limit}{}", per(*period))
             }
             Permission::GasBudget(limit) => format!("gas ≤ {limit} wei"),
+            Permission::SponsoringPaymasters(paymasters) => {
+                format!("gas not charged when paid by {paymasters:?}")
+            }
             Permission::Signatures => {
                 "signs ERC-1271 messages for the account (no allowlist or limit applies to a signature)"
                     .into()

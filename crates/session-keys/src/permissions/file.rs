@@ -7,8 +7,12 @@
 //! hooks = "validation"
 //! # Calls only these contracts (any function). Optional.
 //! contracts = ["0x1111111111111111111111111111111111111111"]
-//! # At most this many wei of gas over the key's life. Optional.
+//! # At most this many wei of gas over the key's life. Optional; a scoped
+//! # key needs this or a native limit (which counts gas too).
 //! gas-budget = "10000000000000000"
+//! # Paymasters that pay the key's gas themselves: their operations are not
+//! # charged to the gas budget or the native limit. Optional.
+//! sponsoring-paymasters = ["0x3333333333333333333333333333333333333333"]
 //! # May sign ERC-1271 messages for the account. Optional, off by default:
 //! # no allowlist or limit applies to a signature (a signed Permit2 permit
 //! # moves tokens without a call); only the window bounds it.
@@ -61,6 +65,9 @@ pub struct PermissionFile {
     /// Gas budget in wei.
     #[serde(default)]
     pub gas_budget: Option<Amount>,
+    /// Paymasters that pay the key's gas themselves.
+    #[serde(default)]
+    pub sponsoring_paymasters: Vec<Address>,
     /// The time window.
     #[serde(default)]
     pub window: Option<Window>,
@@ -297,6 +304,9 @@ impl PermissionFile {
         }
         if let Some(budget) = self.gas_budget {
             set = set.gas_budget(budget.0);
+        }
+        if !self.sponsoring_paymasters.is_empty() {
+            set = set.sponsoring_paymasters(self.sponsoring_paymasters.iter().copied());
         }
         Ok(set)
     }

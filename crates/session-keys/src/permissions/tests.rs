@@ -34,6 +34,17 @@ fn check(set: PermissionSet) -> Result<(), PermissionError> {
     set.check(ACCOUNT, NOW)
 }
 
+/// `set` with a gas budget: a scoped key needs a gas bound.
+fn bounded(set: PermissionSet) -> PermissionSet {
+    set.gas_budget(U256::from(10u64.pow(16)))
+}
+
+/// A scoped key with a target restriction and a gas bound, to which a test
+/// adds what it checks.
+fn scoped() -> PermissionSet {
+    bounded(PermissionSet::new().functions(OTHER, [sel("increment()")]))
+}
+
 fn signer() -> SignerSpec {
     SignerSpec::Address(Address::repeat_byte(0x99))
 }
@@ -103,7 +114,7 @@ fn privileged_functions_are_never_granted() {
     }
     // execute & co. on another contract are ordinary functions ...
     for (_, selector) in ACCOUNT_EXECUTION {
-        check(PermissionSet::new().functions(TARGET, [selector])).unwrap();
+        check(bounded(PermissionSet::new().functions(TARGET, [selector]))).unwrap();
         // ... but on any contract they would include the account.
         let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
         assert!(matches!(err, PermissionError::PrivilegedSelector { .. }));
@@ -168,8 +179,8 @@ fn expiry_must_be_future_and_fit_uint48() {
         check(PermissionSet::new().time_window(0, 1 << 48)),
         Err(PermissionError::ExpiryTooLarge(1 << 48))
     );
-    check(PermissionSet::new().time_window(0, MAX_UINT48)).unwrap();
-    check(PermissionSet::new().time_window(0, NOW + 1)).unwrap();
+    check(scoped().time_window(0, MAX_UINT48)).unwrap();
+    check(scoped().time_window(0, NOW + 1)).unwrap();
     assert_eq!(
         check(PermissionSet::new().time_window(NOW + 10, NOW + 5)),
         Err(PermissionError::EmptyWindow {
@@ -208,7 +219,7 @@ fn root_stands_alone_and_empty_is_refused() {
         check(PermissionSet::new().root().signatures()),
         Err(PermissionError::RootNotAlone)
     );
-    let signing = PermissionSet::new().contracts([TARGET]).signatures();
+    let signing = bounded(PermissionSet::new().contracts([TARGET]).signatures());
     check(signing.clone()).unwrap();
     assert!(signing.signs() && PermissionSet::new().root().signs());
     assert!(!PermissionSet::new().contracts([TARGET]).signs());
@@ -270,11 +281,11 @@ fn both_allowlists_must_be_satisfiable_together() {
         Err(PermissionError::UncoveredContract(OTHER))
     );
     // Functions on any contract, narrowed to listed contracts: fine.
-    check(
+    check(bounded(
         PermissionSet::new()
             .contracts([TARGET, OTHER])
             .functions_on_any_contract(f.clone()),
-    )
+    ))
     .unwrap();
 }
 
@@ -310,7 +321,11 @@ fn install_encodes_every_hook_at_the_keys_entity_id() {
     );
     assert_eq!(with_signatures.hooks, install.hooks);
     assert_eq!(install.selectors, vec![EXECUTE, EXECUTE_BATCH]);
-    assert_eq!(install.install_data, signer().install_data(7));
+    // The signer carries the window too.
+    assert_eq!(
+        install.install_data,
+        signer().install_data_with_window(7, Some((NOW, NOW + 3600)))
+    );
     let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
     assert_eq!(
         hooks,
@@ -349,9 +364,8 @@ fn install_encodes_every_hook_at_the_keys_entity_id() {
 #[test]
 fn execution_role_and_root() {
     let m = modules();
-    let set = PermissionSet::new()
-        .functions(TARGET, [sel("increment()")])
-        .as_execution_hooks();
+    let set =
+        bounded(PermissionSet::new().functions(TARGET, [sel("increment()")])).as_execution_hooks();
     assert!(set.needs_execute_user_op());
     let install = set.install(&m, 3, &signer(), ACCOUNT, NOW).unwrap();
     assert_eq!(
@@ -417,14 +431,112 @@ fn module_admin_functions_only_on_named_contracts() {
             "{name}: {err}"
         );
         // Another contract's function of the same name is its own business.
-        check(PermissionSet::new().functions(TARGET, [selector])).unwrap();
+        check(bounded(PermissionSet::new().functions(TARGET, [selector]))).unwrap();
     }
     let m = modules();
     for (name, module) in m.named() {
-        let set = PermissionSet::new().functions(module, [sel("increment()")]);
+        let set = bounded(PermissionSet::new().functions(module, [sel("increment()")]));
         set.check(ACCOUNT, NOW).unwrap();
         let err = set.install(&m, 1, &signer(), ACCOUNT, NOW).unwrap_err();
         assert!(err.to_string().contains(name), "{err}");
         assert!(err.to_string().contains("rewrite its own permissions"));
     }
+}
+
+#[test]
+fn attack_a_scoped_key_without_a_target_restriction_is_refused() {
+    // Finding 1: a limit, a window or a gas budget alone lets the key call
+    // any contract, the modules' admin functions and the EntryPoint
+    // included.
+    for set in [
+        bounded(PermissionSet::new()),
+        bounded(PermissionSet::new().time_window(0, NOW + 60)),
+        PermissionSet::new().native_limit(U256::from(1), None),
+        bounded(PermissionSet::new().erc20_limit(TOKEN, U256::from(1), None)),
+        bounded(PermissionSet::new().signatures()),
+    ] {
+        let err = check(set.clone()).unwrap_err();
+        assert_eq!(err, PermissionError::NoTargetRestriction, "{set:?}");
+        assert!(err.to_string().contains("add `contracts`"), "{err}");
+    }
+}
+
+#[test]
+fn attack_a_scoped_key_without_a_gas_bound_is_refused() {
+    // Finding 2: nothing else bounds the fees a self-bundling key sets.
+    for set in [
+        PermissionSet::new().functions(TARGET, [sel("increment()")]),
+        PermissionSet::new()
+            .contracts([TARGET])
+            .erc20_limit(TOKEN, U256::from(1), None),
+        PermissionSet::new()
+            .functions(TARGET, [sel("increment()")])
+            .sponsoring_paymasters([OTHER]),
+    ] {
+        let err = check(set.clone()).unwrap_err();
+        assert_eq!(err, PermissionError::NoGasBound, "{set:?}");
+        assert!(err.to_string().contains("native limit"), "{err}");
+    }
+    check(
+        PermissionSet::new()
+            .contracts([TARGET])
+            .native_limit(U256::from(1), None),
+    )
+    .unwrap();
+    check(bounded(PermissionSet::new().contracts([TARGET]))).unwrap();
+    // Root needs neither: it is the owner's power.
+    check(PermissionSet::new().root()).unwrap();
+}
+
+#[test]
+fn attack_wildcard_rules_for_entry_point_deposits_are_refused() {
+    for signature in [
+        "depositTo(address)",
+        "addStake(uint32)",
+        "withdrawTo(address,uint256)",
+    ] {
+        let err = check(bounded(
+            PermissionSet::new().functions_on_any_contract([sel(signature)]),
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(err, PermissionError::PrivilegedSelector { name, .. } if name == signature),
+            "{signature}: {err}"
+        );
+    }
+}
+
+#[test]
+fn sponsoring_paymasters_are_installed_and_checked() {
+    let m = modules();
+    let sponsor = Address::repeat_byte(0x5A);
+    let set = bounded(PermissionSet::new().functions(TARGET, [sel("increment()")]))
+        .sponsoring_paymasters([sponsor]);
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    let data = &install.hooks.last().unwrap()[25..];
+    let spending = SpendingLimitInstall::decode(data).unwrap();
+    assert_eq!(
+        spending.sponsors().collect::<Result<Vec<_>, _>>(),
+        Ok(vec![sponsor])
+    );
+    for bad in [Address::ZERO, ACCOUNT] {
+        let err = check(scoped().sponsoring_paymasters([bad])).unwrap_err();
+        assert_eq!(err, PermissionError::BadSponsor(bad));
+    }
+    let err = check(scoped().sponsoring_paymasters([sponsor, sponsor])).unwrap_err();
+    assert_eq!(err, PermissionError::BadSponsor(sponsor));
+    // A native limit alone installs spending-limit in both roles: the
+    // validation role charges the gas.
+    let set = PermissionSet::new()
+        .functions(TARGET, [sel("increment()")])
+        .native_limit(U256::from(5), None);
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    let roles: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
+    assert_eq!(
+        roles[1..],
+        [
+            (m.spending_limit, 7, HOOK_VALIDATION),
+            (m.spending_limit, 7, HOOK_PRE_EXECUTION)
+        ]
+    );
 }
