@@ -46,10 +46,8 @@ pub const NOT_AUTHORIZED: [u8; 4] = selector("NotAuthorized()");
 pub const INVALID_SIGNATURE_TYPE: [u8; 4] = selector("InvalidSignatureType()");
 /// `InvalidSigner()`.
 pub const INVALID_SIGNER: [u8; 4] = selector("InvalidSigner()");
-/// `InvalidTimeWindow(uint48,uint48)` (time-window's error).
-pub const INVALID_TIME_WINDOW: [u8; 4] = selector("InvalidTimeWindow(uint48,uint48)");
-/// `OutsideTimeWindow(uint48,uint48,uint256)` (time-window's error).
-pub const OUTSIDE_TIME_WINDOW: [u8; 4] = selector("OutsideTimeWindow(uint48,uint48,uint256)");
+/// The window's errors, shared with time-window.
+pub use permission_core::window::{INVALID_TIME_WINDOW, OUTSIDE_TIME_WINDOW};
 /// The module's own errors, besides the common ones.
 pub const MODULE_ERRORS: [[u8; 4]; 5] = [
     NOT_AUTHORIZED,
@@ -127,15 +125,6 @@ fn store_window<H: Host>(scope: &mut Scope<'_, H>, window: Window) {
     scope.set_payload(payload);
 }
 
-/// `OutsideTimeWindow(validAfter, validUntil, now)`.
-fn outside_window(window: Window, now: u64) -> Vec<u8> {
-    AbiWriter::new(3)
-        .uint(window.valid_after)
-        .uint(window.valid_until)
-        .uint(now)
-        .finish_with_selector(OUTSIDE_TIME_WINDOW)
-}
-
 /// Stores `signer`, keeping the window flag.
 fn store_signer<H: Host>(scope: &mut Scope<'_, H>, signer: Signer) {
     let mut payload = [0u8; PAYLOAD_LEN];
@@ -198,14 +187,7 @@ fn decode_install(data: &[u8]) -> Result<(u32, Signer, Window), Vec<u8>> {
     let address = r.address(1).or_revert()?;
     let windowed = data.len() >= WINDOWED_INSTALL_WORDS * 32;
     let window = if windowed {
-        let window = Window::new(r.uint(4, 48).or_revert()?, r.uint(5, 48).or_revert()?);
-        if !window.is_well_formed() {
-            return Err(AbiWriter::new(2)
-                .uint(window.valid_after)
-                .uint(window.valid_until)
-                .finish_with_selector(INVALID_TIME_WINDOW));
-        }
-        window
+        Window::new(r.uint(4, 48).or_revert()?, r.uint(5, 48).or_revert()?).well_formed()?
     } else {
         Window::default()
     };
@@ -314,13 +296,7 @@ impl ValidationModule for SessionSigner {
             Signer::Address(address) if address == args.sender => {}
             _ => return Err(NOT_AUTHORIZED.to_vec()),
         }
-        let window = load_window(&scope);
-        let now = ctx.host.block_timestamp();
-        if window.contains(now) {
-            Ok(())
-        } else {
-            Err(outside_window(window, now))
-        }
+        load_window(&scope).check_at(ctx.host.block_timestamp())
     }
 
     /// An ERC-1271 signature is valid only inside the key's window.
@@ -360,11 +336,7 @@ impl ValidationModule for SessionSigner {
             SIGNER_WINDOW => (|| {
                 let entity_id = args.u32(0).or_revert()?;
                 let account = args.address(1).or_revert()?;
-                let window = load_window(&Scope::load(ctx.host, account, entity_id));
-                Ok(AbiWriter::new(2)
-                    .uint(window.valid_after)
-                    .uint(window.valid_until)
-                    .finish())
+                Ok(load_window(&Scope::load(ctx.host, account, entity_id)).encode())
             })(),
             REPLAY_SAFE_HASH => (|| {
                 let account = args.address(0).or_revert()?;

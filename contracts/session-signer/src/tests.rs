@@ -717,21 +717,23 @@ fn attack_raw_p256_high_s_twin_is_refused() {
     );
 }
 
-/// Installs `signer` with the window `[after, until]` (the six-word form).
+/// The six-word install data: `signer` with coordinate `x` (0 for an
+/// address signer) and the window `[after, until]` (`until` as a word, so
+/// a value past uint48 can be written).
+fn windowed_install(signer: Address, x: U256, after: u64, until: U256) -> Vec<u8> {
+    (ENTITY, signer, x, U256::ZERO, U256::from(after), until).abi_encode_params()
+}
+
+/// Installs `signer` with the window `[after, until]`.
 fn install_windowed(s: &Setup, account: Address, signer: Address, after: u64, until: u64) {
     s.h.call_ok(
         account,
-        &on_install(
-            (
-                ENTITY,
-                signer,
-                U256::ZERO,
-                U256::ZERO,
-                U256::from(after),
-                U256::from(until),
-            )
-                .abi_encode_params(),
-        ),
+        &on_install(windowed_install(
+            signer,
+            U256::ZERO,
+            after,
+            U256::from(until),
+        )),
     );
 }
 
@@ -824,52 +826,29 @@ fn attack_expired_key_calls_through_runtime_validation() {
 fn install_refuses_a_bad_window_or_an_ambiguous_signer() {
     let s = deploy();
     let key = Key::new(7);
-    let err: Errors = s.h.call_err(
-        ACCOUNT,
-        &on_install(
-            (
-                ENTITY,
-                key.address(),
-                U256::ZERO,
-                U256::ZERO,
-                U256::from(2_000),
-                U256::from(1_000),
-            )
-                .abi_encode_params(),
-        ),
-    );
+    let refused = |data: Vec<u8>| -> Errors { s.h.call_err(ACCOUNT, &on_install(data)) };
+    let err = refused(windowed_install(
+        key.address(),
+        U256::ZERO,
+        2_000,
+        U256::from(1_000),
+    ));
     assert!(matches!(err, Errors::InvalidTimeWindow(_)));
-    let err: Errors = s.h.call_err(
-        ACCOUNT,
-        &on_install(
-            (
-                ENTITY,
-                key.address(),
-                U256::from(1),
-                U256::ZERO,
-                U256::ZERO,
-                U256::from(1_000),
-            )
-                .abi_encode_params(),
-        ),
-    );
+    let err = refused(windowed_install(
+        key.address(),
+        U256::from(1),
+        0,
+        U256::from(1_000),
+    ));
     assert_eq!(err, Errors::InvalidSigner(I::InvalidSigner {}));
     // A window that does not fit uint48 is malformed, and nothing was
     // installed by any of these.
-    let err: Errors = s.h.call_err(
-        ACCOUNT,
-        &on_install(
-            (
-                ENTITY,
-                key.address(),
-                U256::ZERO,
-                U256::ZERO,
-                U256::ZERO,
-                U256::from(1u64 << 48),
-            )
-                .abi_encode_params(),
-        ),
-    );
+    let err = refused(windowed_install(
+        key.address(),
+        U256::ZERO,
+        0,
+        U256::from(1u64 << 48),
+    ));
     assert!(matches!(err, Errors::MalformedCalldata(_)));
     install_windowed(&s, ACCOUNT, key.address(), 0, 1_000);
 }

@@ -6,7 +6,7 @@ use module_kit::events::emit_account_event;
 use module_kit::router::{ret_bool, CallArgs, Ctx, PermissionModule};
 use module_kit::scope::{Scope, PAYLOAD_LEN};
 use module_kit::{Host, Output};
-use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::abi::AbiReader;
 use permission_core::install::TimeWindowInstall;
 use permission_core::selectors::{keccak, selector};
 use permission_core::user_op::PackedUserOpReader;
@@ -22,10 +22,7 @@ pub const GET_TIME_WINDOW: [u8; 4] = selector("getTimeWindow(address,uint32)");
 /// The module's own functions, besides the common ones.
 pub const ADMIN_FUNCTIONS: [[u8; 4]; 2] = [SET_TIME_WINDOW, GET_TIME_WINDOW];
 
-/// `InvalidTimeWindow(uint48,uint48)`.
-pub const INVALID_TIME_WINDOW: [u8; 4] = selector("InvalidTimeWindow(uint48,uint48)");
-/// `OutsideTimeWindow(uint48,uint48,uint256)`.
-pub const OUTSIDE_TIME_WINDOW: [u8; 4] = selector("OutsideTimeWindow(uint48,uint48,uint256)");
+pub use permission_core::window::{INVALID_TIME_WINDOW, OUTSIDE_TIME_WINDOW};
 /// The module's own errors, besides the common ones.
 pub const MODULE_ERRORS: [[u8; 4]; 2] = [INVALID_TIME_WINDOW, OUTSIDE_TIME_WINDOW];
 
@@ -49,13 +46,6 @@ fn window_to_payload(window: Window) -> [u8; PAYLOAD_LEN] {
     payload
 }
 
-fn encode_window(window: &Window) -> Vec<u8> {
-    AbiWriter::new(2)
-        .uint(window.valid_after)
-        .uint(window.valid_until)
-        .finish()
-}
-
 /// The time-window module.
 pub struct TimeWindow;
 
@@ -68,17 +58,7 @@ impl TimeWindow {
 
     /// Reverts unless `block.timestamp` is inside the installed window.
     fn check_now<H: Host>(ctx: &Ctx<'_, H>, entity_id: u32) -> Result<(), Vec<u8>> {
-        let window = Self::window(&ctx.scope(entity_id))?;
-        let now = ctx.host.block_timestamp();
-        if window.contains(now) {
-            Ok(())
-        } else {
-            Err(AbiWriter::new(3)
-                .uint(window.valid_after)
-                .uint(window.valid_until)
-                .uint(now)
-                .finish_with_selector(OUTSIDE_TIME_WINDOW))
-        }
+        Self::window(&ctx.scope(entity_id))?.check_at(ctx.host.block_timestamp())
     }
 
     /// Validates and stores a window, emitting `TimeWindowSet`.
@@ -89,21 +69,14 @@ impl TimeWindow {
             TIME_WINDOW_SET,
             scope.account,
             scope.entity_id,
-            &encode_window(&window),
+            &window.encode(),
         );
     }
 
     /// Decodes `(uint32, uint48, uint48)` and checks the window's shape.
     fn decode_window(data: &[u8]) -> Result<(u32, Window), Vec<u8>> {
         let install = TimeWindowInstall::decode(data).or_revert()?;
-        let window = install.window();
-        if !window.is_well_formed() {
-            return Err(AbiWriter::new(2)
-                .uint(install.valid_after)
-                .uint(install.valid_until)
-                .finish_with_selector(INVALID_TIME_WINDOW));
-        }
-        Ok((install.entity_id, window))
+        Ok((install.entity_id, install.window().well_formed()?))
     }
 }
 
@@ -163,7 +136,7 @@ impl PermissionModule for TimeWindow {
                 let scope = ctx.view_scope(args)?;
                 let window = window_from_payload(&scope.payload());
                 let mut out = ret_bool(scope.is_installed());
-                out.extend_from_slice(&encode_window(&window));
+                out.extend_from_slice(&window.encode());
                 Ok(out)
             })(),
             _ => return None,

@@ -4,7 +4,18 @@
 //! same window for its key, so that in every hook mode an expired key can
 //! neither pass validation (and spend gas) nor sign.
 
+use alloc::vec::Vec;
+
+use crate::abi::AbiWriter;
+use crate::selectors::selector;
 use crate::validation_data::ValidationData;
+
+/// `InvalidTimeWindow(uint48 validAfter, uint48 validUntil)`: a window whose
+/// expiry is not after its start.
+pub const INVALID_TIME_WINDOW: [u8; 4] = selector("InvalidTimeWindow(uint48,uint48)");
+/// `OutsideTimeWindow(uint48 validAfter, uint48 validUntil, uint256
+/// timestamp)`: the clock is outside the window.
+pub const OUTSIDE_TIME_WINDOW: [u8; 4] = selector("OutsideTimeWindow(uint48,uint48,uint256)");
 
 /// A validity window in unix seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -28,6 +39,45 @@ impl Window {
     /// start.
     pub const fn is_well_formed(&self) -> bool {
         self.valid_until == 0 || self.valid_until > self.valid_after
+    }
+
+    /// The window if it is well formed, or the revert data of
+    /// `InvalidTimeWindow(validAfter, validUntil)`.
+    #[inline]
+    pub fn well_formed(self) -> Result<Self, Vec<u8>> {
+        if self.is_well_formed() {
+            Ok(self)
+        } else {
+            Err(AbiWriter::new(2)
+                .uint(self.valid_after)
+                .uint(self.valid_until)
+                .finish_with_selector(INVALID_TIME_WINDOW))
+        }
+    }
+
+    /// `Ok` when `timestamp` lies inside the window, or the revert data of
+    /// `OutsideTimeWindow(validAfter, validUntil, timestamp)`.
+    #[inline]
+    pub fn check_at(&self, timestamp: u64) -> Result<(), Vec<u8>> {
+        if self.contains(timestamp) {
+            Ok(())
+        } else {
+            Err(AbiWriter::new(3)
+                .uint(self.valid_after)
+                .uint(self.valid_until)
+                .uint(timestamp)
+                .finish_with_selector(OUTSIDE_TIME_WINDOW))
+        }
+    }
+
+    /// `abi.encode(uint48 validAfter, uint48 validUntil)`: how views and
+    /// events carry a window.
+    #[inline]
+    pub fn encode(&self) -> Vec<u8> {
+        AbiWriter::new(2)
+            .uint(self.valid_after)
+            .uint(self.valid_until)
+            .finish()
     }
 
     /// Whether the window restricts anything (a start or an expiry).
@@ -82,6 +132,24 @@ mod tests {
         assert!(!w.contains(21));
         assert!(Window::new(5, 0).contains(u64::MAX));
         assert!(!Window::new(5, 0).contains(4));
+    }
+
+    #[test]
+    fn errors_carry_the_window() {
+        let w = Window::new(10, 20);
+        assert_eq!(w.check_at(15), Ok(()));
+        let err = w.check_at(21).unwrap_err();
+        assert_eq!(err[..4], OUTSIDE_TIME_WINDOW);
+        assert_eq!(err.len(), 4 + 3 * 32);
+        assert_eq!(err[4 + 95], 21);
+        assert_eq!(w.well_formed(), Ok(w));
+        let err = Window::new(20, 20).well_formed().unwrap_err();
+        assert_eq!(err[..4], INVALID_TIME_WINDOW);
+        assert_eq!((err[4 + 31], err[4 + 63]), (20, 20));
+        assert_eq!(
+            w.encode(),
+            [[0u8; 31].as_slice(), &[10], &[0u8; 31], &[20]].concat()
+        );
     }
 
     #[test]

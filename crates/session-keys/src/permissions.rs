@@ -483,10 +483,7 @@ impl PermissionSet {
 
     /// The key's expiry, if it has a time window.
     pub fn expiry(&self) -> Option<u64> {
-        self.permissions.iter().find_map(|p| match p {
-            Permission::TimeWindow { valid_until, .. } => Some(*valid_until),
-            _ => None,
-        })
+        self.window().map(|(_, valid_until)| valid_until)
     }
 
     /// Checks the set for `account` at the chain's time `now` and refuses

@@ -92,7 +92,19 @@ impl Setup {
         install
     }
 
+    /// The key's operation with the default gas, bundled by the owner.
     fn op(&mut self, calls: &[(Address, U256, Vec<u8>)]) -> OpOutcome {
+        let owner = self.owner.clone();
+        self.op_with(calls, Gas::default(), &owner)
+    }
+
+    /// The key's operation with `gas`, bundled by `bundler`.
+    fn op_with(
+        &mut self,
+        calls: &[(Address, U256, Vec<u8>)],
+        gas: Gas,
+        bundler: &Key,
+    ) -> OpOutcome {
         let key = self.key.clone();
         let op = signed_op(
             &mut self.chain,
@@ -101,11 +113,10 @@ impl Setup {
             false,
             calls_data(calls, true),
             &key,
-            Gas::default(),
+            gas,
         )
         .unwrap();
-        let owner = self.owner.clone();
-        handle_ops(&mut self.chain, &owner, op).unwrap()
+        handle_ops(&mut self.chain, bundler, op).unwrap()
     }
 }
 
@@ -583,18 +594,8 @@ fn attack_self_bundled_fee_drain_is_refused_by_the_native_limit() {
         max_fee_per_gas: session_keys::user_op::GWEI,
         ..Gas::default()
     };
-    let op = signed_op(
-        &mut s.chain,
-        s.account,
-        ENTITY,
-        false,
-        calls_data(&[(s.counter, U256::ZERO, increment.clone())], true),
-        &key,
-        greedy,
-    )
-    .unwrap();
     let (deposit_before, key_before) = (deposit(&mut s), s.chain.balance(key.address()).unwrap());
-    let outcome = handle_ops(&mut s.chain, &key, op).unwrap();
+    let outcome = s.op_with(&[(s.counter, U256::ZERO, increment.clone())], greedy, &key);
     let OpOutcome::Refused(receipt) = &outcome else {
         panic!("the drain went through: {outcome:?}")
     };
