@@ -51,8 +51,8 @@ use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use permission_core::install::{
-    encode_contract_allowlist, encode_selector_allowlist, encode_spending_limit, GasBudget,
-    SelectorRule, SpendLimit, TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
+    encode_contract_allowlist, encode_selector_allowlist, GasBudget, SelectorRule, SpendLimit,
+    TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
@@ -66,7 +66,7 @@ use crate::encode::{
     VALIDATION_GLOBAL, VALIDATION_SIGNATURE, VALIDATION_USER_OP,
 };
 use crate::modules::Modules;
-use crate::session::{HookRole, SignerSpec};
+use crate::session::{spending_limit_hooks, HookRole, SignerSpec};
 
 /// The largest `uint48`: the latest expiry a validation can carry.
 pub const MAX_UINT48: u64 = (1 << 48) - 1;
@@ -717,27 +717,13 @@ impl PermissionSet {
             ));
         }
         if gas.enabled || !limits.is_empty() {
-            let data = encode_spending_limit(id, &limits, gas, sponsors);
-            // The module's state is installed once; its second role (if
-            // any) gets empty install data and shares that state. The
-            // validation role charges each operation's maximum gas cost to
-            // the budget and to the native limit.
-            let native = limits.iter().any(|l| l.token == NATIVE_TOKEN);
-            let mut data = Some(data);
-            if gas.enabled || native {
-                let install = data.take().unwrap_or_default();
-                hooks.push(hook_with_data(
-                    validation_hook(modules.spending_limit, id),
-                    &install,
-                ));
-            }
-            if !limits.is_empty() {
-                let install = data.take().unwrap_or_default();
-                hooks.push(hook_with_data(
-                    execution_hook(modules.spending_limit, id, true, false),
-                    &install,
-                ));
-            }
+            hooks.extend(spending_limit_hooks(
+                modules.spending_limit,
+                id,
+                &limits,
+                gas,
+                sponsors,
+            ));
         }
         hooks
     }

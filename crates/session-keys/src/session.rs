@@ -7,7 +7,9 @@
 //! hooks, in this order, all at the validation's entityId:
 //!   selector-allowlist (rules)        validation hook, or execution hook (pre)
 //!   time-window [after, until]        validation hook, or execution hook (pre)
-//!   spending-limit (limits, budget)   execution hook (pre) — always
+//!   spending-limit (limits, budget)   validation hook with a native limit or a gas budget
+//!                                     (it charges each operation's gas), and execution
+//!                                     hook (pre) with limits
 //! ```
 //!
 //! With any execution hook the account requires the `executeUserOp` prefix
@@ -17,7 +19,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
     encode_selector_allowlist, encode_spending_limit, GasBudget, SelectorRule, SpendLimit,
-    TimeWindowInstall,
+    TimeWindowInstall, NATIVE_TOKEN,
 };
 
 use crate::abi::IReferenceAccount;
@@ -82,6 +84,37 @@ impl SignerSpec {
             .abi_encode_params()
             .into()
     }
+}
+
+/// spending-limit's `HookConfig`s for `limits`, `gas` and `sponsors` at
+/// entity `id`: a validation role when there is a gas budget or a native
+/// limit (it charges each operation's maximum gas cost), and an execution
+/// role when there are limits (call value and tokens). Its state is
+/// installed once: the second role gets empty install data and shares it,
+/// since a second `onInstall` at the entity id would revert
+/// `AlreadyInstalled`.
+pub fn spending_limit_hooks(
+    module: Address,
+    id: u32,
+    limits: &[SpendLimit],
+    gas: GasBudget,
+    sponsors: &[Address],
+) -> Vec<Bytes> {
+    let native = limits.iter().any(|l| l.token == NATIVE_TOKEN);
+    let mut data = Some(encode_spending_limit(id, limits, gas, sponsors));
+    let mut hooks = Vec::new();
+    if gas.enabled || native {
+        let install = data.take().unwrap_or_default();
+        hooks.push(hook_with_data(validation_hook(module, id), &install));
+    }
+    if !limits.is_empty() {
+        let install = data.take().unwrap_or_default();
+        hooks.push(hook_with_data(
+            execution_hook(module, id, true, false),
+            &install,
+        ));
+    }
+    hooks
 }
 
 /// Where the selector-allowlist and time-window hooks are installed.
@@ -175,7 +208,9 @@ impl SessionKeySpec {
     /// Whether any execution hook is installed (then the callData must use
     /// the `executeUserOp` prefix).
     pub fn has_execution_hooks(&self) -> bool {
-        self.spending.is_some()
+        self.spending
+            .as_ref()
+            .is_some_and(|(limits, _)| !limits.is_empty())
             || (self.role == HookRole::Execution && (self.rules.is_some() || self.window.is_some()))
     }
 
@@ -205,9 +240,12 @@ impl SessionKeySpec {
             ));
         }
         if let Some((limits, gas)) = &self.spending {
-            hooks.push(hook_with_data(
-                execution_hook(modules.spending_limit, id, true, false),
-                &encode_spending_limit(id, limits, *gas, &[]),
+            hooks.extend(spending_limit_hooks(
+                modules.spending_limit,
+                id,
+                limits,
+                *gas,
+                &[],
             ));
         }
         ValidationInstall {
@@ -224,5 +262,60 @@ impl SessionKeySpec {
             install_data: self.signer.install_data_with_window(id, self.window),
             hooks,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::Address;
+    use permission_core::install::{SpendLimit, NATIVE_TOKEN};
+
+    use super::*;
+    use crate::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
+
+    fn modules() -> Modules {
+        Modules {
+            session_signer: Address::repeat_byte(0x51),
+            selector_allowlist: Address::repeat_byte(0x52),
+            time_window: Address::repeat_byte(0x53),
+            spending_limit: Address::repeat_byte(0x54),
+            contract_allowlist: Address::repeat_byte(0x55),
+        }
+    }
+
+    fn roles(spec: &SessionKeySpec) -> Vec<(Address, u8)> {
+        spec.install(&modules())
+            .hooks
+            .iter()
+            .map(|h| (Address::from_slice(&h[..20]), h[24]))
+            .collect()
+    }
+
+    #[test]
+    fn attack_a_native_limit_built_without_permission_set_still_counts_gas() {
+        let m = modules();
+        let spec = |limit: SpendLimit| {
+            SessionKeySpec::new(1, SignerSpec::Address(Address::repeat_byte(9)))
+                .spend_limits([limit])
+        };
+        let native = spec(SpendLimit {
+            token: NATIVE_TOKEN,
+            limit: U256::from(5),
+            period: 0,
+        });
+        assert_eq!(
+            roles(&native),
+            vec![
+                (m.spending_limit, HOOK_VALIDATION),
+                (m.spending_limit, HOOK_PRE_EXECUTION)
+            ]
+        );
+        // A token limit alone needs no validation role.
+        let token = spec(SpendLimit {
+            token: Address::repeat_byte(0x70),
+            limit: U256::from(5),
+            period: 0,
+        });
+        assert_eq!(roles(&token), vec![(m.spending_limit, HOOK_PRE_EXECUTION)]);
     }
 }

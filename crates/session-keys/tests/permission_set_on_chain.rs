@@ -287,15 +287,16 @@ fn a_key_allowed_to_call_its_module_escapes_its_limit() {
             (s.modules.spending_limit, set_limit),
             (s.bob, Selector::value_transfer().bytes),
         ])
+        // 10 mETH, each operation's prefund (3.1 mETH) counted.
         .spend_limits([SpendLimit {
             token: NATIVE_TOKEN,
-            limit: ether_milli(1),
+            limit: ether_milli(10),
             period: 0,
         }])
         .install(&s.modules);
     assert!(s.owner_call(unchecked.install_validation_calldata()));
     let bob = s.bob;
-    let outcome = s.op(&[(bob, ether_milli(5), Vec::new())]);
+    let outcome = s.op(&[(bob, ether_milli(11), Vec::new())]);
     assert!(
         matches!(outcome, OpOutcome::ExecutionReverted(..)),
         "{outcome:?}"
@@ -313,9 +314,9 @@ fn a_key_allowed_to_call_its_module_escapes_its_limit() {
     let outcome = s.op(&[(spending_limit, U256::ZERO, raise)]);
     assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
     // ... and then spends past it.
-    let outcome = s.op(&[(bob, ether_milli(5), Vec::new())]);
+    let outcome = s.op(&[(bob, ether_milli(11), Vec::new())]);
     assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
-    assert_eq!(s.chain.balance(bob).unwrap(), ether_milli(5));
+    assert_eq!(s.chain.balance(bob).unwrap(), ether_milli(11));
 
     // The SDK refuses such a set before anything is sent, for every module,
     // the EntryPoint, and module admin functions on any contract.
