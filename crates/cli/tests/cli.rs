@@ -711,6 +711,24 @@ fn call_signs_and_submits_as_the_session_key() {
     ));
     assert_fails(&out, 2, "SESSION_KEYS_SESSION_KEY");
 
+    // A key whose native limit resets every 30 minutes: `call` names the
+    // operation's period in spending-limit's segment, so the key still
+    // works after the period it was granted in.
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {}.periodic --allow {counter}:increment() \
+         --expires-in 86400 --native-limit 100000000000000000/1800 --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    let periodic_id = json(&out)["entityId"].as_u64().unwrap();
+    let as_key3 = format!(
+        "{on} --entity-id {periodic_id} --key-file {}.periodic",
+        key_file.display()
+    );
+    let out = call(format!("call {as_key3} --to {counter} increment() --send"));
+    assert_success(&out);
+    assert_eq!(count(&url, counter), U256::from(5));
+
     // Two hours on, the one-hour key has expired: inspect says so, and the
     // EntryPoint refuses its operation (AA22).
     let out = world.cli(format!("inspect {on} --entity-id 1"));
@@ -730,7 +748,11 @@ fn call_signs_and_submits_as_the_session_key() {
     );
     let out = call(format!("call {as_key} --to {counter} increment() --send"));
     assert_fails(&out, 5, "AA22 expired or not due");
-    assert_eq!(count(&url, counter), U256::from(4));
+    assert_eq!(count(&url, counter), U256::from(5));
+    // Four periods later, the periodic key acts in the current one.
+    let out = call(format!("call {as_key3} --to {counter} increment() --send"));
+    assert_success(&out);
+    assert_eq!(count(&url, counter), U256::from(6));
 }
 
 fn address_of(value: &Value) -> Address {

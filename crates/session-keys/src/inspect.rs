@@ -471,6 +471,55 @@ pub fn validation_view(
     }))
 }
 
+/// The per-hook signature segments a key's user operation must carry at
+/// the chain's time `now`, for `hooks` (its validation's, as
+/// [`validation_view`] lists them): spending-limit's validation hook takes
+/// `abi.encode(uint48 now)` when the key's native limit has a period, so
+/// that it charges the operation's gas in the period `now` falls in (the
+/// EntryPoint then confines the operation to that period). Empty when no
+/// hook needs data.
+pub fn hook_segments(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    hooks: &[HookView],
+    now: u64,
+) -> Result<Vec<(u8, Vec<u8>)>, InspectError> {
+    use ISpendingLimitModule::ISpendingLimitModuleErrors as SlErr;
+
+    let Some((index, hook)) = hooks
+        .iter()
+        .filter(|h| h.role == "validation")
+        .enumerate()
+        .find(|(_, h)| h.address == modules.spending_limit)
+    else {
+        return Ok(Vec::new());
+    };
+    let native = view::<_, SlErr>(
+        chain,
+        "spending-limit",
+        modules.spending_limit,
+        "getSpendLimit",
+        ISpendingLimitModule::getSpendLimitCall {
+            account,
+            entityId: hook.entity_id,
+            token: Address::ZERO,
+        },
+        |e| matches!(e, SlErr::NotInstalled(_)),
+    )?;
+    let periodic = native.is_some_and(|l| l.limited && l.period.to::<u64>() > 0);
+    if !periodic {
+        return Ok(Vec::new());
+    }
+    let index = u8::try_from(index).map_err(|_| InspectError::Unexpected {
+        module: "spending-limit",
+        address: modules.spending_limit,
+        what: "getValidationData",
+        reason: format!("validation hook {index} has no segment index (at most 254)"),
+    })?;
+    Ok(vec![(index, U256::from(now).to_be_bytes::<32>().to_vec())])
+}
+
 /// Whether `entity_id` is used on `account`: a validation in the account's
 /// view (when it has one), or session-signer state.
 pub fn entity_id_taken(

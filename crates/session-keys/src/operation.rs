@@ -269,17 +269,32 @@ fn with_margin(gas: u64, percent: u128) -> u128 {
 pub fn estimate_gas(
     chain: &mut dyn Chain,
     account: Address,
+    locator: (u32, bool),
+    call_data: &[u8],
+    signer: &dyn UserOpSigner,
+    base: Gas,
+) -> Result<Gas, EstimateError> {
+    estimate_gas_with_segments(chain, account, locator, call_data, signer, base, &[])
+}
+
+/// [`estimate_gas`] for an operation that carries per-hook signature
+/// `segments` (as [`signed_op_with_segments`] writes them; see
+/// [`crate::inspect::hook_segments`]).
+pub fn estimate_gas_with_segments(
+    chain: &mut dyn Chain,
+    account: Address,
     (entity_id, global): (u32, bool),
     call_data: &[u8],
     signer: &dyn UserOpSigner,
     base: Gas,
+    segments: &[(u8, &[u8])],
 ) -> Result<Gas, EstimateError> {
     let nonce = next_nonce(chain, account, entity_id, global)?;
     let chain_id = chain.chain_id()?;
     let signed = |gas: Gas| {
         let mut op = user_op::unsigned(account, nonce, call_data.to_vec(), gas);
         let hash = user_op_hash(&op, ENTRY_POINT, chain_id);
-        op.signature = encode::signature(&[], &signer.sign_user_op_hash(hash));
+        op.signature = encode::signature(segments, &signer.sign_user_op_hash(hash));
         (op, hash)
     };
 

@@ -655,3 +655,103 @@ fn attack_expired_key_in_execution_mode_neither_spends_gas_nor_signs() {
     assert_eq!(deposit(&mut s), before);
     assert_eq!(account_accepts(&mut s, ENTITY, &key, order), Ok(false));
 }
+
+/// A periodic native limit is charged in validation without the clock: the
+/// operation names its period by a timestamp in spending-limit's segment
+/// (`inspect::hook_segments`). Without it, the recorded period's bounds
+/// refuse every operation after the first boundary (AA22); with it, the
+/// key works in the next period, and gas and value share its allowance.
+#[test]
+fn a_periodic_native_limit_works_across_periods_with_the_sdks_hint() {
+    if !common::built("a_periodic_native_limit_works_across_periods_with_the_sdks_hint") {
+        return;
+    }
+    use session_keys::inspect::hook_segments;
+    use session_keys::operation::estimate_gas_with_segments;
+
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let key = s.key.clone();
+    let set = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .native_limit(ether_milli(20), Some(86_400))
+        .time_window(now, now + 10 * 86_400);
+    s.grant(&set, ENTITY, &key);
+    let increment = ICounter::incrementCall {}.abi_encode();
+    let call_data = calls_data(&[(s.counter, U256::ZERO, increment.clone())], true);
+    let (account, modules) = (s.account, s.modules);
+    let send = |s: &mut Setup, segments: &[(u8, Vec<u8>)]| {
+        let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
+        let op = signed_op_with_segments(
+            &mut s.chain,
+            account,
+            (ENTITY, false),
+            call_data.clone(),
+            &key,
+            Gas::default(),
+            &segments,
+        )
+        .unwrap();
+        let owner = s.owner.clone();
+        handle_ops(&mut s.chain, &owner, op).unwrap()
+    };
+    let hooks = validation_view(&mut s.chain, &modules, account, ENTITY)
+        .unwrap()
+        .unwrap()
+        .hooks;
+    let segments_at = |s: &mut Setup| {
+        let now = s.chain.timestamp().unwrap();
+        hook_segments(&mut s.chain, &modules, account, &hooks, now).unwrap()
+    };
+    // In the first period, with or without the hint.
+    assert!(matches!(send(&mut s, &[]), OpOutcome::Executed(_)));
+    let segments = segments_at(&mut s);
+    assert_eq!(segments.len(), 1, "{segments:?}");
+    assert!(matches!(send(&mut s, &segments), OpOutcome::Executed(_)));
+
+    // A day later: the recorded period has ended.
+    s.chain.advance_time(86_400).unwrap();
+    let OpOutcome::Refused(receipt) = send(&mut s, &[]) else {
+        panic!("charged outside its period")
+    };
+    assert!(
+        receipt.failure_reason().contains("AA22"),
+        "{}",
+        receipt.failure_reason()
+    );
+    let segments = segments_at(&mut s);
+    let outcome = send(&mut s, &segments);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    assert_eq!(
+        seen.limits.expect("limits")[0].spent,
+        Gas::default().required_prefund(),
+        "the new period holds only this operation's gas"
+    );
+    // Gas is measured with the same segments.
+    let borrowed: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
+    let gas = estimate_gas_with_segments(
+        &mut s.chain,
+        account,
+        (ENTITY, false),
+        &call_data,
+        &key,
+        Gas::default(),
+        &borrowed,
+    );
+    assert!(gas.is_ok(), "{gas:?}");
+    // A key without a periodic native limit carries no segment.
+    let other = Key::from_seed(0x61);
+    let lifetime = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .native_limit(ether_milli(20), None);
+    s.grant(&lifetime, ENTITY + 1, &other);
+    let hooks = validation_view(&mut s.chain, &modules, account, ENTITY + 1)
+        .unwrap()
+        .unwrap()
+        .hooks;
+    let now = s.chain.timestamp().unwrap();
+    assert!(hook_segments(&mut s.chain, &modules, account, &hooks, now)
+        .unwrap()
+        .is_empty());
+}

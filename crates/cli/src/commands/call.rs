@@ -19,9 +19,10 @@ use session_keys::abi::PackedUserOperation;
 use session_keys::bundler::{Bundler, BundlerError};
 use session_keys::chain::{Chain, RpcChain};
 use session_keys::errors::name_addresses;
+use session_keys::inspect::hook_segments;
 use session_keys::operation::{
-    calls_data, estimate_gas, function_call_data, handle_ops, signed_op, CallEncodingError,
-    EstimateError, OpOutcome,
+    calls_data, estimate_gas_with_segments, function_call_data, handle_ops,
+    signed_op_with_segments, CallEncodingError, EstimateError, OpOutcome,
 };
 use session_keys::permissions::file::parse_amount;
 use session_keys::user_op::GWEI;
@@ -203,12 +204,25 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
     let prefixed = view.hooks.iter().any(|h| h.role == "execution");
     let call_data = calls_data(&calls, prefixed);
     let locator = (args.key.entity_id, view.is_global);
+    // A periodic native limit names the operation's period in its hook's
+    // segment (ERC-7562 bars the clock in validation).
+    let now = chain.timestamp()?;
+    let segments = hook_segments(&mut chain, &modules, args.key.account, &view.hooks, now)?;
+    let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
     // Measured limits unless both are given: EntryPoint v0.7 charges 10% of
     // the unused call gas, and the prefund scales with both.
     let estimated = args.verification_gas.is_none() || args.call_gas.is_none();
     let gas = if estimated {
-        let measured = estimate_gas(&mut chain, args.key.account, locator, &call_data, &key, gas)
-            .map_err(|e| estimate_error(e, &modules, gas))?;
+        let measured = estimate_gas_with_segments(
+            &mut chain,
+            args.key.account,
+            locator,
+            &call_data,
+            &key,
+            gas,
+            &segments,
+        )
+        .map_err(|e| estimate_error(e, &modules, gas))?;
         Gas {
             verification_gas_limit: if args.verification_gas.is_some() {
                 gas.verification_gas_limit
@@ -225,14 +239,14 @@ pub fn run(out: &Output, args: CallArgs) -> Result<(), CliError> {
     } else {
         gas
     };
-    let op = signed_op(
+    let op = signed_op_with_segments(
         &mut chain,
         args.key.account,
-        args.key.entity_id,
-        view.is_global,
+        locator,
         call_data,
         &key,
         gas,
+        &segments,
     )?;
     let chain_id = chain.chain_id()?;
     let user_op_hash =
