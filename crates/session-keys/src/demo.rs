@@ -14,7 +14,8 @@
 //! [`PermissionSet`]: `increment()` on the Counter, `transfer` on the
 //! token, at most 100 tokens a day (an execution hook), at most 0.05 ether
 //! of native coin with each operation's gas counted (so fees the key sets
-//! for itself cannot drain the account), and 25 hours of validity; the key acts within and outside those permissions, through
+//! for itself cannot drain the account), and 25 hours of validity; the key
+//! acts within and outside those permissions, through
 //! `EntryPoint.handleOps`; a day later its limit is back; after two days it
 //! has expired; the owner revokes it. The steps that move the clock are
 //! skipped on a chain that cannot ([`ChainError::Unsupported`]).

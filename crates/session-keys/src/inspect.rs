@@ -11,7 +11,7 @@
 //! | time-window | `getTimeWindow(account, entityId)` |
 //! | contract-allowlist | `getTargets(account, entityId)` |
 //! | selector-allowlist | `getRules(account, entityId)` |
-//! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget` |
+//! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget`, `getSponsors` |
 //!
 //! [`validation_view`] reads the account's side: ERC-6900's
 //! `getValidationData` (flags, hooks in install order, selectors).
@@ -131,6 +131,9 @@ pub struct KeyPermissions {
     pub limits: Option<Vec<LimitState>>,
     /// The gas budget, if spending-limit is installed with one.
     pub gas_budget: Option<GasBudgetState>,
+    /// Paymasters whose operations are not charged to the gas budget or
+    /// the native limit, if spending-limit names any.
+    pub sponsors: Option<Vec<Address>>,
 }
 
 /// Whether a key can act now, as its signer and time window say. (Its
@@ -271,8 +274,8 @@ pub fn inspect(
         },
         |e| matches!(e, SlErr::NotInstalled(_)),
     )?;
-    let (limits, gas_budget) = match tokens {
-        None => (None, None),
+    let (limits, gas_budget, sponsors) = match tokens {
+        None => (None, None, None),
         Some(tokens) => {
             let mut limits = Vec::new();
             for token in tokens {
@@ -320,7 +323,18 @@ pub fn inspect(
                     remaining: g.remaining,
                 })
             });
-            (Some(limits), gas)
+            let sponsors = view::<_, SlErr>(
+                chain,
+                "spending-limit",
+                modules.spending_limit,
+                "getSponsors",
+                ISpendingLimitModule::getSponsorsCall {
+                    account,
+                    entityId: entity_id,
+                },
+                |e| matches!(e, SlErr::NotInstalled(_)),
+            )?;
+            (Some(limits), gas, sponsors)
         }
     };
 
@@ -336,6 +350,7 @@ pub fn inspect(
         rules: rules.filter(|r: &Vec<RuleState>| !r.is_empty()),
         limits: limits.filter(|l: &Vec<LimitState>| !l.is_empty()),
         gas_budget,
+        sponsors: sponsors.filter(|s| !s.is_empty()),
     })
 }
 
@@ -630,6 +645,7 @@ mod tests {
             rules: None,
             limits: None,
             gas_budget: None,
+            sponsors: None,
         }
     }
 

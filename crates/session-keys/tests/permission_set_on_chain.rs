@@ -613,6 +613,18 @@ fn attack_self_bundled_fee_drain_is_refused_by_the_native_limit() {
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     let native = &seen.limits.expect("limits")[0];
     assert_eq!(native.spent, Gas::default().required_prefund());
+    assert_eq!(seen.sponsors, None);
+
+    // A grant that names a sponsoring paymaster shows it.
+    let sponsor = Address::repeat_byte(0x5A);
+    let other = Key::from_seed(0x62);
+    s.grant(
+        &set.clone().sponsoring_paymasters([sponsor]),
+        ENTITY + 1,
+        &other,
+    );
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY + 1).unwrap();
+    assert_eq!(seen.sponsors, Some(vec![sponsor]));
 }
 
 /// Findings 3 and 4: with the allowlists and the window as execution hooks,

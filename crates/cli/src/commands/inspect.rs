@@ -204,6 +204,10 @@ fn human(r: &Inspected) -> String {
             g.limit, g.spent, g.remaining
         ));
     }
+    if let Some(sponsors) = &p.sponsors {
+        let list: Vec<String> = sponsors.iter().map(ToString::to_string).collect();
+        lines.push(format!("gas not charged when paid by: {}", list.join(", ")));
+    }
     lines.join("\n")
 }
 
