@@ -13,6 +13,8 @@ use stylus_sdk::testing::TestVM;
 use crate::router::{route, PermissionModule};
 use crate::Output;
 
+pub mod hostile;
+
 sol! {
     /// EntryPoint v0.7 user operation.
     #[derive(Debug, PartialEq, Default)]
@@ -246,6 +248,43 @@ impl<M: 'static> Harness<M> {
     pub fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)> {
         self.backend.logs()
     }
+}
+
+/// One of the errors every module shares, as module `E`'s error enum.
+pub fn common_error<E: SolInterface>(error: impl SolError) -> E {
+    E::abi_decode(&error.abi_encode()).expect("every module's errors include the common ones")
+}
+
+/// `MalformedCalldata(reason)` as module `E`'s error.
+pub fn malformed<E: SolInterface>(reason: u8) -> E {
+    common_error(IModuleCommon::MalformedCalldata { reason })
+}
+
+/// `UnsupportedCallForm(selector)` as module `E`'s error.
+pub fn unsupported_call_form<E: SolInterface>(selector: [u8; 4]) -> E {
+    common_error(IModuleCommon::UnsupportedCallForm {
+        selector: selector.into(),
+    })
+}
+
+/// `NotInstalled(account, entityId)` as module `E`'s error.
+pub fn not_installed<E: SolInterface>(account: Address, entity_id: u32) -> E {
+    common_error(IModuleCommon::NotInstalled {
+        account,
+        entityId: entity_id,
+    })
+}
+
+/// Expects `call` sent with 1 wei by `account` to revert
+/// `ValueNotAccepted()`, changing nothing.
+pub fn assert_refuses_value<M: 'static>(h: &Harness<M>, account: Address, call: &[u8]) {
+    let revert = h.expect_err::<IModuleCommon::IModuleCommonErrors>(|| {
+        h.call_raw_with_value(account, U256::from(1), call)
+    });
+    assert!(matches!(
+        revert,
+        IModuleCommon::IModuleCommonErrors::ValueNotAccepted(_)
+    ));
 }
 
 /// Lower-case hex without prefix.
