@@ -182,35 +182,6 @@ fn an_ecdsa_session_key_signs_user_operations() {
 }
 
 #[test]
-fn malformed_ecdsa_signatures_are_invalid_not_reverts() {
-    let s = deploy();
-    let key = Key::new(7);
-    install(&s, ACCOUNT, key.address());
-    let good = key.sign(eip191_hash_message(OP_HASH));
-    // v other than 27/28.
-    let mut bad_v = good.clone();
-    bad_v[65] = 1;
-    // The malleable twin: s' = n - s, v flipped.
-    let n = U256::from_str_radix(
-        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141",
-        16,
-    )
-    .unwrap();
-    let mut high_s = good.clone();
-    let s_value = U256::from_be_slice(&good[33..65]);
-    high_s[33..65].copy_from_slice(&(n - s_value).to_be_bytes::<32>());
-    high_s[65] = if good[65] == 27 { 28 } else { 27 };
-    for bad in [
-        bad_v,
-        high_s,
-        good[..65].to_vec(),
-        [good.clone(), vec![0]].concat(),
-    ] {
-        assert_eq!(user_op_result(&s, ACCOUNT, bad), U256::from(1));
-    }
-}
-
-#[test]
 fn an_empty_or_unknown_signature_type_reverts() {
     let s = deploy();
     install(&s, ACCOUNT, Key::new(7).address());
@@ -308,39 +279,6 @@ fn runtime_validation_requires_the_signer_as_caller() {
     let err: Errors =
         s.h.call_err(ACCOUNT, &runtime(OTHER_ACCOUNT, key.address()));
     assert_eq!(err, Errors::NotAuthorized(I::NotAuthorized {}));
-}
-
-#[test]
-fn erc1271_signatures_are_replay_safe_per_account() {
-    let s = deploy();
-    let key = Key::new(7);
-    install(&s, ACCOUNT, key.address());
-    install(&s, OTHER_ACCOUNT, key.address());
-    let hash = keccak256("hello");
-    let expected = replay_safe_hash(s.module, ACCOUNT, hash);
-    let from_module = s.h.call_ok(
-        ACCOUNT,
-        &I::replaySafeHashCall {
-            account: ACCOUNT,
-            hash,
-        },
-    );
-    assert_eq!(from_module, expected);
-    let signature = key.sign(expected);
-    assert_eq!(
-        validate_signature(&s, ACCOUNT, hash, signature.clone()),
-        IS_VALID_SIGNATURE
-    );
-    // The same signature is worthless for another account with the same key,
-    // and for the raw hash.
-    assert_eq!(
-        validate_signature(&s, OTHER_ACCOUNT, hash, signature),
-        ERC1271_INVALID
-    );
-    assert_eq!(
-        validate_signature(&s, ACCOUNT, hash, key.sign(hash)),
-        ERC1271_INVALID
-    );
 }
 
 /// Runtime code that answers every call with `word` (32 bytes).
@@ -607,8 +545,8 @@ impl Assertion {
     }
 }
 
-#[test]
-fn a_browser_passkey_signs_with_webauthn() {
+/// A deployed module with `Passkey::new(9)` installed for `ACCOUNT`.
+fn with_passkey() -> (Setup, Passkey) {
     let s = deploy();
     let passkey = Passkey::new(9);
     let (x, y) = passkey.xy();
@@ -616,6 +554,12 @@ fn a_browser_passkey_signs_with_webauthn() {
         ACCOUNT,
         &on_install((ENTITY, Address::ZERO, x, y).abi_encode_params()),
     );
+    (s, passkey)
+}
+
+#[test]
+fn a_browser_passkey_signs_with_webauthn() {
+    let (s, passkey) = with_passkey();
     let digest = eip191_hash_message(OP_HASH);
     assert_eq!(
         user_op_result(&s, ACCOUNT, Assertion::of(digest).sign(&passkey)),
@@ -668,53 +612,6 @@ fn p256_order() -> U256 {
         16,
     )
     .unwrap()
-}
-
-#[test]
-fn attack_raw_p256_high_s_twin_is_refused() {
-    let s = deploy();
-    let passkey = Passkey::new(9);
-    let (x, y) = passkey.xy();
-    s.h.call_ok(
-        ACCOUNT,
-        &on_install((ENTITY, Address::ZERO, x, y).abi_encode_params()),
-    );
-    let digest = eip191_hash_message(OP_HASH);
-    let good = passkey.sign(digest);
-    let s_value = U256::from_be_slice(&good[33..65]);
-    // Make both forms: the low-s one must pass, its twin must not.
-    let (low, high) = if s_value > p256_order() >> 1 {
-        (p256_order() - s_value, s_value)
-    } else {
-        (s_value, p256_order() - s_value)
-    };
-    let with_s = |value: U256| {
-        let mut sig = good.clone();
-        sig[33..65].copy_from_slice(&value.to_be_bytes::<32>());
-        sig
-    };
-    assert_eq!(user_op_result(&s, ACCOUNT, with_s(low)), U256::ZERO);
-    assert_eq!(user_op_result(&s, ACCOUNT, with_s(high)), U256::from(1));
-    // The same on the ERC-1271 path.
-    let hash = B256::repeat_byte(0x21);
-    let signed = passkey.sign(replay_safe_hash(s.module, ACCOUNT, hash));
-    let s_value = U256::from_be_slice(&signed[33..65]);
-    let twin = p256_order() - s_value;
-    let mut flipped = signed.clone();
-    flipped[33..65].copy_from_slice(&twin.to_be_bytes::<32>());
-    let (low_sig, high_sig) = if s_value > twin {
-        (flipped, signed)
-    } else {
-        (signed, flipped)
-    };
-    assert_eq!(
-        validate_signature(&s, ACCOUNT, hash, low_sig),
-        IS_VALID_SIGNATURE
-    );
-    assert_eq!(
-        validate_signature(&s, ACCOUNT, hash, high_sig),
-        ERC1271_INVALID
-    );
 }
 
 /// The six-word install data: `signer` with coordinate `x` (0 for an
@@ -782,47 +679,6 @@ fn a_windowed_key_returns_its_window_as_validation_data() {
 }
 
 #[test]
-fn attack_expired_key_signs_erc1271() {
-    let s = deploy();
-    let key = Key::new(7);
-    install_windowed(&s, ACCOUNT, key.address(), 1_000, 2_000);
-    let hash = B256::repeat_byte(0x44);
-    let signature = key.sign(replay_safe_hash(s.module, ACCOUNT, hash));
-    for (now, expected) in [
-        (999, ERC1271_INVALID),
-        (1_000, IS_VALID_SIGNATURE),
-        (2_000, IS_VALID_SIGNATURE),
-        (2_001, ERC1271_INVALID),
-    ] {
-        s.h.set_timestamp(now);
-        assert_eq!(
-            validate_signature(&s, ACCOUNT, hash, signature.clone()),
-            expected,
-            "at {now}"
-        );
-    }
-}
-
-#[test]
-fn attack_expired_key_calls_through_runtime_validation() {
-    let s = deploy();
-    let key = Key::new(7);
-    install_windowed(&s, ACCOUNT, key.address(), 1_000, 2_000);
-    s.h.set_timestamp(1_500);
-    s.h.call_ok(ACCOUNT, &runtime(ACCOUNT, key.address()));
-    s.h.set_timestamp(2_001);
-    let err: Errors = s.h.call_err(ACCOUNT, &runtime(ACCOUNT, key.address()));
-    assert_eq!(
-        err,
-        Errors::OutsideTimeWindow(I::OutsideTimeWindow {
-            validAfter: alloy_primitives::Uint::from(1_000u64),
-            validUntil: alloy_primitives::Uint::from(2_000u64),
-            timestamp: U256::from(2_001),
-        })
-    );
-}
-
-#[test]
 fn install_refuses_a_bad_window_or_an_ambiguous_signer() {
     let s = deploy();
     let key = Key::new(7);
@@ -852,3 +708,5 @@ fn install_refuses_a_bad_window_or_an_ambiguous_signer() {
     assert!(matches!(err, Errors::MalformedCalldata(_)));
     install_windowed(&s, ACCOUNT, key.address(), 0, 1_000);
 }
+
+mod attacks;

@@ -1,4 +1,5 @@
-//! The module's test cases (`tests/cases.rs`), run twice: natively on the
+//! The module's test cases (`tests/cases.rs`) and its attack inventory
+//! (`tests/attacks.rs`), run twice: natively on the
 //! SDK's TestVM, and on the compiled WASM (`target/stylus/time-window.code`)
 //! deployed in the local chain.
 
@@ -10,6 +11,7 @@ mod native {
     }
 
     include!("tests/cases.rs");
+    include!("tests/attacks.rs");
 }
 
 mod chain {
@@ -20,4 +22,5 @@ mod chain {
     }
 
     include!("tests/cases.rs");
+    include!("tests/attacks.rs");
 }
