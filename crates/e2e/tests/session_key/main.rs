@@ -13,6 +13,7 @@
 //! `PreUserOpValidationHookReverted`, AA23), an expired window (AA22), a
 //! wrong key (AA24), a replayed nonce (AA25), and `installValidation` as
 //! the callData (the account's `ValidationFunctionMissing`, AA23).
+//! `attacks.rs` is the end-to-end attack inventory on this setup.
 //!
 //! Needs `target/stylus/reference-account.code` and the other build
 //! outputs (see `e2e::fixtures`): without them each test prints SKIPPED, or
@@ -154,6 +155,20 @@ impl Session {
     /// `PreUserOpValidationHookReverted(selector-allowlist ‖ 1, …)`.
     #[track_caller]
     fn refused_by_allowlist(&mut self, call_data: Vec<u8>, target: Address, selector: [u8; 4]) {
+        self.refused_by_allowlist_with(
+            call_data,
+            AllowlistErrors::SelectorNotAllowed(ISelectorAllowlistModule::SelectorNotAllowed {
+                target,
+                selector: FixedBytes(selector),
+            }),
+        );
+    }
+
+    /// [`Session::refused`], expecting AA23 with the selector-allowlist
+    /// hook's `expected` error wrapped in
+    /// `PreUserOpValidationHookReverted(selector-allowlist ‖ 1, …)`.
+    #[track_caller]
+    fn refused_by_allowlist_with(&mut self, call_data: Vec<u8>, expected: AllowlistErrors) {
         let op = self.op(call_data);
         let failed = self.refused(op);
         assert_eq!(failed.reason, "AA23 reverted", "{failed}");
@@ -165,12 +180,7 @@ impl Session {
         assert_eq!(wrapped.entity_id, ENTITY);
         assert_eq!(
             wrapped.reason_as::<AllowlistErrors>(),
-            Some(AllowlistErrors::SelectorNotAllowed(
-                ISelectorAllowlistModule::SelectorNotAllowed {
-                    target,
-                    selector: FixedBytes(selector),
-                }
-            )),
+            Some(expected),
             "hook reason: {}",
             describe(&wrapped.reason)
         );
@@ -666,3 +676,5 @@ fn the_same_hook_twice_is_refused_at_install() {
         describe_outcome(&out)
     );
 }
+
+mod attacks;
