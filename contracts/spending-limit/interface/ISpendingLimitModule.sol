@@ -70,6 +70,8 @@ interface ISpendingLimitModule {
     error InvalidPeriodHint(uint256 word);
     /// @notice A validation hook segment naming a period before the recorded one.
     error StalePeriodHint(uint256 hintedPeriod, uint256 recordedPeriod);
+    /// @notice A spend at a time before the period a validation already charged.
+    error RecordedPeriodNotStarted(uint256 recordedPeriod, uint256 clockPeriod);
 
     event SpendLimitSet(
         address indexed account, uint32 indexed entityId, address indexed token, uint256 limit, uint48 period

@@ -3,6 +3,23 @@
 
 use permission_core::U256;
 
+/// Why [`Ledger::charge`] refused a spend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// More than what remains in the period.
+    Exceeded {
+        /// What remains.
+        remaining: U256,
+    },
+    /// The record is for a period after the clock's.
+    PeriodNotStarted {
+        /// The recorded period.
+        recorded: u64,
+        /// The clock's period.
+        clock: u64,
+    },
+}
+
 /// One limit and its spend record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Ledger {
@@ -53,12 +70,20 @@ impl Ledger {
         self.limit.saturating_sub(self.spent_at(now))
     }
 
-    /// Records `amount` spent at `now`, or returns what remains if it does
-    /// not fit. On success returns what remains afterwards. A record for a
-    /// later period than the clock's (which the EntryPoint's time bounds
-    /// rule out) is charged as it stands, never reset.
-    pub fn charge(&mut self, amount: U256, now: u64) -> Result<U256, U256> {
-        self.charge_in_window(amount, self.window_at(now).max(self.window))
+    /// Records `amount` spent at `now`. On success returns what remains
+    /// afterwards. A record for a later period than the clock's (a
+    /// validation charged gas to a hinted future period) refuses: spending
+    /// now against it would draw on a period that has not started.
+    pub fn charge(&mut self, amount: U256, now: u64) -> Result<U256, Refusal> {
+        let clock = self.window_at(now);
+        if clock < self.window {
+            return Err(Refusal::PeriodNotStarted {
+                recorded: self.window,
+                clock,
+            });
+        }
+        self.charge_in_window(amount, clock)
+            .map_err(|remaining| Refusal::Exceeded { remaining })
     }
 
     /// What was spent in period `window`: the record if it is that period's,

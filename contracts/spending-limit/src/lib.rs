@@ -66,6 +66,10 @@
 //!   the EntryPoint refuses the operation outside it (AA22). A segment that
 //!   is not one such word reverts `InvalidPeriodHint(word)`, and one naming
 //!   a period before the recorded one `StalePeriodHint(hinted, recorded)`.
+//!   Once a validation has charged a later period than the clock's, a
+//!   spend in the execution hook before that period starts reverts
+//!   `RecordedPeriodNotStarted(recorded, clock)`: it would draw on the
+//!   next period's allowance within the current one.
 //!
 //! The charge is not refunded when the operation uses less. Without a
 //! native limit the hook refuses a non-empty segment
@@ -105,8 +109,9 @@
 //! (`0x00000000` for empty calldata), `GasBudgetExceeded(uint256 requested,
 //! uint256 remaining)`, `DuplicateToken(address token)`,
 //! `TokenNotLimited(address token)`, `InvalidPeriodHint(uint256 word)`,
-//! `StalePeriodHint(uint256 hinted, uint256 recorded)`, plus the shared errors of
-//! `module_kit::errors`.
+//! `StalePeriodHint(uint256 hinted, uint256 recorded)`,
+//! `RecordedPeriodNotStarted(uint256 recorded, uint256 clock)`, plus the
+//! shared errors of `module_kit::errors`.
 //!
 //! The Solidity interface is `interface/ISpendingLimitModule.sol`.
 //!

@@ -16,7 +16,7 @@ use permission_core::user_op::PackedUserOpReader;
 use permission_core::validation_data::MAX_U48;
 use permission_core::{Address, ValidationData, B256, U256};
 
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Refusal};
 
 /// `moduleId()`.
 pub const MODULE_ID: &str = "stylus-session-keys.spending-limit.0.1.0";
@@ -60,8 +60,11 @@ pub const TOKEN_NOT_LIMITED: [u8; 4] = selector("TokenNotLimited(address)");
 pub const INVALID_PERIOD_HINT: [u8; 4] = selector("InvalidPeriodHint(uint256)");
 /// `StalePeriodHint(uint256,uint256)`.
 pub const STALE_PERIOD_HINT: [u8; 4] = selector("StalePeriodHint(uint256,uint256)");
+/// `RecordedPeriodNotStarted(uint256,uint256)`.
+pub const RECORDED_PERIOD_NOT_STARTED: [u8; 4] =
+    selector("RecordedPeriodNotStarted(uint256,uint256)");
 /// The module's own errors, besides the common ones.
-pub const MODULE_ERRORS: [[u8; 4]; 7] = [
+pub const MODULE_ERRORS: [[u8; 4]; 8] = [
     SPEND_LIMIT_EXCEEDED,
     TOKEN_CALL_NOT_ALLOWED,
     GAS_BUDGET_EXCEEDED,
@@ -69,6 +72,7 @@ pub const MODULE_ERRORS: [[u8; 4]; 7] = [
     TOKEN_NOT_LIMITED,
     INVALID_PERIOD_HINT,
     STALE_PERIOD_HINT,
+    RECORDED_PERIOD_NOT_STARTED,
 ];
 
 /// Topic of `SpendLimitSet(address,uint32,address,uint256,uint48)`.
@@ -545,7 +549,13 @@ impl PermissionModule for SpendingLimit {
             let mut ledger = load_ledger(&scope, *token);
             let remaining = ledger
                 .charge(*amount, now)
-                .map_err(|remaining| exceeded(*token, *amount, remaining))?;
+                .map_err(|refusal| match refusal {
+                    Refusal::Exceeded { remaining } => exceeded(*token, *amount, remaining),
+                    Refusal::PeriodNotStarted { recorded, clock } => AbiWriter::new(2)
+                        .uint(recorded)
+                        .uint(clock)
+                        .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
+                })?;
             ledgers.push((*token, *amount, ledger, remaining));
         }
         for (token, amount, ledger, remaining) in &ledgers {

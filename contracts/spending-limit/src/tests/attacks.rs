@@ -537,3 +537,30 @@ fn attack_hook_segment_smuggled_past_a_module_that_reads_none() {
     );
     assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
 }
+
+#[test]
+fn attack_next_periods_native_allowance_spent_early() {
+    // A validation hinted into the next period moves the native record
+    // there. Spending in the current period after that would draw on the
+    // next period's allowance: two periods' worth within one.
+    let h = installed_with(&native_limit(1_000, DAY), GasBudget::default());
+    spend_ok(&h, HookPath::Execution, &execute(MERCHANT, U256::from(1_000), vec![]));
+    let op = hinted(gas_op(1, 0, 0, 1), START + DAY);
+    assert_eq!(
+        h.call_ok(ACCOUNT, &pre_user_op(ENTITY, op)),
+        window_data(START + DAY, START + 2 * DAY - 1)
+    );
+    h.set_timestamp(START + DAY - 1);
+    refused_on_execution(
+        &h,
+        &execute(MERCHANT, U256::from(999), vec![]),
+        Errors::RecordedPeriodNotStarted(I::RecordedPeriodNotStarted {
+            recordedPeriod: U256::from(1),
+            clockPeriod: U256::ZERO,
+        }),
+    );
+    // From the next period on, the rest of its allowance is there.
+    h.set_timestamp(START + DAY);
+    spend_ok(&h, HookPath::Execution, &execute(MERCHANT, U256::from(999), vec![]));
+    assert_eq!(remaining(&h, NATIVE_TOKEN), U256::ZERO);
+}

@@ -5,7 +5,7 @@ use permission_core::install::{encode_spending_limit, GasBudget, SpendLimit, NAT
 use permission_core::selectors::*;
 use proptest::prelude::*;
 
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Refusal};
 use crate::module::*;
 
 sol!(
@@ -748,10 +748,11 @@ proptest! {
                     prop_assert_eq!(after, before - amount);
                     prop_assert!(ledger.spent_at(now) <= limit);
                 }
-                Err(left) => {
+                Err(Refusal::Exceeded { remaining }) => {
                     prop_assert!(amount > before);
-                    prop_assert_eq!(left, before);
+                    prop_assert_eq!(remaining, before);
                 }
+                Err(refusal) => prop_assert!(false, "the clock only moves forward: {:?}", refusal),
             }
             if period > 0 {
                 let next = anchor + (ledger.window_at(now) + 1) * period;
