@@ -550,21 +550,9 @@ fn a_scoped_key_signs_for_the_account_only_when_granted() {
     assert!(expired.contains("OutsideTimeWindow"), "{expired}");
 }
 
-/// The EntryPoint deposit of `account`.
+/// The EntryPoint deposit of the account.
 fn deposit(s: &mut Setup) -> U256 {
-    let out = s
-        .chain
-        .call(
-            Address::ZERO,
-            ENTRY_POINT,
-            IEntryPoint::balanceOfCall { account: s.account }
-                .abi_encode()
-                .into(),
-        )
-        .unwrap()
-        .into_output()
-        .unwrap();
-    IEntryPoint::balanceOfCall::abi_decode_returns(&out).unwrap()
+    common::deposit_of(&mut s.chain, s.account)
 }
 
 /// Finding 2: the key bundles its own operation, sets a huge

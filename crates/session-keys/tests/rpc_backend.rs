@@ -20,11 +20,10 @@ use localnet::entry_point::{user_op_hash, ENTRY_POINT};
 use localnet::{abi::ArbWasm, deployer_init_code, ARBWASM, CHAIN_ID};
 use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use session_keys::abi::ICounter;
-use session_keys::account::{send_as_owner, OWNER_ENTITY};
 use session_keys::bundler::{Bundler, BundlerError};
 use session_keys::operation::{calls_data, estimate_gas, signed_op};
 use session_keys::{
-    describe, Chain, ChainError, Counter, Gas, Key, PermissionSet, RpcChain, SignerSpec, TxRequest,
+    describe, Chain, ChainError, Counter, Gas, Key, PermissionSet, RpcChain, TxRequest,
 };
 
 mod common;
@@ -503,24 +502,7 @@ fn a_session_key_operation_through_the_bundler_api() {
         // 0.1 ether, each operation's maximum gas cost included.
         .native_limit(U256::from(10u64).pow(U256::from(17)), None)
         .time_window(now, now + 3_600);
-    let install = set
-        .install(
-            &modules,
-            1,
-            &SignerSpec::Address(key.address()),
-            account,
-            now,
-        )
-        .unwrap();
-    let granted = send_as_owner(
-        &mut chain,
-        &owner,
-        account,
-        OWNER_ENTITY,
-        &install.install_validation_calldata(),
-    )
-    .unwrap();
-    assert!(granted.success, "{}", granted.failure_reason());
+    common::grant(&mut chain, &owner, &modules, account, &set, 1, &key);
 
     let bundler = Bundler::connect(&node.url()).unwrap();
     bundler.check_entry_point().unwrap();

@@ -69,3 +69,57 @@ pub fn account_with_counter(
         .expect("a Counter address");
     (modules, account, counter)
 }
+
+/// `owner` grants `set` to `key` at `entity_id` on `account`, at the
+/// chain's time; asserts it went through and returns what it sent.
+#[allow(dead_code)]
+pub fn grant(
+    chain: &mut dyn session_keys::Chain,
+    owner: &session_keys::Key,
+    modules: &session_keys::Modules,
+    account: alloy_primitives::Address,
+    set: &session_keys::PermissionSet,
+    entity_id: u32,
+    key: &session_keys::Key,
+) -> session_keys::encode::ValidationInstall {
+    let now = chain.timestamp().unwrap();
+    let install = set
+        .install(
+            modules,
+            entity_id,
+            &session_keys::SignerSpec::Address(key.address()),
+            account,
+            now,
+        )
+        .unwrap();
+    let receipt = session_keys::account::send_as_owner(
+        chain,
+        owner,
+        account,
+        session_keys::account::OWNER_ENTITY,
+        &install.install_validation_calldata(),
+    )
+    .unwrap();
+    assert!(receipt.success, "grant: {}", receipt.failure_reason());
+    install
+}
+
+/// The EntryPoint deposit of `account`.
+#[allow(dead_code)]
+pub fn deposit_of(
+    chain: &mut dyn session_keys::Chain,
+    account: alloy_primitives::Address,
+) -> alloy_primitives::U256 {
+    use alloy_sol_types::SolCall;
+    use session_keys::abi::IEntryPoint;
+    let out = chain
+        .call(
+            alloy_primitives::Address::ZERO,
+            localnet::entry_point::ENTRY_POINT,
+            IEntryPoint::balanceOfCall { account }.abi_encode().into(),
+        )
+        .unwrap()
+        .into_output()
+        .unwrap();
+    IEntryPoint::balanceOfCall::abi_decode_returns(&out).unwrap()
+}
