@@ -540,3 +540,54 @@ fn sponsoring_paymasters_are_installed_and_checked() {
         ]
     );
 }
+
+#[test]
+fn attack_a_set_naming_the_entry_point_as_a_contract() {
+    // withdrawTo on the EntryPoint would empty the account's deposit.
+    let m = modules();
+    for set in [
+        bounded(PermissionSet::new().contracts([localnet::entry_point::ENTRY_POINT])),
+        bounded(PermissionSet::new().functions(
+            localnet::entry_point::ENTRY_POINT,
+            [sel("withdrawTo(address,uint256)")],
+        )),
+    ] {
+        let err = set.install(&m, 1, &signer(), ACCOUNT, NOW).unwrap_err();
+        assert!(err.to_string().contains("EntryPoint"), "{err}");
+    }
+}
+
+#[test]
+fn attack_a_set_naming_a_module_as_a_contract() {
+    // Any function of the session signer, transferSigner included.
+    let m = modules();
+    let set = bounded(PermissionSet::new().contracts([m.session_signer]));
+    let err = set.install(&m, 1, &signer(), ACCOUNT, NOW).unwrap_err();
+    assert!(
+        err.to_string().contains("rewrite its own permissions"),
+        "{err}"
+    );
+}
+
+#[test]
+fn attack_a_wildcard_rule_for_transfer_signer() {
+    let err =
+        check(bounded(PermissionSet::new().functions_on_any_contract([
+            sel("transferSigner(uint32,address)"),
+        ])))
+        .unwrap_err();
+    assert!(
+        matches!(err, PermissionError::PrivilegedSelector { name, .. } if name == "transferSigner(uint32,address)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn attack_a_set_naming_the_account_itself() {
+    assert_eq!(
+        check(bounded(
+            PermissionSet::new().functions(ACCOUNT, [Selector::value_transfer()])
+        )),
+        Err(PermissionError::AccountTarget(ACCOUNT))
+    );
+}
