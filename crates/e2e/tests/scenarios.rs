@@ -9,6 +9,7 @@
 //! | test | scenario |
 //! |---|---|
 //! | `a_spending_limit_execution_hook_caps_token_transfers_per_day` | 3: spending-limit as an execution hook, 100 tokens a day of a real ERC-20 |
+//! | `attack_a_reverted_transfer_records_nothing` | a call that reverts after the limit charged it leaves the limit untouched |
 //! | `a_passkey_session_key_signs_with_p256_and_webauthn` | 6: a P-256 session key, raw (`0x02`) and WebAuthn (`0x03`) |
 //! | `two_session_keys_have_their_own_permissions_and_nonces` | 7: two keys, two permission sets, two nonce sequences |
 //! | `permissions_as_execution_hooks_refuse_in_execution` | 8: selector-allowlist and time-window as execution hooks |
@@ -472,6 +473,61 @@ fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
         wrapped.reason_as::<AllowlistErrors>(),
         Some(not_allowed(s.counter(), INCREMENT))
     );
+}
+
+/// A call that reverts after spending-limit's execution hook charged it
+/// rolls the charge back with it: a reverted operation records nothing.
+#[test]
+fn attack_a_reverted_transfer_records_nothing() {
+    let Some(mut s) = setup("attack_a_reverted_transfer_records_nothing", Needs::Token) else {
+        return;
+    };
+    let key = Key::from_seed(0x51);
+    let token = s.token().address;
+    let account = s.w.account;
+    let limiter = s.w.modules.spending_limit;
+    let start = s.w.net.timestamp();
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
+        .allow([(token, TRANSFER)])
+        .window(start, start + DAY)
+        .spend_limits([SpendLimit {
+            token,
+            limit: tokens(100),
+            period: DAY,
+        }]);
+    s.install(&spec);
+    // The hook charges 60; then the token refuses the zero address.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(Address::ZERO, tokens(60))),
+        SESSION,
+        &key,
+    );
+    let out = s.w.handle_ops(vec![op]);
+    let (event, reason) = out.expect_op_reverted();
+    assert!(!event.success);
+    assert!(
+        ModuleError::decode(&reason).is_none(),
+        "{}",
+        describe(&reason)
+    );
+    let limit = view(
+        &mut s.w.net,
+        limiter,
+        ISpendingLimitModule::getSpendLimitCall {
+            account,
+            entityId: SESSION,
+            token,
+        },
+    );
+    assert_eq!((limit.spent, limit.remaining), (U256::ZERO, tokens(100)));
+    // The whole allowance is still there.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(100))),
+        SESSION,
+        &key,
+    );
+    s.executed("transfer 100 after the reverted one", vec![op]);
+    assert_eq!(s.balance(recipient()), tokens(100));
 }
 
 // ------------------------------------------------------------- scenario 6
