@@ -4,7 +4,7 @@
 //!
 //! Oracles: nothing panics; a call's data is a slice of the input (the
 //! walker never reads outside it); the iterator's length counts down by
-//! one per item and ends right after the first error; a single `execute`
+//! one per call, and drops to zero and ends at the first error; a single `execute`
 //! yields exactly one call.
 
 #![no_main]
@@ -29,9 +29,9 @@ fn walk(input: &[u8], decoded: Result<Calls<'_>, CalldataError>) {
     while let Some(item) = calls.next() {
         assert!(left > 0, "the walker yielded more calls than it counted");
         left -= 1;
-        assert_eq!(calls.len(), left);
         match item {
             Ok(call) => {
+                assert_eq!(calls.len(), left, "the count did not go down by one");
                 assert!(
                     inside(input, call.data),
                     "a call's data lies outside the input"
@@ -40,6 +40,7 @@ fn walk(input: &[u8], decoded: Result<Calls<'_>, CalldataError>) {
                 let _ = decode_token_spend(call.data);
             }
             Err(_) => {
+                assert_eq!(calls.len(), 0, "the walker counts calls after an error");
                 assert!(calls.next().is_none(), "the walker went on after an error");
                 return;
             }
