@@ -3,8 +3,12 @@
 //! `executeUserOp` prefix form, and the ABI-encoded
 //! `executeUserOp(userOp, hash)` an execution hook receives.
 //!
-//! Oracle: the walker decodes every form back to exactly the calls that
-//! were encoded, in order.
+//! Also an ERC-20 `transfer`, `approve` or `increaseAllowance` encoded by
+//! alloy, with arbitrary trailing bytes, through `decode_token_spend`.
+//!
+//! Oracles: the walker decodes every form back to exactly the calls that
+//! were encoded, in order; the token decoder returns exactly the call
+//! encoded (trailing bytes ignored).
 
 #![no_main]
 
@@ -15,9 +19,15 @@ use libfuzzer_sys::fuzz_target;
 use permission_core::calls::{
     decode_account_call_data, decode_execute_call, decode_user_op_call_data,
 };
+use permission_core::erc20::{decode_token_spend, TokenSpend};
 use permission_core::Call as Walked;
 
 sol!("../contracts/reference-account/interface/IReferenceAccount.sol");
+sol! {
+    function transfer(address to, uint256 amount);
+    function approve(address spender, uint256 amount);
+    function increaseAllowance(address spender, uint256 added);
+}
 use IReferenceAccount::{
     executeBatchCall, executeCall, executeUserOpCall, Call, PackedUserOperation,
 };
@@ -26,6 +36,41 @@ use IReferenceAccount::{
 struct Input {
     calls: Vec<(Address, U256, Vec<u8>)>,
     single: bool,
+    spend: (u8, Address, U256, Vec<u8>),
+}
+
+fn token_spend((kind, to, amount, trailing): (u8, Address, U256, Vec<u8>)) {
+    let (mut data, expected) = match kind % 3 {
+        0 => (
+            transferCall { to, amount }.abi_encode(),
+            TokenSpend::Transfer { to, amount },
+        ),
+        1 => (
+            approveCall {
+                spender: to,
+                amount,
+            }
+            .abi_encode(),
+            TokenSpend::Approve {
+                spender: to,
+                amount,
+            },
+        ),
+        _ => (
+            increaseAllowanceCall {
+                spender: to,
+                added: amount,
+            }
+            .abi_encode(),
+            TokenSpend::IncreaseAllowance {
+                spender: to,
+                added: amount,
+            },
+        ),
+    };
+    data.extend_from_slice(&trailing);
+    assert_eq!(decode_token_spend(&data), Ok(expected));
+    assert_eq!(expected.amount(), amount);
 }
 
 fn prefixed(inner: &[u8]) -> Vec<u8> {
@@ -51,6 +96,7 @@ fn as_user_op(call_data: Vec<u8>) -> Vec<u8> {
 }
 
 fuzz_target!(|input: Input| {
+    token_spend(input.spend);
     let expected: Vec<(Address, U256, Vec<u8>)> = if input.single {
         input.calls.into_iter().take(1).collect()
     } else {
