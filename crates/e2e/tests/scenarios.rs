@@ -96,6 +96,31 @@ impl Scenario {
         self.w.counter.address
     }
 
+    /// A key at [`SESSION`] that may transfer the token, at most 100 tokens
+    /// a day (spending-limit, execution hook), from now until `days` later.
+    fn token_limit_spec(&self, key: &Key, days: u64) -> SessionKeySpec {
+        let token = self.token().address;
+        let start = self.w.net.timestamp();
+        SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
+            .allow([(token, TRANSFER)])
+            .window(start, start + days * DAY)
+            .spend_limits([SpendLimit {
+                token,
+                limit: tokens(100),
+                period: DAY,
+            }])
+    }
+
+    /// spending-limit's record of the token for the key at [`SESSION`].
+    fn token_limit(&mut self) -> ISpendingLimitModule::getSpendLimitReturn {
+        let call = ISpendingLimitModule::getSpendLimitCall {
+            account: self.w.account,
+            entityId: SESSION,
+            token: self.token().address,
+        };
+        view(&mut self.w.net, self.w.modules.spending_limit, call)
+    }
+
     /// The owner installs `spec` with a user operation; asserts it
     /// succeeded and emitted `ValidationInstalled(session-signer, id)`.
     #[track_caller]
@@ -341,14 +366,7 @@ fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
     let account = s.w.account;
     let limiter = s.w.modules.spending_limit;
     let start = s.w.net.timestamp();
-    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
-        .allow([(token, TRANSFER)])
-        .window(start, start + 7 * DAY)
-        .spend_limits([SpendLimit {
-            token,
-            limit: tokens(100),
-            period: DAY,
-        }]);
+    let spec = s.token_limit_spec(&key, 7);
     assert!(spec.has_execution_hooks());
     // The HookConfig: spending-limit ‖ 1 ‖ 0x04 (execution hook, pre only).
     let install = spec.install(&s.w.modules);
@@ -360,17 +378,7 @@ fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
     let out = s.install(&spec);
     println!("owner installs the key: {} gas", out.gas_used);
 
-    let limit = |s: &mut Scenario| {
-        view(
-            &mut s.w.net,
-            limiter,
-            ISpendingLimitModule::getSpendLimitCall {
-                account,
-                entityId: SESSION,
-                token,
-            },
-        )
-    };
+    let limit = |s: &mut Scenario| s.token_limit();
     let l = limit(&mut s);
     assert!(l.limited);
     assert_eq!((l.limit, l.period.to::<u64>()), (tokens(100), DAY));
@@ -483,18 +491,7 @@ fn attack_a_reverted_transfer_records_nothing() {
         return;
     };
     let key = Key::from_seed(0x51);
-    let token = s.token().address;
-    let account = s.w.account;
-    let limiter = s.w.modules.spending_limit;
-    let start = s.w.net.timestamp();
-    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()))
-        .allow([(token, TRANSFER)])
-        .window(start, start + DAY)
-        .spend_limits([SpendLimit {
-            token,
-            limit: tokens(100),
-            period: DAY,
-        }]);
+    let spec = s.token_limit_spec(&key, 1);
     s.install(&spec);
     // The hook charges 60; then the token refuses the zero address.
     let op = s.op(
@@ -510,15 +507,7 @@ fn attack_a_reverted_transfer_records_nothing() {
         "{}",
         describe(&reason)
     );
-    let limit = view(
-        &mut s.w.net,
-        limiter,
-        ISpendingLimitModule::getSpendLimitCall {
-            account,
-            entityId: SESSION,
-            token,
-        },
-    );
+    let limit = s.token_limit();
     assert_eq!((limit.spent, limit.remaining), (U256::ZERO, tokens(100)));
     // The whole allowance is still there.
     let op = s.op(
