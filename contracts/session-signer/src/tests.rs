@@ -709,4 +709,15 @@ fn install_refuses_a_bad_window_or_an_ambiguous_signer() {
     install_windowed(&s, ACCOUNT, key.address(), 0, 1_000);
 }
 
+#[test]
+fn uninstalling_nothing_succeeds_and_changes_nothing() {
+    let s = deploy();
+    // Never installed at this id.
+    assert_uninstall_of_nothing_is_a_no_op(&s.h, ACCOUNT, ENTITY);
+    // Already uninstalled: nothing left.
+    install(&s, ACCOUNT, Key::new(3).address());
+    s.h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
+    assert_uninstall_of_nothing_is_a_no_op(&s.h, ACCOUNT, ENTITY);
+}
+
 mod attacks;

@@ -9,7 +9,11 @@
 //! - rejects a non-empty per-hook segment (`userOp.signature`, the runtime
 //!   `authorization`, the ERC-1271 `signature`) with `UnexpectedDataPassed`,
 //!   as MAv2's permission hooks do;
-//! - runs `onUninstall` generically: the generation bump of [`Scope`];
+//! - runs `onUninstall` generically: the generation bump of [`Scope`]. An
+//!   `onUninstall` for an (account, entityId) with nothing installed succeeds
+//!   and changes nothing: MAv2 v2.0.x stops calling `onUninstall` after the
+//!   first one that fails, so a module in two roles of one validation (its
+//!   second entry finds nothing left) must not fail the rest;
 //! - sends anything else to [`PermissionModule::call_admin`], and answers
 //!   `UnsupportedFunction(bytes4)` for unknown selectors.
 
@@ -204,7 +208,12 @@ fn install<H: Host>(
 #[inline(always)]
 fn uninstall<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
     let entity_id = decode_entity_id(args.dyn_bytes(0).or_revert()?).or_revert()?;
-    ctx.scope(entity_id).uninstall()?;
+    let mut scope = ctx.scope(entity_id);
+    if !scope.is_installed() {
+        // Nothing left to uninstall: a success that writes and logs nothing.
+        return Ok(Vec::new());
+    }
+    scope.uninstall()?;
     emit_account_event(ctx.host, MODULE_UNINSTALLED, ctx.account, entity_id, &[]);
     Ok(Vec::new())
 }

@@ -287,6 +287,22 @@ pub fn assert_refuses_value<M: 'static>(h: &Harness<M>, account: Address, call: 
     ));
 }
 
+/// Expects `onUninstall(abi.encode(entityId))` from `account`, for an
+/// (account, entityId) with nothing installed, to succeed and to write and
+/// log nothing: MAv2 v2.0.x stops calling `onUninstall` after the first one
+/// that fails, so a module's second role in one validation must not fail.
+pub fn assert_uninstall_of_nothing_is_a_no_op<M: 'static>(
+    h: &Harness<M>,
+    account: Address,
+    entity_id: u32,
+) {
+    let storage = h.storage();
+    let logs = h.logs().len();
+    h.call_ok(account, &on_uninstall(entity_id));
+    assert_eq!(h.storage(), storage, "onUninstall of nothing wrote storage");
+    assert_eq!(h.logs().len(), logs, "onUninstall of nothing emitted a log");
+}
+
 /// Lower-case hex without prefix.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

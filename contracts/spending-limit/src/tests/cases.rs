@@ -762,3 +762,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn uninstalling_nothing_succeeds_and_changes_nothing() {
+    let h = installed();
+    // Never installed at this id.
+    assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY + 1);
+    // Already uninstalled: the entry of the module's second role in one
+    // validation finds nothing left.
+    h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
+    assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY);
+}

@@ -339,9 +339,10 @@ fn reinstall_after_uninstall_starts_clean() {
             })
         }
     );
-    // A second uninstall of the same generation is refused.
+    // A second uninstall of the same generation finds nothing left: it
+    // succeeds and changes nothing.
     h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
-    h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &on_uninstall(ENTITY));
+    assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY);
 }
 
 #[test]
@@ -435,4 +436,15 @@ fn solidity_interface_matches_the_rust_abi() {
         ITimeWindowModuleEvents::SELECTORS,
         (&ADMIN_FUNCTIONS, &MODULE_ERRORS, &MODULE_EVENTS),
     );
+}
+
+#[test]
+fn uninstalling_nothing_succeeds_and_changes_nothing() {
+    let h = installed();
+    // Never installed at this id.
+    assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY + 1);
+    // Already uninstalled: the entry of the module's second role in one
+    // validation finds nothing left.
+    h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
+    assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY);
 }
