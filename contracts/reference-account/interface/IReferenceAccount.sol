@@ -28,10 +28,10 @@ interface IReferenceAccount {
 
     /// @notice ERC-6900 v0.8 IModularAccountView's view of a validation. Hooks are HookConfigs
     /// (module(20) ‖ entityId(4) ‖ flags(1)); hooks and selectors are in install order.
+    /// validationFlags: 4 = isGlobal, 2 = isSignatureValidation, 1 = isUserOpValidation (ERC-6900
+    /// v0.8.0 final and MAv2 v2.0.x).
     struct ValidationDataView {
-        bool isGlobal;
-        bool isSignatureValidation;
-        bool isUserOpValidation;
+        uint8 validationFlags;
         bytes25[] validationHooks;
         bytes25[] executionHooks;
         bytes4[] selectors;

@@ -1,14 +1,21 @@
 //! `uninstallValidation(bytes24 moduleEntity, bytes uninstallData, bytes[]
 //! hookUninstallData)`.
 //!
-//! As MAv2: when `hookUninstallData` is given it holds one entry per hook,
-//! validation hooks first then execution hooks (here in install order; give
-//! every hook the same data and the order cannot matter); each hook with
-//! non-empty data gets `onUninstall(data)`, and so does the validation
-//! module; their failures are swallowed and reported in the event. The
-//! account's own records are cleared in O(1) by bumping the validation's
-//! generation. Unlike MAv2, the `moduleEntity` must name the installed
-//! module (`ValidationNotInstalled` otherwise).
+//! As MAv2 v2.0.x (`src/account/ModuleManagerInternals.sol`,
+//! `_uninstallValidation`):
+//! - when `hookUninstallData` is given it holds one entry per hook: the
+//!   validation hooks first, then the execution hooks, each group **newest
+//!   first** (MAv2's hook lists prepend on insert, and uninstall walks them
+//!   from the head);
+//! - each entry with non-empty data gets `onUninstall(data)`, then the
+//!   validation module gets `onUninstall(uninstallData)`; the first call
+//!   that fails ends the calls (MAv2 chains them with a short-circuit
+//!   `&&`): no later hook, nor the validation module, is called, and the
+//!   event reports `false`. A failure never reverts the uninstall.
+//!
+//! The account's own records are cleared in O(1) by bumping the
+//! validation's generation. Unlike MAv2, the `moduleEntity` must name the
+//! installed module (`ValidationNotInstalled` otherwise).
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
@@ -60,11 +67,12 @@ pub fn uninstall_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<V
     }
 
     // Forget everything first: the callbacks run against a clean account.
+    // Each group newest first, the order MAv2 consumes the entries in.
     let mut hook_list = Vec::with_capacity(hooks);
-    for i in 0..validation.validation_hooks {
+    for i in (0..validation.validation_hooks).rev() {
         hook_list.push(load_hook(host, true, entity_id, i));
     }
-    for i in 0..validation.execution_hooks {
+    for i in (0..validation.execution_hooks).rev() {
         hook_list.push(load_hook(host, false, entity_id, i));
     }
     store_validation(
@@ -76,14 +84,18 @@ pub fn uninstall_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<V
         },
     );
 
-    let mut succeeded = true;
-    if count != 0 {
-        for (i, hook) in hook_list.iter().enumerate() {
-            let data = hook_data.dyn_bytes(i).or_revert()?;
-            succeeded &= on_uninstall(host, hook.module(), data);
-        }
+    // Every entry decodes before any call, so a malformed one reverts the
+    // whole uninstall and changes nothing.
+    let mut entries = Vec::with_capacity(count);
+    for i in 0..count {
+        entries.push(hook_data.dyn_bytes(i).or_revert()?);
     }
-    succeeded &= on_uninstall(host, module, uninstall_data);
+    // The first failure ends the calls, as MAv2's short-circuit `&&`.
+    let succeeded = hook_list
+        .iter()
+        .zip(&entries)
+        .all(|(hook, data)| on_uninstall(host, hook.module(), data))
+        && on_uninstall(host, module, uninstall_data);
 
     // Same shape as the modules' events: (address indexed, uint32 indexed).
     emit_account_event(

@@ -1,10 +1,13 @@
 //! ERC-6900 v0.8 `IModularAccountView.getValidationData(bytes24
 //! validationFunction) returns (ValidationDataView)`, an unguarded view.
 //!
-//! `ValidationDataView` is, in ERC-6900 v0.8 (the version MAv2 builds on):
-//! `(bool isGlobal, bool isSignatureValidation, bool isUserOpValidation,
-//! bytes25[] validationHooks, bytes25[] executionHooks, bytes4[] selectors)`,
-//! the hooks being `HookConfig`s.
+//! `ValidationDataView` is, in ERC-6900 v0.8.0 final and in MAv2 v2.0.x
+//! (`src/account/ModularAccountView.sol` sets `data.validationFlags`):
+//! `(uint8 validationFlags, bytes25[] validationHooks, bytes25[]
+//! executionHooks, bytes4[] selectors)`, the flags being 4 = isGlobal,
+//! 2 = isSignatureValidation, 1 = isUserOpValidation and the hooks
+//! `HookConfig`s. (MAv2's pre-release source and ERC-6900's release
+//! candidates had three bools instead of the flags byte.)
 //!
 //! As MAv2 answers it:
 //! - the validation is found by the entityId alone (MAv2's lookup key); the
@@ -12,7 +15,7 @@
 //!   module;
 //! - hooks and selectors are listed in install order;
 //! - a validation that is not installed (or was uninstalled) gives the
-//!   empty view: three `false` flags and three empty arrays.
+//!   empty view: flags 0 and three empty arrays.
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
@@ -38,10 +41,10 @@ pub fn get_validation_data<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Ve
     let entity = args.head(0).or_revert()?;
     let entity_id = u32::from_be_bytes([entity[20], entity[21], entity[22], entity[23]]);
     let v = load_validation(host, entity_id);
-    let view = AbiWriter::new(6)
-        .bool(v.flags & FLAG_GLOBAL != 0)
-        .bool(v.flags & FLAG_SIGNATURE != 0)
-        .bool(v.flags & FLAG_USER_OP != 0)
+    let view = AbiWriter::new(4)
+        .uint(u64::from(
+            v.flags & (FLAG_GLOBAL | FLAG_SIGNATURE | FLAG_USER_OP),
+        ))
         .dyn_encoded(&encode_list(host, entity_id, &v, List::ValidationHooks))
         .dyn_encoded(&encode_list(host, entity_id, &v, List::ExecutionHooks))
         .dyn_encoded(&encode_list(host, entity_id, &v, List::Selectors))

@@ -206,9 +206,7 @@ fn expected(
     selectors: &[[u8; 4]],
 ) -> ValidationDataView {
     ValidationDataView {
-        isGlobal: flags & GLOBAL != 0,
-        isSignatureValidation: flags & SIGNATURE != 0,
-        isUserOpValidation: flags & USER_OP != 0,
+        validationFlags: flags,
         validationHooks: validation_hooks.to_vec(),
         executionHooks: execution_hooks.to_vec(),
         selectors: selectors.iter().map(|s| FixedBytes(*s)).collect(),
@@ -289,9 +287,9 @@ fn an_unknown_entity_gives_the_empty_view(b: Box<dyn Backend>) {
     install_session(&*b);
     assert_eq!(view(&*b, SIGNER, 2), empty());
     assert_eq!(view(&*b, Address::ZERO, u32::MAX), empty());
-    // The exact bytes: offset 0x20; three false flags; the three arrays'
-    // offsets (0xc0, 0xe0, 0x100 from the struct); three zero lengths.
-    let raw: Vec<u8> = [0x20u64, 0, 0, 0, 0xc0, 0xe0, 0x100, 0, 0, 0]
+    // The exact bytes: offset 0x20; the flags byte 0; the three arrays'
+    // offsets (0x80, 0xa0, 0xc0 from the struct); three zero lengths.
+    let raw: Vec<u8> = [0x20u64, 0, 0x80, 0xa0, 0xc0, 0, 0, 0]
         .into_iter()
         .flat_map(|w| U256::from(w).to_be_bytes::<32>())
         .collect();

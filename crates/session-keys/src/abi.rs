@@ -76,6 +76,24 @@ sol! {
         constructor(string name, string symbol, uint256 initialSupply, address owner);
     }
 
+    /// `getValidationData` as MAv2's pre-release source and ERC-6900
+    /// v0.8's release candidates answered it: three bools where v0.8.0
+    /// final and MAv2 v2.0.x have the `uint8 validationFlags` byte
+    /// ([`IReferenceAccount::ValidationDataView`]). Same selector; read
+    /// only when an account answers in this layout.
+    #[sol(all_derives)]
+    interface IPreReleaseModularAccountView {
+        struct ValidationDataView {
+            bool isGlobal;
+            bool isSignatureValidation;
+            bool isUserOpValidation;
+            bytes25[] validationHooks;
+            bytes25[] executionHooks;
+            bytes4[] selectors;
+        }
+        function getValidationData(bytes24 validationFunction) external view returns (ValidationDataView memory);
+    }
+
     /// MAv2 account errors (docs/design/mav2-account.md §3) that
     /// `IReferenceAccount.sol` does not declare; used only to name revert
     /// data in [`crate::errors::describe`].

@@ -11,8 +11,8 @@
 //! | nonce | `key << 64 ‖ sequence(8)` |
 //! | user-op signature | `{ index(1) ‖ length(4, BE) ‖ body }* ‖ 0xFF ‖ validation signature` |
 
-use alloy_primitives::{aliases::U192, Address, Bytes, FixedBytes, U256};
-use alloy_sol_types::SolCall;
+use alloy_primitives::{aliases::U192, Address, Bytes, FixedBytes, Log, U256};
+use alloy_sol_types::{SolCall, SolEvent};
 
 use crate::abi::IReferenceAccount;
 
@@ -122,18 +122,19 @@ impl ValidationInstall {
         .abi_encode()
     }
 
-    /// Each hook's module and entity id in the account's order: validation
-    /// hooks first, then execution hooks, each in install order (the order
-    /// of `uninstallValidation`'s `hookUninstallData`).
-    pub fn hook_entities(&self) -> Vec<(Address, u32)> {
-        let is_validation_hook = |hook: &Bytes| hook[24] & HOOK_VALIDATION != 0;
-        let (validation, execution): (Vec<&Bytes>, Vec<&Bytes>) =
-            self.hooks.iter().partition(|hook| is_validation_hook(hook));
-        validation
-            .into_iter()
-            .chain(execution)
-            .map(|hook| split_module_entity(FixedBytes::from_slice(&hook[..24])))
-            .collect()
+    /// Each hook's module and entity id, validation hooks and execution
+    /// hooks apart, each in install order (the order the account's
+    /// `getValidationData` lists them in).
+    pub fn hook_entities(&self) -> InstalledHooks {
+        let entity = |hook: &&Bytes| split_module_entity(FixedBytes::from_slice(&hook[..24]));
+        let (validation, execution): (Vec<&Bytes>, Vec<&Bytes>) = self
+            .hooks
+            .iter()
+            .partition(|hook| hook[24] & HOOK_VALIDATION != 0);
+        InstalledHooks {
+            validation: validation.iter().map(entity).collect(),
+            execution: execution.iter().map(entity).collect(),
+        }
     }
 
     /// The `uninstallValidation` calldata that removes this validation and
@@ -261,22 +262,59 @@ pub fn execute_with_runtime_validation(data: &[u8], entity_id: u32, global: bool
     .abi_encode()
 }
 
+/// A validation's hooks, each as its module and its entity id, each role
+/// in install order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InstalledHooks {
+    /// The validation hooks.
+    pub validation: Vec<(Address, u32)>,
+    /// The execution hooks.
+    pub execution: Vec<(Address, u32)>,
+}
+
+impl InstalledHooks {
+    /// The hooks in the order MAv2 v2.0.x's `uninstallValidation` pairs
+    /// them with `hookUninstallData`: the validation hooks, then the
+    /// execution hooks, each group **newest first** (its hook lists prepend
+    /// on insert, and uninstall walks them from the head).
+    pub fn uninstall_order(&self) -> Vec<(Address, u32)> {
+        let newest_first =
+            |hooks: &[(Address, u32)]| hooks.iter().rev().copied().collect::<Vec<_>>();
+        let mut order = newest_first(&self.validation);
+        order.extend(newest_first(&self.execution));
+        order
+    }
+
+    /// How many hooks.
+    pub fn len(&self) -> usize {
+        self.validation.len() + self.execution.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// `uninstallValidation(module ‖ entityId, abi.encode(entityId), hookData)`
-/// calldata for a validation whose hooks are `hooks` (each hook's module and
-/// entity id, validation hooks first, in install order, as the account
-/// lists them): every hook gets `abi.encode(entityId)` (each module's
-/// uninstall data), except a hook whose (module, entity id) came earlier in
-/// the list (a module's second role, which shares the first one's state and
-/// must not be uninstalled twice): it gets empty data.
-pub fn uninstall_validation(module: Address, entity_id: u32, hooks: &[(Address, u32)]) -> Vec<u8> {
+/// calldata for a validation whose hooks are `hooks`, with one entry per
+/// hook in the order the account consumes them
+/// ([`InstalledHooks::uninstall_order`]): every hook gets
+/// `abi.encode(entityId)` (each module's uninstall data), except a hook
+/// whose (module, entity id) comes earlier in that order (a module's second
+/// role, which shares the first one's state): it gets empty data, so the
+/// account does not call it. (Our modules' `onUninstall` also succeeds
+/// when nothing is left, so even a wrong pairing cannot stop the rest.)
+pub fn uninstall_validation(module: Address, entity_id: u32, hooks: &InstalledHooks) -> Vec<u8> {
+    let order = hooks.uninstall_order();
     IReferenceAccount::uninstallValidationCall {
         moduleEntity: module_entity(module, entity_id),
         uninstallData: permission_core::install::encode_entity_id(entity_id).into(),
-        hookUninstallData: hooks
+        hookUninstallData: order
             .iter()
             .enumerate()
             .map(|(i, &(_, hook_entity))| {
-                if hooks[..i].contains(&hooks[i]) {
+                if order[..i].contains(&order[i]) {
                     Bytes::new()
                 } else {
                     permission_core::install::encode_entity_id(hook_entity).into()
@@ -285,4 +323,17 @@ pub fn uninstall_validation(module: Address, entity_id: u32, hooks: &[(Address, 
             .collect(),
     }
     .abi_encode()
+}
+
+/// What an account's `ValidationUninstalled(module, entityId,
+/// onUninstallSucceeded)` log among `logs` says: `Some(succeeded)` for the
+/// first one `account` emitted for `entity_id`, `None` if it emitted none.
+/// `false` means an `onUninstall` failed: MAv2 v2.0.x then calls no later
+/// hook nor the validation module, whose state stays behind.
+pub fn validation_uninstalled(logs: &[Log], account: Address, entity_id: u32) -> Option<bool> {
+    logs.iter()
+        .filter(|log| log.address == account)
+        .filter_map(|log| IReferenceAccount::ValidationUninstalled::decode_log_data(&log.data).ok())
+        .find(|event| event.entityId == entity_id)
+        .map(|event| event.onUninstallSucceeded)
 }

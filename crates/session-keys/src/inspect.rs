@@ -14,10 +14,8 @@
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget`, `getSponsors` |
 //!
 //! [`validation_view`] reads the account's side: ERC-6900's
-//! `getValidationData` (flags, hooks in install order, selectors).
-//!
-//! [`validation_view`] reads the account's side: ERC-6900's
-//! `getValidationData` (flags, hooks in install order, selectors).
+//! `getValidationData` (flags, hooks, selectors), in v2.0.x's layout or the
+//! pre-release one.
 //!
 //! A module that is not installed for the key answers `NotInstalled` or an
 //! empty list, which reads back as "no such permission"; the account's
@@ -53,6 +51,20 @@ pub enum InspectError {
         what: &'static str,
         /// What it said.
         reason: String,
+    },
+    /// Every entity id [`free_entity_id`] read was in use.
+    #[error("entity ids {first}..={last} on {account} are all in use ({validations} with a validation in the account's view, {signers_only} with only session-signer state); pick a higher id with --entity-id, or revoke keys first")]
+    NoFreeEntityId {
+        /// The account.
+        account: Address,
+        /// The first id read.
+        first: u32,
+        /// The last id read.
+        last: u32,
+        /// How many had a validation in the account's view.
+        validations: u32,
+        /// How many had only session-signer state.
+        signers_only: u32,
     },
 }
 
@@ -412,12 +424,16 @@ pub struct HookView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationView {
+    /// The flags byte (`FLAG_*`), as v2.0.x answers it.
+    pub validation_flags: u8,
     /// It may call every globally allowed function.
     pub is_global: bool,
     /// It validates ERC-1271 signatures.
     pub is_signature_validation: bool,
     /// It validates user operations.
     pub is_user_op_validation: bool,
+    /// The layout the account answered in.
+    pub layout: ViewLayout,
     /// The hooks, validation hooks first, each in install order.
     pub hooks: Vec<HookView>,
     /// The selectors it may call, as 0x-hex.
@@ -450,6 +466,8 @@ fn hook_view(modules: &Modules, hook: &FixedBytes<25>, role: &'static str) -> Ho
 /// if the account does not answer it (not an ERC-6900 v0.8 account).
 /// Accounts find the validation by its entity id (as MAv2 does), so this
 /// also shows a validation of another module at that id.
+///
+/// Reads both layouts of the answer ([`decode_validation_view`]).
 pub fn validation_view(
     chain: &mut dyn Chain,
     modules: &Modules,
@@ -463,28 +481,86 @@ pub fn validation_view(
     if !answer.success {
         return Ok(None);
     }
-    let Ok(view) = IReferenceAccount::getValidationDataCall::abi_decode_returns(&answer.output)
-    else {
-        return Ok(None);
-    };
-    let mut hooks: Vec<HookView> = view
-        .validationHooks
+    Ok(decode_validation_view(modules, &answer.output))
+}
+
+/// Which layout of `ValidationDataView` an account answered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ViewLayout {
+    /// ERC-6900 v0.8.0 final and MAv2 v2.0.x: `uint8 validationFlags`.
+    FlagsByte,
+    /// MAv2's pre-release source and ERC-6900 v0.8's release candidates:
+    /// `bool isGlobal, bool isSignatureValidation, bool isUserOpValidation`.
+    ThreeBools,
+}
+
+/// Decodes a `getValidationData` answer in either layout; `None` if it is
+/// neither.
+///
+/// The two layouts share a selector and can both decode the same bytes
+/// loosely (a flags word read as a bool, an array offset read as a flag),
+/// so each is decoded strictly and must re-encode to exactly the bytes
+/// answered: a Solidity account's canonical encoding matches one layout
+/// only. The flags byte's unused bits (0xF8) are ignored, as accounts
+/// ignore them.
+pub fn decode_validation_view(modules: &Modules, output: &[u8]) -> Option<ValidationView> {
+    use crate::abi::IPreReleaseModularAccountView as PreRelease;
+    type Current = IReferenceAccount::getValidationDataCall;
+    type Old = PreRelease::getValidationDataCall;
+
+    let (layout, flags, validation_hooks, execution_hooks, selectors) =
+        match Current::abi_decode_returns_validate(output) {
+            Ok(view) if Current::abi_encode_returns(&view) == output => (
+                ViewLayout::FlagsByte,
+                view.validationFlags,
+                view.validationHooks,
+                view.executionHooks,
+                view.selectors,
+            ),
+            _ => {
+                let view = Old::abi_decode_returns_validate(output).ok()?;
+                if Old::abi_encode_returns(&view) != output {
+                    return None;
+                }
+                let flags = (u8::from(view.isGlobal) << 2)
+                    | (u8::from(view.isSignatureValidation) << 1)
+                    | u8::from(view.isUserOpValidation);
+                (
+                    ViewLayout::ThreeBools,
+                    flags,
+                    view.validationHooks,
+                    view.executionHooks,
+                    view.selectors,
+                )
+            }
+        };
+    let mut hooks: Vec<HookView> = validation_hooks
         .iter()
         .map(|h| hook_view(modules, h, "validation"))
         .collect();
     hooks.extend(
-        view.executionHooks
+        execution_hooks
             .iter()
             .map(|h| hook_view(modules, h, "execution")),
     );
-    Ok(Some(ValidationView {
-        is_global: view.isGlobal,
-        is_signature_validation: view.isSignatureValidation,
-        is_user_op_validation: view.isUserOpValidation,
+    Some(ValidationView {
+        validation_flags: flags & (FLAG_GLOBAL | FLAG_SIGNATURE | FLAG_USER_OP),
+        is_global: flags & FLAG_GLOBAL != 0,
+        is_signature_validation: flags & FLAG_SIGNATURE != 0,
+        is_user_op_validation: flags & FLAG_USER_OP != 0,
+        layout,
         hooks,
-        selectors: view.selectors.iter().map(ToString::to_string).collect(),
-    }))
+        selectors: selectors.iter().map(ToString::to_string).collect(),
+    })
 }
+
+/// `validationFlags` bit: it may call every globally allowed function.
+pub const FLAG_GLOBAL: u8 = 0x04;
+/// `validationFlags` bit: it validates ERC-1271 signatures.
+pub const FLAG_SIGNATURE: u8 = 0x02;
+/// `validationFlags` bit: it validates user operations.
+pub const FLAG_USER_OP: u8 = 0x01;
 
 /// The per-hook signature segments a key's user operation must carry at
 /// the chain's time `now`, for `hooks` (its validation's, as
@@ -559,26 +635,50 @@ fn view_if_taken(
     Ok((taken, view))
 }
 
+/// How many entity ids [`free_entity_id`] reads before it gives up.
+pub const FREE_ID_SEARCH: u32 = 256;
+
 /// The smallest entity id from `start` that is free on `account`: no
 /// validation in the account's view (when it has one) and no
 /// session-signer state (for picking a key's id; an account refuses a
 /// second validation module at a used id, `ValidationEntityIdInUse`).
+///
+/// Reads at most [`FREE_ID_SEARCH`] ids; [`InspectError::NoFreeEntityId`]
+/// says what it found when every one was used.
 pub fn free_entity_id(
     chain: &mut dyn Chain,
     modules: &Modules,
     account: Address,
     start: u32,
 ) -> Result<u32, InspectError> {
+    let mut checked = 0u32;
+    let mut validations = 0u32;
+    let mut signers_only = 0u32;
     let mut id = start;
-    while entity_id_taken(chain, modules, account, id)? {
-        id = id.checked_add(1).ok_or(InspectError::Unexpected {
-            module: "session-signer",
-            address: modules.session_signer,
-            what: "signers",
-            reason: "every entity id is in use".into(),
-        })?;
+    loop {
+        let (taken, view) = view_if_taken(chain, modules, account, id)?;
+        if !taken {
+            return Ok(id);
+        }
+        checked += 1;
+        if view.as_ref().is_some_and(ValidationView::is_installed) {
+            validations += 1;
+        } else {
+            signers_only += 1;
+        }
+        match id.checked_add(1) {
+            Some(next) if checked < FREE_ID_SEARCH => id = next,
+            _ => {
+                return Err(InspectError::NoFreeEntityId {
+                    account,
+                    first: start,
+                    last: id,
+                    validations,
+                    signers_only,
+                })
+            }
+        }
     }
-    Ok(id)
 }
 
 /// How many free entity ids in a row [`session_keys`] looks past before
