@@ -98,7 +98,9 @@ impl From<InspectError> for CliError {
     fn from(e: InspectError) -> Self {
         match e {
             InspectError::Chain(c) => c.into(),
-            InspectError::Unexpected { .. } => Self::BadInput(e.to_string()),
+            InspectError::Unexpected { .. } | InspectError::NoFreeEntityId { .. } => {
+                Self::BadInput(e.to_string())
+            }
         }
     }
 }

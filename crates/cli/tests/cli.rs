@@ -93,6 +93,16 @@ impl World {
 }
 
 fn run_in(dir: &Path, args: &[&str], key: Option<alloy_primitives::B256>) -> Output {
+    let mut command = command_in(dir, args);
+    if let Some(key) = key {
+        command.env("SESSION_KEYS_PRIVATE_KEY", format!("{key}"));
+    }
+    command.output().expect("the binary runs")
+}
+
+/// The binary with `args`, run in `dir`, with none of the environment
+/// that would point it at a key or a chain.
+fn command_in(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_session-keys"));
     command
         .args(args)
@@ -100,10 +110,37 @@ fn run_in(dir: &Path, args: &[&str], key: Option<alloy_primitives::B256>) -> Out
         .env_remove("SESSION_KEYS_PRIVATE_KEY")
         .env_remove("STYLUS_RPC_URL")
         .env_remove("SESSION_KEYS_KEYSTORE_PASSWORD");
-    if let Some(key) = key {
-        command.env("SESSION_KEYS_PRIVATE_KEY", format!("{key}"));
-    }
-    command.output().expect("the binary runs")
+    command
+}
+
+/// Runs the binary with its stdout a pipe whose reader is already closed
+/// (`session-keys … | head -0`): every write to stdout fails with EPIPE.
+fn run_with_closed_stdout(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    command_in(dir, args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the binary runs")
+}
+
+/// A reader that closed the pipe ends the command normally: exit 0, and
+/// nothing on stderr (no panic).
+#[track_caller]
+fn assert_closed_stdout_is_a_normal_end(dir: &Path, args: &[&str]) {
+    let out = run_with_closed_stdout(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?} with a closed stdout: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{args:?} wrote to stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn text(out: &Output) -> String {
@@ -332,6 +369,15 @@ fn grant_inspect_revoke_on_a_node() {
     );
     let out = world.cli(format!("--json inspect {on} --entity-id 3"));
     assert_eq!(json(&out)["accountView"]["isSignatureValidation"], true);
+    assert_eq!(json(&out)["accountView"]["validationFlags"], 3);
+    assert_eq!(json(&out)["accountView"]["layout"], "flagsByte");
+    // `inspect --json | head -1`: the closed pipe is a normal end.
+    let args = format!("--json inspect {on} --entity-id 3");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    assert_closed_stdout_is_a_normal_end(world.dir.path(), &args);
+    let args = format!("inspect --rpc {url} --account {account}");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    assert_closed_stdout_is_a_normal_end(world.dir.path(), &args);
     let out = world.cli(format!("inspect {on} --entity-id 2"));
     assert_success(&out);
     assert!(
@@ -885,6 +931,9 @@ fn abi_writes_interfaces_and_json() {
     ] {
         assert!(names.contains(&name), "{name}");
     }
+    // Printed to a closed pipe: a normal end.
+    assert_closed_stdout_is_a_normal_end(dir.path(), &["abi", "--out", "abi2"]);
+    assert_closed_stdout_is_a_normal_end(dir.path(), &["--help"]);
     let sol = std::fs::read_to_string(dir.path().join("abi/ITimeWindowModule.sol")).unwrap();
     assert!(sol.contains("function getTimeWindow"));
     let ts = std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.ts")).unwrap();

@@ -10,12 +10,12 @@ use alloy_primitives::{hex, Address, U256};
 use serde::Serialize;
 use session_keys::chain::Chain;
 use session_keys::encode::nonce_key;
-use session_keys::inspect::free_entity_id;
+use session_keys::inspect::{entity_id_taken, free_entity_id};
 use session_keys::permissions::file::{parse_amount, PermissionFile};
 use session_keys::{Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
 
 use crate::args::GrantArgs;
-use crate::commands::{connect, load_deployment, owner_call, Sent};
+use crate::commands::{connect, load_deployment, owner_call, OwnerCall, Sent};
 use crate::error::CliError;
 use crate::output::Output;
 
@@ -188,8 +188,7 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
     set.check_for(&modules, args.account, now)?;
     let entity_id = match args.entity_id {
         Some(id) => {
-            let free = free_entity_id(&mut chain, &modules, args.account, id)?;
-            if free != id {
+            if entity_id_taken(&mut chain, &modules, args.account, id)? {
                 let suggestion = free_entity_id(&mut chain, &modules, args.account, 1)?;
                 return Err(PermissionError::EntityIdInUse {
                     entity_id: id,
@@ -220,7 +219,11 @@ pub fn run(out: &Output, args: GrantArgs) -> Result<(), CliError> {
     };
     let install = set.install(&modules, entity_id, &signer, args.account, now)?;
     let calldata = install.install_validation_calldata();
-    let (wrapped, sent) = owner_call(
+    let OwnerCall {
+        calldata: wrapped,
+        sent,
+        ..
+    } = owner_call(
         &mut chain,
         args.send.then_some(args.chain.keystore.as_deref()),
         args.account,

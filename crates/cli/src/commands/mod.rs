@@ -116,11 +116,22 @@ impl Sent {
     }
 }
 
+/// What [`owner_call`] built, and what it sent.
+pub struct OwnerCall {
+    /// The `executeWithRuntimeValidation` calldata.
+    pub calldata: Vec<u8>,
+    /// The transaction, when one was sent.
+    pub sent: Option<Sent>,
+    /// The logs of that transaction (empty when none was sent).
+    pub logs: Vec<alloy_primitives::Log>,
+}
+
 /// An account management call (`inner`: installValidation,
 /// uninstallValidation) as the owner's EOA sends it:
 /// `executeWithRuntimeValidation(inner, owner's global validation)`.
 /// Returns that calldata, and, when `send` holds the owner's key source
-/// (a keystore or the environment), sends it and returns the receipt.
+/// (a keystore or the environment), sends it and returns the receipt and
+/// its logs.
 pub fn owner_call(
     chain: &mut dyn Chain,
     send: Option<Option<&Path>>,
@@ -128,10 +139,14 @@ pub fn owner_call(
     owner_entity: u32,
     inner: &[u8],
     what: &str,
-) -> Result<(Vec<u8>, Option<Sent>), CliError> {
+) -> Result<OwnerCall, CliError> {
     let data = execute_with_runtime_validation(inner, owner_entity, true);
     let Some(keystore) = send else {
-        return Ok((data, None));
+        return Ok(OwnerCall {
+            calldata: data,
+            sent: None,
+            logs: Vec::new(),
+        });
     };
     let owner = signing_key(keystore)?;
     let receipt = send_as_owner(chain, &owner, account, owner_entity, inner)?;
@@ -145,7 +160,11 @@ pub fn owner_call(
         tx_hash: receipt.tx_hash.map(|h| h.to_string()),
         gas_used: receipt.gas_used,
     };
-    Ok((data, Some(sent)))
+    Ok(OwnerCall {
+        calldata: data,
+        sent: Some(sent),
+        logs: receipt.logs,
+    })
 }
 
 /// The key at `entity_id` must be an address signer, and `key`.

@@ -5,7 +5,7 @@
 
 use alloy_primitives::{hex, Address};
 use serde::Serialize;
-use session_keys::encode::uninstall_validation;
+use session_keys::encode::{uninstall_validation, validation_uninstalled, InstalledHooks};
 
 use crate::args::RevokeArgs;
 use crate::commands::inspect::account_view;
@@ -35,15 +35,22 @@ pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
             args.key.entity_id, args.key.account
         )));
     }
-    // A module in two roles holds one state: only its first hook uninstalls
-    // it (uninstall_validation gives the second an empty entry).
-    let hooks: Vec<(Address, u32)> = view
-        .hooks
-        .iter()
-        .map(|h| (h.address, h.entity_id))
-        .collect();
+    // The view lists each role in install order; uninstall_validation pairs
+    // the entries as the account consumes them (each role newest first),
+    // and gives a module's second role an empty entry.
+    let role = |role: &str| -> Vec<(Address, u32)> {
+        view.hooks
+            .iter()
+            .filter(|h| h.role == role)
+            .map(|h| (h.address, h.entity_id))
+            .collect()
+    };
+    let hooks = InstalledHooks {
+        validation: role("validation"),
+        execution: role("execution"),
+    };
     let calldata = uninstall_validation(modules.session_signer, args.key.entity_id, &hooks);
-    let (wrapped, sent) = owner_call(
+    let call = owner_call(
         &mut chain,
         args.send.then_some(args.chain.keystore.as_deref()),
         args.key.account,
@@ -51,13 +58,30 @@ pub fn run(out: &Output, args: RevokeArgs) -> Result<(), CliError> {
         &calldata,
         "uninstallValidation",
     )?;
+    if call.sent.is_some() {
+        match validation_uninstalled(&call.logs, args.key.account, args.key.entity_id) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(CliError::Reverted(format!(
+                    "uninstallValidation ran, but a module's onUninstall failed (ValidationUninstalled reported false): the account no longer accepts the key at entity {}, but the modules after the failing one still hold its state, so that id is not free. See `session-keys inspect --entity-id {}`",
+                    args.key.entity_id, args.key.entity_id
+                )))
+            }
+            None => {
+                return Err(CliError::Unexpected(format!(
+                    "uninstallValidation succeeded but {} emitted no ValidationUninstalled for entity {}: is it an ERC-6900 account?",
+                    args.key.account, args.key.entity_id
+                )))
+            }
+        }
+    }
     let revoked = Revoked {
         account: args.key.account,
         entity_id: args.key.entity_id,
         hooks: view.hooks.len(),
         uninstall_validation: format!("0x{}", hex::encode(&calldata)),
-        execute_with_runtime_validation: format!("0x{}", hex::encode(&wrapped)),
-        sent,
+        execute_with_runtime_validation: format!("0x{}", hex::encode(&call.calldata)),
+        sent: call.sent,
     };
     out.result(&revoked, || match &revoked.sent {
         Some(sent) => format!(
