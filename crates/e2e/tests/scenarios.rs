@@ -14,6 +14,7 @@
 //! | `two_session_keys_have_their_own_permissions_and_nonces` | 7: two keys, two permission sets, two nonce sequences |
 //! | `permissions_as_execution_hooks_refuse_in_execution` | 8: selector-allowlist and time-window as execution hooks |
 //! | `validation_hooks_and_execution_hooks_cost_side_by_side` | 8: the gas of both phases, both placements |
+//! | `revoking_a_key_with_spending_limit_in_both_roles_clears_every_module` | issue 10: revoke a key with every module, spending-limit in both roles; every module forgets it, the id is granted again clean |
 //! | `gas_table_against_mav2` | `handleOps` gas beside MAv2's published figures |
 //!
 //! The token is OpenZeppelin's Solidity `ERC20PresetFixedSupply` 4.9.6
@@ -24,18 +25,19 @@
 use alloy_primitives::{aliases::U192, Address, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use e2e::abi::{
-    ICounter, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
-    ISpendingLimitModule, PackedUserOperation,
+    IContractAllowlistModule, ICounter, IReferenceAccount, ISelectorAllowlistModule,
+    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule, PackedUserOperation,
 };
-use e2e::encode;
+use e2e::encode::{self, InstalledHooks, ValidationInstall};
 use e2e::token::TRANSFER;
 use e2e::{
-    available, describe, describe_outcome, tokens, Counter, FailedOp, HandleOpsExt, Key,
+    available, describe, describe_outcome, ether, tokens, Counter, FailedOp, HandleOpsExt, Key,
     ModuleError, Needs, Passkey, SessionKeySpec, SignerSpec, Token, UserOpSigner, Wallet, Wrapper,
 };
 use localnet::entry_point::decode_events;
 use localnet::{Localnet, TxOutcome};
 use permission_core::install::SpendLimit;
+use session_keys::{PermissionSet, Selector};
 
 use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
 use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as AllowlistErrors;
@@ -126,8 +128,21 @@ impl Scenario {
     #[track_caller]
     fn install(&mut self, spec: &SessionKeySpec) -> TxOutcome {
         let install = spec.install(&self.w.modules);
+        self.install_validation(&install)
+    }
+
+    /// The owner installs `install` with a user operation; asserts it
+    /// succeeded and emitted `ValidationInstalled(session-signer, id)`.
+    #[track_caller]
+    fn install_validation(&mut self, install: &ValidationInstall) -> TxOutcome {
+        let entity_id = u32::from_be_bytes([
+            install.config[20],
+            install.config[21],
+            install.config[22],
+            install.config[23],
+        ]);
         let owner = self.owner.clone();
-        let out = self.w.install_as_owner(OWNER, &owner, &install);
+        let out = self.w.install_as_owner(OWNER, &owner, install);
         out.expect_ops_succeeded();
         let installed: Vec<_> = out
             .logs
@@ -141,7 +156,7 @@ impl Scenario {
             installed,
             vec![IReferenceAccount::ValidationInstalled {
                 module: self.w.modules.session_signer,
-                entityId: spec.entity_id,
+                entityId: entity_id,
             }]
         );
         out
@@ -1065,4 +1080,279 @@ fn gas_table_against_mav2() {
         fmt(m[0][1][1].0)
     );
     println!();
+}
+
+/// Every module's record of the key at `entity` on the account, read from
+/// each module's own views, and the account's `getValidationData`.
+#[derive(Debug, PartialEq)]
+struct KeyState {
+    validation_flags: u8,
+    validation_hooks: Vec<FixedBytes<25>>,
+    execution_hooks: Vec<FixedBytes<25>>,
+    selectors: usize,
+    signer: Address,
+    targets: Vec<Address>,
+    rules: usize,
+    window_installed: bool,
+    limited_tokens: Vec<Address>,
+    token_spent: U256,
+    native_limited: bool,
+    gas_budget_enabled: bool,
+    gas_spent: U256,
+    sponsors: Vec<Address>,
+}
+
+impl Scenario {
+    fn key_state(&mut self, entity: u32) -> KeyState {
+        let account = self.w.account;
+        let m = self.w.modules;
+        let token = self.token().address;
+        let net = &mut self.w.net;
+        let view_data = view(
+            net,
+            account,
+            IReferenceAccount::getValidationDataCall {
+                validationFunction: encode::module_entity(m.session_signer, entity),
+            },
+        );
+        let spend = |net: &mut Localnet, token: Address| {
+            view(
+                net,
+                m.spending_limit,
+                ISpendingLimitModule::getSpendLimitCall {
+                    account,
+                    entityId: entity,
+                    token,
+                },
+            )
+        };
+        let token_limit = spend(net, token);
+        let native_limit = spend(net, Address::ZERO);
+        let gas = view(
+            net,
+            m.spending_limit,
+            ISpendingLimitModule::getGasBudgetCall {
+                account,
+                entityId: entity,
+            },
+        );
+        KeyState {
+            validation_flags: view_data.validationFlags,
+            validation_hooks: view_data.validationHooks,
+            execution_hooks: view_data.executionHooks,
+            selectors: view_data.selectors.len(),
+            signer: view(
+                net,
+                m.session_signer,
+                ISessionSignerModule::signersCall {
+                    entityId: entity,
+                    account,
+                },
+            ),
+            targets: view(
+                net,
+                m.contract_allowlist,
+                IContractAllowlistModule::getTargetsCall {
+                    account,
+                    entityId: entity,
+                },
+            ),
+            rules: view(
+                net,
+                m.selector_allowlist,
+                ISelectorAllowlistModule::getRulesCall {
+                    account,
+                    entityId: entity,
+                },
+            )
+            .len(),
+            window_installed: view(
+                net,
+                m.time_window,
+                ITimeWindowModule::getTimeWindowCall {
+                    account,
+                    entityId: entity,
+                },
+            )
+            .installed,
+            limited_tokens: view(
+                net,
+                m.spending_limit,
+                ISpendingLimitModule::getLimitedTokensCall {
+                    account,
+                    entityId: entity,
+                },
+            ),
+            token_spent: token_limit.spent,
+            native_limited: native_limit.limited,
+            gas_budget_enabled: gas.enabled,
+            gas_spent: gas.spent,
+            sponsors: view(
+                net,
+                m.spending_limit,
+                ISpendingLimitModule::getSponsorsCall {
+                    account,
+                    entityId: entity,
+                },
+            ),
+        }
+    }
+}
+
+/// The key of issue 10: spending-limit in both roles (validation, for the
+/// gas budget and the native limit's gas; execution, for the amounts),
+/// every permission as an execution hook, and every other module. MAv2
+/// v2.0.x pairs `hookUninstallData` with the hooks newest first within each
+/// group; ordered any other way, spending-limit was uninstalled twice, the
+/// second call reverted, and the remaining hooks and the signer kept the
+/// key. Here the owner revokes it with a user operation built from the
+/// account's view, as `session-keys revoke` does, and every module forgets
+/// it; the same id is then granted again and starts with nothing spent.
+#[test]
+fn revoking_a_key_with_spending_limit_in_both_roles_clears_every_module() {
+    let Some(mut s) = setup(
+        "revoking_a_key_with_spending_limit_in_both_roles_clears_every_module",
+        Needs::Token,
+    ) else {
+        return;
+    };
+    let token = s.token().address;
+    let account = s.w.account;
+    let m = s.w.modules;
+    let sponsor = Address::repeat_byte(0x5A);
+    let set = |now: u64| {
+        PermissionSet::new()
+            .as_execution_hooks()
+            .time_window(now, now + DAY)
+            .contracts([token])
+            .functions(token, [Selector::from(TRANSFER)])
+            .native_limit(ether(1), Some(DAY))
+            .erc20_limit(token, tokens(100), Some(DAY))
+            .gas_budget(ether(1))
+            .sponsoring_paymasters([sponsor])
+    };
+    let grant = |s: &mut Scenario, key: &Key| {
+        let now = s.w.net.timestamp();
+        let install = set(now)
+            .install(
+                &m,
+                SESSION,
+                &SignerSpec::Address(key.address()),
+                account,
+                now,
+            )
+            .expect("a valid permission set");
+        // Five hooks, each limit and ledger in a fresh slot: about
+        // 1.2M gas of handleOps, over the default 1M call gas limit.
+        s.w.gas.call_gas_limit = 2_000_000;
+        let out = s.install_validation(&install);
+        println!("  granted: {} gas", out.gas_used);
+    };
+    let old_key = Key::from_seed(0xA1);
+    grant(&mut s, &old_key);
+    let granted = s.key_state(SESSION);
+    let hook_modules = |hooks: &[FixedBytes<25>]| -> Vec<Address> {
+        hooks
+            .iter()
+            .map(|h| Address::from_slice(&h[..20]))
+            .collect()
+    };
+    assert_eq!(
+        hook_modules(&granted.validation_hooks),
+        vec![m.spending_limit]
+    );
+    assert_eq!(
+        hook_modules(&granted.execution_hooks),
+        vec![
+            m.contract_allowlist,
+            m.selector_allowlist,
+            m.time_window,
+            m.spending_limit
+        ]
+    );
+    // The key spends: the token ledger and the gas budget hold state.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(30))),
+        SESSION,
+        &old_key,
+    );
+    s.executed("transfer 30", vec![op]);
+    let used = s.key_state(SESSION);
+    assert_eq!(used.signer, old_key.address());
+    assert_eq!(used.token_spent, tokens(30));
+    assert!(used.gas_spent > U256::ZERO);
+    assert!(used.native_limited && used.gas_budget_enabled);
+    assert_eq!(used.sponsors, vec![sponsor]);
+
+    // Revoke, with the entries ordered from the account's view.
+    let installed = InstalledHooks {
+        validation: used.validation_hooks.iter().map(split_hook).collect(),
+        execution: used.execution_hooks.iter().map(split_hook).collect(),
+    };
+    let revoke = encode::uninstall_validation(m.session_signer, SESSION, &installed);
+    let owner = s.owner.clone();
+    let op = s.w.owner_op(revoke, OWNER, &owner);
+    let out = s.executed("revoke", vec![op]);
+    assert_eq!(
+        encode::validation_uninstalled(&out.logs, account, SESSION),
+        Some(true),
+        "every onUninstall succeeded"
+    );
+    let empty = KeyState {
+        validation_flags: 0,
+        validation_hooks: vec![],
+        execution_hooks: vec![],
+        selectors: 0,
+        signer: Address::ZERO,
+        targets: vec![],
+        rules: 0,
+        window_installed: false,
+        limited_tokens: vec![],
+        token_spent: U256::ZERO,
+        native_limited: false,
+        gas_budget_enabled: false,
+        gas_spent: U256::ZERO,
+        sponsors: vec![],
+    };
+    assert_eq!(s.key_state(SESSION), empty, "every module forgot the key");
+
+    // The old key is refused by the account itself.
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(1))),
+        SESSION,
+        &old_key,
+    );
+    let failed = s.refused(op);
+    assert!(
+        matches!(
+            failed.account_error(),
+            Some(AccountErrors::ValidationFunctionMissing(_))
+        ),
+        "{failed}"
+    );
+
+    // The same id, granted again: fresh state, and the new key spends the
+    // whole day's limit again.
+    let new_key = Key::from_seed(0xA2);
+    grant(&mut s, &new_key);
+    let regranted = s.key_state(SESSION);
+    assert_eq!(regranted.signer, new_key.address());
+    assert_eq!(
+        (regranted.token_spent, regranted.gas_spent),
+        (U256::ZERO, U256::ZERO)
+    );
+    let op = s.op(
+        encode::user_op_prefixed(&s.transfer(recipient(), tokens(100))),
+        SESSION,
+        &new_key,
+    );
+    s.executed("transfer 100 after the re-grant", vec![op]);
+    assert_eq!(s.balance(recipient()), tokens(130));
+}
+
+/// `(module, entityId)` of a `bytes25` hook config.
+fn split_hook(hook: &FixedBytes<25>) -> (Address, u32) {
+    let mut id = [0u8; 4];
+    id.copy_from_slice(&hook[20..24]);
+    (Address::from_slice(&hook[..20]), u32::from_be_bytes(id))
 }
