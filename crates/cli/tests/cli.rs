@@ -439,6 +439,70 @@ fn grant_inspect_revoke_on_a_node() {
     assert_eq!(json(&out)["permissions"]["limits"][0]["spent"], "0x0");
 }
 
+/// Issue 10's report, on the reference account (which consumes uninstall
+/// data as MAv2 v2.0.x does): a key with `--execution-hooks`, a gas budget
+/// and limits has spending-limit in both roles. `revoke` uninstalls all
+/// five hooks and the signer, and the same id can be granted again.
+#[test]
+fn revoke_clears_a_key_with_spending_limit_in_both_roles() {
+    if !built("revoke_clears_a_key_with_spending_limit_in_both_roles") {
+        return;
+    }
+    let world = World::new();
+    let url = world.url();
+    let (account, counter, _) = world.account();
+    let on = format!("--rpc {url} --account {account}");
+    let grant = |key: &str| {
+        world.cli(format!(
+            "--json grant {on} --entity-id 1 --key {key} --execution-hooks --contract {counter} \
+             --allow {counter}:increment() --expires-in 3600 --gas-budget 100000000000000000 \
+             --native-limit 100000000000000000/86400 --erc20-limit {counter}:1000/86400 --send"
+        ))
+    };
+    let old_key = "0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+    assert_success(&grant(old_key));
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    let roles: Vec<(String, String)> = json(&out)["accountView"]["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["module"].as_str().unwrap().into(),
+                h["role"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let count = |module: &str| roles.iter().filter(|(m, _)| m == module).count();
+    assert_eq!(roles.len(), 5, "{roles:?}");
+    assert_eq!(count("spending-limit"), 2, "{roles:?}");
+
+    let out = world.cli(format!("revoke {on} --entity-id 1 --send"));
+    assert_success(&out);
+    assert!(
+        text(&out).contains("(5 hooks uninstalled)"),
+        "{}",
+        text(&out)
+    );
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    assert_eq!(json(&out)["installed"], false, "{}", text(&out));
+    assert_eq!(json(&out)["status"], "not-installed");
+    let out = world.cli(format!("revoke {on} --entity-id 1"));
+    assert_fails(&out, 2, "nothing to revoke");
+
+    let new_key = "0x6161616161616161616161616161616161616161";
+    assert_success(&grant(new_key));
+    let out = world.cli(format!("--json inspect {on} --entity-id 1"));
+    let p = &json(&out)["permissions"];
+    assert_eq!(
+        address_of(&p["signer"]["address"]),
+        new_key.parse::<Address>().unwrap()
+    );
+    for limit in p["limits"].as_array().unwrap() {
+        assert_eq!(limit["spent"], "0x0", "{limit}");
+    }
+}
+
 /// `count()` of the Counter at `counter`, on the node at `url`.
 fn count(url: &str, counter: Address) -> U256 {
     let mut chain = RpcChain::connect(url).expect("connect");
