@@ -69,8 +69,8 @@ interface IReferenceAccount {
     /// @notice The validation already lists 2^32 - 1 selectors (this account's limit).
     error SelectorLimitExceeded();
 
-    error ValidationNotInstalled(bytes24 moduleEntity);
     error ArrayLengthMismatch();
+    error ModuleCodeMissing(address module);
     error SignatureValidationInvalid(bytes24 moduleEntity);
     error PreSignatureValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
     error SignatureValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);

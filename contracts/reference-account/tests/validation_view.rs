@@ -20,6 +20,9 @@ use module_kit::testing::Backend;
 use reference_account::ENTRY_POINT;
 use stylus_sdk::testing::TestVM;
 
+mod common;
+use common::{config, module_entity};
+
 alloy_sol_types::sol!(
     #[sol(all_derives)]
     "interface/IReferenceAccount.sol"
@@ -94,18 +97,6 @@ fn chain() -> Box<dyn Backend> {
 const GLOBAL: u8 = 0x04;
 const SIGNATURE: u8 = 0x02;
 const USER_OP: u8 = 0x01;
-
-fn config(module: Address, entity_id: u32, flags: u8) -> FixedBytes<25> {
-    let mut out = [0u8; 25];
-    out[..20].copy_from_slice(module.as_slice());
-    out[20..24].copy_from_slice(&entity_id.to_be_bytes());
-    out[24] = flags;
-    FixedBytes(out)
-}
-
-fn module_entity(module: Address, entity_id: u32) -> FixedBytes<24> {
-    FixedBytes::from_slice(&config(module, entity_id, 0)[..24])
-}
 
 /// A validation hook's HookConfig (flag bit 0).
 fn validation_hook(module: Address, entity_id: u32) -> FixedBytes<25> {
