@@ -337,3 +337,43 @@ pub fn validation_uninstalled(logs: &[Log], account: Address, entity_id: u32) ->
         .find(|event| event.entityId == entity_id)
         .map(|event| event.onUninstallSucceeded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_sol_types::SolCall;
+
+    #[test]
+    fn uninstall_data_follows_v2_0_xs_order_and_a_second_role_gets_nothing() {
+        let [allowlist, window, limit, targets] = [1u8, 2, 3, 4].map(Address::repeat_byte);
+        let hooks = InstalledHooks {
+            validation: vec![(allowlist, 7), (window, 7), (limit, 7)],
+            execution: vec![(targets, 7), (limit, 7)],
+        };
+        assert_eq!(
+            hooks.uninstall_order(),
+            vec![
+                (limit, 7),
+                (window, 7),
+                (allowlist, 7),
+                (limit, 7),
+                (targets, 7)
+            ]
+        );
+        let call = IReferenceAccount::uninstallValidationCall::abi_decode(&uninstall_validation(
+            Address::repeat_byte(9),
+            7,
+            &hooks,
+        ))
+        .unwrap();
+        let id: Bytes = permission_core::install::encode_entity_id(7).into();
+        assert_eq!(call.moduleEntity, module_entity(Address::repeat_byte(9), 7));
+        assert_eq!(call.uninstallData, id);
+        // spending-limit clears both roles on its first call; its second
+        // entry (the execution role) is empty, so it is not called again.
+        assert_eq!(
+            call.hookUninstallData,
+            vec![id.clone(), id.clone(), id.clone(), Bytes::new(), id]
+        );
+    }
+}

@@ -749,6 +749,257 @@ mod tests {
         }
     }
 
+    use crate::abi::IPreReleaseModularAccountView as PreRelease;
+    use crate::chain::{CallResult, ChainError, Receipt, TxRequest};
+    use alloy_primitives::Bytes;
+
+    const ACCOUNT: Address = Address::repeat_byte(0xAC);
+
+    fn modules() -> Modules {
+        Modules {
+            session_signer: Address::repeat_byte(0x51),
+            selector_allowlist: Address::repeat_byte(0x52),
+            time_window: Address::repeat_byte(0x53),
+            spending_limit: Address::repeat_byte(0x54),
+            contract_allowlist: Address::repeat_byte(0x55),
+        }
+    }
+
+    fn hook(module: Address, entity_id: u32, flags: u8) -> FixedBytes<25> {
+        let mut out = [0u8; 25];
+        out[..20].copy_from_slice(module.as_slice());
+        out[20..24].copy_from_slice(&entity_id.to_be_bytes());
+        out[24] = flags;
+        FixedBytes(out)
+    }
+
+    /// A v2.0.x answer.
+    fn flags_byte(
+        flags: u8,
+        validation_hooks: Vec<FixedBytes<25>>,
+        execution_hooks: Vec<FixedBytes<25>>,
+        selectors: Vec<FixedBytes<4>>,
+    ) -> Vec<u8> {
+        IReferenceAccount::getValidationDataCall::abi_encode_returns(
+            &IReferenceAccount::ValidationDataView {
+                validationFlags: flags,
+                validationHooks: validation_hooks,
+                executionHooks: execution_hooks,
+                selectors,
+            },
+        )
+    }
+
+    /// A pre-release answer.
+    fn three_bools(
+        [global, signature, user_op]: [bool; 3],
+        validation_hooks: Vec<FixedBytes<25>>,
+        selectors: Vec<FixedBytes<4>>,
+    ) -> Vec<u8> {
+        PreRelease::getValidationDataCall::abi_encode_returns(&PreRelease::ValidationDataView {
+            isGlobal: global,
+            isSignatureValidation: signature,
+            isUserOpValidation: user_op,
+            validationHooks: validation_hooks,
+            executionHooks: vec![],
+            selectors,
+        })
+    }
+
+    #[test]
+    fn a_v2_0_x_answer_decodes_as_the_flags_byte() {
+        let m = modules();
+        let execute = FixedBytes([0xb6, 0x1d, 0x27, 0xf6]);
+        let answer = flags_byte(
+            FLAG_SIGNATURE | FLAG_USER_OP,
+            vec![hook(m.selector_allowlist, 1, 0x01)],
+            vec![hook(m.spending_limit, 1, 0x04)],
+            vec![execute],
+        );
+        let view = decode_validation_view(&m, &answer).expect("decodes");
+        assert_eq!(view.layout, ViewLayout::FlagsByte);
+        assert_eq!(view.validation_flags, 3);
+        assert!(!view.is_global && view.is_signature_validation && view.is_user_op_validation);
+        assert!(view.is_installed());
+        let roles: Vec<_> = view
+            .hooks
+            .iter()
+            .map(|h| (h.module.as_str(), h.role))
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                ("selector-allowlist", "validation"),
+                ("spending-limit", "execution")
+            ]
+        );
+        assert_eq!(view.selectors, vec![execute.to_string()]);
+    }
+
+    #[test]
+    fn an_unused_id_in_v2_0_x_reads_as_not_installed() {
+        // The bug of issue 10: the empty v2.0.x answer read in the
+        // three-bool layout has two flags set (its array offsets).
+        let answer = flags_byte(0, vec![], vec![], vec![]);
+        let view = decode_validation_view(&modules(), &answer).expect("decodes");
+        assert_eq!(view.layout, ViewLayout::FlagsByte);
+        assert_eq!(view.validation_flags, 0);
+        assert!(!view.is_installed());
+        for flags in [FLAG_GLOBAL, FLAG_SIGNATURE, FLAG_USER_OP, 0x07] {
+            let view =
+                decode_validation_view(&modules(), &flags_byte(flags, vec![], vec![], vec![]))
+                    .unwrap();
+            assert_eq!(
+                (view.layout, view.validation_flags),
+                (ViewLayout::FlagsByte, flags)
+            );
+            assert!(view.is_installed());
+        }
+    }
+
+    #[test]
+    fn a_pre_release_answer_decodes_as_three_bools() {
+        let m = modules();
+        for bools in [
+            [false; 3],
+            [true, false, true],
+            [false, true, false],
+            [true; 3],
+        ] {
+            let answer = three_bools(bools, vec![hook(m.time_window, 2, 0x01)], vec![]);
+            let view = decode_validation_view(&m, &answer).expect("decodes");
+            assert_eq!(view.layout, ViewLayout::ThreeBools);
+            assert_eq!(
+                [
+                    view.is_global,
+                    view.is_signature_validation,
+                    view.is_user_op_validation
+                ],
+                bools
+            );
+            assert_eq!(view.hooks.len(), 1);
+        }
+        let empty = decode_validation_view(&m, &three_bools([false; 3], vec![], vec![])).unwrap();
+        assert_eq!(empty.layout, ViewLayout::ThreeBools);
+        assert!(!empty.is_installed());
+    }
+
+    #[test]
+    fn an_answer_in_neither_layout_is_refused() {
+        let m = modules();
+        assert_eq!(decode_validation_view(&m, &[]), None);
+        assert_eq!(decode_validation_view(&m, &[0u8; 32]), None);
+        // A non-canonical v2.0.x answer (a trailing word).
+        let mut answer = flags_byte(1, vec![], vec![], vec![]);
+        answer.extend_from_slice(&[0u8; 32]);
+        assert_eq!(decode_validation_view(&m, &answer), None);
+        // A flags word above a byte.
+        let mut answer = flags_byte(1, vec![], vec![], vec![]);
+        answer[62] = 1;
+        assert_eq!(decode_validation_view(&m, &answer), None);
+    }
+
+    /// An account whose ids below `used` hold a validation (in the v2.0.x
+    /// layout), with no session-signer state anywhere; counts the calls.
+    struct Account {
+        used: u64,
+        calls: u32,
+    }
+
+    impl Chain for Account {
+        fn describe(&self) -> String {
+            "test account".into()
+        }
+        fn chain_id(&mut self) -> Result<u64, ChainError> {
+            Ok(1)
+        }
+        fn timestamp(&mut self) -> Result<u64, ChainError> {
+            Ok(0)
+        }
+        fn code(&mut self, _: Address) -> Result<Bytes, ChainError> {
+            Ok(Bytes::new())
+        }
+        fn balance(&mut self, _: Address) -> Result<U256, ChainError> {
+            Ok(U256::ZERO)
+        }
+        fn call(&mut self, _: Address, to: Address, data: Bytes) -> Result<CallResult, ChainError> {
+            self.calls += 1;
+            let output = if to == ACCOUNT {
+                let call = IReferenceAccount::getValidationDataCall::abi_decode(&data)
+                    .expect("only getValidationData");
+                let id = u32::from_be_bytes(call.validationFunction[20..24].try_into().unwrap());
+                let flags = if u64::from(id) < self.used {
+                    FLAG_USER_OP
+                } else {
+                    0
+                };
+                flags_byte(flags, vec![], vec![], vec![])
+            } else if data[..4] == ISessionSignerModule::passkeyCall::SELECTOR {
+                vec![0u8; 64]
+            } else {
+                vec![0u8; 32]
+            };
+            Ok(CallResult {
+                success: true,
+                output: output.into(),
+            })
+        }
+        fn send(&mut self, _: &crate::Key, _: TxRequest) -> Result<Receipt, ChainError> {
+            Err(ChainError::Unsupported("sending"))
+        }
+        fn advance_time(&mut self, _: u64) -> Result<(), ChainError> {
+            Err(ChainError::Unsupported("time"))
+        }
+    }
+
+    #[test]
+    fn the_free_id_search_finds_the_first_free_id() {
+        let mut chain = Account { used: 5, calls: 0 };
+        let m = modules();
+        assert_eq!(free_entity_id(&mut chain, &m, ACCOUNT, 1).unwrap(), 5);
+        assert_eq!(free_entity_id(&mut chain, &m, ACCOUNT, 7).unwrap(), 7);
+        assert!(entity_id_taken(&mut chain, &m, ACCOUNT, 4).unwrap());
+        assert!(!entity_id_taken(&mut chain, &m, ACCOUNT, 5).unwrap());
+    }
+
+    #[test]
+    fn the_free_id_search_stops_after_its_bound_and_says_what_it_found() {
+        let mut chain = Account {
+            used: u64::MAX,
+            calls: 0,
+        };
+        let err = free_entity_id(&mut chain, &modules(), ACCOUNT, 1).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                InspectError::NoFreeEntityId {
+                    account: ACCOUNT,
+                    first: 1,
+                    last: FREE_ID_SEARCH,
+                    validations: FREE_ID_SEARCH,
+                    signers_only: 0,
+                }
+            ),
+            "{err}"
+        );
+        // One view per used id (a validation needs no signer read), and
+        // no more.
+        assert_eq!(chain.calls, FREE_ID_SEARCH);
+        assert!(err
+            .to_string()
+            .contains("pick a higher id with --entity-id"));
+        // Near the top of the range it stops at u32::MAX.
+        let err = free_entity_id(&mut chain, &modules(), ACCOUNT, u32::MAX - 2).unwrap_err();
+        assert!(matches!(
+            err,
+            InspectError::NoFreeEntityId {
+                last: u32::MAX,
+                validations: 3,
+                ..
+            }
+        ));
+    }
+
     #[test]
     fn the_status_follows_the_inclusive_window() {
         let windowed = key(Some((100, 200)));
