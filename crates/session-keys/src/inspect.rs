@@ -756,13 +756,7 @@ mod tests {
     const ACCOUNT: Address = Address::repeat_byte(0xAC);
 
     fn modules() -> Modules {
-        Modules {
-            session_signer: Address::repeat_byte(0x51),
-            selector_allowlist: Address::repeat_byte(0x52),
-            time_window: Address::repeat_byte(0x53),
-            spending_limit: Address::repeat_byte(0x54),
-            contract_allowlist: Address::repeat_byte(0x55),
-        }
+        Modules::for_tests()
     }
 
     fn hook(module: Address, entity_id: u32, flags: u8) -> FixedBytes<25> {

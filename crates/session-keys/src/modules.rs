@@ -30,6 +30,19 @@ pub struct Modules {
 }
 
 impl Modules {
+    /// Placeholder addresses (0x51…, 0x52…, …), for unit tests that only
+    /// encode.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self {
+            session_signer: Address::repeat_byte(0x51),
+            selector_allowlist: Address::repeat_byte(0x52),
+            time_window: Address::repeat_byte(0x53),
+            spending_limit: Address::repeat_byte(0x54),
+            contract_allowlist: Address::repeat_byte(0x55),
+        }
+    }
+
     /// Deploys and activates every module on `net` from
     /// `target/stylus/*.code` (plain CREATE, uncached); panics if a build
     /// output is missing.

@@ -274,13 +274,7 @@ mod tests {
     use crate::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
 
     fn modules() -> Modules {
-        Modules {
-            session_signer: Address::repeat_byte(0x51),
-            selector_allowlist: Address::repeat_byte(0x52),
-            time_window: Address::repeat_byte(0x53),
-            spending_limit: Address::repeat_byte(0x54),
-            contract_allowlist: Address::repeat_byte(0x55),
-        }
+        Modules::for_tests()
     }
 
     fn roles(spec: &SessionKeySpec) -> Vec<(Address, u8)> {

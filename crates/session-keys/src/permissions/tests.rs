@@ -17,13 +17,7 @@ const TOKEN: Address = address!("7070707070707070707070707070707070707070");
 const NOW: u64 = 1_700_000_000;
 
 fn modules() -> Modules {
-    Modules {
-        session_signer: Address::repeat_byte(0x51),
-        selector_allowlist: Address::repeat_byte(0x52),
-        time_window: Address::repeat_byte(0x53),
-        spending_limit: Address::repeat_byte(0x54),
-        contract_allowlist: Address::repeat_byte(0x55),
-    }
+    Modules::for_tests()
 }
 
 fn sel(text: &str) -> Selector {
