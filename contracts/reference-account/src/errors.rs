@@ -55,9 +55,10 @@ pub const SELECTOR_LIMIT_EXCEEDED: [u8; 4] = selector("SelectorLimitExceeded()")
 pub const PRE_VALIDATION_HOOK_DUPLICATE: [u8; 4] = selector("PreValidationHookDuplicate()");
 /// `ExecutionHookAlreadySet(bytes25)`.
 pub const EXECUTION_HOOK_ALREADY_SET: [u8; 4] = selector("ExecutionHookAlreadySet(bytes25)");
-/// `ModuleCodeMissing(address)`: `onUninstall` for a module with no code.
-/// MAv2 reverts here too (Solidity's code-size check before a `try` call is
-/// not caught), but with empty revert data.
+/// `ModuleCodeMissing(address)`: `onUninstall` or `validateRuntime` for a
+/// module with no code. MAv2 reverts in both places too (Solidity's
+/// code-size check before a `try` call is not caught; its runtime call
+/// buffer checks the code size itself), but with empty revert data.
 pub const MODULE_CODE_MISSING: [u8; 4] = selector("ModuleCodeMissing(address)");
 /// `ArrayLengthMismatch()`.
 pub const ARRAY_LENGTH_MISMATCH: [u8; 4] = selector("ArrayLengthMismatch()");

@@ -5,9 +5,11 @@
 //! `authorization = options(1) ‖ entityId(4) ‖ segments`, the segments laid
 //! out as in a user operation's signature (the last one, after `0xFF`, goes
 //! to the validation module). The call must be one the validation may make
-//! (global if `options & 0x01`); then the pre-runtime validation hooks run in
-//! install order, `validateRuntime`, the execution hooks, the account calls
-//! itself with `data` and `msg.value`, and the post hooks run.
+//! (global if `options & 0x01`; the deferred-action bit 0x02 is ignored, as
+//! MAv2 ignores it here); then the pre-runtime validation hooks run in
+//! install order, `validateRuntime` (refused for a module without code),
+//! the execution hooks, the account calls itself with `data` and
+//! `msg.value`, and the post hooks run.
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
@@ -33,7 +35,11 @@ pub fn execute_with_runtime_validation<H: Host>(
     let [options, e0, e1, e2, e3, segments @ ..] = authorization else {
         return Err(module_kit::errors::calldata(CalldataError::TooShort));
     };
-    if options & 0x06 != 0 {
+    // As MAv2's `ValidationLocatorLib.loadFromSignature`: only the global
+    // bit (0x01) and the direct-call tag (0x04) mean anything here; the
+    // deferred-action bit (0x02) and the unused bits are ignored. Direct-call
+    // validations are not supported by this account.
+    if options & 0x04 != 0 {
         return Err(AbiWriter::new(1)
             .uint((*options).into())
             .finish_with_selector(UNSUPPORTED_OPTIONS));
@@ -72,6 +78,12 @@ pub fn execute_with_runtime_validation<H: Host>(
             VALIDATION_FUNCTION_MISSING,
             padded_selector(data),
         ));
+    }
+    // As MAv2 (`ExecutionLib.invokeRuntimeCallBufferValidation`):
+    // `validateRuntime` returns nothing, so a module without code would
+    // authorize every call; it is refused (MAv2 reverts with empty data).
+    if host.code_size(validation.module) == 0 {
+        return Err(with_address(MODULE_CODE_MISSING, validation.module));
     }
     let call_data = AbiWriter::new(6)
         .address(account)

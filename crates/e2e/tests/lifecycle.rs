@@ -301,3 +301,99 @@ fn the_account_answers_erc1271_through_a_validation() {
         Ok(AccountErrors::SignatureValidationInvalid(_))
     ));
 }
+
+/// `executeWithRuntimeValidation(data, options ‖ entityId ‖ 0xFF)` from
+/// `from`, with a raw options byte.
+fn runtime_call_with_options(
+    w: &mut Wallet,
+    from: Address,
+    data: Vec<u8>,
+    entity_id: u32,
+    options: u8,
+) -> TxOutcome {
+    let mut authorization = vec![options];
+    authorization.extend_from_slice(&entity_id.to_be_bytes());
+    authorization.push(0xFF);
+    let call = IReferenceAccount::executeWithRuntimeValidationCall {
+        data: data.into(),
+        authorization: authorization.into(),
+    };
+    let account = w.account;
+    w.net.transact(from, account, U256::ZERO, call.abi_encode())
+}
+
+/// MAv2 v2.0.x checks the runtime validation module's code size
+/// (`ExecutionLib.invokeRuntimeCallBufferValidation`): `validateRuntime`
+/// returns nothing, so a call to an address without code would succeed and
+/// authorize anything. A validation installed with a codeless module (empty
+/// install data skips the ERC-165 check) authorizes nothing.
+#[test]
+fn attack_a_validation_module_without_code_authorizes_nothing() {
+    let Some((mut w, owner)) = owned("attack_a_validation_module_without_code_authorizes_nothing")
+    else {
+        return;
+    };
+    let codeless = Address::repeat_byte(0xE0);
+    let install = ValidationInstall {
+        config: encode::validation_config(codeless, 5, 0x01),
+        selectors: vec![IReferenceAccount::executeCall::SELECTOR],
+        install_data: Default::default(),
+        hooks: vec![],
+    };
+    let out = runtime_call(
+        &mut w,
+        owner.address(),
+        install.install_validation_calldata(),
+        OWNER,
+        true,
+    );
+    assert!(out.success, "{}", describe_outcome(&out));
+
+    let attacker = Address::repeat_byte(0x99);
+    w.net.fund(attacker, U256::from(10u64).pow(U256::from(20)));
+    let before = w.count();
+    let call = increment(&w);
+    let out = runtime_call(&mut w, attacker, call, 5, false);
+    assert_eq!(
+        AccountErrors::abi_decode(out.revert_data().expect("refused")).ok(),
+        Some(AccountErrors::ModuleCodeMissing(
+            IReferenceAccount::ModuleCodeMissing { module: codeless }
+        )),
+        "{}",
+        describe_outcome(&out)
+    );
+    assert_eq!(w.count(), before);
+}
+
+/// MAv2 v2.0.x reads a runtime authorization's options byte for the global
+/// bit and the direct-call tag only (`ValidationLocatorLib`): the
+/// deferred-action bit and the unused bits are ignored. Direct-call
+/// validations are not supported here and are refused by name.
+#[test]
+fn runtime_authorization_ignores_the_deferred_action_bit() {
+    let Some((mut w, owner)) = owned("runtime_authorization_ignores_the_deferred_action_bit")
+    else {
+        return;
+    };
+    for options in [0x03, 0x01 | 0xF8] {
+        let before = w.count();
+        let call = increment(&w);
+        let out = runtime_call_with_options(&mut w, owner.address(), call, OWNER, options);
+        assert!(
+            out.success,
+            "options {options:#04x}: {}",
+            describe_outcome(&out)
+        );
+        assert_eq!(w.count(), before + U256::from(1));
+    }
+    let call = increment(&w);
+    let out = runtime_call_with_options(&mut w, owner.address(), call, OWNER, 0x05);
+    assert!(
+        matches!(
+            AccountErrors::abi_decode(out.revert_data().expect("refused")),
+            Ok(AccountErrors::UnsupportedValidationOptions(_))
+        ),
+        "{}",
+        describe_outcome(&out)
+    );
+}
