@@ -26,6 +26,14 @@ interface IReferenceAccount {
         bytes data;
     }
 
+    /// @notice ERC-6900 v0.8 IModularAccountView's view of a function selector.
+    struct ExecutionDataView {
+        address module;
+        bool skipRuntimeValidation;
+        bool allowGlobalValidation;
+        bytes25[] executionHooks;
+    }
+
     /// @notice ERC-6900 v0.8 IModularAccountView's view of a validation. Hooks are HookConfigs
     /// (module(20) ‖ entityId(4) ‖ flags(1)); hooks and selectors are in install order.
     /// validationFlags: 4 = isGlobal, 2 = isSignatureValidation, 1 = isUserOpValidation (ERC-6900
@@ -71,6 +79,7 @@ interface IReferenceAccount {
 
     error ArrayLengthMismatch();
     error ModuleCodeMissing(address module);
+    error ValueNotAccepted();
     error SignatureValidationInvalid(bytes24 moduleEntity);
     error PreSignatureValidationHookReverted(bytes24 moduleEntity, bytes revertReason);
     error SignatureValidationFunctionReverted(bytes24 moduleEntity, bytes revertReason);
@@ -110,5 +119,27 @@ interface IReferenceAccount {
     function getValidationData(bytes24 validationFunction) external view returns (ValidationDataView memory);
     function entryPoint() external view returns (address);
     function accountId() external view returns (string memory);
+    /// @notice ERC-6900 IModularAccountView, as MAv2 v2.0.x: a native function's module is the
+    /// account; those a global validation may call have allowGlobalValidation, the other native
+    /// functions skipRuntimeValidation; any other selector gives the zero view.
+    function getExecutionData(bytes4 selector) external view returns (ExecutionDataView memory);
+    /// @notice As MAv2 v2.0.x: true for IERC165, IERC721Receiver and IERC1155Receiver only.
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
+
+    /// @notice Token callbacks, as MAv2's TokenReceiver: every token is accepted.
+    function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data)
+        external
+        pure
+        returns (bytes4);
+    function onERC1155Received(address operator, address from, uint256 id, uint256 value, bytes calldata data)
+        external
+        pure
+        returns (bytes4);
+    function onERC1155BatchReceived(
+        address operator,
+        address from,
+        uint256[] calldata ids,
+        uint256[] calldata values,
+        bytes calldata data
+    ) external pure returns (bytes4);
 }

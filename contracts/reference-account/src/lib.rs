@@ -15,7 +15,9 @@
 //!
 //! - `uninstallValidation`, `executeWithRuntimeValidation`, and ERC-1271
 //!   `isValidSignature` routed to a validation;
-//! - ERC-6900's `getValidationData` view, answered as MAv2 answers it.
+//! - ERC-6900's `getValidationData` and `getExecutionData` views, answered
+//!   as MAv2 answers them;
+//! - ERC-165 and the ERC-721 / ERC-1155 token callbacks, as MAv2 v2.0.x.
 //!
 //! **A reference account for tests and demos, not a production wallet.** It
 //! is not upgradeable, has no execution functions, direct-call or
@@ -36,6 +38,7 @@ pub mod permissions;
 pub mod runtime;
 pub mod signature;
 pub mod storage;
+pub mod tokens;
 pub mod uninstall;
 pub mod user_op;
 pub mod view;
@@ -67,17 +70,33 @@ pub const VALIDATE_USER_OP_ACCOUNT: [u8; 4] = selector(
 pub const ENTRY_POINT_FN: [u8; 4] = selector("entryPoint()");
 /// `getValidationData(bytes24)` (ERC-6900 IModularAccountView).
 pub const GET_VALIDATION_DATA: [u8; 4] = selector("getValidationData(bytes24)");
+/// `getExecutionData(bytes4)` (ERC-6900 IModularAccountView).
+pub const GET_EXECUTION_DATA: [u8; 4] = selector("getExecutionData(bytes4)");
 /// `accountId()`.
 pub const ACCOUNT_ID_FN: [u8; 4] = selector("accountId()");
 
-/// The interfaces the account reports: IERC165, IAccount, IAccountExecute,
-/// IERC1271.
-pub const INTERFACES: [[u8; 4]; 4] = [
+/// The interfaces the account reports, as MAv2 v2.0.x
+/// (`ModularAccountBase.supportsInterface`): IERC165, IERC721Receiver and
+/// IERC1155Receiver. MAv2 reports others only when an execution module's
+/// manifest adds them, and this account has no execution modules: IAccount,
+/// IAccountExecute, IERC1271 and IModularAccount are implemented but not
+/// reported, and `0xffffffff` never is.
+pub const INTERFACES: [[u8; 4]; 3] = [
     IERC165_ID,
-    VALIDATE_USER_OP_ACCOUNT,
-    EXECUTE_USER_OP,
-    IS_VALID_SIGNATURE,
+    tokens::IERC721_RECEIVER_ID,
+    tokens::IERC1155_RECEIVER_ID,
 ];
+
+/// The functions that accept native value, as MAv2's `payable` ones
+/// (`execute`, `executeBatch`, `executeWithRuntimeValidation`; plain
+/// transfers and unknown selectors reach MAv2's payable `receive` and
+/// `fallback`). Every other function refuses value, as a non-payable
+/// Solidity function does.
+pub const PAYABLE: [[u8; 4]; 3] = [EXECUTE, EXECUTE_BATCH, EXECUTE_WITH_RUNTIME_VALIDATION];
+
+/// `ValueNotAccepted()`: value sent to a function that is not payable
+/// (MAv2 reverts there with empty data).
+pub const VALUE_NOT_ACCEPTED: [u8; 4] = selector("ValueNotAccepted()");
 
 /// Routes one call to the account.
 pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
@@ -90,6 +109,9 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         errors::with_selector(errors::UNRECOGNIZED_FUNCTION, padded_selector(input))
     })?;
     let args = AbiReader::new(args);
+    if !host.msg_value().is_zero() && is_native(selector) && !PAYABLE.contains(&selector) {
+        return Err(VALUE_NOT_ACCEPTED.to_vec());
+    }
     match selector {
         VALIDATE_USER_OP_ACCOUNT => user_op::validate_user_op(host, ENTRY_POINT, &args),
         EXECUTE_USER_OP => execution::execute_user_op(host, ENTRY_POINT, input, &args),
@@ -116,12 +138,41 @@ pub fn route<H: Host>(host: &H, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
             let id = args.bytes4(0).or_revert()?;
             Ok(ret_bool(INTERFACES.contains(&id)))
         }
-        // Unguarded, as MAv2's native views: anyone may read it.
+        tokens::ON_ERC721_RECEIVED
+        | tokens::ON_ERC1155_RECEIVED
+        | tokens::ON_ERC1155_BATCH_RECEIVED => tokens::on_received(selector, &args),
+        // Unguarded, as MAv2's native views: anyone may read them.
         GET_VALIDATION_DATA => view::get_validation_data(host, &args),
+        GET_EXECUTION_DATA => view::get_execution_data(host, &args),
         ENTRY_POINT_FN => Ok(AbiWriter::new(1).address(ENTRY_POINT).finish()),
         ACCOUNT_ID_FN => Ok(ret_string(ACCOUNT_ID)),
         other => Err(errors::with_selector(errors::UNRECOGNIZED_FUNCTION, other)),
     }
+}
+
+/// Whether `selector` is one of this account's own functions (the
+/// selectors [`route`] answers).
+pub fn is_native(selector: [u8; 4]) -> bool {
+    matches!(
+        selector,
+        VALIDATE_USER_OP_ACCOUNT
+            | EXECUTE_USER_OP
+            | EXECUTE
+            | EXECUTE_BATCH
+            | INSTALL_VALIDATION
+            | UNINSTALL_VALIDATION
+            | EXECUTE_WITH_RUNTIME_VALIDATION
+            | IS_VALID_SIGNATURE
+            | INITIALIZE
+            | SUPPORTS_INTERFACE
+            | tokens::ON_ERC721_RECEIVED
+            | tokens::ON_ERC1155_RECEIVED
+            | tokens::ON_ERC1155_BATCH_RECEIVED
+            | GET_VALIDATION_DATA
+            | GET_EXECUTION_DATA
+            | ENTRY_POINT_FN
+            | ACCOUNT_ID_FN
+    )
 }
 
 #[cfg(target_arch = "wasm32")]

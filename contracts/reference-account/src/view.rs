@@ -52,3 +52,64 @@ pub fn get_validation_data<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Ve
     // The return value is a one-element tuple holding the (dynamic) struct.
     Ok(AbiWriter::new(1).dyn_encoded(&view).finish())
 }
+
+/// How MAv2 v2.0.x describes a native function in `getExecutionData`
+/// (`src/account/ModularAccountView.sol`): `(skipRuntimeValidation,
+/// allowGlobalValidation)`. The functions a global validation may call are
+/// `(false, true)`; the other native functions (views, callbacks, and the
+/// EntryPoint's `validateUserOp`) are `(true, false)`. `None` for a selector
+/// this account does not implement (MAv2 answers those from its execution
+/// storage, which this account has none of: the zero view).
+fn native_function(function: [u8; 4]) -> Option<(bool, bool)> {
+    use permission_core::selectors::{
+        EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION,
+        INSTALL_VALIDATION, IS_VALID_SIGNATURE, SUPPORTS_INTERFACE, UNINSTALL_VALIDATION,
+    };
+    if crate::permissions::GLOBALLY_ALLOWED.contains(&function) {
+        // installExecution, uninstallExecution, performCreate and
+        // upgradeToAndCall are in that list but not implemented here.
+        let implemented = [
+            EXECUTE,
+            EXECUTE_BATCH,
+            INSTALL_VALIDATION,
+            UNINSTALL_VALIDATION,
+            EXECUTE_USER_OP,
+            EXECUTE_WITH_RUNTIME_VALIDATION,
+        ];
+        return implemented.contains(&function).then_some((false, true));
+    }
+    let other_native = [
+        crate::ENTRY_POINT_FN,
+        crate::VALIDATE_USER_OP_ACCOUNT,
+        crate::tokens::ON_ERC721_RECEIVED,
+        crate::tokens::ON_ERC1155_RECEIVED,
+        crate::tokens::ON_ERC1155_BATCH_RECEIVED,
+        IS_VALID_SIGNATURE,
+        SUPPORTS_INTERFACE,
+        crate::ACCOUNT_ID_FN,
+        crate::GET_EXECUTION_DATA,
+        crate::GET_VALIDATION_DATA,
+    ];
+    other_native.contains(&function).then_some((true, false))
+}
+
+/// `getExecutionData(bytes4 selector) returns (ExecutionDataView)`:
+/// `(address module, bool skipRuntimeValidation, bool
+/// allowGlobalValidation, bytes25[] executionHooks)`. A native function's
+/// module is the account itself; this account has no execution modules
+/// and no selector-associated hooks, so the hooks are always empty.
+pub fn get_execution_data<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec<u8>, Vec<u8>> {
+    let selector = args.bytes4(0).or_revert()?;
+    let (module, skip, global) = match native_function(selector) {
+        Some((skip, global)) => (host.contract_address(), skip, global),
+        None => (permission_core::Address::ZERO, false, false),
+    };
+    let no_hooks = AbiWriter::new(1).uint(0).finish();
+    let view = AbiWriter::new(4)
+        .address(module)
+        .bool(skip)
+        .bool(global)
+        .dyn_encoded(&no_hooks)
+        .finish();
+    Ok(AbiWriter::new(1).dyn_encoded(&view).finish())
+}

@@ -1,5 +1,8 @@
 //! Encoders the account's tests share.
 
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
 use alloy_primitives::{Address, FixedBytes};
 
 /// A `ValidationConfig` or `HookConfig`: `module ‖ entityId ‖ flags`.
