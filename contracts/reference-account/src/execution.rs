@@ -135,14 +135,27 @@ pub fn run_pre_execution_hooks<H: Host>(
                 .finish_with_selector(PRE_EXECUTION_HOOK);
             let output = call(host, hook.module(), U256::ZERO, &call_data, ALL_GAS)
                 .map_err(|reason| wrapped(PRE_EXEC_HOOK_REVERTED, hook.module_entity(), &reason))?;
-            context = AbiReader::new(&output)
-                .dyn_bytes(0)
-                .map(<[u8]>::to_vec)
-                .map_err(|_| wrapped(PRE_EXEC_HOOK_REVERTED, hook.module_entity(), &output))?;
+            context = strict_bytes(&output)
+                .ok_or_else(|| wrapped(PRE_EXEC_HOOK_REVERTED, hook.module_entity(), &output))?
+                .to_vec();
         }
         post.push((hook, context));
     }
     Ok(post)
+}
+
+/// A pre execution hook's `bytes` return value, read as MAv2 v2.0.x reads
+/// it (`ExecutionLib.invokePreExecHook`): at least two words, the offset
+/// exactly `0x20`, and a length that fits in what follows. Anything else
+/// (another offset, a short answer, a length past the end) is `None`.
+fn strict_bytes(output: &[u8]) -> Option<&[u8]> {
+    let (offset, rest) = output.split_first_chunk::<32>()?;
+    let (length, body) = rest.split_first_chunk::<32>()?;
+    if U256::from_be_bytes(*offset) != U256::from(0x20) {
+        return None;
+    }
+    let length = usize::try_from(U256::from_be_bytes(*length)).ok()?;
+    body.get(..length)
 }
 
 /// The post execution hooks, in reverse order of the pre hooks.
