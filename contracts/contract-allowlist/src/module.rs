@@ -66,7 +66,10 @@ pub struct ContractAllowlist;
 
 impl ContractAllowlist {
     /// Refuses the first call whose target is not listed.
-    fn check_target<H: Host>(targets: &KeySet<'_, '_, H>, target: Address) -> Result<(), Vec<u8>> {
+    pub(crate) fn check_target<H: Host>(
+        targets: &KeySet<'_, '_, H>,
+        target: Address,
+    ) -> Result<(), Vec<u8>> {
         if targets.contains(&address_key(target)) {
             Ok(())
         } else {
@@ -75,8 +78,8 @@ impl ContractAllowlist {
     }
 
     /// Adds a target, emitting `TargetAdded`; the caller validated it.
-    fn add<H: Host>(scope: &Scope<'_, H>, target: Address) {
-        KeySet::new(scope, TARGETS).insert(&address_key(target));
+    fn add<H: Host>(scope: &Scope<'_, H>, tag: u8, target: Address) {
+        KeySet::new(scope, tag).insert(&address_key(target));
         emit_account_event_keyed(
             scope.host(),
             TARGET_ADDED,
@@ -111,7 +114,7 @@ impl ContractAllowlist {
         if KeySet::new(&scope, TARGETS).contains(&address_key(target)) {
             return Err(address_error(DUPLICATE_TARGET, target));
         }
-        Self::add(&scope, target);
+        Self::add(&scope, TARGETS, target);
         Ok(Vec::new())
     }
 
@@ -131,21 +134,51 @@ impl ContractAllowlist {
         Ok(Vec::new())
     }
 
-    fn is_target_allowed<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = ctx.view_scope(args)?;
-        let target = args.address(2).or_revert()?;
-        let allowed =
-            scope.is_installed() && KeySet::new(&scope, TARGETS).contains(&address_key(target));
-        Ok(ret_bool(allowed))
+    /// The views `isTargetAllowed` and `getTargets` of the target set
+    /// `targets` (`installed`: whether its key has the rule); `None` for
+    /// another selector. Shared with the policy rule.
+    pub(crate) fn view<H: Host>(
+        targets: &KeySet<'_, '_, H>,
+        installed: bool,
+        selector: [u8; 4],
+        args: &AbiReader<'_>,
+    ) -> Option<Output> {
+        Some(match selector {
+            IS_TARGET_ALLOWED => args
+                .address(2)
+                .or_revert()
+                .map(|target| ret_bool(installed && targets.contains(&address_key(target)))),
+            GET_TARGETS => {
+                let len = if installed { targets.len() } else { 0 };
+                let elements: Vec<Vec<u8>> = (0..len).map(|i| targets.at(i).to_vec()).collect();
+                Ok(AbiWriter::new(1)
+                    .dyn_encoded(&encode_array(&elements, false))
+                    .finish())
+            }
+            _ => return None,
+        })
     }
 
-    fn get_targets<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = ctx.view_scope(args)?;
-        let set = KeySet::new(&scope, TARGETS);
-        let elements: Vec<Vec<u8>> = (0..set.len()).map(|i| set.at(i).to_vec()).collect();
-        Ok(AbiWriter::new(1)
-            .dyn_encoded(&encode_array(&elements, false))
-            .finish())
+    /// Every target of `install`, validated: non-zero and distinct.
+    /// Shared with the policy rule, which validates before any write too.
+    pub(crate) fn validated_targets(
+        install: &ContractAllowlistInstall<'_>,
+    ) -> Result<Vec<Address>, Vec<u8>> {
+        let targets: Vec<Address> = install.targets().collect::<Result<_, _>>().or_revert()?;
+        for (i, target) in targets.iter().enumerate() {
+            Self::require_non_zero(*target)?;
+            if targets[..i].contains(target) {
+                return Err(address_error(DUPLICATE_TARGET, *target));
+            }
+        }
+        Ok(targets)
+    }
+
+    /// Stores validated targets in the set at `tag`.
+    pub(crate) fn add_all<H: Host>(scope: &Scope<'_, H>, tag: u8, targets: Vec<Address>) {
+        for target in targets {
+            Self::add(scope, tag, target);
+        }
     }
 }
 
@@ -161,18 +194,10 @@ impl PermissionModule for ContractAllowlist {
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
         let install = ContractAllowlistInstall::decode(data).or_revert()?;
         // Validate everything before the first write.
-        let targets: Vec<Address> = install.targets().collect::<Result<_, _>>().or_revert()?;
-        for (i, target) in targets.iter().enumerate() {
-            Self::require_non_zero(*target)?;
-            if targets[..i].contains(target) {
-                return Err(address_error(DUPLICATE_TARGET, *target));
-            }
-        }
+        let targets = Self::validated_targets(&install)?;
         let mut scope = ctx.scope(install.entity_id);
         scope.install()?;
-        for target in targets {
-            Self::add(&scope, target);
-        }
+        Self::add_all(&scope, TARGETS, targets);
         Ok(install.entity_id)
     }
 
@@ -203,8 +228,13 @@ impl PermissionModule for ContractAllowlist {
         Some(match selector {
             ADD_TARGET => Self::add_target(ctx, args),
             REMOVE_TARGET => Self::remove_target(ctx, args),
-            IS_TARGET_ALLOWED => Self::is_target_allowed(ctx, args),
-            GET_TARGETS => Self::get_targets(ctx, args),
+            IS_TARGET_ALLOWED | GET_TARGETS => match ctx.view_scope(args) {
+                Ok(scope) => {
+                    let targets = KeySet::new(&scope, TARGETS);
+                    return Self::view(&targets, scope.is_installed(), selector, args);
+                }
+                Err(err) => Err(err),
+            },
             _ => return None,
         })
     }

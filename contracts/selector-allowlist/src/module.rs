@@ -86,7 +86,7 @@ pub struct SelectorAllowlist;
 
 impl SelectorAllowlist {
     /// Whether `call` matches a rule of `rules` for `account`.
-    fn check_rules<H: Host>(
+    pub(crate) fn check_rules<H: Host>(
         rules: &KeySet<'_, '_, H>,
         account: Address,
         call: &Call<'_>,
@@ -168,40 +168,73 @@ impl SelectorAllowlist {
         Ok(Vec::new())
     }
 
-    fn has_rule<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = ctx.view_scope(args)?;
-        let key = rule_key(args.address(2).or_revert()?, args.bytes4(3).or_revert()?);
-        Ok(ret_bool(
-            scope.is_installed() && KeySet::new(&scope, RULES).contains(&key),
-        ))
+    /// The views `hasRule`, `isCallAllowed` and `getRules` of the rule set
+    /// `rules` (`installed`: whether its key has the rule); `None` for
+    /// another selector. Shared with the policy rule.
+    pub(crate) fn view<H: Host>(
+        rules: &KeySet<'_, '_, H>,
+        account: permission_core::Address,
+        installed: bool,
+        selector: [u8; 4],
+        args: &AbiReader<'_>,
+    ) -> Option<Output> {
+        Some(match selector {
+            HAS_RULE => (|| {
+                let key = rule_key(args.address(2).or_revert()?, args.bytes4(3).or_revert()?);
+                Ok(ret_bool(installed && rules.contains(&key)))
+            })(),
+            IS_CALL_ALLOWED => (|| {
+                let call = Call {
+                    target: args.address(2).or_revert()?,
+                    value: U256::ZERO,
+                    data: args.dyn_bytes(3).or_revert()?,
+                };
+                Ok(ret_bool(
+                    installed && Self::check_rules(rules, account, &call).is_ok(),
+                ))
+            })(),
+            GET_RULES => {
+                let len = if installed { rules.len() } else { 0 };
+                let elements: Vec<Vec<u8>> = (0..len)
+                    .map(|i| {
+                        let rule = rule_from_key(&rules.at(i));
+                        AbiWriter::new(2)
+                            .address(rule.target)
+                            .bytes4(rule.selector)
+                            .finish()
+                    })
+                    .collect();
+                Ok(AbiWriter::new(1)
+                    .dyn_encoded(&encode_array(&elements, false))
+                    .finish())
+            }
+            _ => return None,
+        })
     }
 
-    fn is_call_allowed<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = ctx.view_scope(args)?;
-        let call = Call {
-            target: args.address(2).or_revert()?,
-            value: U256::ZERO,
-            data: args.dyn_bytes(3).or_revert()?,
-        };
-        let allowed = scope.is_installed() && Self::check_call(&scope, &call).is_ok();
-        Ok(ret_bool(allowed))
+    /// Every rule of `install`, validated for `account`: none privileged,
+    /// none repeated. Shared with the policy rule.
+    pub(crate) fn validated_rules(
+        account: permission_core::Address,
+        install: &SelectorAllowlistInstall<'_>,
+    ) -> Result<Vec<SelectorRule>, Vec<u8>> {
+        let rules: Vec<SelectorRule> = install.rules().collect::<Result<_, _>>().or_revert()?;
+        for (i, rule) in rules.iter().enumerate() {
+            Self::validate_rule(account, rule)?;
+            if rules[..i].contains(rule) {
+                return Err(rule_error(DUPLICATE_RULE, rule.target, rule.selector));
+            }
+        }
+        Ok(rules)
     }
 
-    fn get_rules<H: Host>(ctx: &Ctx<'_, H>, args: &AbiReader<'_>) -> Output {
-        let scope = ctx.view_scope(args)?;
-        let set = KeySet::new(&scope, RULES);
-        let elements: Vec<Vec<u8>> = (0..set.len())
-            .map(|i| {
-                let rule = rule_from_key(&set.at(i));
-                AbiWriter::new(2)
-                    .address(rule.target)
-                    .bytes4(rule.selector)
-                    .finish()
-            })
-            .collect();
-        Ok(AbiWriter::new(1)
-            .dyn_encoded(&encode_array(&elements, false))
-            .finish())
+    /// Stores validated rules in the set at `tag`.
+    pub(crate) fn store_rules<H: Host>(scope: &Scope<'_, H>, tag: u8, rules: &[SelectorRule]) {
+        let set = KeySet::new(scope, tag);
+        for rule in rules {
+            set.insert(&rule_key(rule.target, rule.selector));
+            Self::emit(scope, RULE_ADDED, rule);
+        }
     }
 }
 
@@ -217,20 +250,10 @@ impl PermissionModule for SelectorAllowlist {
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
         let install = SelectorAllowlistInstall::decode(data).or_revert()?;
         // Validate everything before the first write.
-        let rules: Vec<SelectorRule> = install.rules().collect::<Result<_, _>>().or_revert()?;
-        for (i, rule) in rules.iter().enumerate() {
-            Self::validate_rule(ctx.account, rule)?;
-            if rules[..i].contains(rule) {
-                return Err(rule_error(DUPLICATE_RULE, rule.target, rule.selector));
-            }
-        }
+        let rules = Self::validated_rules(ctx.account, &install)?;
         let mut scope = ctx.scope(install.entity_id);
         scope.install()?;
-        let set = KeySet::new(&scope, RULES);
-        for rule in &rules {
-            set.insert(&rule_key(rule.target, rule.selector));
-            Self::emit(&scope, RULE_ADDED, rule);
-        }
+        Self::store_rules(&scope, RULES, &rules);
         Ok(install.entity_id)
     }
 
@@ -261,9 +284,13 @@ impl PermissionModule for SelectorAllowlist {
         Some(match selector {
             ADD_RULE => Self::add_rule(ctx, args),
             REMOVE_RULE => Self::remove_rule(ctx, args),
-            HAS_RULE => Self::has_rule(ctx, args),
-            IS_CALL_ALLOWED => Self::is_call_allowed(ctx, args),
-            GET_RULES => Self::get_rules(ctx, args),
+            HAS_RULE | IS_CALL_ALLOWED | GET_RULES => match ctx.view_scope(args) {
+                Ok(scope) => {
+                    let rules = KeySet::new(&scope, RULES);
+                    return Self::view(&rules, scope.account, scope.is_installed(), selector, args);
+                }
+                Err(err) => Err(err),
+            },
             _ => return None,
         })
     }

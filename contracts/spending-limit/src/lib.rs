@@ -128,9 +128,15 @@ extern crate alloc;
 
 mod ledger;
 mod module;
+mod rule;
+mod store;
 #[cfg(test)]
 mod tests;
 
 pub use module::*;
+pub use rule::SpendRule;
+pub use store::{Known, SpendStore};
 
+// The standalone program; a policy that composes the rule builds without it.
+#[cfg(feature = "module")]
 module_kit::entrypoint!(crate::SpendingLimit);

@@ -56,9 +56,13 @@
 extern crate alloc;
 
 mod module;
+mod rule;
 #[cfg(test)]
 mod tests;
 
 pub use module::*;
+pub use rule::TimeWindowRule;
 
+// The standalone program; a policy that composes the rule builds without it.
+#[cfg(feature = "module")]
 module_kit::entrypoint!(crate::TimeWindow);

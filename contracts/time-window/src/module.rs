@@ -34,7 +34,7 @@ pub const MODULE_EVENTS: [[u8; 32]; 1] = [TIME_WINDOW_SET];
 /// The window lives in the scope's metadata payload (bytes 0..6
 /// `validAfter`, 6..12 `validUntil`): a hook reads one storage slot. The
 /// rule itself is [`Window`], shared with session-signer.
-fn window_from_payload(payload: &[u8; PAYLOAD_LEN]) -> Window {
+pub(crate) fn window_from_payload(payload: &[u8; PAYLOAD_LEN]) -> Window {
     let mut bytes = [0u8; 12];
     bytes.copy_from_slice(&payload[..12]);
     Window::from_bytes(&bytes)
@@ -64,6 +64,11 @@ impl TimeWindow {
     /// Validates and stores a window, emitting `TimeWindowSet`.
     fn store<H: Host>(scope: &mut Scope<'_, H>, window: Window) {
         scope.set_payload(window_to_payload(window));
+        Self::emit_set(scope, window);
+    }
+
+    /// Emits `TimeWindowSet`. Shared with the policy rule.
+    pub(crate) fn emit_set<H: Host>(scope: &Scope<'_, H>, window: Window) {
         emit_account_event(
             scope.host(),
             TIME_WINDOW_SET,
@@ -73,8 +78,15 @@ impl TimeWindow {
         );
     }
 
+    /// The `getTimeWindow` answer. Shared with the policy rule.
+    pub(crate) fn view(installed: bool, window: Window) -> Vec<u8> {
+        let mut out = ret_bool(installed);
+        out.extend_from_slice(&window.encode());
+        out
+    }
+
     /// Decodes `(uint32, uint48, uint48)` and checks the window's shape.
-    fn decode_window(data: &[u8]) -> Result<(u32, Window), Vec<u8>> {
+    pub(crate) fn decode_window(data: &[u8]) -> Result<(u32, Window), Vec<u8>> {
         let install = TimeWindowInstall::decode(data).or_revert()?;
         Ok((install.entity_id, install.window().well_formed()?))
     }
@@ -135,9 +147,7 @@ impl PermissionModule for TimeWindow {
             GET_TIME_WINDOW => (|| {
                 let scope = ctx.view_scope(args)?;
                 let window = window_from_payload(&scope.payload());
-                let mut out = ret_bool(scope.is_installed());
-                out.extend_from_slice(&window.encode());
-                Ok(out)
+                Ok(Self::view(scope.is_installed(), window))
             })(),
             _ => return None,
         })

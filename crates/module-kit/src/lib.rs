@@ -11,7 +11,9 @@
 //!   generation), with the O(1) uninstall that makes old state unreachable;
 //! - [`set`]: an enumerable set of 32-byte keys inside a scope;
 //! - [`router`]: decoding helpers and the `IModule`/`IERC165` functions;
-//! - [`events`]: event emission.
+//! - [`events`]: event emission;
+//! - [`policy`]: permission rules composed at compile time into one
+//!   session-policy program.
 //!
 //! Every function is generic over [`stylus_sdk::stylus_core::Host`], so the
 //! same code runs on chain and on the SDK's `TestVM` in native tests.
@@ -25,6 +27,7 @@ pub mod calls;
 pub mod chain;
 pub mod errors;
 pub mod events;
+pub mod policy;
 pub mod router;
 pub mod scope;
 pub mod set;

@@ -1,0 +1,568 @@
+//! The spending-limit rule over its storage, written once: what a call
+//! spends, the ledgers and the gas budget, and how an operation is charged
+//! in validation (a hinted period) or at the clock. The standalone module
+//! ([`crate::SpendingLimit`]) and the policy rule ([`crate::SpendRule`])
+//! both run this code, each over its own tags.
+
+use alloc::vec::Vec;
+use module_kit::errors::OrRevert;
+use module_kit::events::{emit_account_event, emit_account_event_keyed};
+use module_kit::policy::period_hint;
+use module_kit::scope::{address_key, word_u64, Scope};
+use module_kit::set::KeySet;
+use module_kit::Host;
+use module_kit::Output;
+use permission_core::abi::{encode_array, AbiReader, AbiWriter};
+use permission_core::calls::Call;
+use permission_core::erc20::{decode_token_spend, TokenCallError};
+use permission_core::install::SpendingLimitInstall;
+use permission_core::install::{GasBudget, SpendLimit, NATIVE_TOKEN};
+use permission_core::user_op::PackedUserOpReader;
+use permission_core::validation_data::MAX_U48;
+use permission_core::{Address, CalldataError, ValidationData, B256, U256};
+
+use crate::ledger::{Ledger, Refusal};
+use crate::module::{
+    DUPLICATE_TOKEN, GAS_BUDGET_EXCEEDED, GAS_BUDGET_SET, GAS_CHARGED, GET_GAS_BUDGET,
+    GET_LIMITED_TOKENS, GET_SPEND_LIMIT, GET_SPONSORS, RECORDED_PERIOD_NOT_STARTED,
+    SPEND_LIMIT_EXCEEDED, SPEND_LIMIT_SET, SPENT, STALE_PERIOD_HINT, TOKEN_CALL_NOT_ALLOWED,
+};
+
+/// Tag offsets from the store's base. The standalone module's base is 1,
+/// which gives the tags it has always used.
+/// The set of limited tokens (three tags).
+pub(crate) const TOKENS: u8 = 0;
+/// The set of sponsoring paymasters (three tags).
+pub(crate) const SPONSORS: u8 = 3;
+/// A token's limit word.
+const LIMIT: u8 = 9;
+/// A token's period word: configured flag, period, anchor and window.
+const PERIOD: u8 = 10;
+/// A token's spent word.
+const SPENT_WORD: u8 = 11;
+/// The gas budget's limit word.
+const GAS_LIMIT: u8 = 19;
+/// The gas budget's spent word.
+const GAS_SPENT: u8 = 20;
+/// The gas budget's enabled flag.
+const GAS_ENABLED: u8 = 21;
+/// Tags the store uses from its base.
+pub(crate) const TAGS: u8 = 22;
+
+const NO_KEY: [u8; 32] = [0u8; 32];
+
+/// What a store knows without reading storage: the policy rule keeps these
+/// flags in its payload, since a policy's limits do not change after
+/// install. The standalone module, whose admin functions change them, reads
+/// storage every time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Known(pub u8);
+
+impl Known {
+    /// The native coin is limited.
+    pub const NATIVE: u8 = 1;
+    /// The gas budget is enabled.
+    pub const GAS: u8 = 2;
+    /// Some paymaster sponsors the key.
+    pub const SPONSORS: u8 = 4;
+    /// Some ERC-20 token is limited.
+    pub const TOKENS: u8 = 8;
+    /// This byte is meaningful (set at install by the policy rule).
+    pub const SET: u8 = 0x80;
+
+    fn says(self, bit: u8) -> Option<bool> {
+        (self.0 & Self::SET != 0).then_some(self.0 & bit != 0)
+    }
+}
+
+/// Packs the configured flag (byte 11), period (bytes 12..18), anchor
+/// (18..24) and window (24..32). The flag makes "is this token limited?" the
+/// same storage read as the ledger itself.
+fn period_word(ledger: &Ledger) -> B256 {
+    let mut word = [0u8; 32];
+    word[11] = 1;
+    word[12..18].copy_from_slice(&ledger.period.to_be_bytes()[2..]);
+    word[18..24].copy_from_slice(&ledger.anchor.to_be_bytes()[2..]);
+    word[24..].copy_from_slice(&ledger.window.to_be_bytes());
+    B256::from(word)
+}
+
+fn u48_at(word: &B256, start: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes[2..].copy_from_slice(&word[start..start + 6]);
+    u64::from_be_bytes(bytes)
+}
+
+/// A spent amount as stored: bitwise NOT, so that "nothing spent" is a
+/// non-zero word. Setting a limit then pays the zero-to-non-zero SSTORE
+/// (20,000 gas) once, and every spend is a non-zero-to-non-zero write
+/// (2,900). Only configured ledgers are ever read, so an unwritten slot is
+/// never decoded.
+fn spent_word(spent: U256) -> B256 {
+    B256::from((!spent).to_be_bytes::<32>())
+}
+
+fn spent_from(word: B256) -> U256 {
+    !U256::from_be_bytes(word.0)
+}
+
+/// `TokenError(address)`-shaped revert data.
+pub(crate) fn token_error(error: [u8; 4], token: Address) -> Vec<u8> {
+    AbiWriter::new(1).address(token).finish_with_selector(error)
+}
+
+fn exceeded(token: Address, requested: U256, remaining: U256) -> Vec<u8> {
+    AbiWriter::new(3)
+        .address(token)
+        .u256(requested)
+        .u256(remaining)
+        .finish_with_selector(SPEND_LIMIT_EXCEEDED)
+}
+
+/// Install data that passed [`SpendStore::validate`].
+pub struct Validated {
+    limits: Vec<SpendLimit>,
+    gas: GasBudget,
+    sponsors: Vec<Address>,
+}
+
+/// The spending-limit state of one key: tags from `base` in its scope.
+pub struct SpendStore<'s, 'h, H: Host> {
+    /// The key's scope.
+    pub scope: &'s Scope<'h, H>,
+    base: u8,
+    known: Known,
+}
+
+impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
+    /// The store at tags `base..base + TAGS` of `scope`.
+    pub fn new(scope: &'s Scope<'h, H>, base: u8, known: Known) -> Self {
+        Self { scope, base, known }
+    }
+
+    fn tag(&self, offset: u8) -> u8 {
+        // The base leaves room for TAGS tags (the policy's layout checks it).
+        self.base.wrapping_add(offset)
+    }
+
+    fn read(&self, offset: u8, key: &[u8; 32]) -> B256 {
+        self.scope.read(self.tag(offset), key)
+    }
+
+    fn write(&self, offset: u8, key: &[u8; 32], value: B256) {
+        self.scope.write(self.tag(offset), key, value)
+    }
+
+    /// The set at tag offset `offset` ([`TOKENS`] or [`SPONSORS`]).
+    pub fn set(&self, offset: u8) -> KeySet<'s, 'h, H> {
+        KeySet::new(self.scope, self.tag(offset))
+    }
+
+    /// Whether `token` has a limit (one storage read, which the ledger load
+    /// then finds in the storage cache, unless the known flags answer).
+    pub fn is_limited(&self, token: Address) -> bool {
+        let bit = if token == NATIVE_TOKEN {
+            Known::NATIVE
+        } else {
+            Known::TOKENS
+        };
+        if self.known.says(bit) == Some(false) {
+            return false;
+        }
+        self.read(PERIOD, &address_key(token))[11] != 0
+    }
+
+    /// The ledger of `token` (configured or not).
+    pub fn load_ledger(&self, token: Address) -> Ledger {
+        let key = address_key(token);
+        let period = self.read(PERIOD, &key);
+        Ledger {
+            limit: U256::from_be_bytes(self.read(LIMIT, &key).0),
+            period: u48_at(&period, 12),
+            anchor: u48_at(&period, 18),
+            window: word_u64(&period),
+            spent: spent_from(self.read(SPENT_WORD, &key)),
+        }
+    }
+
+    fn store_ledger(&self, token: Address, ledger: &Ledger) {
+        let key = address_key(token);
+        self.write(LIMIT, &key, B256::from(ledger.limit.to_be_bytes::<32>()));
+        self.write(PERIOD, &key, period_word(ledger));
+        self.write(SPENT_WORD, &key, spent_word(ledger.spent));
+    }
+
+    /// Stores only what a charge changes: the window and the spent amount.
+    fn store_spend(&self, token: Address, ledger: &Ledger) {
+        let key = address_key(token);
+        self.write(PERIOD, &key, period_word(ledger));
+        self.write(SPENT_WORD, &key, spent_word(ledger.spent));
+    }
+
+    /// Clears a token's ledger, flag included.
+    pub fn clear_ledger(&self, token: Address) {
+        let key = address_key(token);
+        for tag in [LIMIT, PERIOD, SPENT_WORD] {
+            self.write(tag, &key, B256::ZERO);
+        }
+    }
+
+    /// Adds or replaces a limit, starting a period at `now` with nothing
+    /// spent; emits `SpendLimitSet`.
+    pub fn set_limit(&self, limit: &SpendLimit, now: u64) {
+        self.set(TOKENS).insert(&address_key(limit.token));
+        self.store_ledger(limit.token, &Ledger::new(limit.limit, limit.period, now));
+        emit_account_event_keyed(
+            self.scope.host(),
+            SPEND_LIMIT_SET,
+            self.scope.account,
+            self.scope.entity_id,
+            address_key(limit.token),
+            &AbiWriter::new(2)
+                .u256(limit.limit)
+                .uint(limit.period)
+                .finish(),
+        );
+    }
+
+    /// Replaces the gas budget, with nothing spent; emits `GasBudgetSet`.
+    pub fn set_gas_budget(&self, gas: &GasBudget) {
+        self.write(
+            GAS_ENABLED,
+            &NO_KEY,
+            B256::with_last_byte(gas.enabled as u8),
+        );
+        self.write(
+            GAS_LIMIT,
+            &NO_KEY,
+            B256::from(gas.limit.to_be_bytes::<32>()),
+        );
+        self.write(GAS_SPENT, &NO_KEY, spent_word(U256::ZERO));
+        emit_account_event(
+            self.scope.host(),
+            GAS_BUDGET_SET,
+            self.scope.account,
+            self.scope.entity_id,
+            &AbiWriter::new(2).bool(gas.enabled).u256(gas.limit).finish(),
+        );
+    }
+
+    /// Whether the gas budget is enabled.
+    pub fn gas_enabled(&self) -> bool {
+        match self.known.says(Known::GAS) {
+            Some(enabled) => enabled,
+            None => self.read(GAS_ENABLED, &NO_KEY)[31] != 0,
+        }
+    }
+
+    /// The gas budget: (limit, spent); meaningful when enabled.
+    pub fn gas_budget(&self) -> (U256, U256) {
+        (
+            U256::from_be_bytes(self.read(GAS_LIMIT, &NO_KEY).0),
+            spent_from(self.read(GAS_SPENT, &NO_KEY)),
+        )
+    }
+
+    /// Whether `paymaster` sponsors the key's gas.
+    fn sponsors(&self, paymaster: Address) -> bool {
+        self.known.says(Known::SPONSORS) != Some(false)
+            && self.set(SPONSORS).contains(&address_key(paymaster))
+    }
+
+    /// Charges `cost` to the enabled gas budget; emits `GasCharged`.
+    fn charge_gas_budget(&self, cost: U256) -> Result<(), Vec<u8>> {
+        let (limit, spent) = self.gas_budget();
+        let remaining = limit.saturating_sub(spent);
+        if cost > remaining {
+            return Err(AbiWriter::new(2)
+                .u256(cost)
+                .u256(remaining)
+                .finish_with_selector(GAS_BUDGET_EXCEEDED));
+        }
+        // cost <= limit - spent: the sum cannot overflow.
+        let spent = spent.saturating_add(cost);
+        self.write(GAS_SPENT, &NO_KEY, spent_word(spent));
+        emit_account_event(
+            self.scope.host(),
+            GAS_CHARGED,
+            self.scope.account,
+            self.scope.entity_id,
+            &AbiWriter::new(2).u256(cost).u256(remaining - cost).finish(),
+        );
+        Ok(())
+    }
+
+    /// Adds `amount` to `token`'s total. A total that overflows `uint256`
+    /// exceeds every limit: the error reports `type(uint256).max` as
+    /// requested, and what remains at `now` (in the recorded period in
+    /// validation, which has no clock).
+    pub(crate) fn add_charge(
+        &self,
+        charges: &mut Vec<(Address, U256)>,
+        token: Address,
+        amount: U256,
+        now: Option<u64>,
+    ) -> Result<(), Vec<u8>> {
+        match charges.iter_mut().find(|(t, _)| *t == token) {
+            Some((_, total)) => match total.checked_add(amount) {
+                Some(sum) => *total = sum,
+                None => {
+                    let ledger = self.load_ledger(token);
+                    let remaining = match now {
+                        Some(now) => ledger.remaining_at(now),
+                        None => ledger.limit.saturating_sub(ledger.spent),
+                    };
+                    return Err(exceeded(token, U256::MAX, remaining));
+                }
+            },
+            None => charges.push((token, amount)),
+        }
+        Ok(())
+    }
+
+    /// Sums what `calls` spend, per limited token: native value, and
+    /// `transfer`, `approve` and `increaseAllowance` of a limited token;
+    /// any other call to a limited token is refused. `now` is the clock,
+    /// `None` in validation.
+    pub fn charges<'c>(
+        &self,
+        calls: impl Iterator<Item = Result<Call<'c>, CalldataError>>,
+        now: Option<u64>,
+    ) -> Result<Vec<(Address, U256)>, Vec<u8>> {
+        let native_limited = self.is_limited(NATIVE_TOKEN);
+        let mut charges: Vec<(Address, U256)> = Vec::new();
+        for call in calls {
+            let call = call.or_revert()?;
+            if native_limited && !call.value.is_zero() {
+                self.add_charge(&mut charges, NATIVE_TOKEN, call.value, now)?;
+            }
+            if call.target == NATIVE_TOKEN || !self.is_limited(call.target) {
+                continue;
+            }
+            match decode_token_spend(call.data) {
+                Ok(spend) => self.add_charge(&mut charges, call.target, spend.amount(), now)?,
+                Err(TokenCallError::UnsupportedSelector(selector)) => {
+                    return Err(AbiWriter::new(2)
+                        .address(call.target)
+                        .bytes4(selector.unwrap_or_default())
+                        .finish_with_selector(TOKEN_CALL_NOT_ALLOWED))
+                }
+                Err(TokenCallError::Malformed(err)) => return Err(err).or_revert(),
+            }
+        }
+        Ok(charges)
+    }
+
+    fn emit_spent(&self, token: Address, amount: U256, remaining: U256) {
+        emit_account_event_keyed(
+            self.scope.host(),
+            SPENT,
+            self.scope.account,
+            self.scope.entity_id,
+            address_key(token),
+            &AbiWriter::new(2).u256(amount).u256(remaining).finish(),
+        );
+    }
+
+    /// Charges `charges` at the clock `now`: every token is checked before
+    /// any spend is recorded. A record for a period after the clock's (a
+    /// validation charged a hinted future period) refuses the spend.
+    pub fn charge_at(&self, charges: &[(Address, U256)], now: u64) -> Result<(), Vec<u8>> {
+        let mut ledgers = Vec::with_capacity(charges.len());
+        for (token, amount) in charges {
+            let mut ledger = self.load_ledger(*token);
+            let remaining = ledger
+                .charge(*amount, now)
+                .map_err(|refusal| match refusal {
+                    Refusal::Exceeded { remaining } => exceeded(*token, *amount, remaining),
+                    Refusal::PeriodNotStarted { recorded, clock } => AbiWriter::new(2)
+                        .uint(recorded)
+                        .uint(clock)
+                        .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
+                })?;
+            ledgers.push((*token, *amount, ledger, remaining));
+        }
+        for (token, amount, ledger, remaining) in &ledgers {
+            self.store_spend(*token, ledger);
+            self.emit_spent(*token, *amount, *remaining);
+        }
+        Ok(())
+    }
+
+    /// The period a validation charges `ledger` in: the one `hint` falls
+    /// in, or the recorded one. A period before the recorded one is
+    /// refused, so a record is never reset backwards.
+    fn hinted_window(ledger: &Ledger, hint: Option<u64>) -> Result<u64, Vec<u8>> {
+        let Some(timestamp) = hint else {
+            return Ok(ledger.window);
+        };
+        let window = ledger.window_at(timestamp);
+        if window < ledger.window {
+            return Err(AbiWriter::new(2)
+                .uint(window)
+                .uint(ledger.window)
+                .finish_with_selector(STALE_PERIOD_HINT));
+        }
+        Ok(window)
+    }
+
+    /// Charges `charges` without the clock (ERC-7562): each ledger in the
+    /// period `hint` falls in (its recorded one without a hint), narrowing
+    /// `bounds` to that period's first and last second. Every token is
+    /// checked before any spend is recorded.
+    pub fn charge_in_validation(
+        &self,
+        charges: &[(Address, U256)],
+        hint: Option<u64>,
+        bounds: &mut ValidationData,
+    ) -> Result<(), Vec<u8>> {
+        let mut ledgers = Vec::with_capacity(charges.len());
+        for (token, amount) in charges {
+            let mut ledger = self.load_ledger(*token);
+            let window = Self::hinted_window(&ledger, hint)?;
+            let remaining = ledger
+                .charge_in_window(*amount, window)
+                .map_err(|remaining| exceeded(*token, *amount, remaining))?;
+            if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
+                *bounds = bounds.intersect(&ValidationData::window(start, end));
+            }
+            ledgers.push((*token, *amount, ledger, remaining));
+        }
+        for (token, amount, ledger, remaining) in &ledgers {
+            self.store_spend(*token, ledger);
+            self.emit_spent(*token, *amount, *remaining);
+        }
+        Ok(())
+    }
+
+    /// The gas a user operation may cost the account, unless a sponsoring
+    /// paymaster pays: charged to the gas budget here, and returned so that
+    /// the caller charges it to the native limit too. `None` when nothing
+    /// pays it from the account's allowance.
+    pub fn charge_gas(&self, user_op: &PackedUserOpReader<'_>) -> Result<Option<U256>, Vec<u8>> {
+        let gas_enabled = self.gas_enabled();
+        let native_limited = self.is_limited(NATIVE_TOKEN);
+        if !gas_enabled && !native_limited {
+            return Ok(None);
+        }
+        if let Some(paymaster) = user_op.paymaster().or_revert()? {
+            if self.sponsors(paymaster) {
+                return Ok(None);
+            }
+        }
+        let cost = user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX);
+        if gas_enabled {
+            self.charge_gas_budget(cost)?;
+        }
+        Ok(native_limited.then_some(cost))
+    }
+
+    /// A validation segment as the hinted timestamp: empty, or one
+    /// `uint48` word (`InvalidPeriodHint` otherwise).
+    pub fn hint(segment: &[u8]) -> Result<Option<u64>, Vec<u8>> {
+        period_hint(segment)
+    }
+
+    /// The limits and sponsors of `install`, validated (tokens distinct)
+    /// before any write.
+    pub fn validate(install: &SpendingLimitInstall<'_>) -> Result<Validated, Vec<u8>> {
+        let limits: Vec<SpendLimit> = install.limits().collect::<Result<_, _>>().or_revert()?;
+        let sponsors: Vec<Address> = install.sponsors().collect::<Result<_, _>>().or_revert()?;
+        for (i, limit) in limits.iter().enumerate() {
+            if limits[..i].iter().any(|l| l.token == limit.token) {
+                return Err(token_error(DUPLICATE_TOKEN, limit.token));
+            }
+        }
+        Ok(Validated {
+            limits,
+            gas: install.gas,
+            sponsors,
+        })
+    }
+
+    /// Writes validated install data, each limit's period starting at
+    /// `now`. Returns what is now known of the key's limits.
+    pub fn install(&self, install: &Validated, now: u64) -> Known {
+        let mut known = Known::SET;
+        for limit in &install.limits {
+            self.set_limit(limit, now);
+            known |= if limit.token == NATIVE_TOKEN {
+                Known::NATIVE
+            } else {
+                Known::TOKENS
+            };
+        }
+        if install.gas.enabled {
+            self.set_gas_budget(&install.gas);
+            known |= Known::GAS;
+        }
+        let sponsor_set = self.set(SPONSORS);
+        for sponsor in &install.sponsors {
+            // A repeated sponsor is stored once.
+            sponsor_set.insert(&address_key(*sponsor));
+        }
+        if !install.sponsors.is_empty() {
+            known |= Known::SPONSORS;
+        }
+        Known(known)
+    }
+
+    /// The views `getSpendLimit`, `getLimitedTokens`, `getGasBudget` and
+    /// `getSponsors` for this store's key (`installed`: whether the key has
+    /// the rule); `None` for another selector.
+    pub fn view(&self, selector: [u8; 4], args: &AbiReader<'_>, installed: bool) -> Option<Output> {
+        Some(match selector {
+            GET_SPEND_LIMIT => self.spend_limit_view(args, installed),
+            GET_LIMITED_TOKENS => Ok(self.set_view(TOKENS, installed)),
+            GET_SPONSORS => Ok(self.set_view(SPONSORS, installed)),
+            GET_GAS_BUDGET => Ok(self.gas_budget_view(installed)),
+            _ => return None,
+        })
+    }
+
+    fn spend_limit_view(&self, args: &AbiReader<'_>, installed: bool) -> Output {
+        let token = args.address(2).or_revert()?;
+        let limited = installed && self.is_limited(token);
+        let ledger = if limited {
+            self.load_ledger(token)
+        } else {
+            Ledger::default()
+        };
+        let now = self.scope.host().block_timestamp();
+        Ok(AbiWriter::new(5)
+            .bool(limited)
+            .u256(ledger.limit)
+            .uint(ledger.period)
+            .u256(ledger.spent_at(now))
+            .u256(ledger.remaining_at(now))
+            .finish())
+    }
+
+    /// The `address[]` view of the set at `offset`.
+    fn set_view(&self, offset: u8, installed: bool) -> Vec<u8> {
+        let set = self.set(offset);
+        let len = if installed { set.len() } else { 0 };
+        let elements: Vec<Vec<u8>> = (0..len).map(|i| set.at(i).to_vec()).collect();
+        AbiWriter::new(1)
+            .dyn_encoded(&encode_array(&elements, false))
+            .finish()
+    }
+
+    fn gas_budget_view(&self, installed: bool) -> Vec<u8> {
+        let enabled = installed && self.gas_enabled();
+        let (limit, spent) = if installed {
+            self.gas_budget()
+        } else {
+            (U256::ZERO, U256::ZERO)
+        };
+        // Disabling the budget resets what was spent (setGasBudget), and a
+        // budget never enabled has no spent word.
+        let spent = if enabled { spent } else { U256::ZERO };
+        AbiWriter::new(4)
+            .bool(enabled)
+            .u256(limit)
+            .u256(spent)
+            .u256(limit.saturating_sub(spent))
+            .finish()
+    }
+}
