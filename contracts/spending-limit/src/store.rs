@@ -153,7 +153,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         self.scope.write(self.tag(offset), key, value)
     }
 
-    /// The set at tag offset `offset` ([`TOKENS`] or [`SPONSORS`]).
+    /// The set at tag offset `offset` (the limited tokens or the sponsors).
     pub fn set(&self, offset: u8) -> KeySet<'s, 'h, H> {
         KeySet::new(self.scope, self.tag(offset))
     }
