@@ -22,6 +22,11 @@ impl Rule for TargetList {
     const PAYLOAD: usize = 0;
     const VIEWS: &'static [[u8; 4]] = &[IS_TARGET_ALLOWED, GET_TARGETS];
 
+    fn validate<H: Host>(_store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
+        let install = ContractAllowlistInstall::decode(data).or_revert()?;
+        ContractAllowlist::validated_targets(&install).map(|_| ())
+    }
+
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         let install = ContractAllowlistInstall::decode(data).or_revert()?;
         let targets = ContractAllowlist::validated_targets(&install)?;

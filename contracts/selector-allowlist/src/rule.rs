@@ -23,6 +23,11 @@ impl Rule for SelectorRules {
     const PAYLOAD: usize = 0;
     const VIEWS: &'static [[u8; 4]] = &[HAS_RULE, IS_CALL_ALLOWED, GET_RULES];
 
+    fn validate<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
+        let install = SelectorAllowlistInstall::decode(data).or_revert()?;
+        SelectorAllowlist::validated_rules(store.scope.account, &install).map(|_| ())
+    }
+
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         let install = SelectorAllowlistInstall::decode(data).or_revert()?;
         let rules = SelectorAllowlist::validated_rules(store.scope.account, &install)?;

@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use module_kit::policy::{Operation, Phase, Rule, RuleStore};
 use module_kit::{Host, Output};
 use permission_core::abi::AbiReader;
-use permission_core::install::{SpendingLimitInstall, NATIVE_TOKEN};
+use permission_core::install::SpendingLimitInstall;
 use permission_core::ValidationData;
 
 use crate::module::{GET_GAS_BUDGET, GET_LIMITED_TOKENS, GET_SPEND_LIMIT, GET_SPONSORS};
@@ -39,6 +39,11 @@ impl Rule for SpendRule {
         GET_SPONSORS,
     ];
 
+    fn validate<H: Host>(_store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
+        let install = SpendingLimitInstall::decode(data).or_revert()?;
+        SpendStore::<H>::validate(&install).map(|_| ())
+    }
+
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         let install = SpendingLimitInstall::decode(data).or_revert()?;
         let validated = SpendStore::<H>::validate(&install)?;
@@ -57,18 +62,15 @@ impl Rule for SpendRule {
         match op.phase {
             Phase::UserOp => {
                 let gas = match op.user_op {
-                    Some(user_op) => spend.charge_gas(user_op)?,
+                    Some(user_op) => spend.gas_cost(user_op)?,
                     None => None,
                 };
-                let mut charges = if op.charge_calls {
+                let charges = if op.charge_calls {
                     spend.charges(op.calls.iter().copied().map(Ok), None)?
                 } else {
                     Vec::new()
                 };
-                if let Some(cost) = gas {
-                    spend.add_charge(&mut charges, NATIVE_TOKEN, cost, None)?;
-                }
-                spend.charge_in_validation(&charges, op.time, bounds)
+                spend.charge_in_validation(charges, gas, op.time, bounds)
             }
             Phase::Runtime | Phase::Execution if op.charge_calls => {
                 let now = op.time.unwrap_or_default();

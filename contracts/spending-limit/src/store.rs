@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::{emit_account_event, emit_account_event_keyed};
-use module_kit::policy::period_hint;
+use module_kit::policy::{period_hint, require_some_time};
 use module_kit::scope::{address_key, word_u64, Scope};
 use module_kit::set::KeySet;
 use module_kit::Host;
@@ -269,8 +269,9 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             && self.set(SPONSORS).contains(&address_key(paymaster))
     }
 
-    /// Charges `cost` to the enabled gas budget; emits `GasCharged`.
-    fn charge_gas_budget(&self, cost: U256) -> Result<(), Vec<u8>> {
+    /// Checks `cost` against the enabled gas budget, writing nothing;
+    /// returns what is then spent and what remains.
+    fn check_gas_budget(&self, cost: U256) -> Result<(U256, U256), Vec<u8>> {
         let (limit, spent) = self.gas_budget();
         let remaining = limit.saturating_sub(spent);
         if cost > remaining {
@@ -279,17 +280,21 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                 .u256(remaining)
                 .finish_with_selector(GAS_BUDGET_EXCEEDED));
         }
-        // cost <= limit - spent: the sum cannot overflow.
-        let spent = spent.saturating_add(cost);
+        // cost <= limit - spent: neither can overflow.
+        Ok((spent.saturating_add(cost), remaining - cost))
+    }
+
+    /// Records a gas charge that passed [`Self::check_gas_budget`]; emits
+    /// `GasCharged`.
+    fn record_gas(&self, cost: U256, spent: U256, remaining: U256) {
         self.write(GAS_SPENT, &NO_KEY, spent_word(spent));
         emit_account_event(
             self.scope.host(),
             GAS_CHARGED,
             self.scope.account,
             self.scope.entity_id,
-            &AbiWriter::new(2).u256(cost).u256(remaining - cost).finish(),
+            &AbiWriter::new(2).u256(cost).u256(remaining).finish(),
         );
-        Ok(())
     }
 
     /// Adds `amount` to `token`'s total. A total that overflows `uint256`
@@ -406,18 +411,30 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         Ok(window)
     }
 
-    /// Charges `charges` without the clock (ERC-7562): each ledger in the
-    /// period `hint` falls in (its recorded one without a hint), narrowing
-    /// `bounds` to that period's first and last second. Every token is
-    /// checked before any spend is recorded.
+    /// Charges `charges`, and the operation's `gas` cost (from
+    /// [`Self::gas_cost`]) to the gas budget and the native limit, without
+    /// the clock (ERC-7562): each ledger in the period `hint` falls in (its
+    /// recorded one without a hint), narrowing `bounds` to that period's
+    /// first and last second. Everything is checked before anything is
+    /// recorded.
     pub fn charge_in_validation(
         &self,
-        charges: &[(Address, U256)],
+        mut charges: Vec<(Address, U256)>,
+        gas: Option<U256>,
         hint: Option<u64>,
         bounds: &mut ValidationData,
     ) -> Result<(), Vec<u8>> {
+        let mut gas_record = None;
+        if let Some(cost) = gas {
+            if self.gas_enabled() {
+                gas_record = Some((cost, self.check_gas_budget(cost)?));
+            }
+            if self.is_limited(NATIVE_TOKEN) {
+                self.add_charge(&mut charges, NATIVE_TOKEN, cost, None)?;
+            }
+        }
         let mut ledgers = Vec::with_capacity(charges.len());
-        for (token, amount) in charges {
+        for (token, amount) in &charges {
             let mut ledger = self.load_ledger(*token);
             let window = Self::hinted_window(&ledger, hint)?;
             let remaining = ledger
@@ -428,6 +445,12 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             }
             ledgers.push((*token, *amount, ledger, remaining));
         }
+        // In a policy, the rules before this one narrowed the bounds too: a
+        // period outside them is refused before anything is written.
+        require_some_time(bounds)?;
+        if let Some((cost, (spent, remaining))) = gas_record {
+            self.record_gas(cost, spent, remaining);
+        }
         for (token, amount, ledger, remaining) in &ledgers {
             self.store_spend(*token, ledger);
             self.emit_spent(*token, *amount, *remaining);
@@ -435,11 +458,11 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         Ok(())
     }
 
-    /// The gas a user operation may cost the account, unless a sponsoring
-    /// paymaster pays: charged to the gas budget here, and returned so that
-    /// the caller charges it to the native limit too. `None` when nothing
-    /// pays it from the account's allowance.
-    pub fn charge_gas(&self, user_op: &PackedUserOpReader<'_>) -> Result<Option<U256>, Vec<u8>> {
+    /// The gas a user operation may cost the account (its prefund), for
+    /// [`Self::charge_in_validation`] to charge. `None` when no limit
+    /// counts it: no gas budget and no native limit, or a sponsoring
+    /// paymaster pays.
+    pub fn gas_cost(&self, user_op: &PackedUserOpReader<'_>) -> Result<Option<U256>, Vec<u8>> {
         let gas_enabled = self.gas_enabled();
         let native_limited = self.is_limited(NATIVE_TOKEN);
         if !gas_enabled && !native_limited {
@@ -450,11 +473,9 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                 return Ok(None);
             }
         }
-        let cost = user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX);
-        if gas_enabled {
-            self.charge_gas_budget(cost)?;
-        }
-        Ok(native_limited.then_some(cost))
+        Ok(Some(
+            user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX),
+        ))
     }
 
     /// A validation segment as the hinted timestamp: empty, or one

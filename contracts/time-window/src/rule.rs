@@ -24,6 +24,10 @@ impl Rule for TimeWindowRule {
     const PAYLOAD: usize = 12;
     const VIEWS: &'static [[u8; 4]] = &[GET_TIME_WINDOW];
 
+    fn validate<H: Host>(_store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
+        TimeWindow::decode_window(data).map(|_| ())
+    }
+
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         let (_, window) = TimeWindow::decode_window(data)?;
         store.set_payload(&window.to_bytes());

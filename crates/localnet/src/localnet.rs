@@ -71,14 +71,33 @@ pub fn stale_contract_build(name: &str) -> Option<String> {
         Err(_) => return Some(format!("{} is missing", code.display())),
     };
     let root = workspace_root();
-    [
+    let mut sources = vec![
         root.join("contracts").join(name).join("src"),
         root.join("crates/module-kit/src"),
         root.join("crates/permission-core/src"),
-    ]
-    .into_iter()
-    .find(|dir| newest_source(dir).is_some_and(|newest| newest > built))
-    .map(|dir| format!("{} is older than {}", code.display(), dir.display()))
+    ];
+    // A policy's rule crates: its path dependencies among the contracts.
+    sources.extend(
+        contract_dependencies(&root, name)
+            .into_iter()
+            .map(|dep| root.join("contracts").join(dep).join("src")),
+    );
+    sources
+        .into_iter()
+        .find(|dir| newest_source(dir).is_some_and(|newest| newest > built))
+        .map(|dir| format!("{} is older than {}", code.display(), dir.display()))
+}
+
+/// The contracts `name`'s manifest depends on by path (`path = "../X"`).
+fn contract_dependencies(root: &Path, name: &str) -> Vec<String> {
+    let manifest = root.join("contracts").join(name).join("Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split("path = \"../").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|dep| !dep.starts_with('.'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The newest modification time of any source file under `dir`, test

@@ -15,11 +15,12 @@ use permission_core::selectors::{
     SUPPORTS_INTERFACE,
 };
 
-const MODULES: [&str; 4] = [
+const MODULES: [&str; 5] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
+    "session-policy",
 ];
 
 /// MAv2's gas cap for the install-time `supportsInterface` check.
@@ -95,6 +96,12 @@ fn modules_answer_supports_interface_within_30k_gas() {
             uncached.answer,
             U256::from(1),
             "{name}: uncached supportsInterface(IModule)"
+        );
+        // At least 5,000 of MAv2's 30,000 to spare, uncached.
+        assert!(
+            uncached.frame_gas_used <= 25_000,
+            "{name}: uncached supportsInterface used {} gas of its 30,000",
+            uncached.frame_gas_used
         );
         for id in [
             IERC165_ID,

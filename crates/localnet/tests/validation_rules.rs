@@ -109,6 +109,16 @@ fn install_data(module: &str) -> Vec<u8> {
             },
             &[],
         ),
+        "session-policy" => encode_policy_install(
+            ENTITY,
+            0,
+            &[
+                install_data("time-window"),
+                install_data("contract-allowlist"),
+                install_data("selector-allowlist"),
+                install_data("spending-limit"),
+            ],
+        ),
         other => panic!("{other}"),
     }
 }
@@ -159,6 +169,7 @@ fn validation_hooks_make_no_banned_host_call() {
         "contract-allowlist",
         "selector-allowlist",
         "spending-limit",
+        "session-policy",
     ] {
         let path = contract_code_path(module);
         if !path.exists() {

@@ -91,6 +91,10 @@ impl Backend for Chain {
     fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)> {
         self.logs.borrow().clone()
     }
+
+    fn address(&self) -> Address {
+        self.module
+    }
 }
 
 /// Panics unless `code` exists and is newer than every source it is built

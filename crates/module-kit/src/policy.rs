@@ -53,10 +53,7 @@ use crate::router::{CallArgs, Ctx, PermissionModule};
 use crate::scope::{Scope, PAYLOAD_LEN};
 use crate::Output;
 
-/// Policy flag: spend rules charge calls in the execution hook, at the
-/// clock, rather than in validation. Install the policy as an execution
-/// hook too when set.
-pub const CHARGE_IN_EXECUTION: u8 = 1;
+pub use permission_core::install::{encode_policy_install, CHARGE_IN_EXECUTION};
 
 /// `EntityIdMismatch(uint32,uint32)`.
 pub const ENTITY_ID_MISMATCH: [u8; 4] = selector("EntityIdMismatch(uint32,uint32)");
@@ -68,13 +65,18 @@ pub const UNKNOWN_POLICY_FLAGS: [u8; 4] = selector("UnknownPolicyFlags(uint8)");
 pub const POLICY_CALLED: [u8; 4] = selector("PolicyCalled(address)");
 /// `InvalidPeriodHint(uint256)`: a segment that is not one `uint48` word.
 pub const INVALID_PERIOD_HINT: [u8; 4] = selector("InvalidPeriodHint(uint256)");
+/// `EmptyValidityWindow(uint48,uint48)`: the rules leave no second in
+/// which the user operation could run (say, a hinted period outside the
+/// key's time window), which the EntryPoint would refuse as AA22.
+pub const EMPTY_VALIDITY_WINDOW: [u8; 4] = selector("EmptyValidityWindow(uint48,uint48)");
 /// The errors of every policy, besides the common ones and its rules'.
-pub const POLICY_ERRORS: [[u8; 4]; 5] = [
+pub const POLICY_ERRORS: [[u8; 4]; 6] = [
     ENTITY_ID_MISMATCH,
     RULE_COUNT_MISMATCH,
     UNKNOWN_POLICY_FLAGS,
     POLICY_CALLED,
     INVALID_PERIOD_HINT,
+    EMPTY_VALIDITY_WINDOW,
 ];
 
 /// Byte 0 of the payload: which rules the key uses (bit i = rule i).
@@ -189,8 +191,12 @@ pub trait Rule {
     /// The selectors [`Rule::view`] answers.
     const VIEWS: &'static [[u8; 4]] = &[];
 
-    /// Decodes the rule's install data (its standalone module's), validates
-    /// all of it, then writes its state.
+    /// Decodes the rule's install data (its standalone module's) and
+    /// refuses it with the module's error if the module would. Writes
+    /// nothing: the policy validates every rule before any rule writes.
+    fn validate<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>>;
+
+    /// Writes the state of install data that passed [`Rule::validate`].
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>>;
 
     /// Checks one operation, charging what the rule charges, and narrows
@@ -265,8 +271,10 @@ macro_rules! impl_rules {
                 sections: &[&[u8]],
             ) -> Result<(), Vec<u8>> {
                 const { assert!(Self::TAGS_USED <= 256 && Self::PAYLOAD_USED <= PAYLOAD_LEN) };
+                // Every entry is checked before any rule writes, so a bad
+                // entry leaves nothing behind (natively too, where no revert
+                // undoes storage).
                 let mut layout = Layout::start();
-                let mut mask = 0u8;
                 $(
                     let (store, bit) = layout.next::<H, $rule>(scope, payload, true);
                     let section = sections.get(bit).copied().unwrap_or_default();
@@ -278,6 +286,15 @@ macro_rules! impl_rules {
                                 .uint(found.into())
                                 .finish_with_selector(ENTITY_ID_MISMATCH));
                         }
+                        $rule::validate(&store, section)?;
+                    }
+                )+
+                let mut layout = Layout::start();
+                let mut mask = 0u8;
+                $(
+                    let (store, bit) = layout.next::<H, $rule>(scope, payload, true);
+                    let section = sections.get(bit).copied().unwrap_or_default();
+                    if !section.is_empty() {
                         $rule::install(&store, section)?;
                         mask |= 1 << bit;
                     }
@@ -385,19 +402,26 @@ pub trait PolicyDef: 'static {
 pub struct Policy<P: PolicyDef>(PhantomData<P>);
 
 impl<P: PolicyDef> Policy<P> {
-    /// Runs the rules on `op` for the key `entity_id` of the caller.
+    /// Runs the rules on one operation of the key `entity_id` of the
+    /// caller, in `phase` at `time`. One function for every phase, so the
+    /// program holds it once.
     fn run<H: Host>(
         ctx: &Ctx<'_, H>,
         entity_id: u32,
-        op: impl FnOnce(u8) -> Result<OperationParts, Vec<u8>>,
+        phase: Phase,
+        time: Option<u64>,
         calls_source: CallsSource<'_>,
         user_op: Option<&PackedUserOpReader<'_>>,
     ) -> Result<ValidationData, Vec<u8>> {
         let scope = ctx.scope(entity_id);
         scope.require_installed()?;
         let payload = Cell::new(scope.payload());
-        let flags = payload.get()[FLAGS];
-        let parts = op(flags)?;
+        let in_execution = payload.get()[FLAGS] & CHARGE_IN_EXECUTION != 0;
+        let charge_calls = match phase {
+            Phase::UserOp | Phase::Runtime => !in_execution,
+            Phase::Execution => in_execution,
+            Phase::Signature => false,
+        };
         let calls = match calls_source {
             CallsSource::None => Vec::new(),
             CallsSource::UserOp(data) => decode_user_op_call_data(data)
@@ -416,23 +440,29 @@ impl<P: PolicyDef> Policy<P> {
                 .finish_with_selector(POLICY_CALLED));
         }
         let operation = Operation {
-            phase: parts.phase,
+            phase,
             calls: &calls,
             user_op,
-            time: parts.time,
-            charge_calls: parts.charge_calls,
+            time,
+            charge_calls,
         };
         let mut bounds = ValidationData::default();
         P::Rules::check_all(&scope, &payload, &operation, &mut bounds)?;
         Ok(bounds)
     }
-}
 
-/// What [`Policy::run`] learns of the phase once the flags are read.
-struct OperationParts {
-    phase: Phase,
-    time: Option<u64>,
-    charge_calls: bool,
+    /// [`Self::run`] at the clock, which the bounds are then checked
+    /// against.
+    fn run_at_clock<H: Host>(
+        ctx: &Ctx<'_, H>,
+        entity_id: u32,
+        phase: Phase,
+        calls_source: CallsSource<'_>,
+    ) -> Result<(), Vec<u8>> {
+        let now = ctx.host.block_timestamp();
+        let bounds = Self::run(ctx, entity_id, phase, Some(now), calls_source, None)?;
+        check_bounds_at(&bounds, now)
+    }
 }
 
 /// Where the operation's calls come from.
@@ -457,6 +487,21 @@ pub fn period_hint(segment: &[u8]) -> Result<Option<u64>, Vec<u8>> {
                 .finish_with_selector(INVALID_PERIOD_HINT))
         }
     }
+}
+
+/// Refuses validity bounds that leave no second to run in
+/// (`EmptyValidityWindow`), which the EntryPoint would refuse as AA22. A
+/// rule that writes in validation checks its narrowed bounds with this
+/// before it writes; the policy checks them again after every rule.
+pub fn require_some_time(bounds: &ValidationData) -> Result<(), Vec<u8>> {
+    let valid_until = bounds.valid_until.min(MAX_U48);
+    if valid_until != 0 && bounds.valid_after > valid_until {
+        return Err(AbiWriter::new(2)
+            .uint(bounds.valid_after)
+            .uint(valid_until)
+            .finish_with_selector(EMPTY_VALIDITY_WINDOW));
+    }
+    Ok(())
 }
 
 /// Refuses a call that leaves the window, at `now`, with the user-op
@@ -491,11 +536,16 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
             .collect::<Result<Vec<_>, _>>()
             .or_revert()?;
         let mut scope = ctx.scope(entity_id);
-        scope.install()?;
+        if scope.is_installed() {
+            return Err(crate::errors::already_installed(scope.account, entity_id));
+        }
         let mut initial = [0u8; PAYLOAD_LEN];
         initial[FLAGS] = flags;
         let payload = Cell::new(initial);
+        // The rules write in the scope's current generation, which the
+        // install record below does not change.
         P::Rules::install_all(&scope, &payload, &sections)?;
+        scope.install()?;
         scope.set_payload(payload.get());
         Ok(entity_id)
     }
@@ -505,21 +555,17 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
         entity_id: u32,
         user_op: &PackedUserOpReader<'_>,
     ) -> Result<U256, Vec<u8>> {
-        let segment = user_op.signature().or_revert()?;
+        let hint = period_hint(user_op.signature().or_revert()?)?;
         let call_data = user_op.call_data().or_revert()?;
         let bounds = Self::run(
             ctx,
             entity_id,
-            |flags| {
-                Ok(OperationParts {
-                    phase: Phase::UserOp,
-                    time: period_hint(segment)?,
-                    charge_calls: flags & CHARGE_IN_EXECUTION == 0,
-                })
-            },
+            Phase::UserOp,
+            hint,
             CallsSource::UserOp(call_data),
             Some(user_op),
         )?;
+        require_some_time(&bounds)?;
         Ok(ValidationData::window(bounds.valid_after, bounds.valid_until.min(MAX_U48)).pack())
     }
 
@@ -527,21 +573,12 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
         ctx: &Ctx<'_, H>,
         args: &CallArgs<'_>,
     ) -> Result<(), Vec<u8>> {
-        let now = ctx.host.block_timestamp();
-        let bounds = Self::run(
+        Self::run_at_clock(
             ctx,
             args.entity_id,
-            |flags| {
-                Ok(OperationParts {
-                    phase: Phase::Runtime,
-                    time: Some(now),
-                    charge_calls: flags & CHARGE_IN_EXECUTION == 0,
-                })
-            },
+            Phase::Runtime,
             CallsSource::Account(args.data),
-            None,
-        )?;
-        check_bounds_at(&bounds, now)
+        )
     }
 
     fn pre_signature_validation<H: Host>(
@@ -549,39 +586,16 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
         entity_id: u32,
         _hash: permission_core::B256,
     ) -> Result<(), Vec<u8>> {
-        let now = ctx.host.block_timestamp();
-        let bounds = Self::run(
-            ctx,
-            entity_id,
-            |_| {
-                Ok(OperationParts {
-                    phase: Phase::Signature,
-                    time: Some(now),
-                    charge_calls: false,
-                })
-            },
-            CallsSource::None,
-            None,
-        )?;
-        check_bounds_at(&bounds, now)
+        Self::run_at_clock(ctx, entity_id, Phase::Signature, CallsSource::None)
     }
 
     fn pre_execution<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
-        let now = ctx.host.block_timestamp();
-        let bounds = Self::run(
+        Self::run_at_clock(
             ctx,
             args.entity_id,
-            |flags| {
-                Ok(OperationParts {
-                    phase: Phase::Execution,
-                    time: Some(now),
-                    charge_calls: flags & CHARGE_IN_EXECUTION != 0,
-                })
-            },
+            Phase::Execution,
             CallsSource::Account(args.data),
-            None,
-        )?;
-        check_bounds_at(&bounds, now)
+        )
     }
 
     fn call_admin<H: Host>(
@@ -600,18 +614,4 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
         let payload = Cell::new(scope.payload());
         P::Rules::view_any(&scope, &payload, selector, args)
     }
-}
-
-/// Encodes a policy's install data: `(uint32 entityId, uint8 flags, bytes[]
-/// rules)`, one entry per rule (empty: not used).
-pub fn encode_policy_install(entity_id: u32, flags: u8, rules: &[Vec<u8>]) -> Vec<u8> {
-    let elements: Vec<Vec<u8>> = rules
-        .iter()
-        .map(|r| permission_core::abi::encode_bytes_body(r))
-        .collect();
-    AbiWriter::new(3)
-        .uint(entity_id.into())
-        .uint(flags.into())
-        .dyn_encoded(&permission_core::abi::encode_array(&elements, true))
-        .finish()
 }

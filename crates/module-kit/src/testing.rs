@@ -115,6 +115,10 @@ pub trait Backend {
     fn storage(&self) -> HashMap<U256, B256>;
     /// Every log the module emitted so far, in order.
     fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)>;
+    /// The module's address (what it sees as its own).
+    fn address(&self) -> Address {
+        MODULE_ADDRESS
+    }
 }
 
 /// The module's router called directly on a `TestVM`.
@@ -248,6 +252,11 @@ impl<M: 'static> Harness<M> {
     pub fn logs(&self) -> Vec<(Vec<B256>, Vec<u8>)> {
         self.backend.logs()
     }
+
+    /// The module's address.
+    pub fn address(&self) -> Address {
+        self.backend.address()
+    }
 }
 
 /// One of the errors every module shares, as module `E`'s error enum.
@@ -348,6 +357,52 @@ pub fn user_op(sender: Address, call_data: Vec<u8>) -> PackedUserOperation {
         callData: call_data.into(),
         ..Default::default()
     }
+}
+
+/// `op` with these gas limits and `maxFeePerGas` (priority fee 1): its
+/// prefund is `(verification + call + pre_verification) * max_fee`, plus a
+/// paymaster's own limits.
+pub fn with_gas(
+    mut op: PackedUserOperation,
+    verification: u128,
+    call: u128,
+    pre_verification: u64,
+    max_fee: u128,
+) -> PackedUserOperation {
+    let mut limits = [0u8; 32];
+    limits[..16].copy_from_slice(&verification.to_be_bytes());
+    limits[16..].copy_from_slice(&call.to_be_bytes());
+    op.accountGasLimits = limits.into();
+    op.preVerificationGas = U256::from(pre_verification);
+    let mut fees = [0u8; 32];
+    fees[..16].copy_from_slice(&1u128.to_be_bytes());
+    fees[16..].copy_from_slice(&max_fee.to_be_bytes());
+    op.gasFees = fees.into();
+    op
+}
+
+/// `paymaster ‖ uint128 verificationGasLimit ‖ uint128 postOpGasLimit`.
+pub fn paymaster_and_data(
+    paymaster: Address,
+    verification: u128,
+    post_op: u128,
+) -> alloy_sol_types::private::Bytes {
+    let mut out = paymaster.to_vec();
+    out.extend_from_slice(&verification.to_be_bytes());
+    out.extend_from_slice(&post_op.to_be_bytes());
+    out.into()
+}
+
+/// `op` with the period hint `abi.encode(uint48 timestamp)` as the hook's
+/// signature segment.
+pub fn hinted(mut op: PackedUserOperation, timestamp: u64) -> PackedUserOperation {
+    op.signature = U256::from(timestamp).to_be_bytes::<32>().to_vec().into();
+    op
+}
+
+/// Packed validation data valid in `[after, until]`.
+pub fn window_data(after: u64, until: u64) -> U256 {
+    permission_core::ValidationData::window(after, until).pack()
 }
 
 /// The account's `msg.data` for `executeUserOp(userOp, hash)`, as an

@@ -355,3 +355,26 @@ impl<'a> SpendingLimitInstall<'a> {
         self.limits.is_empty()
     }
 }
+
+// ------------------------------------------------------------ session policy
+
+/// Session-policy flag: spend rules charge calls in the execution hook, at
+/// the clock, rather than in validation (install the policy as an execution
+/// hook too when set).
+pub const CHARGE_IN_EXECUTION: u8 = 1;
+
+/// Encodes a compile-time policy's install data `(uint32 entityId, uint8
+/// flags, bytes[] rules)`: one entry per rule of the policy, in its order,
+/// each that rule's standalone install data, or empty when the key does not
+/// use the rule.
+pub fn encode_policy_install(entity_id: u32, flags: u8, rules: &[Vec<u8>]) -> Vec<u8> {
+    let elements: Vec<Vec<u8>> = rules
+        .iter()
+        .map(|r| crate::abi::encode_bytes_body(r))
+        .collect();
+    let mut w = AbiWriter::new(3);
+    w.uint(entity_id.into())
+        .uint(flags.into())
+        .dyn_encoded(&encode_array(&elements, true));
+    w.finish()
+}

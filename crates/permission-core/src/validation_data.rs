@@ -33,10 +33,12 @@ impl ValidationData {
     /// Packs into the `uint256` the EntryPoint reads. Timestamps are
     /// truncated to 48 bits; callers keep them in range.
     pub fn pack(&self) -> U256 {
-        let mask160 = (U256::from(1u8) << 160usize) - U256::from(1u8);
-        (self.authorizer & mask160)
-            | (U256::from(self.valid_until & MAX_U48) << 160usize)
-            | (U256::from(self.valid_after & MAX_U48) << 208usize)
+        // Byte by byte: a program pays for code size at entry, and 256-bit
+        // shifts cost far more code than these copies.
+        let mut word = self.authorizer.to_be_bytes::<32>();
+        word[..6].copy_from_slice(&(self.valid_after & MAX_U48).to_be_bytes()[2..]);
+        word[6..12].copy_from_slice(&(self.valid_until & MAX_U48).to_be_bytes()[2..]);
+        U256::from_be_bytes(word)
     }
 
     /// Unpacks a `uint256`.

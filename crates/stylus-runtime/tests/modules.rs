@@ -18,11 +18,12 @@ sol! {
     function onInstall(bytes data) external;
 }
 
-const MODULES: [&str; 4] = [
+const MODULES: [&str; 5] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
+    "session-policy",
 ];
 
 /// The deployed WASM of `name`. In CI (`CI` set) the contracts are built

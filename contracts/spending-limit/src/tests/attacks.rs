@@ -472,16 +472,6 @@ fn attack_token_paymaster_skips_the_gas_bounds() {
     assert!(matches!(err, Errors::MalformedCalldata(_)));
 }
 
-/// `abi.encode(uint48 timestamp)`: the period hint of the validation hook.
-fn hinted(mut op: PackedUserOperation, timestamp: u64) -> PackedUserOperation {
-    op.signature = U256::from(timestamp).to_be_bytes::<32>().to_vec().into();
-    op
-}
-
-fn window_data(after: u64, until: u64) -> U256 {
-    permission_core::ValidationData::window(after, until).pack()
-}
-
 #[test]
 fn attack_periodic_gas_charge_is_confined_to_its_period() {
     let h = installed_with(&native_limit(1_000_000, DAY), GasBudget::default());

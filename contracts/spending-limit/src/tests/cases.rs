@@ -414,31 +414,13 @@ const SPONSOR: Address = Address::new([0x5A; 20]);
 /// A token paymaster: it charges the account in tokens.
 const TOKEN_PAYMASTER: Address = Address::new([0x7A; 20]);
 
-/// `paymaster ‖ uint128 verificationGasLimit ‖ uint128 postOpGasLimit`.
-fn paymaster_and_data(paymaster: Address, verification: u128, post_op: u128) -> alloy_primitives::Bytes {
-    let mut out = paymaster.to_vec();
-    out.extend_from_slice(&verification.to_be_bytes());
-    out.extend_from_slice(&post_op.to_be_bytes());
-    out.into()
-}
-
 fn gas_op(
     verification: u128,
     call: u128,
     pre_verification: u64,
     max_fee: u128,
 ) -> PackedUserOperation {
-    let mut op = user_op(ACCOUNT, transfer(1));
-    let mut limits = [0u8; 32];
-    limits[..16].copy_from_slice(&verification.to_be_bytes());
-    limits[16..].copy_from_slice(&call.to_be_bytes());
-    op.accountGasLimits = limits.into();
-    op.preVerificationGas = U256::from(pre_verification);
-    let mut fees = [0u8; 32];
-    fees[..16].copy_from_slice(&1u128.to_be_bytes());
-    fees[16..].copy_from_slice(&max_fee.to_be_bytes());
-    op.gasFees = fees.into();
-    op
+    with_gas(user_op(ACCOUNT, transfer(1)), verification, call, pre_verification, max_fee)
 }
 
 #[test]
