@@ -16,9 +16,10 @@
 //! 3. selector-allowlist's, `(entityId, (address, bytes4)[] rules)`;
 //! 4. spending-limit's, `(entityId, limits, gas budget, sponsors)`.
 //!
-//! An empty entry leaves that rule out. Flag 1 (`CHARGE_IN_EXECUTION`)
-//! charges calls in the execution hook, at the clock, instead of in
-//! validation. Uninstall data is `abi.encode(uint32 entityId)`.
+//! An empty entry leaves that rule out. Flag 1 (`CALLS_IN_EXECUTION`) is
+//! the execution-phase variant: calls are checked and charged in the
+//! execution hook, at the clock, and validation only charges the gas and
+//! returns the window. Uninstall data is `abi.encode(uint32 entityId)`.
 //!
 //! ## Phases
 //! - `preUserOpValidationHook`: checks the calls, charges spending limits
@@ -28,8 +29,8 @@
 //!   clock and only the account's associated storage (ERC-7562).
 //! - `preRuntimeValidationHook`, `preSignatureValidationHook`: the same
 //!   checks at the clock's time.
-//! - `preExecutionHook`: checks the clock against the window (and with
-//!   `CHARGE_IN_EXECUTION` charges the calls).
+//! - `preExecutionHook` (installed only for the execution-phase variant):
+//!   checks and charges the calls at the clock.
 //!
 //! A charge made in validation stays when the execution reverts, as MAv2's
 //! gas accounting does: the operation was paid for and ran.

@@ -7,8 +7,9 @@
 //! period of the hinted timestamp, so an over-limit operation is refused
 //! before anyone pays for it and the EntryPoint confines it to that period.
 //! A charge made in validation stays when the execution reverts, as MAv2's
-//! gas accounting does. With the policy's `CHARGE_IN_EXECUTION` flag the
-//! calls are charged in the execution hook instead, at the clock.
+//! gas accounting does. With the policy's `CALLS_IN_EXECUTION` flag the
+//! calls are charged in the execution hook instead, at the clock, and
+//! validation charges the gas only.
 
 use alloc::vec::Vec;
 use module_kit::policy::{Operation, Phase, Rule, RuleStore};

@@ -219,6 +219,11 @@ pub struct GrantArgs {
     /// Install the allowlists and window as execution hooks (every bundler).
     #[arg(long)]
     pub execution_hooks: bool,
+    /// Enforce the permissions with one hook per permission module
+    /// (time-window, contract-allowlist, selector-allowlist, spending-limit)
+    /// instead of one session-policy hook.
+    #[arg(long)]
+    pub modules: bool,
     /// Send it from the owner (executeWithRuntimeValidation, validated by
     /// the owner's validation at --owner-entity) instead of printing it.
     #[arg(long)]

@@ -236,7 +236,7 @@ fn deploy_records_and_then_skips() {
     let record = world.dir.path().join("deployments/412346.json");
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     assert_eq!(first["chainId"], 412346);
-    assert_eq!(first["contracts"].as_array().unwrap().len(), 7);
+    assert_eq!(first["contracts"].as_array().unwrap().len(), 8);
     let out = world.run(&["--json", "deploy", "--rpc", &world.url()]);
     assert_success(&out);
     let second = json(&out);
@@ -349,17 +349,11 @@ fn grant_inspect_revoke_on_a_node() {
         .iter()
         .map(|h| (h["module"].as_str().unwrap(), h["role"].as_str().unwrap()))
         .collect();
-    assert_eq!(
-        roles,
-        vec![
-            ("selector-allowlist", "validation"),
-            ("time-window", "validation"),
-            ("spending-limit", "validation"),
-            ("spending-limit", "execution")
-        ]
-    );
+    // One session-policy hook holds every permission.
+    assert_eq!(roles, vec![("session-policy", "validation")]);
+    assert_eq!(p["enforcement"], "policy");
     let out = world.cli(format!(
-        "grant {on} --key 0x7070707070707070707070707070707070707070 {allow} --allow-signatures --gas-budget 1000 --send"
+        "grant {on} --key 0x7070707070707070707070707070707070707070 {allow} --allow-signatures --gas-budget 1000 --modules --send"
     ));
     assert_success(&out);
     assert!(
@@ -368,6 +362,7 @@ fn grant_inspect_revoke_on_a_node() {
         text(&out)
     );
     let out = world.cli(format!("--json inspect {on} --entity-id 3"));
+    assert_eq!(json(&out)["permissions"]["enforcement"], "modules");
     assert_eq!(json(&out)["accountView"]["isSignatureValidation"], true);
     assert_eq!(json(&out)["accountView"]["validationFlags"], 3);
     assert_eq!(json(&out)["accountView"]["layout"], "flagsByte");
@@ -423,7 +418,7 @@ fn grant_inspect_revoke_on_a_node() {
     // Revoke the first: it is gone, and its id can be granted again, clean.
     let out = world.cli(format!("--json revoke {on} --entity-id 1 --send"));
     assert_success(&out);
-    assert_eq!(json(&out)["hooks"], 4);
+    assert_eq!(json(&out)["hooks"], 1);
     let out = world.cli(format!("--json inspect {on} --entity-id 1"));
     assert_eq!(json(&out)["installed"], false);
     assert_eq!(json(&out)["status"], "not-installed");
@@ -456,7 +451,7 @@ fn revoke_clears_a_key_with_spending_limit_in_both_roles() {
         world.cli(format!(
             "--json grant {on} --entity-id 1 --key {key} --execution-hooks --contract {counter} \
              --allow {counter}:increment() --expires-in 3600 --gas-budget 100000000000000000 \
-             --native-limit 100000000000000000/86400 --erc20-limit {counter}:1000/86400 --send"
+             --native-limit 100000000000000000/86400 --erc20-limit {counter}:1000/86400 --modules --send"
         ))
     };
     let old_key = "0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
@@ -587,7 +582,10 @@ fn call_signs_and_submits_as_the_session_key() {
         session_keys::encode::nonce_key(1, false).to::<U256>()
     );
     let signature = hex::decode(op["signature"].as_str().unwrap()).unwrap();
-    assert_eq!(&signature[..2], &[0xff, 0x00], "0xFF ‖ ECDSA type byte");
+    // The session policy's segment (hook 0, 32 bytes: the period hint),
+    // then 0xFF ‖ the ECDSA type byte.
+    assert_eq!(&signature[..5], &[0, 0, 0, 0, 32], "segment 0, 32 bytes");
+    assert_eq!(&signature[37..39], &[0xff, 0x00], "0xFF ‖ ECDSA type byte");
     assert_eq!(count(&url, counter), U256::ZERO);
 
     // Sent: it executes, through the key's permissions.

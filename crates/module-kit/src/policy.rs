@@ -15,7 +15,7 @@
 //! `EntityIdMismatch(expected, found)`), or empty when the key does not use
 //! the rule; a list of another length is refused with
 //! `RuleCountMismatch(expected, found)`. The only flag is
-//! [`CHARGE_IN_EXECUTION`].
+//! [`CALLS_IN_EXECUTION`].
 //!
 //! ## Phases
 //! - `preUserOpValidationHook`: every rule checks the operation's calls
@@ -26,10 +26,14 @@
 //!   enforces it.
 //! - `preRuntimeValidationHook` and `preSignatureValidationHook`: the same
 //!   checks at the clock's time.
-//! - `preExecutionHook`: with [`CHARGE_IN_EXECUTION`] the spend rules
-//!   charge the calls there, at the clock, instead of in validation (the
-//!   execution-phase variant: a reverted execution then charges nothing).
-//!   Without it the hook checks the clock against the time rules only.
+//! - `preExecutionHook`: every rule checks the calls at the clock (spend
+//!   rules charge nothing again: validation did).
+//!
+//! With [`CALLS_IN_EXECUTION`] (the execution-phase variant, for bundlers
+//! that refuse Stylus code in validation) the validation hooks look at no
+//! call: they charge the operation's gas and return the window, and the
+//! execution hook checks and charges the calls (a reverted execution then
+//! charges nothing but the gas).
 //!
 //! Whatever the rules say, a call to the policy program itself is refused
 //! (`PolicyCalled(address)`): the account is the admin of the key's state
@@ -53,7 +57,7 @@ use crate::router::{CallArgs, Ctx, PermissionModule};
 use crate::scope::{Scope, PAYLOAD_LEN};
 use crate::Output;
 
-pub use permission_core::install::{encode_policy_install, CHARGE_IN_EXECUTION};
+pub use permission_core::install::{encode_policy_install, CALLS_IN_EXECUTION};
 
 /// `EntityIdMismatch(uint32,uint32)`.
 pub const ENTITY_ID_MISMATCH: [u8; 4] = selector("EntityIdMismatch(uint32,uint32)");
@@ -416,11 +420,17 @@ impl<P: PolicyDef> Policy<P> {
         let scope = ctx.scope(entity_id);
         scope.require_installed()?;
         let payload = Cell::new(scope.payload());
-        let in_execution = payload.get()[FLAGS] & CHARGE_IN_EXECUTION != 0;
+        let in_execution = payload.get()[FLAGS] & CALLS_IN_EXECUTION != 0;
         let charge_calls = match phase {
             Phase::UserOp | Phase::Runtime => !in_execution,
+            // Without the flag the calls were charged in validation.
             Phase::Execution => in_execution,
             Phase::Signature => false,
+        };
+        // The execution-phase variant looks at the calls only there.
+        let calls_source = match phase {
+            Phase::UserOp | Phase::Runtime if in_execution => CallsSource::None,
+            _ => calls_source,
         };
         let calls = match calls_source {
             CallsSource::None => Vec::new(),
@@ -519,7 +529,7 @@ impl<P: PolicyDef> PermissionModule for Policy<P> {
         let args = AbiReader::new(data);
         let entity_id = args.u32(0).or_revert()?;
         let flags = args.uint(1, 8).or_revert()? as u8;
-        if flags & !CHARGE_IN_EXECUTION != 0 {
+        if flags & !CALLS_IN_EXECUTION != 0 {
             return Err(AbiWriter::new(1)
                 .uint(flags.into())
                 .finish_with_selector(UNKNOWN_POLICY_FLAGS));

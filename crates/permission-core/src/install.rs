@@ -358,10 +358,12 @@ impl<'a> SpendingLimitInstall<'a> {
 
 // ------------------------------------------------------------ session policy
 
-/// Session-policy flag: spend rules charge calls in the execution hook, at
-/// the clock, rather than in validation (install the policy as an execution
-/// hook too when set).
-pub const CHARGE_IN_EXECUTION: u8 = 1;
+/// Session-policy flag: the execution-phase variant. The calls are checked
+/// and charged in the execution hook, at the clock; validation only charges
+/// the operation's gas and returns the key's window. Install the policy as
+/// an execution hook when set (and as a validation hook too when gas is
+/// charged).
+pub const CALLS_IN_EXECUTION: u8 = 1;
 
 /// Encodes a compile-time policy's install data `(uint32 entityId, uint8
 /// flags, bytes[] rules)`: one entry per rule of the policy, in its order,

@@ -11,10 +11,12 @@
 //!
 //! Then each [`Step`] is one action, checked against what it must do:
 //! the owner grants the session key (entity 1) over the runtime path with
-//! [`PermissionSet`]: `increment()` on the Counter, `transfer` on the
-//! token, at most 100 tokens a day (an execution hook), at most 0.05 ether
-//! of native coin with each operation's gas counted (so fees the key sets
-//! for itself cannot drain the account), and 25 hours of validity; the key
+//! [`PermissionSet`], enforced by one session-policy validation hook:
+//! `increment()` on the Counter, `transfer` on the token, at most 100
+//! tokens a day (charged in validation, so an over-limit transfer is
+//! refused before anyone pays), at most 0.05 ether of native coin with each
+//! operation's gas counted (so fees the key sets for itself cannot drain
+//! the account), and 25 hours of validity; the key
 //! acts within and outside those permissions, through
 //! `EntryPoint.handleOps`; a day later its limit is back; after two days it
 //! has expired; the owner revokes it. The steps that move the clock are
@@ -33,8 +35,11 @@ use crate::counter;
 use crate::deploy::{deploy_all, DeployError, Deployment, Progress};
 use crate::encode::{execute, execute_batch, user_op_prefixed};
 use crate::errors::{name_addresses, short_reason};
+use crate::inspect::{hook_segments, validation_view, InspectError};
+use crate::modules::Modules;
 use crate::operation::{
-    entry_point_events, estimate_gas, handle_ops, signed_op, EstimateError, OpOutcome,
+    entry_point_events, estimate_gas_with_segments, handle_ops, signed_op_with_segments,
+    EstimateError, OpOutcome,
 };
 use crate::permissions::{PermissionError, PermissionSet};
 use crate::session::SignerSpec;
@@ -221,6 +226,9 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
+/// An operation's call data and its hooks' signature segments.
+type KeyForm = (Vec<u8>, Vec<(u8, Vec<u8>)>);
+
 /// The demo's world on one chain.
 struct Scene<'a> {
     chain: &'a mut dyn Chain,
@@ -233,6 +241,7 @@ struct Scene<'a> {
     recipient: Address,
     gas: Gas,
     names: Vec<(Address, String)>,
+    modules: Modules,
 }
 
 impl Scene<'_> {
@@ -279,29 +288,51 @@ impl Scene<'_> {
         signer: Option<&Key>,
     ) -> Result<Step, DemoError> {
         let signer = signer.cloned().unwrap_or_else(|| self.session.clone());
-        // The key has an execution hook (spending-limit): prefix form.
-        let call_data = user_op_prefixed(&call_data);
+        let (call_data, segments) = self.key_form(call_data)?;
+        let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
         // Measured gas limits, as a wallet sends them. An operation that no
         // gas makes pass goes out with the defaults anyway: the demo shows
         // the chain refusing it.
         let locator = (SESSION_ENTITY, false);
-        let gas = match estimate_gas(
+        let gas = match estimate_gas_with_segments(
             self.chain,
             self.account,
             locator,
             &call_data,
             &signer,
             self.gas,
+            &segments,
         ) {
             Ok(gas) => gas,
             Err(EstimateError::Chain(e)) => return Err(e.into()),
             Err(EstimateError::Refused(_) | EstimateError::ExecutionReverts(_)) => self.gas,
         };
-        self.send_key_op(action, expect, call_data, &signer, gas)
+        self.send_formed(action, expect, call_data, &segments, &signer, gas)
     }
 
-    /// Signs `call_data` (already in the prefix form) as `signer` with
-    /// `gas` and bundles it.
+    /// The key's operation form of `call_data`, as its installed hooks
+    /// want it: the `executeUserOp` prefix when an execution hook is
+    /// installed, and the hooks' signature segments (the session policy's
+    /// period hint) at the chain's time.
+    fn key_form(&mut self, call_data: Vec<u8>) -> Result<KeyForm, DemoError> {
+        let setup = |e: InspectError| DemoError::Setup(e.to_string());
+        let hooks = validation_view(self.chain, &self.modules, self.account, SESSION_ENTITY)
+            .map_err(setup)?
+            .map(|view| view.hooks)
+            .unwrap_or_default();
+        let call_data = if hooks.iter().any(|h| h.role == "execution") {
+            user_op_prefixed(&call_data)
+        } else {
+            call_data
+        };
+        let now = self.chain.timestamp()?;
+        let segments =
+            hook_segments(self.chain, &self.modules, self.account, &hooks, now).map_err(setup)?;
+        Ok((call_data, segments))
+    }
+
+    /// Signs `call_data` (in the form [`Scene::key_form`] gives) as `signer`
+    /// with `gas` and bundles it.
     fn send_key_op(
         &mut self,
         action: &str,
@@ -310,14 +341,29 @@ impl Scene<'_> {
         signer: &Key,
         gas: Gas,
     ) -> Result<Step, DemoError> {
-        let op = signed_op(
+        let (call_data, segments) = self.key_form(call_data)?;
+        let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
+        self.send_formed(action, expect, call_data, &segments, signer, gas)
+    }
+
+    /// Signs an operation already in the key's form and bundles it.
+    fn send_formed(
+        &mut self,
+        action: &str,
+        expect: Expect,
+        call_data: Vec<u8>,
+        segments: &[(u8, &[u8])],
+        signer: &Key,
+        gas: Gas,
+    ) -> Result<Step, DemoError> {
+        let op = signed_op_with_segments(
             self.chain,
             self.account,
-            SESSION_ENTITY,
-            false,
+            (SESSION_ENTITY, false),
             call_data,
             signer,
             gas,
+            segments,
         )?;
         let outcome = handle_ops(self.chain, self.owner, op)?;
         Ok(self.step(action, expect, outcome))
@@ -431,6 +477,7 @@ pub fn run(
         recipient: Address::repeat_byte(0xb0),
         gas: Gas::default(),
         names: Vec::new(),
+        modules,
     };
     let deposit = U256::from(10u64).pow(U256::from(17));
     scene.account = create_account(scene.chain, owner, &modules, deposit)?.address;
@@ -534,11 +581,11 @@ pub fn run(
         pre_verification_gas: 100_000_000,
         ..scene.gas
     };
-    let greedy_increment = user_op_prefixed(&execute(
+    let greedy_increment = execute(
         scene.counter,
         U256::ZERO,
         ICounter::incrementCall {}.abi_encode(),
-    ));
+    );
     let session = scene.session.clone();
     steps.push(scene.send_key_op(
         "key: 0.1 ETH of fees to the bundler (a self-bundled drain)",

@@ -32,6 +32,7 @@ use crate::abi::{
 use crate::chain::{Chain, ChainError};
 use crate::encode::module_entity;
 use crate::modules::Modules;
+use crate::session::Enforcement;
 
 /// Why a key could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +132,8 @@ pub struct KeyPermissions {
     pub account: Address,
     /// The key's entity id.
     pub entity_id: u32,
+    /// Whether the session policy or the granular modules enforce it.
+    pub enforcement: Enforcement,
     /// The signer, or `None` if no session-signer validation is at this id.
     pub signer: Option<KeySigner>,
     /// `[validAfter, validUntil]`, if the time-window hook is installed.
@@ -229,10 +232,32 @@ pub fn inspect(
 
     let signer = signer_of(chain, modules, account, entity_id)?;
 
+    // A key enforced by the session policy: every rule's view is the
+    // policy's (the same ABI as the module's).
+    let enforcement = match validation_view(chain, modules, account, entity_id)? {
+        Some(view)
+            if view
+                .hooks
+                .iter()
+                .any(|h| h.address == modules.session_policy) =>
+        {
+            Enforcement::Policy
+        }
+        _ => Enforcement::Modules,
+    };
+    let source = |name: &'static str, module: Address| match enforcement {
+        Enforcement::Policy => ("session-policy", modules.session_policy),
+        Enforcement::Modules => (name, module),
+    };
+    let time_window = source("time-window", modules.time_window);
+    let contract_allowlist = source("contract-allowlist", modules.contract_allowlist);
+    let selector_allowlist = source("selector-allowlist", modules.selector_allowlist);
+    let spending_limit = source("spending-limit", modules.spending_limit);
+
     let window = view::<_, SsErr>(
         chain,
-        "time-window",
-        modules.time_window,
+        time_window.0,
+        time_window.1,
         "getTimeWindow",
         ITimeWindowModule::getTimeWindowCall {
             account,
@@ -244,8 +269,8 @@ pub fn inspect(
 
     let contracts = view::<_, CaErr>(
         chain,
-        "contract-allowlist",
-        modules.contract_allowlist,
+        contract_allowlist.0,
+        contract_allowlist.1,
         "getTargets",
         IContractAllowlistModule::getTargetsCall {
             account,
@@ -256,8 +281,8 @@ pub fn inspect(
 
     let rules = view::<_, SaErr>(
         chain,
-        "selector-allowlist",
-        modules.selector_allowlist,
+        selector_allowlist.0,
+        selector_allowlist.1,
         "getRules",
         ISelectorAllowlistModule::getRulesCall {
             account,
@@ -277,8 +302,8 @@ pub fn inspect(
 
     let tokens = view::<_, SlErr>(
         chain,
-        "spending-limit",
-        modules.spending_limit,
+        spending_limit.0,
+        spending_limit.1,
         "getLimitedTokens",
         ISpendingLimitModule::getLimitedTokensCall {
             account,
@@ -293,8 +318,8 @@ pub fn inspect(
             for token in tokens {
                 let l = view::<_, SlErr>(
                     chain,
-                    "spending-limit",
-                    modules.spending_limit,
+                    spending_limit.0,
+                    spending_limit.1,
                     "getSpendLimit",
                     ISpendingLimitModule::getSpendLimitCall {
                         account,
@@ -304,8 +329,8 @@ pub fn inspect(
                     |_| false,
                 )?
                 .ok_or(InspectError::Unexpected {
-                    module: "spending-limit",
-                    address: modules.spending_limit,
+                    module: spending_limit.0,
+                    address: spending_limit.1,
                     what: "getSpendLimit",
                     reason: "no answer for a listed token".into(),
                 })?;
@@ -319,8 +344,8 @@ pub fn inspect(
             }
             let gas = view::<_, SlErr>(
                 chain,
-                "spending-limit",
-                modules.spending_limit,
+                spending_limit.0,
+                spending_limit.1,
                 "getGasBudget",
                 ISpendingLimitModule::getGasBudgetCall {
                     account,
@@ -337,8 +362,8 @@ pub fn inspect(
             });
             let sponsors = view::<_, SlErr>(
                 chain,
-                "spending-limit",
-                modules.spending_limit,
+                spending_limit.0,
+                spending_limit.1,
                 "getSponsors",
                 ISpendingLimitModule::getSponsorsCall {
                     account,
@@ -356,6 +381,7 @@ pub fn inspect(
     Ok(KeyPermissions {
         account,
         entity_id,
+        enforcement,
         signer,
         time_window: window,
         contracts: contracts.filter(|c| !c.is_empty()),
@@ -567,8 +593,9 @@ pub const FLAG_USER_OP: u8 = 0x01;
 /// [`validation_view`] lists them): spending-limit's validation hook takes
 /// `abi.encode(uint48 now)` when the key's native limit has a period, so
 /// that it charges the operation's gas in the period `now` falls in (the
-/// EntryPoint then confines the operation to that period). Empty when no
-/// hook needs data.
+/// EntryPoint then confines the operation to that period). The session
+/// policy's validation hook always takes it: it charges every periodic
+/// limit in validation. Empty when no hook needs data.
 pub fn hook_segments(
     chain: &mut dyn Chain,
     modules: &Modules,
@@ -578,6 +605,24 @@ pub fn hook_segments(
 ) -> Result<Vec<(u8, Vec<u8>)>, InspectError> {
     use ISpendingLimitModule::ISpendingLimitModuleErrors as SlErr;
 
+    let hint = || U256::from(now).to_be_bytes::<32>().to_vec();
+    let segment_index = |index: usize, module: &'static str, address: Address| {
+        u8::try_from(index).map_err(|_| InspectError::Unexpected {
+            module,
+            address,
+            what: "getValidationData",
+            reason: format!("validation hook {index} has no segment index (at most 254)"),
+        })
+    };
+    if let Some((index, _)) = hooks
+        .iter()
+        .filter(|h| h.role == "validation")
+        .enumerate()
+        .find(|(_, h)| h.address == modules.session_policy)
+    {
+        let index = segment_index(index, "session-policy", modules.session_policy)?;
+        return Ok(vec![(index, hint())]);
+    }
     let Some((index, hook)) = hooks
         .iter()
         .filter(|h| h.role == "validation")
@@ -602,13 +647,8 @@ pub fn hook_segments(
     if !periodic {
         return Ok(Vec::new());
     }
-    let index = u8::try_from(index).map_err(|_| InspectError::Unexpected {
-        module: "spending-limit",
-        address: modules.spending_limit,
-        what: "getValidationData",
-        reason: format!("validation hook {index} has no segment index (at most 254)"),
-    })?;
-    Ok(vec![(index, U256::from(now).to_be_bytes::<32>().to_vec())])
+    let index = segment_index(index, "spending-limit", modules.spending_limit)?;
+    Ok(vec![(index, hint())])
 }
 
 /// Whether `entity_id` is used on `account`: a validation in the account's
@@ -737,6 +777,7 @@ mod tests {
         KeyPermissions {
             account: Address::repeat_byte(1),
             entity_id: 1,
+            enforcement: Enforcement::Policy,
             signer: Some(KeySigner::Address {
                 address: Address::repeat_byte(2),
             }),

@@ -5,12 +5,13 @@ use localnet::{contract_code_path, Localnet};
 use serde::{Deserialize, Serialize};
 
 /// The build names of the modules, in [`Modules::all`] order.
-pub const MODULE_NAMES: [&str; 5] = [
+pub const MODULE_NAMES: [&str; 6] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
     "spending-limit",
     "contract-allowlist",
+    "session-policy",
 ];
 
 /// The addresses of the session-key modules on one chain.
@@ -27,6 +28,8 @@ pub struct Modules {
     pub spending_limit: Address,
     /// Allowed targets.
     pub contract_allowlist: Address,
+    /// A key's whole policy in one hook (the four rules above).
+    pub session_policy: Address,
 }
 
 impl Modules {
@@ -40,6 +43,7 @@ impl Modules {
             time_window: Address::repeat_byte(0x53),
             spending_limit: Address::repeat_byte(0x54),
             contract_allowlist: Address::repeat_byte(0x55),
+            session_policy: Address::repeat_byte(0x56),
         }
     }
 
@@ -55,22 +59,24 @@ impl Modules {
             time_window: deploy("time-window"),
             spending_limit: deploy("spending-limit"),
             contract_allowlist: deploy("contract-allowlist"),
+            session_policy: deploy("session-policy"),
         }
     }
 
     /// Every module's address, in [`MODULE_NAMES`] order.
-    pub fn all(&self) -> [Address; 5] {
+    pub fn all(&self) -> [Address; 6] {
         [
             self.session_signer,
             self.selector_allowlist,
             self.time_window,
             self.spending_limit,
             self.contract_allowlist,
+            self.session_policy,
         ]
     }
 
     /// `(build name, address)` of every module.
-    pub fn named(&self) -> [(&'static str, Address); 5] {
+    pub fn named(&self) -> [(&'static str, Address); 6] {
         let all = self.all();
         std::array::from_fn(|i| (MODULE_NAMES[i], all[i]))
     }
@@ -86,7 +92,7 @@ impl Modules {
     /// The modules from `(build name, address)` pairs; `None` if one is
     /// missing.
     pub fn from_named<'a>(pairs: impl IntoIterator<Item = (&'a str, Address)>) -> Option<Self> {
-        let mut found: [Option<Address>; 5] = [None; 5];
+        let mut found: [Option<Address>; 6] = [None; 6];
         for (name, address) in pairs {
             if let Some(i) = MODULE_NAMES.iter().position(|n| *n == name) {
                 found[i] = Some(address);
@@ -98,6 +104,7 @@ impl Modules {
             time_window: found[2]?,
             spending_limit: found[3]?,
             contract_allowlist: found[4]?,
+            session_policy: found[5]?,
         })
     }
 }

@@ -51,8 +51,8 @@ use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use permission_core::install::{
-    encode_contract_allowlist, encode_selector_allowlist, GasBudget, SelectorRule, SpendLimit,
-    TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
+    encode_contract_allowlist, encode_selector_allowlist, encode_spending_limit, GasBudget,
+    SelectorRule, SpendLimit, TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
@@ -66,7 +66,9 @@ use crate::encode::{
     VALIDATION_GLOBAL, VALIDATION_SIGNATURE, VALIDATION_USER_OP,
 };
 use crate::modules::Modules;
-use crate::session::{spending_limit_hooks, HookRole, SignerSpec};
+use crate::session::{
+    policy_hooks, spending_limit_hooks, Enforcement, HookRole, PolicyEntries, SignerSpec,
+};
 
 /// The largest `uint48`: the latest expiry a validation can carry.
 pub const MAX_UINT48: u64 = (1 << 48) - 1;
@@ -355,6 +357,8 @@ pub struct PermissionSet {
     pub permissions: Vec<Permission>,
     /// Where the allowlists and the time window are installed.
     pub role: HookRole,
+    /// One session-policy hook (the default) or one hook per module.
+    pub enforcement: Enforcement,
 }
 
 impl Default for PermissionSet {
@@ -370,6 +374,7 @@ impl PermissionSet {
         Self {
             permissions: Vec::new(),
             role: HookRole::Validation,
+            enforcement: Enforcement::Policy,
         }
     }
 
@@ -462,6 +467,13 @@ impl PermissionSet {
     /// with every bundler; a refusal is paid for).
     pub fn as_execution_hooks(mut self) -> Self {
         self.role = HookRole::Execution;
+        self
+    }
+
+    /// Enforces the set with one hook per permission module instead of
+    /// the session policy.
+    pub fn with_modules(mut self) -> Self {
+        self.enforcement = Enforcement::Modules;
         self
     }
 
@@ -633,7 +645,12 @@ impl PermissionSet {
                 Permission::NativeLimit { .. } | Permission::Erc20Limit { .. }
             )
         });
-        spends || (self.role == HookRole::Execution && !self.is_root())
+        match self.enforcement {
+            // The policy charges limits in validation: an execution hook
+            // only in the execution role.
+            Enforcement::Policy => self.role == HookRole::Execution && !self.is_root(),
+            Enforcement::Modules => spends || (self.role == HookRole::Execution && !self.is_root()),
+        }
     }
 
     fn hooks(&self, modules: &Modules, id: u32) -> Vec<alloy_primitives::Bytes> {
@@ -692,6 +709,28 @@ impl PermissionSet {
                 Permission::Signatures => {}
             }
         }
+        let spends = gas.enabled || !limits.is_empty();
+        if self.enforcement == Enforcement::Policy {
+            return policy_hooks(
+                modules.session_policy,
+                id,
+                self.role,
+                PolicyEntries {
+                    window: window.map(|(valid_after, valid_until)| {
+                        TimeWindowInstall {
+                            entity_id: id,
+                            valid_after,
+                            valid_until,
+                        }
+                        .encode()
+                    }),
+                    targets: (!targets.is_empty()).then(|| encode_contract_allowlist(id, &targets)),
+                    rules: (!rules.is_empty()).then(|| encode_selector_allowlist(id, &rules)),
+                    spending: spends.then(|| encode_spending_limit(id, &limits, gas, sponsors)),
+                    charges_gas: gas.enabled || limits.iter().any(|l| l.token == NATIVE_TOKEN),
+                },
+            );
+        }
         let mut hooks = Vec::new();
         if !targets.is_empty() {
             hooks.push(hook_with_data(
@@ -716,7 +755,7 @@ impl PermissionSet {
                 &install.encode(),
             ));
         }
-        if gas.enabled || !limits.is_empty() {
+        if spends {
             hooks.extend(spending_limit_hooks(
                 modules.spending_limit,
                 id,

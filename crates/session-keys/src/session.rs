@@ -18,8 +18,8 @@
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
-    encode_selector_allowlist, encode_spending_limit, GasBudget, SelectorRule, SpendLimit,
-    TimeWindowInstall, NATIVE_TOKEN,
+    encode_policy_install, encode_selector_allowlist, encode_spending_limit, GasBudget,
+    SelectorRule, SpendLimit, TimeWindowInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
 
 use crate::abi::IReferenceAccount;
@@ -115,6 +115,78 @@ pub fn spending_limit_hooks(
         ));
     }
     hooks
+}
+
+/// The session policy's install entries, in its rule order; `None` leaves
+/// the rule out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyEntries {
+    /// time-window's install data.
+    pub window: Option<Vec<u8>>,
+    /// contract-allowlist's.
+    pub targets: Option<Vec<u8>>,
+    /// selector-allowlist's.
+    pub rules: Option<Vec<u8>>,
+    /// spending-limit's.
+    pub spending: Option<Vec<u8>>,
+    /// Whether each operation's gas is charged (a gas budget or a native
+    /// limit): in the execution role the policy then stays a validation
+    /// hook too.
+    pub charges_gas: bool,
+}
+
+/// The session policy's `HookConfig`s at entity `id`. In the validation
+/// role one validation hook enforces everything, limits charged in
+/// validation. In the execution role the policy is a pre execution hook
+/// that charges the calls there (`CALLS_IN_EXECUTION`), and also a
+/// validation hook (empty install data: one state) when the operation's
+/// gas is charged.
+pub fn policy_hooks(
+    module: Address,
+    id: u32,
+    role: HookRole,
+    entries: PolicyEntries,
+) -> Vec<Bytes> {
+    let flags = match role {
+        HookRole::Validation => 0,
+        HookRole::Execution => CALLS_IN_EXECUTION,
+    };
+    let rules: Vec<Vec<u8>> = [
+        entries.window,
+        entries.targets,
+        entries.rules,
+        entries.spending,
+    ]
+    .into_iter()
+    .map(Option::unwrap_or_default)
+    .collect();
+    let install = encode_policy_install(id, flags, &rules);
+    match role {
+        HookRole::Validation => vec![hook_with_data(validation_hook(module, id), &install)],
+        HookRole::Execution if entries.charges_gas => vec![
+            hook_with_data(validation_hook(module, id), &install),
+            hook_with_data(execution_hook(module, id, true, false), &[]),
+        ],
+        HookRole::Execution => vec![hook_with_data(
+            execution_hook(module, id, true, false),
+            &install,
+        )],
+    }
+}
+
+/// How a key's permissions are enforced on chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enforcement {
+    /// One session-policy hook holds the key's whole policy: one program,
+    /// one install, one call per phase, with spending limits charged in
+    /// validation (the default; see `contracts/session-policy`).
+    #[default]
+    Policy,
+    /// One hook per permission module (time-window, contract-allowlist,
+    /// selector-allowlist, spending-limit), for wallets that compose
+    /// modules at runtime.
+    Modules,
 }
 
 /// Where the selector-allowlist and time-window hooks are installed.

@@ -30,7 +30,7 @@ fn every_step_does_what_it_must() {
             Allowed,             // grant
             Allowed,             // increment
             Allowed,             // transfer 60
-            RevertedInExecution, // transfer 50: limit
+            RefusedInValidation, // transfer 50: limit, charged in validation
             RefusedInValidation, // approve
             RefusedInValidation, // batch
             RefusedInValidation, // ETH
@@ -48,12 +48,12 @@ fn every_step_does_what_it_must() {
     let reason = |i: usize| report.steps[i].reason.as_str();
     assert_eq!(
         reason(3),
-        "spending-limit: SpendLimitExceeded(token: token, requested: 50000000000000000000, remaining: 40000000000000000000)"
+        "AA23 reverted: session-policy: SpendLimitExceeded(token: token, requested: 50000000000000000000, remaining: 40000000000000000000)"
     );
-    assert!(reason(4).starts_with("AA23 reverted: selector-allowlist: SelectorNotAllowed"));
+    assert!(reason(4).starts_with("AA23 reverted: session-policy: SelectorNotAllowed"));
     assert!(
         reason(7).contains(
-            "spending-limit: SpendLimitExceeded(token: 0x0000000000000000000000000000000000000000"
+            "session-policy: SpendLimitExceeded(token: 0x0000000000000000000000000000000000000000"
         ),
         "{}",
         reason(7)

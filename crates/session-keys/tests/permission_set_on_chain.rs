@@ -137,7 +137,8 @@ fn spending_limit_in_two_roles_end_to_end() {
     let mut s = setup();
     let now = s.chain.timestamp().unwrap();
     let key = s.key.clone();
-    let install = s.grant(&set(&s, now), ENTITY, &key);
+    // The granular modules: spending-limit in both of its roles.
+    let install = s.grant(&set(&s, now).with_modules(), ENTITY, &key);
     let roles: Vec<(Address, u8)> = install
         .hooks
         .iter()
@@ -261,7 +262,7 @@ fn spending_limit_in_two_roles_end_to_end() {
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     assert!(!seen.is_installed(), "{seen:?}");
     let now = s.chain.timestamp().unwrap();
-    s.grant(&set(&s, now), ENTITY, &key);
+    s.grant(&set(&s, now).with_modules(), ENTITY, &key);
     let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
     assert_eq!(seen.gas_budget.unwrap().spent, U256::ZERO);
     let outcome = s.op(&[(s.counter, U256::ZERO, increment)]);
@@ -372,7 +373,8 @@ fn estimated_gas_limits_execute_and_cut_the_unused_gas_penalty() {
     let mut s = setup();
     let now = s.chain.timestamp().unwrap();
     let key = s.key.clone();
-    s.grant(&set(&s, now), ENTITY, &key);
+    // The granular modules: the native limit refuses value in execution.
+    s.grant(&set(&s, now).with_modules(), ENTITY, &key);
     let owner = s.owner.clone();
     let estimate = |s: &mut Setup, call_data: &[u8]| {
         estimate_gas(
@@ -571,9 +573,9 @@ fn attack_self_bundled_fee_drain_is_refused_by_the_native_limit() {
         .native_limit(ether_milli(5), None)
         .time_window(now, now + 3_600);
     let install = s.grant(&set, ENTITY, &key);
-    // spending-limit runs in validation too, where it charges the prefund.
+    // The session policy runs in validation, where it charges the prefund.
     assert!(install.hooks.iter().any(|h| {
-        Address::from_slice(&h[..20]) == s.modules.spending_limit && h[24] == HOOK_VALIDATION
+        Address::from_slice(&h[..20]) == s.modules.session_policy && h[24] == HOOK_VALIDATION
     }));
     // The key holds a little coin to send handleOps itself.
     s.chain.fund(key.address(), ether_milli(10));
@@ -653,7 +655,14 @@ fn attack_expired_key_in_execution_mode_neither_spends_gas_nor_signs() {
         receipt.failure_reason()
     );
     assert_eq!(deposit(&mut s), before);
-    assert_eq!(account_accepts(&mut s, ENTITY, &key, order), Ok(false));
+    // Refused: the session policy's pre-signature hook reverts
+    // (OutsideTimeWindow), as MAv2's hooks do; the signer alone answers
+    // false.
+    let accepted = account_accepts(&mut s, ENTITY, &key, order);
+    assert!(
+        matches!(&accepted, Err(reason) if reason.contains("OutsideTimeWindow")),
+        "{accepted:?}"
+    );
 }
 
 /// A periodic native limit is charged in validation without the clock: the
@@ -740,11 +749,13 @@ fn a_periodic_native_limit_works_across_periods_with_the_sdks_hint() {
         &borrowed,
     );
     assert!(gas.is_ok(), "{gas:?}");
-    // A key without a periodic native limit carries no segment.
+    // With the granular modules, a key without a periodic native limit
+    // carries no segment (the session policy always takes the hint).
     let other = Key::from_seed(0x61);
     let lifetime = PermissionSet::new()
         .functions(s.counter, [ICounter::incrementCall::SELECTOR])
-        .native_limit(ether_milli(20), None);
+        .native_limit(ether_milli(20), None)
+        .with_modules();
     s.grant(&lifetime, ENTITY + 1, &other);
     let hooks = validation_view(&mut s.chain, &modules, account, ENTITY + 1)
         .unwrap()
@@ -754,4 +765,101 @@ fn a_periodic_native_limit_works_across_periods_with_the_sdks_hint() {
     assert!(hook_segments(&mut s.chain, &modules, account, &hooks, now)
         .unwrap()
         .is_empty());
+}
+
+/// The session policy (the default): one validation hook, no execution
+/// hook and no `executeUserOp` prefix; limits charged in validation, so an
+/// over-limit operation is refused before it is paid for; a charge made in
+/// validation stays when the execution reverts (the operation ran and was
+/// paid for, as MAv2's gas accounting counts it); revoked with one entry,
+/// and granted again from zero.
+#[test]
+fn the_session_policy_charges_in_validation_and_keeps_the_charge_when_execution_reverts() {
+    if !common::built(
+        "the_session_policy_charges_in_validation_and_keeps_the_charge_when_execution_reverts",
+    ) {
+        return;
+    }
+    use session_keys::Enforcement;
+    let mut s = setup();
+    let now = s.chain.timestamp().unwrap();
+    let key = s.key.clone();
+    let set = PermissionSet::new()
+        .functions(
+            s.counter,
+            [
+                Selector::from(ICounter::incrementCall::SELECTOR),
+                Selector::value_transfer(),
+            ],
+        )
+        .native_limit(ether_milli(20), None)
+        .time_window(now, now + 3_600);
+    assert!(!set.needs_execute_user_op());
+    let install = s.grant(&set, ENTITY, &key);
+    let hooks: Vec<(Address, u8)> = install
+        .hooks
+        .iter()
+        .map(|h| (Address::from_slice(&h[..20]), h[24]))
+        .collect();
+    assert_eq!(hooks, vec![(s.modules.session_policy, HOOK_VALIDATION)]);
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    assert_eq!(seen.enforcement, Enforcement::Policy);
+    assert_eq!(seen.time_window, Some((now, now + 3_600)));
+    assert_eq!(seen.rules.as_ref().map(Vec::len), Some(2));
+
+    let owner = s.owner.clone();
+    // A plain value transfer to the Counter, which has no way to take it.
+    let send = |s: &mut Setup, value: U256| {
+        let data = if value.is_zero() {
+            ICounter::incrementCall {}.abi_encode()
+        } else {
+            Vec::new()
+        };
+        let op = signed_op(
+            &mut s.chain,
+            s.account,
+            ENTITY,
+            false,
+            calls_data(&[(s.counter, value, data)], false),
+            &key,
+            Gas::default(),
+        )
+        .unwrap();
+        handle_ops(&mut s.chain, &owner, op).unwrap()
+    };
+    let prefund = Gas::default().required_prefund();
+    assert!(matches!(send(&mut s, U256::ZERO), OpOutcome::Executed(_)));
+    // The Counter refuses the coin: validation charged 1 milli-ether and
+    // the prefund, then the execution reverted. The charge stays.
+    let outcome = send(&mut s, ether_milli(1));
+    assert!(
+        matches!(outcome, OpOutcome::ExecutionReverted(..)),
+        "{outcome:?}"
+    );
+    let spent = |s: &mut Setup| {
+        inspect(&mut s.chain, &s.modules, s.account, ENTITY)
+            .unwrap()
+            .limits
+            .expect("limits")[0]
+            .spent
+    };
+    assert_eq!(spent(&mut s), prefund * U256::from(2) + ether_milli(1));
+    // Over what remains: refused in validation, nothing paid.
+    let before = deposit(&mut s);
+    let OpOutcome::Refused(receipt) = send(&mut s, ether_milli(19)) else {
+        panic!("an over-limit operation was paid for")
+    };
+    assert!(
+        receipt.failure_reason().contains("SpendLimitExceeded"),
+        "{}",
+        receipt.failure_reason()
+    );
+    assert_eq!(deposit(&mut s), before);
+
+    // Revoke (one hook, one entry), then grant again: nothing spent.
+    assert!(s.owner_call(install.uninstall_validation_calldata()));
+    let seen = inspect(&mut s.chain, &s.modules, s.account, ENTITY).unwrap();
+    assert!(!seen.is_installed(), "{seen:?}");
+    s.grant(&set, ENTITY, &key);
+    assert_eq!(spent(&mut s), U256::ZERO);
 }

@@ -10,9 +10,6 @@ fn policy_called(h: &Harness<SessionPolicy>) -> Errors {
     Errors::PolicyCalled(I::PolicyCalled { target: h.address() })
 }
 
-fn uninstall_the_policy(h: &Harness<SessionPolicy>) -> Vec<u8> {
-    execute(h.address(), U256::ZERO, on_uninstall(ENTITY).abi_encode())
-}
 
 // --- The key's own state: the account is its admin here ---
 
@@ -34,7 +31,7 @@ fn attack_key_makes_the_account_uninstall_its_policy() {
         vec![],
     ];
     h.call_ok(ACCOUNT, &install_call(0, &rules));
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &uninstall_the_policy(&h), &policy_called(&h));
+    HookPath::all_err(&h, ACCOUNT, ENTITY, &uninstall_call(&h), &policy_called(&h));
 }
 
 #[test]

@@ -4,7 +4,7 @@ use module_kit::testing::*;
 use permission_core::install::{
     encode_contract_allowlist, encode_policy_install, encode_selector_allowlist,
     encode_spending_limit, GasBudget, SelectorRule, SpendLimit, TimeWindowInstall,
-    CHARGE_IN_EXECUTION, NATIVE_TOKEN,
+    CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
 use permission_core::selectors::{selector, ERC20_TRANSFER, INSTALL_VALIDATION};
 
@@ -557,8 +557,8 @@ fn runtime_validation_charges_at_the_clock() {
 }
 
 #[test]
-fn the_execution_variant_charges_in_the_execution_hook() {
-    let h = installed_with(CHARGE_IN_EXECUTION, &full_rules());
+fn the_execution_variant_checks_and_charges_calls_in_the_execution_hook() {
+    let h = installed_with(CALLS_IN_EXECUTION, &full_rules());
     assert_eq!(
         validate(&h, user_op(ACCOUNT, transfer(100))),
         Ok(window_data(AFTER, UNTIL)),
@@ -575,6 +575,27 @@ fn the_execution_variant_charges_in_the_execution_hook() {
     // Runtime validation leaves the charge to the execution hook too.
     h.call_ok(ACCOUNT, &pre_runtime(ENTITY, transfer(100)));
     assert_eq!(remaining(&h, TOKEN), U256::from(40));
+    // Validation looks at no call (a bundler that refuses Stylus code in
+    // validation is what this variant is for): the execution hook refuses.
+    let stranger = execute(STRANGER, U256::ZERO, vec![]);
+    assert_eq!(
+        validate(&h, user_op(ACCOUNT, stranger.clone())),
+        Ok(window_data(AFTER, UNTIL))
+    );
+    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, stranger.clone()));
+    let err: Errors = h.call_err(ACCOUNT, &pre_execution(ENTITY, stranger));
+    assert_eq!(err, target_not_allowed(STRANGER));
+    let err: Errors = h.call_err(ACCOUNT, &pre_execution(ENTITY, uninstall_call(&h)));
+    assert_eq!(err, Errors::PolicyCalled(I::PolicyCalled { target: h.address() }));
+    // The window still bounds every phase.
+    h.set_timestamp(UNTIL + 1);
+    let err: Errors = h.call_err(ACCOUNT, &pre_execution(ENTITY, increment()));
+    assert_eq!(err, outside(UNTIL + 1));
+}
+
+/// `execute(policy, 0, onUninstall(ENTITY))`.
+fn uninstall_call(h: &Harness<SessionPolicy>) -> Vec<u8> {
+    execute(h.address(), U256::ZERO, on_uninstall(ENTITY).abi_encode())
 }
 
 #[test]

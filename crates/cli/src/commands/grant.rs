@@ -80,6 +80,9 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
     if args.execution_hooks {
         set = set.as_execution_hooks();
     }
+    if args.modules {
+        set = set.with_modules();
+    }
     if args.root {
         set = set.root();
     }

@@ -5,6 +5,9 @@
 //! # refusal costs nothing, needs a bundler that traces Stylus) or
 //! # "execution" (works with every bundler; a refusal is paid for).
 //! hooks = "validation"
+//! # What enforces it: "policy" (default: one session-policy hook, limits
+//! # charged in validation) or "modules" (one hook per permission module).
+//! enforcement = "policy"
 //! # Calls only these contracts (any function). Optional.
 //! contracts = ["0x1111111111111111111111111111111111111111"]
 //! # At most this many wei of gas over the key's life. Optional; a scoped
@@ -53,6 +56,9 @@ pub struct PermissionFile {
     /// `"validation"` or `"execution"`.
     #[serde(default)]
     pub hooks: Option<Hooks>,
+    /// `"policy"` (default) or `"modules"`.
+    #[serde(default)]
+    pub enforcement: Option<EnforcementKey>,
     /// Everything the owner may do.
     #[serde(default)]
     pub root: bool,
@@ -77,6 +83,16 @@ pub struct PermissionFile {
     /// Spending limits.
     #[serde(default)]
     pub limits: Vec<Limit>,
+}
+
+/// What enforces the set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnforcementKey {
+    /// One session-policy hook.
+    Policy,
+    /// One hook per permission module.
+    Modules,
 }
 
 /// Where the hooks run.
@@ -263,6 +279,9 @@ impl PermissionFile {
         if self.hooks == Some(Hooks::Execution) {
             set.role = HookRole::Execution;
         }
+        if self.enforcement == Some(EnforcementKey::Modules) {
+            set = set.with_modules();
+        }
         if self.root {
             set = set.root();
         }
@@ -372,6 +391,16 @@ amount = 5
             .unwrap();
         assert!(signing.signs());
         assert!(signing.permissions.contains(&Permission::Signatures));
+        // The session policy unless the file asks for the modules.
+        assert_eq!(toml.enforcement, crate::Enforcement::Policy);
+        let granular = PermissionFile::parse(&format!("enforcement = \"modules\"\n{TOML}"), false)
+            .unwrap()
+            .to_set(100)
+            .unwrap();
+        assert_eq!(granular.enforcement, crate::Enforcement::Modules);
+        assert!(PermissionFile::parse("enforcement = \"both\"", false)
+            .unwrap_err()
+            .contains("unknown variant"));
     }
 
     #[test]

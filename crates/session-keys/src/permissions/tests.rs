@@ -291,17 +291,99 @@ fn hook_flags(hook: &[u8]) -> (Address, u32, u8) {
     )
 }
 
-#[test]
-fn install_encodes_every_hook_at_the_keys_entity_id() {
-    let m = modules();
-    let set = PermissionSet::new()
+fn full_set() -> PermissionSet {
+    PermissionSet::new()
         .time_window(NOW, NOW + 3600)
         .contracts([TARGET, TOKEN])
         .functions(TARGET, [sel("increment()")])
         .functions(TOKEN, [sel("transfer(address,uint256)")])
         .erc20_limit(TOKEN, U256::from(100), Some(86_400))
         .native_limit(U256::from(5), None)
-        .gas_budget(U256::from(10u64.pow(16)));
+        .gas_budget(U256::from(10u64.pow(16)))
+}
+
+/// The session policy's install data: (entityId, flags, the four entries).
+fn policy_install(data: &[u8]) -> (u32, u8, Vec<Vec<u8>>) {
+    use alloy_sol_types::SolValue;
+    let (id, flags, entries) =
+        <(u32, U256, Vec<alloy_primitives::Bytes>)>::abi_decode_params(data).unwrap();
+    (
+        id,
+        flags.to::<u8>(),
+        entries.into_iter().map(|b| b.to_vec()).collect(),
+    )
+}
+
+#[test]
+fn the_policy_installs_every_permission_as_one_validation_hook() {
+    let m = modules();
+    let set = full_set();
+    assert_eq!(set.enforcement, Enforcement::Policy, "the default");
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    assert!(
+        !set.needs_execute_user_op(),
+        "limits are charged in validation: no execution hook"
+    );
+    let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
+    assert_eq!(hooks, vec![(m.session_policy, 7, HOOK_VALIDATION)]);
+    let (id, flags, entries) = policy_install(&install.hooks[0][25..]);
+    assert_eq!((id, flags, entries.len()), (7, 0, 4));
+    let window = TimeWindowInstall::decode(&entries[0]).unwrap();
+    assert_eq!((window.valid_after, window.valid_until), (NOW, NOW + 3600));
+    let contracts = ContractAllowlistInstall::decode(&entries[1]).unwrap();
+    assert_eq!(contracts.targets().count(), 2);
+    assert_eq!(
+        SelectorAllowlistInstall::decode(&entries[2]).unwrap().len(),
+        2
+    );
+    let spending = SpendingLimitInstall::decode(&entries[3]).unwrap();
+    assert_eq!(spending.limits().count(), 2);
+    assert!(spending.gas.enabled);
+    // The same entries as the modules' install data.
+    let granular = set
+        .clone()
+        .with_modules()
+        .install(&m, 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let data = |i: usize| granular.hooks[i][25..].to_vec();
+    assert_eq!(entries, vec![data(2), data(0), data(1), data(3)]);
+    // A rule the key does not have is an empty entry.
+    let only = bounded(PermissionSet::new().functions(TARGET, [sel("increment()")]));
+    let install = only.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    let (_, _, entries) = policy_install(&install.hooks[0][25..]);
+    assert!(entries[0].is_empty() && entries[1].is_empty());
+    assert!(!entries[2].is_empty() && !entries[3].is_empty());
+}
+
+#[test]
+fn the_policy_in_the_execution_role() {
+    let m = modules();
+    // Gas charged: validation hook (with the data) and execution hook.
+    let set = full_set().as_execution_hooks();
+    assert!(set.needs_execute_user_op());
+    let install = set.install(&m, 3, &signer(), ACCOUNT, NOW).unwrap();
+    let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
+    assert_eq!(
+        hooks,
+        vec![
+            (m.session_policy, 3, HOOK_VALIDATION),
+            (m.session_policy, 3, HOOK_PRE_EXECUTION)
+        ]
+    );
+    let (_, flags, _) = policy_install(&install.hooks[0][25..]);
+    assert_eq!(flags, permission_core::install::CALLS_IN_EXECUTION);
+    assert!(
+        install.hooks[1][25..].is_empty(),
+        "one state, one onInstall"
+    );
+    // (A scoped key always has a native limit or a gas budget, so the
+    // policy always charges gas in validation too.)
+}
+
+#[test]
+fn install_encodes_every_hook_at_the_keys_entity_id() {
+    let m = modules();
+    let set = full_set().with_modules();
     let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
     assert!(set.needs_execute_user_op());
     assert_eq!(&install.config[..20], m.session_signer.as_slice());
@@ -358,8 +440,9 @@ fn install_encodes_every_hook_at_the_keys_entity_id() {
 #[test]
 fn execution_role_and_root() {
     let m = modules();
-    let set =
-        bounded(PermissionSet::new().functions(TARGET, [sel("increment()")])).as_execution_hooks();
+    let set = bounded(PermissionSet::new().functions(TARGET, [sel("increment()")]))
+        .as_execution_hooks()
+        .with_modules();
     assert!(set.needs_execute_user_op());
     let install = set.install(&m, 3, &signer(), ACCOUNT, NOW).unwrap();
     assert_eq!(
@@ -505,7 +588,8 @@ fn sponsoring_paymasters_are_installed_and_checked() {
     let m = modules();
     let sponsor = Address::repeat_byte(0x5A);
     let set = bounded(PermissionSet::new().functions(TARGET, [sel("increment()")]))
-        .sponsoring_paymasters([sponsor]);
+        .sponsoring_paymasters([sponsor])
+        .with_modules();
     let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
     let data = &install.hooks.last().unwrap()[25..];
     let spending = SpendingLimitInstall::decode(data).unwrap();
@@ -523,7 +607,8 @@ fn sponsoring_paymasters_are_installed_and_checked() {
     // validation role charges the gas.
     let set = PermissionSet::new()
         .functions(TARGET, [sel("increment()")])
-        .native_limit(U256::from(5), None);
+        .native_limit(U256::from(5), None)
+        .with_modules();
     let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
     let roles: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
     assert_eq!(
