@@ -4,15 +4,20 @@
 //! itself (which is how `executeUserOp` and, later, runtime validation reach
 //! them); this account has no direct-call validations, so anyone else gets
 //! `ValidationFunctionMissing`. `executeUserOp` runs the validation's
-//! execution hooks with the account's whole `msg.data`, then calls the
-//! account with `userOp.callData[4:]`, then the post hooks in reverse.
+//! execution hooks with the account's whole `msg.data`, then
+//! `userOp.callData[4:]`, then the post hooks in reverse. MAv2 runs that
+//! inner call as a call to itself; for `execute` and `executeBatch`, what
+//! session keys send, this account runs their calls in the same frame,
+//! which is the same effect (the calls are made by the account, a revert
+//! bubbles the same data) without a second entry into its program. Any
+//! other inner function is still a self-call.
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::Host;
 use permission_core::abi::{encode_array, encode_bytes_body, AbiReader, AbiWriter};
 use permission_core::calls::decode_execute_call;
-use permission_core::selectors::{POST_EXECUTION_HOOK, PRE_EXECUTION_HOOK};
+use permission_core::selectors::{EXECUTE, EXECUTE_BATCH, POST_EXECUTION_HOOK, PRE_EXECUTION_HOOK};
 use permission_core::user_op::PackedUserOpReader;
 use permission_core::{Address, U256};
 
@@ -106,7 +111,14 @@ pub fn execute_user_op<H: Host>(
 
     let call_data = user_op.call_data().or_revert()?;
     let inner = call_data.get(4..).unwrap_or_default();
-    call(host, host.contract_address(), U256::ZERO, inner, ALL_GAS)?;
+    match inner.first_chunk::<4>() {
+        Some(&EXECUTE) | Some(&EXECUTE_BATCH) => {
+            run_calls(host, inner)?;
+        }
+        _ => {
+            call(host, host.contract_address(), U256::ZERO, inner, ALL_GAS)?;
+        }
+    }
 
     run_post_execution_hooks(host, &post)?;
     Ok(Vec::new())

@@ -926,6 +926,87 @@ fn validation_hooks_and_execution_hooks_cost_side_by_side() {
 
 // -------------------------------------------------------------- gas table
 
+/// `executeUserOp(execute(...))` and `executeUserOp(executeBatch(...))`:
+/// the account runs the calls in its `executeUserOp` frame, after the
+/// execution hooks, without calling itself (MAv2 makes a self-call there);
+/// the calls are made by the account, and a revert still bubbles.
+#[test]
+fn execute_user_op_runs_the_calls_without_entering_the_account_again() {
+    let Some(mut s) = setup(
+        "execute_user_op_runs_the_calls_without_entering_the_account_again",
+        Needs::Token,
+    ) else {
+        return;
+    };
+    let key = Key::from_seed(0x93);
+    let token = s.token().address;
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address())).spend_limits([
+        SpendLimit {
+            token,
+            limit: tokens(100),
+            period: DAY,
+        },
+    ]);
+    s.install(&spec);
+    let account = s.w.account;
+    let account_frames = |out: &TxOutcome| -> Vec<usize> {
+        out.programs
+            .iter()
+            .filter(|p| p.contract == account)
+            .map(|p| p.depth)
+            .collect()
+    };
+    let transfer = s.transfer(recipient(), tokens(10));
+    let op = s.op(encode::user_op_prefixed(&transfer), SESSION, &key);
+    let out = s.w.handle_ops(vec![op]);
+    out.expect_ops_succeeded();
+    assert_eq!(
+        account_frames(&out),
+        vec![1, 2],
+        "validateUserOp, executeUserOp"
+    );
+    assert_eq!(s.balance(recipient()), tokens(10));
+    // A batch, the same way.
+    let batch = encode::execute_batch([
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(recipient(), tokens(5)),
+        ),
+        (s.counter(), U256::ZERO, Counter::increment_calldata()),
+    ]);
+    let op = s.op(encode::user_op_prefixed(&batch), SESSION, &key);
+    let out = s.w.handle_ops(vec![op]);
+    out.expect_ops_succeeded();
+    assert_eq!(account_frames(&out), vec![1, 2]);
+    assert_eq!(s.balance(recipient()), tokens(15));
+    assert_eq!(s.w.count(), U256::from(1));
+    // A call that reverts: the operation's execution reverts, and what it
+    // did before is undone.
+    let batch = encode::execute_batch([
+        (s.counter(), U256::ZERO, Counter::increment_calldata()),
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(Address::ZERO, tokens(1)),
+        ),
+    ]);
+    let op = s.op(encode::user_op_prefixed(&batch), SESSION, &key);
+    let out = s.w.handle_ops(vec![op]);
+    assert_eq!(account_frames(&out), vec![1, 2]);
+    let events: Vec<localnet::entry_point::IEntryPoint::UserOperationEvent> =
+        decode_events(&out.logs);
+    assert_eq!(events.len(), 1);
+    assert!(!events[0].success, "{}", s.w.program_gas_report(&out));
+    let reasons: Vec<localnet::entry_point::IEntryPoint::UserOperationRevertReason> =
+        decode_events(&out.logs);
+    assert!(
+        !reasons[0].revertReason.is_empty(),
+        "the token's revert bubbles"
+    );
+    assert_eq!(s.w.count(), U256::from(1));
+}
+
 /// One measured configuration: two identical operations in a fresh
 /// scenario (the first writes fresh storage: the key's nonce, the Counter's
 /// slot, the recipient's balance).
@@ -1221,7 +1302,9 @@ fn revoking_a_key_with_spending_limit_in_both_roles_clears_every_module() {
     let m = s.w.modules;
     let sponsor = Address::repeat_byte(0x5A);
     let set = |now: u64| {
+        // The granular modules: spending-limit in both of its roles.
         PermissionSet::new()
+            .with_modules()
             .as_execution_hooks()
             .time_window(now, now + DAY)
             .contracts([token])

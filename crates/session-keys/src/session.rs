@@ -221,6 +221,9 @@ pub struct SessionKeySpec {
     /// Whether the key may sign ERC-1271 messages for the account (see
     /// [`crate::Permission::Signatures`]); off by default.
     pub signatures: bool,
+    /// One hook per module (this builder's default) or one session-policy
+    /// hook ([`SessionKeySpec::with_policy`]).
+    pub enforcement: Enforcement,
 }
 
 impl SessionKeySpec {
@@ -239,7 +242,15 @@ impl SessionKeySpec {
             role: HookRole::Validation,
             spending: None,
             signatures: false,
+            enforcement: Enforcement::Modules,
         }
+    }
+
+    /// Enforces the rules, the window and the limits with one session-policy
+    /// hook (limits charged in validation) instead of one hook per module.
+    pub fn with_policy(mut self) -> Self {
+        self.enforcement = Enforcement::Policy;
+        self
     }
 
     /// Lets the key sign ERC-1271 messages for the account.
@@ -280,14 +291,56 @@ impl SessionKeySpec {
     /// Whether any execution hook is installed (then the callData must use
     /// the `executeUserOp` prefix).
     pub fn has_execution_hooks(&self) -> bool {
+        if self.enforcement == Enforcement::Policy {
+            return self.role == HookRole::Execution && self.has_permissions();
+        }
         self.spending
             .as_ref()
             .is_some_and(|(limits, _)| !limits.is_empty())
             || (self.role == HookRole::Execution && (self.rules.is_some() || self.window.is_some()))
     }
 
-    /// The `installValidation` / `initialize` arguments for `modules`.
-    pub fn install(&self, modules: &Modules) -> ValidationInstall {
+    /// Whether any rule, window or limit is set.
+    fn has_permissions(&self) -> bool {
+        self.rules.is_some() || self.window.is_some() || self.spending.is_some()
+    }
+
+    /// The session policy's hooks for this spec.
+    fn policy_hooks(&self, modules: &Modules) -> Vec<Bytes> {
+        if !self.has_permissions() {
+            return Vec::new();
+        }
+        let id = self.entity_id;
+        let (limits, gas) = self.spending.clone().unwrap_or_default();
+        policy_hooks(
+            modules.session_policy,
+            id,
+            self.role,
+            PolicyEntries {
+                window: self.window.map(|(valid_after, valid_until)| {
+                    TimeWindowInstall {
+                        entity_id: id,
+                        valid_after,
+                        valid_until,
+                    }
+                    .encode()
+                }),
+                targets: None,
+                rules: self
+                    .rules
+                    .as_ref()
+                    .map(|rules| encode_selector_allowlist(id, rules)),
+                spending: self
+                    .spending
+                    .is_some()
+                    .then(|| encode_spending_limit(id, &limits, gas, &[])),
+                charges_gas: gas.enabled || limits.iter().any(|l| l.token == NATIVE_TOKEN),
+            },
+        )
+    }
+
+    /// One hook per module for this spec.
+    fn module_hooks(&self, modules: &Modules) -> Vec<Bytes> {
         let id = self.entity_id;
         let permission = |module: Address| match self.role {
             HookRole::Validation => validation_hook(module, id),
@@ -320,6 +373,16 @@ impl SessionKeySpec {
                 &[],
             ));
         }
+        hooks
+    }
+
+    /// The `installValidation` / `initialize` arguments for `modules`.
+    pub fn install(&self, modules: &Modules) -> ValidationInstall {
+        let id = self.entity_id;
+        let hooks = match self.enforcement {
+            Enforcement::Policy => self.policy_hooks(modules),
+            Enforcement::Modules => self.module_hooks(modules),
+        };
         ValidationInstall {
             config: validation_config(
                 modules.session_signer,

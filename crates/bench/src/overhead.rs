@@ -1,0 +1,237 @@
+//! `bench-overhead`: what a session key's permissions add to its
+//! operations, through `EntryPoint.handleOps` on the local Stylus chain,
+//! beside MAv2's Solidity modules.
+//!
+//! The shape is MAv2's own gas snapshot: a key allowed `Counter.increment`
+//! and `token.transfer`, inside a time window, with an ERC-20 limit (100
+//! tokens a day). Each row is the `handleOps` gas of the key's **second**
+//! operation (the first writes fresh storage) in a fresh chain, with the
+//! permissions and without any permission hook (the same account and key,
+//! session-signer only); the overhead is the difference. Rows:
+//!
+//! - `policy`: one session-policy validation hook (limits charged in
+//!   validation, no `executeUserOp` prefix);
+//! - `modules`: selector-allowlist and time-window validation hooks and a
+//!   spending-limit execution hook (the `executeUserOp` prefix form);
+//!
+//! each uncached and with every program cached (ArbOS's program cache).
+//! The anchor is MAv2's 40,700 (225,357 for its session key's transfer
+//! minus 184,690 for the owner's). Gas is exact and deterministic.
+//!
+//! `--frames` also prints each measured operation's Stylus frames (entry
+//! and gas used per program) to stderr. `--json` prints `{"anchor_mav2": 40700, "rows": [{"permissions",
+//! "call", "cached", "with_hooks", "without_hooks", "overhead"}]}`.
+//!
+//! Build the programs first: `scripts/build-contracts.sh`,
+//! `scripts/fetch-entrypoint.sh`, `scripts/fetch-solidity-fixtures.sh`.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use e2e::abi::ICounter;
+use e2e::encode;
+use e2e::token::TRANSFER;
+use e2e::{available, tokens, Counter, Key, Needs, SessionKeySpec, SignerSpec, Token, Wallet};
+use permission_core::install::SpendLimit;
+use serde::Serialize;
+
+/// MAv2 v2.0.1's session-key permission overhead on a token transfer.
+const ANCHOR_MAV2: u64 = 40_700;
+const OWNER: u32 = 0;
+const SESSION: u32 = 1;
+const DAY: u64 = 86_400;
+const SUPPLY: u64 = 1_000;
+
+/// What enforces the key's permissions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Permissions {
+    /// None: session-signer only.
+    None,
+    /// One session-policy hook.
+    Policy,
+    /// One hook per module.
+    Modules,
+}
+
+/// The key's operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Call {
+    /// `token.transfer(recipient, 10 tokens)`.
+    Transfer,
+    /// `Counter.increment()`.
+    Increment,
+}
+
+#[derive(Serialize)]
+struct Row {
+    permissions: Permissions,
+    call: Call,
+    cached: bool,
+    with_hooks: u64,
+    without_hooks: u64,
+    overhead: i64,
+}
+
+#[derive(Serialize)]
+struct Report {
+    anchor_mav2: u64,
+    rows: Vec<Row>,
+}
+
+/// The `handleOps` gas of the key's second operation, in a fresh chain.
+fn second_op_gas(permissions: Permissions, call: Call, cached: bool) -> u64 {
+    let mut w = Wallet::new();
+    let owner = Key::from_seed(0x0A);
+    let out = w.initialize(&w.owner_install(OWNER, owner.address()));
+    assert!(out.success, "initialize");
+    let token: Token = w.deploy_token("TKN", tokens(SUPPLY));
+    let key = Key::from_seed(0x91);
+    let now = w.net.timestamp();
+    let counter = w.counter.address;
+    let mut spec = SessionKeySpec::new(SESSION, SignerSpec::Address(key.address()));
+    if permissions != Permissions::None {
+        spec = spec
+            .allow([
+                (counter, ICounter::incrementCall::SELECTOR),
+                (token.address, TRANSFER),
+            ])
+            .window(now, now + DAY)
+            .spend_limits([SpendLimit {
+                token: token.address,
+                limit: tokens(100),
+                period: DAY,
+            }]);
+    }
+    if permissions == Permissions::Policy {
+        spec = spec.with_policy();
+    }
+    w.set_cached(cached);
+    let install = spec.install(&w.modules);
+    let out = w.install_as_owner(OWNER, &owner, &install);
+    assert!(out.success, "install: {permissions:?}");
+    let prefixed = spec.has_execution_hooks();
+    let mut gas = 0;
+    for i in 0..2u64 {
+        let inner = match call {
+            Call::Transfer => encode::execute(
+                token.address,
+                U256::ZERO,
+                Token::transfer_calldata(recipient(), tokens(10)),
+            ),
+            Call::Increment => encode::execute(counter, U256::ZERO, Counter::increment_calldata()),
+        };
+        let call_data = if prefixed {
+            encode::user_op_prefixed(&inner)
+        } else {
+            inner
+        };
+        let op = w.signed_op_with(call_data, SESSION, false, &key, &[]);
+        let out = w.handle_ops(vec![op]);
+        let events: Vec<localnet::entry_point::IEntryPoint::UserOperationEvent> =
+            localnet::entry_point::decode_events(&out.logs);
+        assert!(
+            out.success && events.len() == 1 && events[0].success,
+            "{permissions:?} {call:?} op {i} failed:\n{}",
+            w.program_gas_report(&out)
+        );
+        gas = out.gas_used;
+        if i == 1 && std::env::args().any(|a| a == "--frames") {
+            eprintln!(
+                "{permissions:?} {call:?} cached={cached}: {gas} gas\n{}",
+                w.program_gas_report(&out)
+            );
+        }
+    }
+    match call {
+        Call::Transfer => assert_eq!(
+            token.balance_of(&mut w.net, recipient()),
+            tokens(20),
+            "both transfers arrived"
+        ),
+        Call::Increment => assert_eq!(w.count(), U256::from(2)),
+    }
+    gas
+}
+
+fn recipient() -> Address {
+    Address::repeat_byte(0xB2)
+}
+
+/// `1234567` → `1,234,567`.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn main() {
+    let json = std::env::args().any(|a| a == "--json");
+    if !available("bench-overhead", Needs::Token) {
+        eprintln!("bench-overhead: build the programs and fixtures first (see above)");
+        std::process::exit(2);
+    }
+    let mut rows = Vec::new();
+    for permissions in [Permissions::Policy, Permissions::Modules] {
+        for call in [Call::Transfer, Call::Increment] {
+            for cached in [false, true] {
+                let with_hooks = second_op_gas(permissions, call, cached);
+                let without_hooks = second_op_gas(Permissions::None, call, cached);
+                rows.push(Row {
+                    permissions,
+                    call,
+                    cached,
+                    with_hooks,
+                    without_hooks,
+                    overhead: with_hooks as i64 - without_hooks as i64,
+                });
+            }
+        }
+    }
+    let report = Report {
+        anchor_mav2: ANCHOR_MAV2,
+        rows,
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("the report serializes")
+        );
+        return;
+    }
+    println!("Permission overhead of a session key's second operation, handleOps gas");
+    println!("(window + increment/transfer allowlist + 100 TKN/day limit, against the same key with no permission hooks).");
+    println!();
+    println!("| permissions | call | programs | with hooks | without | overhead | MAv2 | ratio |");
+    println!("|---|---|---|---:|---:|---:|---:|---:|");
+    for row in &report.rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+            match row.permissions {
+                Permissions::Policy => "session-policy",
+                Permissions::Modules => "modules",
+                Permissions::None => "none",
+            },
+            match row.call {
+                Call::Transfer => "transfer",
+                Call::Increment => "increment",
+            },
+            if row.cached { "cached" } else { "uncached" },
+            grouped(row.with_hooks as i64),
+            grouped(row.without_hooks as i64),
+            grouped(row.overhead),
+            grouped(ANCHOR_MAV2 as i64),
+            row.overhead as f64 / ANCHOR_MAV2 as f64,
+        );
+    }
+}
