@@ -21,18 +21,24 @@ pub enum Refusal {
 }
 
 /// One limit and its spend record.
+///
+/// The record is what *remains* in period `window`, so that a spend in the
+/// recorded period needs neither the limit nor any arithmetic on it: the
+/// store reads the limit's own word only when a spend opens a new period
+/// (or for a view). Until then `limit` may be left unread (zero), which
+/// only makes a new period look empty: it fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Ledger {
-    /// Allowance per period.
+    /// Allowance per period (see above: loaded for a new period).
     pub limit: U256,
     /// Period in seconds; 0 = a single allowance.
     pub period: u64,
     /// When the limit was set: period boundaries are `anchor + k * period`.
     pub anchor: u64,
-    /// The period index `spent` belongs to.
+    /// The period index `remaining` belongs to.
     pub window: u64,
-    /// Spent in period `window`.
-    pub spent: U256,
+    /// What remains in period `window`.
+    pub remaining: U256,
 }
 
 impl Ledger {
@@ -43,7 +49,7 @@ impl Ledger {
             period,
             anchor: now,
             window: 0,
-            spent: U256::ZERO,
+            remaining: limit,
         }
     }
 
@@ -58,16 +64,18 @@ impl Ledger {
 
     /// What was spent in the period `now` falls in.
     pub fn spent_at(&self, now: u64) -> U256 {
-        if self.window == self.window_at(now) {
-            self.spent
-        } else {
-            U256::ZERO
-        }
+        self.limit.saturating_sub(self.remaining_at(now))
     }
 
     /// What remains in the period `now` falls in.
     pub fn remaining_at(&self, now: u64) -> U256 {
-        self.limit.saturating_sub(self.spent_at(now))
+        self.remaining_in(self.window_at(now))
+    }
+
+    /// Whether a spend in period `window` opens a new period, and so needs
+    /// [`Ledger::limit`].
+    pub fn needs_limit(&self, window: u64) -> bool {
+        window != self.window
     }
 
     /// Records `amount` spent at `now`. On success returns what remains
@@ -86,13 +94,13 @@ impl Ledger {
             .map_err(|remaining| Refusal::Exceeded { remaining })
     }
 
-    /// What was spent in period `window`: the record if it is that period's,
-    /// nothing for a later one.
-    fn spent_in(&self, window: u64) -> U256 {
+    /// What remains in period `window`: the record if it is that period's,
+    /// the whole limit for another.
+    fn remaining_in(&self, window: u64) -> U256 {
         if window == self.window {
-            self.spent
+            self.remaining
         } else {
-            U256::ZERO
+            self.limit
         }
     }
 
@@ -102,15 +110,11 @@ impl Ledger {
     /// operation to [`Ledger::window_bounds`]. The caller refuses a period
     /// before the recorded one ([`Ledger::window`]).
     pub fn charge_in_window(&mut self, amount: U256, window: u64) -> Result<U256, U256> {
-        let spent = self.spent_in(window);
-        let remaining = self.limit.saturating_sub(spent);
-        if amount > remaining {
-            return Err(remaining);
-        }
-        // amount <= limit - spent, so the sum cannot overflow; checked anyway.
-        self.spent = spent.checked_add(amount).ok_or(remaining)?;
+        let remaining = self.remaining_in(window);
+        let after = remaining.checked_sub(amount).ok_or(remaining)?;
+        self.remaining = after;
         self.window = window;
-        Ok(remaining - amount)
+        Ok(after)
     }
 
     /// The first and last second (inclusive) of period `window`, each

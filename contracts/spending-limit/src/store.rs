@@ -38,8 +38,8 @@ pub(crate) const SPONSORS: u8 = 3;
 const LIMIT: u8 = 9;
 /// A token's period word: configured flag, period, anchor and window.
 const PERIOD: u8 = 10;
-/// A token's spent word.
-const SPENT_WORD: u8 = 11;
+/// A token's remaining word: what remains in the recorded period.
+const REMAINING: u8 = 11;
 /// The gas budget's limit word.
 const GAS_LIMIT: u8 = 19;
 /// The gas budget's spent word.
@@ -93,16 +93,17 @@ fn u48_at(word: &B256, start: usize) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// A spent amount as stored: bitwise NOT, so that "nothing spent" is a
-/// non-zero word. Setting a limit then pays the zero-to-non-zero SSTORE
+/// An amount as stored (what remains of a limit, what a gas budget has
+/// spent): bitwise NOT, so that "nothing left" and "nothing spent" are
+/// non-zero words. Setting a limit then pays the zero-to-non-zero SSTORE
 /// (20,000 gas) once, and every spend is a non-zero-to-non-zero write
 /// (2,900). Only configured ledgers are ever read, so an unwritten slot is
 /// never decoded.
-fn spent_word(spent: U256) -> B256 {
-    B256::from((!spent).to_be_bytes::<32>())
+fn inverted(amount: U256) -> B256 {
+    B256::from((!amount).to_be_bytes::<32>())
 }
 
-fn spent_from(word: B256) -> U256 {
+fn from_inverted(word: B256) -> U256 {
     !U256::from_be_bytes(word.0)
 }
 
@@ -172,16 +173,37 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         self.read(PERIOD, &address_key(token))[11] != 0
     }
 
-    /// The ledger of `token` (configured or not).
+    /// The ledger of `token` (configured or not), limit included.
     pub fn load_ledger(&self, token: Address) -> Ledger {
+        let mut ledger = self.load_record(token);
+        self.load_limit(token, &mut ledger);
+        ledger
+    }
+
+    /// What a spend in the recorded period needs: the period word and the
+    /// remaining word (two reads). The limit is left unread (zero).
+    fn load_record(&self, token: Address) -> Ledger {
         let key = address_key(token);
         let period = self.read(PERIOD, &key);
         Ledger {
-            limit: U256::from_be_bytes(self.read(LIMIT, &key).0),
+            limit: U256::ZERO,
             period: u48_at(&period, 12),
             anchor: u48_at(&period, 18),
             window: word_u64(&period),
-            spent: spent_from(self.read(SPENT_WORD, &key)),
+            remaining: from_inverted(self.read(REMAINING, &key)),
+        }
+    }
+
+    /// Reads the limit's own word into `ledger`.
+    fn load_limit(&self, token: Address, ledger: &mut Ledger) {
+        ledger.limit = U256::from_be_bytes(self.read(LIMIT, &address_key(token)).0);
+    }
+
+    /// The record for a spend in period `window`: the limit is read only
+    /// when the spend opens a new period.
+    fn load_for_window(&self, token: Address, ledger: &mut Ledger, window: u64) {
+        if ledger.needs_limit(window) {
+            self.load_limit(token, ledger);
         }
     }
 
@@ -189,20 +211,24 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         let key = address_key(token);
         self.write(LIMIT, &key, B256::from(ledger.limit.to_be_bytes::<32>()));
         self.write(PERIOD, &key, period_word(ledger));
-        self.write(SPENT_WORD, &key, spent_word(ledger.spent));
+        self.write(REMAINING, &key, inverted(ledger.remaining));
     }
 
-    /// Stores only what a charge changes: the window and the spent amount.
-    fn store_spend(&self, token: Address, ledger: &Ledger) {
+    /// Stores only what a charge changes: the remaining amount, and the
+    /// period word when the charge opened a new period (`recorded` is the
+    /// window before).
+    fn store_spend(&self, token: Address, ledger: &Ledger, recorded: u64) {
         let key = address_key(token);
-        self.write(PERIOD, &key, period_word(ledger));
-        self.write(SPENT_WORD, &key, spent_word(ledger.spent));
+        if ledger.window != recorded {
+            self.write(PERIOD, &key, period_word(ledger));
+        }
+        self.write(REMAINING, &key, inverted(ledger.remaining));
     }
 
     /// Clears a token's ledger, flag included.
     pub fn clear_ledger(&self, token: Address) {
         let key = address_key(token);
-        for tag in [LIMIT, PERIOD, SPENT_WORD] {
+        for tag in [LIMIT, PERIOD, REMAINING] {
             self.write(tag, &key, B256::ZERO);
         }
     }
@@ -237,7 +263,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             &NO_KEY,
             B256::from(gas.limit.to_be_bytes::<32>()),
         );
-        self.write(GAS_SPENT, &NO_KEY, spent_word(U256::ZERO));
+        self.write(GAS_SPENT, &NO_KEY, inverted(U256::ZERO));
         emit_account_event(
             self.scope.host(),
             GAS_BUDGET_SET,
@@ -259,7 +285,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     pub fn gas_budget(&self) -> (U256, U256) {
         (
             U256::from_be_bytes(self.read(GAS_LIMIT, &NO_KEY).0),
-            spent_from(self.read(GAS_SPENT, &NO_KEY)),
+            from_inverted(self.read(GAS_SPENT, &NO_KEY)),
         )
     }
 
@@ -287,7 +313,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     /// Records a gas charge that passed [`Self::check_gas_budget`]; emits
     /// `GasCharged`.
     fn record_gas(&self, cost: U256, spent: U256, remaining: U256) {
-        self.write(GAS_SPENT, &NO_KEY, spent_word(spent));
+        self.write(GAS_SPENT, &NO_KEY, inverted(spent));
         emit_account_event(
             self.scope.host(),
             GAS_CHARGED,
@@ -315,7 +341,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                     let ledger = self.load_ledger(token);
                     let remaining = match now {
                         Some(now) => ledger.remaining_at(now),
-                        None => ledger.limit.saturating_sub(ledger.spent),
+                        None => ledger.remaining,
                     };
                     return Err(exceeded(token, U256::MAX, remaining));
                 }
@@ -375,7 +401,10 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     pub fn charge_at(&self, charges: &[(Address, U256)], now: u64) -> Result<(), Vec<u8>> {
         let mut ledgers = Vec::with_capacity(charges.len());
         for (token, amount) in charges {
-            let mut ledger = self.load_ledger(*token);
+            let mut ledger = self.load_record(*token);
+            let recorded = ledger.window;
+            let clock = ledger.window_at(now);
+            self.load_for_window(*token, &mut ledger, clock);
             let remaining = ledger
                 .charge(*amount, now)
                 .map_err(|refusal| match refusal {
@@ -385,10 +414,10 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                         .uint(clock)
                         .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
                 })?;
-            ledgers.push((*token, *amount, ledger, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, remaining));
         }
-        for (token, amount, ledger, remaining) in &ledgers {
-            self.store_spend(*token, ledger);
+        for (token, amount, ledger, recorded, remaining) in &ledgers {
+            self.store_spend(*token, ledger, *recorded);
             self.emit_spent(*token, *amount, *remaining);
         }
         Ok(())
@@ -435,15 +464,17 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         }
         let mut ledgers = Vec::with_capacity(charges.len());
         for (token, amount) in &charges {
-            let mut ledger = self.load_ledger(*token);
+            let mut ledger = self.load_record(*token);
+            let recorded = ledger.window;
             let window = Self::hinted_window(&ledger, hint)?;
+            self.load_for_window(*token, &mut ledger, window);
             let remaining = ledger
                 .charge_in_window(*amount, window)
                 .map_err(|remaining| exceeded(*token, *amount, remaining))?;
             if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
                 *bounds = bounds.intersect(&ValidationData::window(start, end));
             }
-            ledgers.push((*token, *amount, ledger, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, remaining));
         }
         // In a policy, the rules before this one narrowed the bounds too: a
         // period outside them is refused before anything is written.
@@ -451,8 +482,8 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         if let Some((cost, (spent, remaining))) = gas_record {
             self.record_gas(cost, spent, remaining);
         }
-        for (token, amount, ledger, remaining) in &ledgers {
-            self.store_spend(*token, ledger);
+        for (token, amount, ledger, recorded, remaining) in &ledgers {
+            self.store_spend(*token, ledger, *recorded);
             self.emit_spent(*token, *amount, *remaining);
         }
         Ok(())

@@ -625,14 +625,24 @@ impl PermissionSet {
                 hooks: vec![],
             });
         }
+        let hooks = self.hooks(modules, entity_id);
+        // The signer carries the window too, so that in every hook mode an
+        // expired key's operation fails validation before it is paid for,
+        // and its ERC-1271 signatures are invalid; unless the session
+        // policy is a validation hook, which bounds every phase itself.
+        let policy_validates = hooks.iter().any(|h| {
+            h[..20] == modules.session_policy[..] && h[24] == crate::encode::HOOK_VALIDATION
+        });
+        let window = if policy_validates {
+            None
+        } else {
+            self.window()
+        };
         Ok(ValidationInstall {
             config: validation_config(modules.session_signer, entity_id, flags),
             selectors: vec![EXECUTE, EXECUTE_BATCH],
-            // The signer carries the window too: in every hook mode an
-            // expired key's operation fails validation before it is paid
-            // for, and its ERC-1271 signatures are invalid.
-            install_data: signer.install_data_with_window(entity_id, self.window()),
-            hooks: self.hooks(modules, entity_id),
+            install_data: signer.install_data_with_window(entity_id, window),
+            hooks,
         })
     }
 

@@ -25,7 +25,7 @@ use permission_core::install::{
 use crate::abi::IReferenceAccount;
 use crate::encode::{
     execution_hook, hook_with_data, validation_config, validation_hook, ValidationInstall,
-    VALIDATION_SIGNATURE, VALIDATION_USER_OP,
+    HOOK_VALIDATION, VALIDATION_SIGNATURE, VALIDATION_USER_OP,
 };
 use crate::modules::Modules;
 use crate::passkey::Passkey;
@@ -383,6 +383,12 @@ impl SessionKeySpec {
             Enforcement::Policy => self.policy_hooks(modules),
             Enforcement::Modules => self.module_hooks(modules),
         };
+        // The session policy as a validation hook bounds every phase by the
+        // window itself; otherwise the signer carries it too.
+        let policy_validates = hooks
+            .iter()
+            .any(|h| h[..20] == modules.session_policy[..] && h[24] == HOOK_VALIDATION);
+        let window = if policy_validates { None } else { self.window };
         ValidationInstall {
             config: validation_config(
                 modules.session_signer,
@@ -394,7 +400,7 @@ impl SessionKeySpec {
                 },
             ),
             selectors: self.selectors.clone(),
-            install_data: self.signer.install_data_with_window(id, self.window),
+            install_data: self.signer.install_data_with_window(id, window),
             hooks,
         }
     }
