@@ -132,9 +132,9 @@ fn human(report: &Report, cached: bool, seconds: f64) -> String {
     };
     let mut text = format!(
         "\nSession keys on chain {}: account {}, session key {} (entity 1)\n\
-         Permissions: Counter.increment(), token.transfer(...), at most 100 tokens a day \
-         (spending-limit, execution hook), at most 0.05 ETH with gas counted (validation hook), \
-         valid 25 hours.\n\n{}\n\n",
+         Permissions: Counter.increment(), token.transfer(...), at most 100 tokens a day, \
+         at most 0.05 ETH with gas counted, valid 25 hours: one session-policy validation hook, \
+         limits charged in validation.\n\n{}\n\n",
         report.chain_id,
         report.account,
         report.session_key,
