@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::{emit_account_event, emit_account_event_keyed};
 use module_kit::policy::{period_hint, require_some_time};
-use module_kit::scope::{address_key, word_u64, Scope};
+use module_kit::scope::{address_key, Scope};
 use module_kit::set::KeySet;
 use module_kit::Host;
 use module_kit::Output;
@@ -38,7 +38,8 @@ pub(crate) const SPONSORS: u8 = 3;
 const LIMIT: u8 = 9;
 /// A token's period word: configured flag, period, anchor and window.
 const PERIOD: u8 = 10;
-/// A token's remaining word: what remains in the recorded period.
+/// A token's remaining word: what remains in the recorded period, for a
+/// limit too large to pack it in the period word.
 const REMAINING: u8 = 11;
 /// The gas budget's limit word.
 const GAS_LIMIT: u8 = 19;
@@ -75,15 +76,36 @@ impl Known {
     }
 }
 
-/// Packs the configured flag (byte 11), period (bytes 12..18), anchor
-/// (18..24) and window (24..32). The flag makes "is this token limited?" the
-/// same storage read as the ledger itself.
-fn period_word(ledger: &Ledger) -> B256 {
+/// The byte of a token's period word that says it is limited: [`FULL`] or
+/// [`PACKED`]. It makes "is this token limited?" the same storage read as
+/// the ledger itself.
+const FLAG_AT: usize = 13;
+/// What remains has its own word (a limit of more than 104 bits).
+const FULL: u8 = 1;
+/// What remains is in the period word's first [`PACKED_BYTES`] bytes.
+const PACKED: u8 = 2;
+/// Room for what remains in the period word.
+const PACKED_BYTES: usize = 13;
+
+/// Whether a limit's remaining amount fits the period word: then a spend
+/// reads and writes one word.
+fn fits_packed(limit: U256) -> bool {
+    limit.bit_len() <= PACKED_BYTES * 8
+}
+
+/// The period word: what remains (bytes 0..13, when packed), the flag
+/// (13), period (14..20), anchor (20..26) and the recorded period's index
+/// (26..32, a `uint48`: no timestamp or hint reaches past it).
+fn period_word(ledger: &Ledger, packed: bool) -> B256 {
     let mut word = [0u8; 32];
-    word[11] = 1;
-    word[12..18].copy_from_slice(&ledger.period.to_be_bytes()[2..]);
-    word[18..24].copy_from_slice(&ledger.anchor.to_be_bytes()[2..]);
-    word[24..].copy_from_slice(&ledger.window.to_be_bytes());
+    if packed {
+        let remaining = ledger.remaining.to_be_bytes::<32>();
+        word[..PACKED_BYTES].copy_from_slice(&remaining[32 - PACKED_BYTES..]);
+    }
+    word[FLAG_AT] = if packed { PACKED } else { FULL };
+    word[14..20].copy_from_slice(&ledger.period.to_be_bytes()[2..]);
+    word[20..26].copy_from_slice(&ledger.anchor.to_be_bytes()[2..]);
+    word[26..].copy_from_slice(&ledger.window.min(MAX_U48).to_be_bytes()[2..]);
     B256::from(word)
 }
 
@@ -170,28 +192,37 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         if self.known.says(bit) == Some(false) {
             return false;
         }
-        self.read(PERIOD, &address_key(token))[11] != 0
+        self.read(PERIOD, &address_key(token))[FLAG_AT] != 0
     }
 
     /// The ledger of `token` (configured or not), limit included.
     pub fn load_ledger(&self, token: Address) -> Ledger {
-        let mut ledger = self.load_record(token);
+        let (mut ledger, _) = self.load_record(token);
         self.load_limit(token, &mut ledger);
         ledger
     }
 
-    /// What a spend in the recorded period needs: the period word and the
-    /// remaining word (two reads). The limit is left unread (zero).
-    fn load_record(&self, token: Address) -> Ledger {
+    /// What a spend in the recorded period needs: the period word, and the
+    /// remaining word unless what remains is packed in the period word (one
+    /// read, or two). The limit is left unread (zero). Returns whether the
+    /// record is packed.
+    fn load_record(&self, token: Address) -> (Ledger, bool) {
         let key = address_key(token);
         let period = self.read(PERIOD, &key);
-        Ledger {
+        let packed = period[FLAG_AT] == PACKED;
+        let remaining = if packed {
+            U256::from_be_slice(&period[..PACKED_BYTES])
+        } else {
+            from_inverted(self.read(REMAINING, &key))
+        };
+        let ledger = Ledger {
             limit: U256::ZERO,
-            period: u48_at(&period, 12),
-            anchor: u48_at(&period, 18),
-            window: word_u64(&period),
-            remaining: from_inverted(self.read(REMAINING, &key)),
-        }
+            period: u48_at(&period, 14),
+            anchor: u48_at(&period, 20),
+            window: u48_at(&period, 26),
+            remaining,
+        };
+        (ledger, packed)
     }
 
     /// Reads the limit's own word into `ledger`.
@@ -207,22 +238,29 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         }
     }
 
+    /// Writes a new limit's ledger: packed when the limit fits, so the
+    /// remaining word is written (and later read) only for a larger one.
     fn store_ledger(&self, token: Address, ledger: &Ledger) {
         let key = address_key(token);
+        let packed = fits_packed(ledger.limit);
         self.write(LIMIT, &key, B256::from(ledger.limit.to_be_bytes::<32>()));
-        self.write(PERIOD, &key, period_word(ledger));
-        self.write(REMAINING, &key, inverted(ledger.remaining));
+        self.write(PERIOD, &key, period_word(ledger, packed));
+        if !packed {
+            self.write(REMAINING, &key, inverted(ledger.remaining));
+        }
     }
 
-    /// Stores only what a charge changes: the remaining amount, and the
-    /// period word when the charge opened a new period (`recorded` is the
-    /// window before).
-    fn store_spend(&self, token: Address, ledger: &Ledger, recorded: u64) {
+    /// Stores only what a charge changes: what remains, and the recorded
+    /// period when the charge opened a new one (`recorded` is the window
+    /// before). A packed record is one write.
+    fn store_spend(&self, token: Address, ledger: &Ledger, recorded: u64, packed: bool) {
         let key = address_key(token);
-        if ledger.window != recorded {
-            self.write(PERIOD, &key, period_word(ledger));
+        if packed || ledger.window != recorded {
+            self.write(PERIOD, &key, period_word(ledger, packed));
         }
-        self.write(REMAINING, &key, inverted(ledger.remaining));
+        if !packed {
+            self.write(REMAINING, &key, inverted(ledger.remaining));
+        }
     }
 
     /// Clears a token's ledger, flag included.
@@ -401,7 +439,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     pub fn charge_at(&self, charges: &[(Address, U256)], now: u64) -> Result<(), Vec<u8>> {
         let mut ledgers = Vec::with_capacity(charges.len());
         for (token, amount) in charges {
-            let mut ledger = self.load_record(*token);
+            let (mut ledger, packed) = self.load_record(*token);
             let recorded = ledger.window;
             let clock = ledger.window_at(now);
             self.load_for_window(*token, &mut ledger, clock);
@@ -414,10 +452,10 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                         .uint(clock)
                         .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
                 })?;
-            ledgers.push((*token, *amount, ledger, recorded, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, packed, remaining));
         }
-        for (token, amount, ledger, recorded, remaining) in &ledgers {
-            self.store_spend(*token, ledger, *recorded);
+        for (token, amount, ledger, recorded, packed, remaining) in &ledgers {
+            self.store_spend(*token, ledger, *recorded, *packed);
             self.emit_spent(*token, *amount, *remaining);
         }
         Ok(())
@@ -464,7 +502,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         }
         let mut ledgers = Vec::with_capacity(charges.len());
         for (token, amount) in &charges {
-            let mut ledger = self.load_record(*token);
+            let (mut ledger, packed) = self.load_record(*token);
             let recorded = ledger.window;
             let window = Self::hinted_window(&ledger, hint)?;
             self.load_for_window(*token, &mut ledger, window);
@@ -474,7 +512,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
                 *bounds = bounds.intersect(&ValidationData::window(start, end));
             }
-            ledgers.push((*token, *amount, ledger, recorded, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, packed, remaining));
         }
         // In a policy, the rules before this one narrowed the bounds too: a
         // period outside them is refused before anything is written.
@@ -482,8 +520,8 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         if let Some((cost, (spent, remaining))) = gas_record {
             self.record_gas(cost, spent, remaining);
         }
-        for (token, amount, ledger, recorded, remaining) in &ledgers {
-            self.store_spend(*token, ledger, *recorded);
+        for (token, amount, ledger, recorded, packed, remaining) in &ledgers {
+            self.store_spend(*token, ledger, *recorded, *packed);
             self.emit_spent(*token, *amount, *remaining);
         }
         Ok(())

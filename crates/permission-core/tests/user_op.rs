@@ -244,6 +244,17 @@ proptest! {
         let gas = Gas { verification, call, pre_verification: pvg, priority_fee, max_fee };
         prop_assert_eq!(max_gas_cost(&gas), expected_cost(&gas));
     }
+
+    /// Right at the edge of 256 bits: the largest sums that fit the fee,
+    /// and the first that do not.
+    #[test]
+    fn max_gas_cost_at_the_overflow_boundary(max_fee in 1u128.., delta in 0u8..4) {
+        let pvg = (U256::MAX / U256::from(max_fee))
+            .saturating_add(U256::from(delta))
+            .saturating_sub(U256::from(2));
+        let gas = Gas { verification: 0, call: 0, pre_verification: pvg, priority_fee: 0, max_fee };
+        prop_assert_eq!(max_gas_cost(&gas), expected_cost(&gas));
+    }
 }
 
 #[test]

@@ -707,6 +707,63 @@ fn solidity_interface_matches_the_rust_abi() {
     );
 }
 
+#[test]
+fn a_limit_too_large_to_pack_keeps_what_remains_in_its_own_word() {
+    let limit = |limit: U256| SpendLimit {
+        token: TOKEN,
+        limit,
+        period: DAY,
+    };
+    let words = |l: U256| installed_with(&[limit(l)], GasBudget::default()).storage().len();
+    let largest_packed = (U256::from(1) << 104) - U256::from(1);
+    let big = U256::from(1) << 200;
+    assert_eq!(words(U256::from(100)), words(largest_packed));
+    assert_eq!(words(U256::from(1) << 104), words(largest_packed) + 1);
+    let h = installed_with(&[limit(big)], GasBudget::default());
+    let send = |amount: U256| {
+        execute(
+            TOKEN,
+            U256::ZERO,
+            IERC20Spend::transferCall {
+                to: MERCHANT,
+                amount,
+            }
+            .abi_encode(),
+        )
+    };
+    let amount = U256::from(1) << 150;
+    spend_ok(&h, HookPath::Execution, &send(amount));
+    assert_eq!(remaining(&h, TOKEN), big - amount);
+    let err = spend_err(&h, HookPath::Execution, &send(big));
+    assert_eq!(
+        err,
+        Errors::SpendLimitExceeded(I::SpendLimitExceeded {
+            token: TOKEN,
+            requested: big,
+            remaining: big - amount,
+        })
+    );
+    // The next period starts from the whole limit.
+    h.set_timestamp(START + DAY);
+    assert_eq!(remaining(&h, TOKEN), big);
+    spend_ok(&h, HookPath::Execution, &send(big));
+    assert_eq!(remaining(&h, TOKEN), U256::ZERO);
+    // A packed limit at its largest behaves the same.
+    let h = installed_with(&[limit(largest_packed)], GasBudget::default());
+    spend_ok(&h, HookPath::Execution, &send(largest_packed));
+    let err = spend_err(&h, HookPath::Execution, &send(U256::from(1)));
+    assert_eq!(
+        err,
+        Errors::SpendLimitExceeded(I::SpendLimitExceeded {
+            token: TOKEN,
+            requested: U256::from(1),
+            remaining: U256::ZERO,
+        })
+    );
+    h.set_timestamp(START + DAY);
+    assert_eq!(remaining(&h, TOKEN), largest_packed);
+}
+
 proptest! {
     /// Spending never exceeds the limit within a period, never panics, and
     /// a new period always starts from zero.
