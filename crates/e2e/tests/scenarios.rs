@@ -926,6 +926,96 @@ fn validation_hooks_and_execution_hooks_cost_side_by_side() {
 
 // -------------------------------------------------------------- gas table
 
+/// The same day-capped token limit, enforced by the session policy: one
+/// validation hook, no `executeUserOp` prefix; over-limit transfers (one,
+/// or hidden in a batch) are refused in validation, before anything is
+/// paid; a day later, with the period hint in the policy's segment, the
+/// allowance is whole again; the `Spent` events come from the policy.
+#[test]
+fn the_session_policy_caps_token_transfers_per_day_in_validation() {
+    let Some(mut s) = setup(
+        "the_session_policy_caps_token_transfers_per_day_in_validation",
+        Needs::Token,
+    ) else {
+        return;
+    };
+    let key = Key::from_seed(0x52);
+    let token = s.token().address;
+    let account = s.w.account;
+    let policy = s.w.modules.session_policy;
+    let start = s.w.net.timestamp();
+    let spec = s.token_limit_spec(&key, 7).with_policy();
+    assert!(!spec.has_execution_hooks());
+    let install = spec.install(&s.w.modules);
+    assert_eq!(install.hooks.len(), 1);
+    assert_eq!(
+        install.hooks[0][..25],
+        encode::validation_hook(policy, SESSION)[..]
+    );
+    s.install(&spec);
+    let hinted = |s: &mut Scenario, call: Vec<u8>| {
+        let hint = U256::from(s.w.net.timestamp()).to_be_bytes::<32>();
+        s.w.signed_op_with(call, SESSION, false, &key, &[(0, &hint[..])])
+    };
+
+    let call = s.transfer(recipient(), tokens(60));
+    let op = hinted(&mut s, call);
+    let out = s.executed("transfer 60", vec![op]);
+    let spent: Vec<ISpendingLimitModule::Spent> = decode_events(&out.logs);
+    assert_eq!(
+        spent,
+        vec![ISpendingLimitModule::Spent {
+            account,
+            entityId: SESSION,
+            token,
+            amount: tokens(60),
+            remaining: tokens(40),
+        }]
+    );
+    assert_eq!(out.logs.iter().filter(|l| l.address == policy).count(), 1);
+
+    // 50 more the same day: refused in validation, nothing paid.
+    let exceeded = |requested: u64| {
+        SpendingErrors::SpendLimitExceeded(ISpendingLimitModule::SpendLimitExceeded {
+            token,
+            requested: tokens(requested),
+            remaining: tokens(40),
+        })
+    };
+    let call = s.transfer(recipient(), tokens(50));
+    let op = hinted(&mut s, call);
+    let wrapped = s.refused_by_hook(op, policy, SESSION);
+    assert_eq!(wrapped.reason_as::<SpendingErrors>(), Some(exceeded(50)));
+    // A batch is charged in total: 30 + 30 > 40.
+    let batch = encode::execute_batch([
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(recipient(), tokens(30)),
+        ),
+        (
+            token,
+            U256::ZERO,
+            Token::transfer_calldata(recipient(), tokens(30)),
+        ),
+    ]);
+    let op = hinted(&mut s, batch);
+    let wrapped = s.refused_by_hook(op, policy, SESSION);
+    assert_eq!(wrapped.reason_as::<SpendingErrors>(), Some(exceeded(60)));
+    assert_eq!(s.balance(recipient()), tokens(60));
+
+    // A day later: without a hint the charge goes to the recorded period,
+    // which has 40 left; the hinted new period has the whole allowance.
+    s.w.net.set_timestamp(start + DAY);
+    let op = s.op(s.transfer(recipient(), tokens(50)), SESSION, &key);
+    let wrapped = s.refused_by_hook(op, policy, SESSION);
+    assert_eq!(wrapped.reason_as::<SpendingErrors>(), Some(exceeded(50)));
+    let call = s.transfer(recipient(), tokens(50));
+    let op = hinted(&mut s, call);
+    s.executed("transfer 50 a day later", vec![op]);
+    assert_eq!(s.balance(recipient()), tokens(110));
+}
+
 /// `executeUserOp(execute(...))` and `executeUserOp(executeBatch(...))`:
 /// the account runs the calls in its `executeUserOp` frame, after the
 /// execution hooks, without calling itself (MAv2 makes a self-call there);
