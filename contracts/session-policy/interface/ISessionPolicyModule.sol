@@ -79,7 +79,7 @@ interface ISessionPolicyModule {
     event SpendLimitSet(
         address indexed account, uint32 indexed entityId, address indexed token, uint256 limit, uint48 period
     );
-    event Spent(address indexed account, uint32 indexed entityId, address indexed token, uint256 amount, uint256 remaining);
+    event Spent(address indexed account, uint32 indexed entityId, address indexed token, uint256 amount);
     event GasBudgetSet(address indexed account, uint32 indexed entityId, bool enabled, uint256 limit);
     event GasCharged(address indexed account, uint32 indexed entityId, uint256 amount, uint256 remaining);
 

@@ -97,7 +97,7 @@
 //! indexed token, uint256 limit, uint48 period)`,
 //! `SpendLimitRemoved(address indexed account, uint32 indexed entityId,
 //! address indexed token)`, `Spent(address indexed account, uint32 indexed
-//! entityId, address indexed token, uint256 amount, uint256 remaining)`,
+//! entityId, address indexed token, uint256 amount)`,
 //! `GasBudgetSet(address indexed account, uint32 indexed entityId, bool
 //! enabled, uint256 limit)`, `GasCharged(address indexed account, uint32
 //! indexed entityId, uint256 amount, uint256 remaining)`, plus

@@ -76,8 +76,10 @@ pub const SPEND_LIMIT_SET: [u8; 32] =
     keccak("SpendLimitSet(address,uint32,address,uint256,uint48)");
 /// Topic of `SpendLimitRemoved(address,uint32,address)`.
 pub const SPEND_LIMIT_REMOVED: [u8; 32] = keccak("SpendLimitRemoved(address,uint32,address)");
-/// Topic of `Spent(address,uint32,address,uint256,uint256)`.
-pub const SPENT: [u8; 32] = keccak("Spent(address,uint32,address,uint256,uint256)");
+/// Topic of `Spent(address,uint32,address,uint256)`: the spend history,
+/// filterable by account, key and token. What remains is not in it (the
+/// `getSpendLimit` view has it): each charge's log costs 256 gas less.
+pub const SPENT: [u8; 32] = keccak("Spent(address,uint32,address,uint256)");
 /// Topic of `GasBudgetSet(address,uint32,bool,uint256)`.
 pub const GAS_BUDGET_SET: [u8; 32] = keccak("GasBudgetSet(address,uint32,bool,uint256)");
 /// Topic of `GasCharged(address,uint32,uint256,uint256)`.

@@ -422,14 +422,14 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         Ok(charges)
     }
 
-    fn emit_spent(&self, token: Address, amount: U256, remaining: U256) {
+    fn emit_spent(&self, token: Address, amount: U256) {
         emit_account_event_keyed(
             self.scope.host(),
             SPENT,
             self.scope.account,
             self.scope.entity_id,
             address_key(token),
-            &AbiWriter::new(2).u256(amount).u256(remaining).finish(),
+            &amount.to_be_bytes::<32>(),
         );
     }
 
@@ -443,7 +443,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             let recorded = ledger.window;
             let clock = ledger.window_at(now);
             self.load_for_window(*token, &mut ledger, clock);
-            let remaining = ledger
+            ledger
                 .charge(*amount, now)
                 .map_err(|refusal| match refusal {
                     Refusal::Exceeded { remaining } => exceeded(*token, *amount, remaining),
@@ -452,11 +452,11 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                         .uint(clock)
                         .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
                 })?;
-            ledgers.push((*token, *amount, ledger, recorded, packed, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, packed));
         }
-        for (token, amount, ledger, recorded, packed, remaining) in &ledgers {
+        for (token, amount, ledger, recorded, packed) in &ledgers {
             self.store_spend(*token, ledger, *recorded, *packed);
-            self.emit_spent(*token, *amount, *remaining);
+            self.emit_spent(*token, *amount);
         }
         Ok(())
     }
@@ -506,13 +506,13 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             let recorded = ledger.window;
             let window = Self::hinted_window(&ledger, hint)?;
             self.load_for_window(*token, &mut ledger, window);
-            let remaining = ledger
+            ledger
                 .charge_in_window(*amount, window)
                 .map_err(|remaining| exceeded(*token, *amount, remaining))?;
             if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
                 *bounds = bounds.intersect(&ValidationData::window(start, end));
             }
-            ledgers.push((*token, *amount, ledger, recorded, packed, remaining));
+            ledgers.push((*token, *amount, ledger, recorded, packed));
         }
         // In a policy, the rules before this one narrowed the bounds too: a
         // period outside them is refused before anything is written.
@@ -520,9 +520,9 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         if let Some((cost, (spent, remaining))) = gas_record {
             self.record_gas(cost, spent, remaining);
         }
-        for (token, amount, ledger, recorded, packed, remaining) in &ledgers {
+        for (token, amount, ledger, recorded, packed) in &ledgers {
             self.store_spend(*token, ledger, *recorded, *packed);
-            self.emit_spent(*token, *amount, *remaining);
+            self.emit_spent(*token, *amount);
         }
         Ok(())
     }

@@ -418,7 +418,6 @@ fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
             entityId: SESSION,
             token,
             amount: tokens(60),
-            remaining: tokens(40),
         }]
     );
     assert_eq!(s.balance(account), tokens(SUPPLY - 60));
@@ -969,7 +968,6 @@ fn the_session_policy_caps_token_transfers_per_day_in_validation() {
             entityId: SESSION,
             token,
             amount: tokens(60),
-            remaining: tokens(40),
         }]
     );
     assert_eq!(out.logs.iter().filter(|l| l.address == policy).count(), 1);
