@@ -6,9 +6,12 @@
 
 use alloy_primitives::{b256, Address, FixedBytes, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent, SolInterface, SolValue};
-use e2e::abi::{IReferenceAccount, ISelectorAllowlistModule, ITimeWindowModule};
+use e2e::abi::{ICounter, IReferenceAccount, ISelectorAllowlistModule, ITimeWindowModule};
 use e2e::encode::{self, ValidationInstall};
-use e2e::{available, describe, describe_outcome, Counter, HandleOpsExt, Key, Needs, Wallet};
+use e2e::{
+    available, describe, describe_outcome, Counter, HandleOpsExt, Key, Needs, SessionKeySpec,
+    SignerSpec, Wallet,
+};
 use localnet::TxOutcome;
 
 /// The owner's validation: entity 0, global.
@@ -175,6 +178,89 @@ fn the_session_key_acts_on_the_runtime_path_within_its_permissions() {
         AccountErrors::abi_decode(out.revert_data().unwrap()),
         Ok(AccountErrors::RuntimeValidationFunctionReverted(_))
     ));
+}
+
+/// The same key enforced by the session policy (the SDK's default): it
+/// acts directly (runtime validation, checked by the policy at the clock),
+/// a target it may not call is refused by the policy's runtime hook, its
+/// window ends its runtime calls too, and a revoke (one hook) and reinstall
+/// start clean.
+#[test]
+fn the_session_policy_on_the_runtime_path_and_through_revoke() {
+    let Some((mut w, owner)) = owned("the_session_policy_on_the_runtime_path_and_through_revoke")
+    else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let now = w.net.timestamp();
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(session.address()))
+        .allow([(w.counter.address, ICounter::incrementCall::SELECTOR)])
+        .window(now, now + DAY)
+        .with_policy();
+    let validation = spec.install(&w.modules);
+    assert_eq!(validation.hooks.len(), 1);
+    let install = validation.install_validation_calldata();
+    assert!(runtime_call(&mut w, owner.address(), install, OWNER, true).success);
+    w.net
+        .fund(session.address(), U256::from(10u64).pow(U256::from(20)));
+
+    let before = w.count();
+    let call = increment(&w);
+    let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+    assert!(out.success, "{}", describe_outcome(&out));
+    assert_eq!(w.count(), before + U256::from(1));
+    session_op_succeeds(&mut w, &session);
+
+    let stray = encode::execute(
+        Address::repeat_byte(0x77),
+        U256::ZERO,
+        Counter::increment_calldata(),
+    );
+    let out = runtime_call(&mut w, session.address(), stray, SESSION, false);
+    let reason = out.revert_data().expect("refused").clone();
+    let AccountErrors::PreRuntimeValidationHookReverted(wrapped) =
+        AccountErrors::abi_decode(&reason).expect("an account error")
+    else {
+        panic!("{}", describe(&reason))
+    };
+    assert_eq!(
+        &wrapped.moduleEntity[..20],
+        w.modules.session_policy.as_slice()
+    );
+    assert!(
+        describe(&reason).contains("SelectorNotAllowed"),
+        "{}",
+        describe(&reason)
+    );
+
+    // After the window, the policy refuses the key's runtime calls too.
+    w.net.set_timestamp(now + DAY + 1);
+    let call = increment(&w);
+    let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+    let reason = out.revert_data().expect("refused").clone();
+    assert!(
+        describe(&reason).contains("OutsideTimeWindow"),
+        "{}",
+        describe(&reason)
+    );
+    w.net.set_timestamp(now + 10);
+
+    // Revoke: one hook, one entry; then the same id starts clean.
+    let uninstall = validation.uninstall_validation_calldata();
+    let out = runtime_call(&mut w, owner.address(), uninstall, OWNER, true);
+    assert!(out.success, "{}", describe_outcome(&out));
+    let call = increment(&w);
+    let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+    assert!(!out.success);
+    let new_key = Key::from_seed(43);
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(new_key.address()))
+        .allow([(w.counter.address, ICounter::incrementCall::SELECTOR)])
+        .window(now, now + DAY)
+        .with_policy();
+    let install = spec.install(&w.modules).install_validation_calldata();
+    let out = runtime_call(&mut w, owner.address(), install, OWNER, true);
+    assert!(out.success, "{}", describe_outcome(&out));
+    session_op_succeeds(&mut w, &new_key);
 }
 
 #[test]
