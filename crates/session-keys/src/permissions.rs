@@ -51,8 +51,8 @@ use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use permission_core::install::{
-    encode_contract_allowlist, encode_selector_allowlist, encode_spending_limit, GasBudget,
-    SelectorRule, SpendLimit, TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
+    encode_contract_allowlist, encode_selector_allowlist, GasBudget, SelectorRule, SpendLimit,
+    TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
@@ -67,7 +67,8 @@ use crate::encode::{
 };
 use crate::modules::Modules;
 use crate::session::{
-    policy_hooks, spending_limit_hooks, Enforcement, HookRole, PolicyEntries, SignerSpec,
+    policy_hooks, policy_validates, spending_limit_hooks, Enforcement, HookRole, PolicyRules,
+    SignerSpec,
 };
 
 /// The largest `uint48`: the latest expiry a validation can carry.
@@ -630,10 +631,7 @@ impl PermissionSet {
         // expired key's operation fails validation before it is paid for,
         // and its ERC-1271 signatures are invalid; unless the session
         // policy is a validation hook, which bounds every phase itself.
-        let policy_validates = hooks.iter().any(|h| {
-            h[..20] == modules.session_policy[..] && h[24] == crate::encode::HOOK_VALIDATION
-        });
-        let window = if policy_validates {
+        let window = if policy_validates(&hooks, modules.session_policy) {
             None
         } else {
             self.window()
@@ -725,19 +723,11 @@ impl PermissionSet {
                 modules.session_policy,
                 id,
                 self.role,
-                PolicyEntries {
-                    window: window.map(|(valid_after, valid_until)| {
-                        TimeWindowInstall {
-                            entity_id: id,
-                            valid_after,
-                            valid_until,
-                        }
-                        .encode()
-                    }),
-                    targets: (!targets.is_empty()).then(|| encode_contract_allowlist(id, &targets)),
-                    rules: (!rules.is_empty()).then(|| encode_selector_allowlist(id, &rules)),
-                    spending: spends.then(|| encode_spending_limit(id, &limits, gas, sponsors)),
-                    charges_gas: gas.enabled || limits.iter().any(|l| l.token == NATIVE_TOKEN),
+                &PolicyRules {
+                    window,
+                    targets: (!targets.is_empty()).then_some(&targets[..]),
+                    rules: (!rules.is_empty()).then_some(&rules[..]),
+                    spending: spends.then_some((&limits[..], gas, sponsors)),
                 },
             );
         }

@@ -18,8 +18,9 @@
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
-    encode_policy_install, encode_selector_allowlist, encode_spending_limit, GasBudget,
-    SelectorRule, SpendLimit, TimeWindowInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
+    encode_contract_allowlist, encode_policy_install, encode_selector_allowlist,
+    encode_spending_limit, GasBudget, SelectorRule, SpendLimit, TimeWindowInstall,
+    CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
 
 use crate::abi::IReferenceAccount;
@@ -100,10 +101,9 @@ pub fn spending_limit_hooks(
     gas: GasBudget,
     sponsors: &[Address],
 ) -> Vec<Bytes> {
-    let native = limits.iter().any(|l| l.token == NATIVE_TOKEN);
     let mut data = Some(encode_spending_limit(id, limits, gas, sponsors));
     let mut hooks = Vec::new();
-    if gas.enabled || native {
+    if charges_gas(limits, gas) {
         let install = data.take().unwrap_or_default();
         hooks.push(hook_with_data(validation_hook(module, id), &install));
     }
@@ -117,53 +117,69 @@ pub fn spending_limit_hooks(
     hooks
 }
 
-/// The session policy's install entries, in its rule order; `None` leaves
-/// the rule out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PolicyEntries {
-    /// time-window's install data.
-    pub window: Option<Vec<u8>>,
-    /// contract-allowlist's.
-    pub targets: Option<Vec<u8>>,
-    /// selector-allowlist's.
-    pub rules: Option<Vec<u8>>,
-    /// spending-limit's.
-    pub spending: Option<Vec<u8>>,
-    /// Whether each operation's gas is charged (a gas budget or a native
-    /// limit): in the execution role the policy then stays a validation
-    /// hook too.
-    pub charges_gas: bool,
+/// Whether `limits` and `gas` charge each operation's maximum gas cost (a
+/// gas budget, or a native limit, which counts gas too): spending-limit,
+/// or the session policy, is then a validation hook.
+pub fn charges_gas(limits: &[SpendLimit], gas: GasBudget) -> bool {
+    gas.enabled || limits.iter().any(|l| l.token == NATIVE_TOKEN)
 }
 
-/// The session policy's `HookConfig`s at entity `id`. In the validation
-/// role one validation hook enforces everything, limits charged in
-/// validation. In the execution role the policy is a pre execution hook
-/// that charges the calls there (`CALLS_IN_EXECUTION`), and also a
-/// validation hook (empty install data: one state) when the operation's
-/// gas is charged.
+/// A key's permissions as the session policy's rules take them, in its
+/// rule order; `None` leaves a rule out (an empty list is a rule that
+/// allows nothing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PolicyRules<'a> {
+    /// time-window's `[valid_after, valid_until]`.
+    pub window: Option<(u64, u64)>,
+    /// contract-allowlist's targets.
+    pub targets: Option<&'a [Address]>,
+    /// selector-allowlist's rules.
+    pub rules: Option<&'a [SelectorRule]>,
+    /// spending-limit's limits, gas budget and sponsoring paymasters.
+    pub spending: Option<(&'a [SpendLimit], GasBudget, &'a [Address])>,
+}
+
+/// The session policy's `HookConfig`s for `rules` at entity `id`. In the
+/// validation role one validation hook enforces everything, limits charged
+/// in validation. In the execution role the policy is a pre execution hook
+/// that checks and charges the calls there (`CALLS_IN_EXECUTION`), and also
+/// a validation hook (empty install data: one state) when the operation's
+/// gas is charged ([`charges_gas`]).
 pub fn policy_hooks(
     module: Address,
     id: u32,
     role: HookRole,
-    entries: PolicyEntries,
+    rules: &PolicyRules<'_>,
 ) -> Vec<Bytes> {
     let flags = match role {
         HookRole::Validation => 0,
         HookRole::Execution => CALLS_IN_EXECUTION,
     };
-    let rules: Vec<Vec<u8>> = [
-        entries.window,
-        entries.targets,
-        entries.rules,
-        entries.spending,
+    let entries = [
+        rules.window.map(|(valid_after, valid_until)| {
+            TimeWindowInstall {
+                entity_id: id,
+                valid_after,
+                valid_until,
+            }
+            .encode()
+        }),
+        rules
+            .targets
+            .map(|targets| encode_contract_allowlist(id, targets)),
+        rules.rules.map(|list| encode_selector_allowlist(id, list)),
+        rules
+            .spending
+            .map(|(limits, gas, sponsors)| encode_spending_limit(id, limits, gas, sponsors)),
     ]
-    .into_iter()
-    .map(Option::unwrap_or_default)
-    .collect();
-    let install = encode_policy_install(id, flags, &rules);
+    .map(Option::unwrap_or_default);
+    let install = encode_policy_install(id, flags, &entries);
+    let gas_charged = rules
+        .spending
+        .is_some_and(|(limits, gas, _)| charges_gas(limits, gas));
     match role {
         HookRole::Validation => vec![hook_with_data(validation_hook(module, id), &install)],
-        HookRole::Execution if entries.charges_gas => vec![
+        HookRole::Execution if gas_charged => vec![
             hook_with_data(validation_hook(module, id), &install),
             hook_with_data(execution_hook(module, id, true, false), &[]),
         ],
@@ -172,6 +188,15 @@ pub fn policy_hooks(
             &install,
         )],
     }
+}
+
+/// Whether `hooks` make the session policy at `policy` a validation hook:
+/// it then bounds every phase by the key's window, and the signer needs no
+/// copy of it.
+pub fn policy_validates(hooks: &[Bytes], policy: Address) -> bool {
+    hooks
+        .iter()
+        .any(|h| h[..20] == policy[..] && h[24] == HOOK_VALIDATION)
 }
 
 /// How a key's permissions are enforced on chain.
@@ -310,31 +335,18 @@ impl SessionKeySpec {
         if !self.has_permissions() {
             return Vec::new();
         }
-        let id = self.entity_id;
-        let (limits, gas) = self.spending.clone().unwrap_or_default();
         policy_hooks(
             modules.session_policy,
-            id,
+            self.entity_id,
             self.role,
-            PolicyEntries {
-                window: self.window.map(|(valid_after, valid_until)| {
-                    TimeWindowInstall {
-                        entity_id: id,
-                        valid_after,
-                        valid_until,
-                    }
-                    .encode()
-                }),
+            &PolicyRules {
+                window: self.window,
                 targets: None,
-                rules: self
-                    .rules
-                    .as_ref()
-                    .map(|rules| encode_selector_allowlist(id, rules)),
+                rules: self.rules.as_deref(),
                 spending: self
                     .spending
-                    .is_some()
-                    .then(|| encode_spending_limit(id, &limits, gas, &[])),
-                charges_gas: gas.enabled || limits.iter().any(|l| l.token == NATIVE_TOKEN),
+                    .as_ref()
+                    .map(|(limits, gas)| (&limits[..], *gas, &[][..])),
             },
         )
     }
@@ -385,10 +397,11 @@ impl SessionKeySpec {
         };
         // The session policy as a validation hook bounds every phase by the
         // window itself; otherwise the signer carries it too.
-        let policy_validates = hooks
-            .iter()
-            .any(|h| h[..20] == modules.session_policy[..] && h[24] == HOOK_VALIDATION);
-        let window = if policy_validates { None } else { self.window };
+        let window = if policy_validates(&hooks, modules.session_policy) {
+            None
+        } else {
+            self.window
+        };
         ValidationInstall {
             config: validation_config(
                 modules.session_signer,
