@@ -179,12 +179,12 @@ impl PermissionModule for SpendingLimit {
             // Only a native limit reads the segment.
             require_empty(segment)?;
         }
-        let Some(cost) = store.gas_cost(user_op)? else {
+        let Some(gas) = store.gas_cost(user_op)? else {
             return Ok(U256::ZERO);
         };
         let hint = SpendStore::<H>::hint(segment)?;
         let mut bounds = ValidationData::default();
-        store.charge_in_validation(Vec::new(), Some(cost), hint, &mut bounds)?;
+        store.charge_in_validation(Vec::new(), Some(gas), hint, &mut bounds)?;
         Ok(bounds.pack())
     }
 

@@ -142,6 +142,18 @@ fn exceeded(token: Address, requested: U256, remaining: U256) -> Vec<u8> {
         .finish_with_selector(SPEND_LIMIT_EXCEEDED)
 }
 
+/// What a user operation's gas costs the key, from [`SpendStore::gas_cost`]:
+/// the prefund, and which of the key's limits count it (read once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GasCost {
+    /// The most the operation can cost the account, in wei.
+    pub amount: U256,
+    /// The gas budget is enabled and charges it.
+    pub budget: bool,
+    /// The native limit charges it.
+    pub native: bool,
+}
+
 /// Install data that passed [`SpendStore::validate`].
 pub struct Validated {
     limits: Vec<SpendLimit>,
@@ -487,17 +499,17 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     pub fn charge_in_validation(
         &self,
         mut charges: Vec<(Address, U256)>,
-        gas: Option<U256>,
+        gas: Option<GasCost>,
         hint: Option<u64>,
         bounds: &mut ValidationData,
     ) -> Result<(), Vec<u8>> {
         let mut gas_record = None;
-        if let Some(cost) = gas {
-            if self.gas_enabled() {
-                gas_record = Some((cost, self.check_gas_budget(cost)?));
+        if let Some(gas) = gas {
+            if gas.budget {
+                gas_record = Some((gas.amount, self.check_gas_budget(gas.amount)?));
             }
-            if self.is_limited(NATIVE_TOKEN) {
-                self.add_charge(&mut charges, NATIVE_TOKEN, cost, None)?;
+            if gas.native {
+                self.add_charge(&mut charges, NATIVE_TOKEN, gas.amount, None)?;
             }
         }
         let mut ledgers = Vec::with_capacity(charges.len());
@@ -531,7 +543,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
     /// [`Self::charge_in_validation`] to charge. `None` when no limit
     /// counts it: no gas budget and no native limit, or a sponsoring
     /// paymaster pays.
-    pub fn gas_cost(&self, user_op: &PackedUserOpReader<'_>) -> Result<Option<U256>, Vec<u8>> {
+    pub fn gas_cost(&self, user_op: &PackedUserOpReader<'_>) -> Result<Option<GasCost>, Vec<u8>> {
         let gas_enabled = self.gas_enabled();
         let native_limited = self.is_limited(NATIVE_TOKEN);
         if !gas_enabled && !native_limited {
@@ -542,9 +554,11 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                 return Ok(None);
             }
         }
-        Ok(Some(
-            user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX),
-        ))
+        Ok(Some(GasCost {
+            amount: user_op.max_gas_cost().or_revert()?.unwrap_or(U256::MAX),
+            budget: gas_enabled,
+            native: native_limited,
+        }))
     }
 
     /// A validation segment as the hinted timestamp: empty, or one
