@@ -121,6 +121,29 @@ fn the_owner_grants_a_session_key_with_a_user_operation() {
     session_op_succeeds(&mut w, &session);
 }
 
+/// The key calls the Counter's `increment()` at a stranger's address on
+/// the runtime path; expects a validation hook to refuse it, and returns
+/// the account's `PreRuntimeValidationHookReverted`.
+fn stray_call_refused_by_a_hook(
+    w: &mut Wallet,
+    session: &Key,
+) -> IReferenceAccount::PreRuntimeValidationHookReverted {
+    let stray = encode::execute(
+        Address::repeat_byte(0x77),
+        U256::ZERO,
+        Counter::increment_calldata(),
+    );
+    let out = runtime_call(w, session.address(), stray, SESSION, false);
+    let reason = out.revert_data().expect("refused").clone();
+    println!("stray target: {}", describe(&reason));
+    let AccountErrors::PreRuntimeValidationHookReverted(wrapped) =
+        AccountErrors::abi_decode(&reason).expect("an account error")
+    else {
+        panic!("{}", describe(&reason))
+    };
+    wrapped
+}
+
 #[test]
 fn the_session_key_acts_on_the_runtime_path_within_its_permissions() {
     let Some((mut w, owner)) =
@@ -141,19 +164,7 @@ fn the_session_key_acts_on_the_runtime_path_within_its_permissions() {
     assert_eq!(w.count(), before + U256::from(1));
 
     // A target the selector allowlist does not allow.
-    let stray = encode::execute(
-        Address::repeat_byte(0x77),
-        U256::ZERO,
-        Counter::increment_calldata(),
-    );
-    let out = runtime_call(&mut w, session.address(), stray, SESSION, false);
-    let reason = out.revert_data().expect("refused").clone();
-    println!("stray target: {}", describe(&reason));
-    let AccountErrors::PreRuntimeValidationHookReverted(wrapped) =
-        AccountErrors::abi_decode(&reason).expect("an account error")
-    else {
-        panic!("{}", describe(&reason))
-    };
+    let wrapped = stray_call_refused_by_a_hook(&mut w, &session);
     assert_eq!(
         &wrapped.moduleEntity[..20],
         w.modules.selector_allowlist.as_slice()
@@ -211,27 +222,13 @@ fn the_session_policy_on_the_runtime_path_and_through_revoke() {
     assert_eq!(w.count(), before + U256::from(1));
     session_op_succeeds(&mut w, &session);
 
-    let stray = encode::execute(
-        Address::repeat_byte(0x77),
-        U256::ZERO,
-        Counter::increment_calldata(),
-    );
-    let out = runtime_call(&mut w, session.address(), stray, SESSION, false);
-    let reason = out.revert_data().expect("refused").clone();
-    let AccountErrors::PreRuntimeValidationHookReverted(wrapped) =
-        AccountErrors::abi_decode(&reason).expect("an account error")
-    else {
-        panic!("{}", describe(&reason))
-    };
+    let wrapped = stray_call_refused_by_a_hook(&mut w, &session);
     assert_eq!(
         &wrapped.moduleEntity[..20],
         w.modules.session_policy.as_slice()
     );
-    assert!(
-        describe(&reason).contains("SelectorNotAllowed"),
-        "{}",
-        describe(&reason)
-    );
+    let inner = describe(&wrapped.revertReason);
+    assert!(inner.contains("SelectorNotAllowed"), "{inner}");
 
     // After the window, the policy refuses the key's runtime calls too.
     w.net.set_timestamp(now + DAY + 1);

@@ -176,6 +176,19 @@ impl Scenario {
         )
     }
 
+    /// `executeBatch` of one token transfer to the recipient per amount
+    /// (in whole tokens).
+    fn transfer_batch(&self, amounts: &[u64]) -> Vec<u8> {
+        let token = self.token().address;
+        encode::execute_batch(amounts.iter().map(|amount| {
+            (
+                token,
+                U256::ZERO,
+                Token::transfer_calldata(recipient(), tokens(*amount)),
+            )
+        }))
+    }
+
     /// The token balance of `who`.
     fn balance(&mut self, who: Address) -> U256 {
         self.token().balance_of(&mut self.w.net, who)
@@ -450,18 +463,7 @@ fn a_spending_limit_execution_hook_caps_token_transfers_per_day() {
     assert_eq!((l.spent, l.remaining), (tokens(60), tokens(40)));
 
     // A batch is charged in total: 30 + 30 > 40.
-    let batch = encode::execute_batch([
-        (
-            token,
-            U256::ZERO,
-            Token::transfer_calldata(recipient(), tokens(30)),
-        ),
-        (
-            token,
-            U256::ZERO,
-            Token::transfer_calldata(recipient(), tokens(30)),
-        ),
-    ]);
+    let batch = s.transfer_batch(&[30, 30]);
     let op = s.op(encode::user_op_prefixed(&batch), SESSION, &key);
     let wrapped = s.reverted_by_exec_hook(op, limiter, SESSION);
     assert_eq!(
@@ -985,18 +987,7 @@ fn the_session_policy_caps_token_transfers_per_day_in_validation() {
     let wrapped = s.refused_by_hook(op, policy, SESSION);
     assert_eq!(wrapped.reason_as::<SpendingErrors>(), Some(exceeded(50)));
     // A batch is charged in total: 30 + 30 > 40.
-    let batch = encode::execute_batch([
-        (
-            token,
-            U256::ZERO,
-            Token::transfer_calldata(recipient(), tokens(30)),
-        ),
-        (
-            token,
-            U256::ZERO,
-            Token::transfer_calldata(recipient(), tokens(30)),
-        ),
-    ]);
+    let batch = s.transfer_batch(&[30, 30]);
     let op = hinted(&mut s, batch);
     let wrapped = s.refused_by_hook(op, policy, SESSION);
     assert_eq!(wrapped.reason_as::<SpendingErrors>(), Some(exceeded(60)));

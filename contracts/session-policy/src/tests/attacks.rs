@@ -63,10 +63,7 @@ fn attack_a_wildcard_selector_does_not_reach_the_account() {
     );
     HookPath::all_ok(&h, ACCOUNT, ENTITY, &increment());
     let call = execute(ACCOUNT, U256::ZERO, INCREMENT.to_vec());
-    let expected = Errors::SelectorNotAllowed(I::SelectorNotAllowed {
-        target: ACCOUNT,
-        selector: INCREMENT.into(),
-    });
+    let expected = selector_not_allowed(ACCOUNT, INCREMENT);
     HookPath::all_err(&h, ACCOUNT, ENTITY, &call, &expected);
 }
 

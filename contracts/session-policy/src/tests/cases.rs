@@ -160,6 +160,13 @@ fn target_not_allowed(target: Address) -> Errors {
     Errors::TargetNotAllowed(I::TargetNotAllowed { target })
 }
 
+fn selector_not_allowed(target: Address, selector: [u8; 4]) -> Errors {
+    Errors::SelectorNotAllowed(I::SelectorNotAllowed {
+        target,
+        selector: selector.into(),
+    })
+}
+
 fn signature_hook(entity_id: u32) -> I::preSignatureValidationHookCall {
     I::preSignatureValidationHookCall {
         entityId: entity_id,
@@ -480,10 +487,7 @@ fn an_unlisted_target_is_refused_on_every_path() {
 fn an_unlisted_selector_is_refused_on_every_path() {
     let h = installed();
     let call = execute(COUNTER, U256::ZERO, transfer_data(1));
-    let expected = Errors::SelectorNotAllowed(I::SelectorNotAllowed {
-        target: COUNTER,
-        selector: ERC20_TRANSFER.into(),
-    });
+    let expected = selector_not_allowed(COUNTER, ERC20_TRANSFER);
     HookPath::all_err(&h, ACCOUNT, ENTITY, &call, &expected);
 }
 
