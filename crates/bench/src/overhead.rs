@@ -33,6 +33,7 @@ use e2e::token::TRANSFER;
 use e2e::{available, tokens, Counter, Key, Needs, SessionKeySpec, SignerSpec, Token, Wallet};
 use permission_core::install::SpendLimit;
 use serde::Serialize;
+use session_keys::demo::group_thousands;
 
 /// MAv2 v2.0.1's session-key permission overhead on a token transfer.
 const ANCHOR_MAV2: u64 = 40_700;
@@ -158,20 +159,13 @@ fn recipient() -> Address {
     Address::repeat_byte(0xB2)
 }
 
-/// `1234567` → `1,234,567`.
+/// `-1234567` → `-1,234,567`.
 fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let digits = group_thousands(n.unsigned_abs());
     if n < 0 {
-        format!("-{out}")
+        format!("-{digits}")
     } else {
-        out
+        digits
     }
 }
 

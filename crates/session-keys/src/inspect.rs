@@ -225,6 +225,20 @@ pub fn inspect(
     account: Address,
     entity_id: u32,
 ) -> Result<KeyPermissions, InspectError> {
+    let view = validation_view(chain, modules, account, entity_id)?;
+    inspect_with_view(chain, modules, account, entity_id, view.as_ref())
+}
+
+/// [`inspect`] for a caller that has already read the account's view of
+/// the validation (`None`: the account does not answer it), which says
+/// whether the session policy or the modules enforce the key.
+pub fn inspect_with_view(
+    chain: &mut dyn Chain,
+    modules: &Modules,
+    account: Address,
+    entity_id: u32,
+    account_view: Option<&ValidationView>,
+) -> Result<KeyPermissions, InspectError> {
     use IContractAllowlistModule::IContractAllowlistModuleErrors as CaErr;
     use ISelectorAllowlistModule::ISelectorAllowlistModuleErrors as SaErr;
     use ISessionSignerModule::ISessionSignerModuleErrors as SsErr;
@@ -234,9 +248,9 @@ pub fn inspect(
 
     // A key enforced by the session policy: every rule's view is the
     // policy's (the same ABI as the module's).
-    let enforcement = match validation_view(chain, modules, account, entity_id)? {
-        Some(view)
-            if view
+    let enforcement = match account_view {
+        Some(account_view)
+            if account_view
                 .hooks
                 .iter()
                 .any(|h| h.address == modules.session_policy) =>
@@ -754,9 +768,10 @@ pub fn session_keys(
         match view_if_taken(chain, modules, account, id)? {
             (true, Some(view)) => {
                 free_in_a_row = 0;
+                let permissions = inspect_with_view(chain, modules, account, id, Some(&view))?;
                 keys.push(ListedKey {
                     account_view: view,
-                    permissions: inspect(chain, modules, account, id)?,
+                    permissions,
                 });
             }
             _ => free_in_a_row += 1,

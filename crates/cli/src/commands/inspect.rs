@@ -7,8 +7,8 @@ use alloy_primitives::Address;
 use serde::Serialize;
 use session_keys::chain::Chain;
 use session_keys::inspect::{
-    inspect, session_keys, validation_view, KeyPermissions, KeySigner, KeyStatus, ListedKey,
-    ValidationView as AccountView, LISTING_GAP,
+    inspect_with_view, session_keys, validation_view, KeyPermissions, KeySigner, KeyStatus,
+    ListedKey, ValidationView as AccountView, LISTING_GAP,
 };
 use session_keys::Modules;
 
@@ -70,7 +70,8 @@ pub fn run(out: &Output, args: InspectArgs) -> Result<(), CliError> {
         return list(out, &mut chain, &modules, args.account);
     };
     let view = account_view(&mut chain, &modules, args.account, entity_id)?;
-    let permissions = inspect(&mut chain, &modules, args.account, entity_id)?;
+    let permissions =
+        inspect_with_view(&mut chain, &modules, args.account, entity_id, Some(&view))?;
     let installed = view.is_installed() || permissions.signer.is_some();
     let now = chain.timestamp()?;
     let result = Inspected {
