@@ -7,6 +7,12 @@
 use alloy_primitives::{b256, Address, FixedBytes, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent, SolInterface, SolValue};
 use e2e::abi::{ICounter, IReferenceAccount, ISelectorAllowlistModule, ITimeWindowModule};
+
+alloy_sol_types::sol! {
+    interface IModule {
+        function onUninstall(bytes data) external;
+    }
+}
 use e2e::encode::{self, ValidationInstall};
 use e2e::{
     available, describe, describe_outcome, Counter, HandleOpsExt, Key, Needs, SessionKeySpec,
@@ -258,6 +264,65 @@ fn the_session_policy_on_the_runtime_path_and_through_revoke() {
     let out = runtime_call(&mut w, owner.address(), install, OWNER, true);
     assert!(out.success, "{}", describe_outcome(&out));
     session_op_succeeds(&mut w, &new_key);
+}
+
+/// The session policy's execution-phase variant (`CALLS_IN_EXECUTION`):
+/// its validation looks at no call, so what the key's runtime call reaches
+/// is refused by the policy's execution hook, a stray target and the
+/// policy's own `onUninstall` alike (`PolicyCalled`); an allowed call runs.
+#[test]
+fn attack_the_policys_execution_variant_refuses_calls_in_execution() {
+    let Some((mut w, owner)) =
+        owned("attack_the_policys_execution_variant_refuses_calls_in_execution")
+    else {
+        return;
+    };
+    let session = Key::from_bytes(SESSION_SECRET);
+    let now = w.net.timestamp();
+    let spec = SessionKeySpec::new(SESSION, SignerSpec::Address(session.address()))
+        .allow([(w.counter.address, ICounter::incrementCall::SELECTOR)])
+        .window(now, now + DAY)
+        .as_execution_hooks()
+        .with_policy();
+    assert!(spec.has_execution_hooks());
+    let install = spec.install(&w.modules).install_validation_calldata();
+    assert!(runtime_call(&mut w, owner.address(), install, OWNER, true).success);
+    w.net
+        .fund(session.address(), U256::from(10u64).pow(U256::from(20)));
+
+    let before = w.count();
+    let call = increment(&w);
+    let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+    assert!(out.success, "{}", describe_outcome(&out));
+    assert_eq!(w.count(), before + U256::from(1));
+
+    let policy = w.modules.session_policy;
+    let uninstall = encode::execute(
+        policy,
+        U256::ZERO,
+        IModule::onUninstallCall {
+            data: SESSION.abi_encode().into(),
+        }
+        .abi_encode(),
+    );
+    let stray = encode::execute(
+        Address::repeat_byte(0x77),
+        U256::ZERO,
+        Counter::increment_calldata(),
+    );
+    for (call, error) in [(uninstall, "PolicyCalled"), (stray, "SelectorNotAllowed")] {
+        let out = runtime_call(&mut w, session.address(), call, SESSION, false);
+        let reason = out.revert_data().expect("refused").clone();
+        let AccountErrors::PreExecHookReverted(wrapped) =
+            AccountErrors::abi_decode(&reason).expect("an account error")
+        else {
+            panic!("{} {}", error, describe(&reason))
+        };
+        assert_eq!(&wrapped.moduleEntity[..20], policy.as_slice());
+        let inner = describe(&wrapped.revertReason);
+        assert!(inner.contains(error), "{inner}");
+    }
+    assert_eq!(w.count(), before + U256::from(1));
 }
 
 #[test]

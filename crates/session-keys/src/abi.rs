@@ -46,6 +46,11 @@ sol!(
     "../../contracts/spending-limit/interface/ISpendingLimitModule.sol"
 );
 
+sol!(
+    #[sol(all_derives, abi)]
+    "../../contracts/session-policy/interface/ISessionPolicyModule.sol"
+);
+
 sol! {
     /// The [`crate::counter`] contract.
     #[sol(all_derives)]
@@ -150,4 +155,5 @@ user_op_conversions!(
     ITimeWindowModule,
     IContractAllowlistModule,
     ISpendingLimitModule,
+    ISessionPolicyModule,
 );

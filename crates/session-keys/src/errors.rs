@@ -19,8 +19,8 @@ use localnet::TxOutcome;
 
 use crate::abi::{
     IContractAllowlistModule, IEntryPoint, IEntryPointErrors, IReferenceAccount,
-    ISelectorAllowlistModule, ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
-    MAv2Account,
+    ISelectorAllowlistModule, ISessionPolicyModule, ISessionSignerModule, ISpendingLimitModule,
+    ITimeWindowModule, MAv2Account,
 };
 use crate::encode::split_module_entity;
 use crate::operation::entry_point_events;
@@ -355,6 +355,8 @@ pub fn describe(data: &[u8]) -> String {
         ITimeWindowModule::ITimeWindowModuleErrors,
         IContractAllowlistModule::IContractAllowlistModuleErrors,
         ISpendingLimitModule::ISpendingLimitModuleErrors,
+        // The policy's own errors (its rules' are the modules' above).
+        ISessionPolicyModule::ISessionPolicyModuleErrors,
     );
     format!("0x{}", hex::encode(data))
 }
@@ -411,4 +413,32 @@ pub fn name_addresses<'a>(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::Address;
+    use alloy_sol_types::SolError;
+
+    use super::*;
+
+    #[test]
+    fn the_session_policys_own_errors_are_named() {
+        let policy = Address::repeat_byte(0x4D);
+        let data = ISessionPolicyModule::PolicyCalled { target: policy }.abi_encode();
+        assert_eq!(
+            short_reason(&data),
+            format!("PolicyCalled(target: {policy:?})")
+        );
+        let data = ISessionPolicyModule::EmptyValidityWindow {
+            validAfter: alloy_primitives::aliases::U48::from(9),
+            validUntil: alloy_primitives::aliases::U48::from(8),
+        }
+        .abi_encode();
+        assert!(
+            describe(&data).starts_with("EmptyValidityWindow"),
+            "{}",
+            describe(&data)
+        );
+    }
 }
