@@ -974,7 +974,8 @@ fn abi_writes_interfaces_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
     assert_success(&out);
-    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 18);
+    // Solidity, JSON and TypeScript for each of the seven contracts.
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 21);
     let abi: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
     )
@@ -996,6 +997,8 @@ fn abi_writes_interfaces_and_json() {
     // Printed to a closed pipe: a normal end.
     assert_closed_stdout_is_a_normal_end(dir.path(), &["abi", "--out", "abi2"]);
     assert_closed_stdout_is_a_normal_end(dir.path(), &["--help"]);
+    let policy = std::fs::read_to_string(dir.path().join("abi/SessionPolicyModule.json")).unwrap();
+    assert!(policy.contains("PolicyCalled"), "{policy}");
     let sol = std::fs::read_to_string(dir.path().join("abi/ITimeWindowModule.sol")).unwrap();
     assert!(sol.contains("function getTimeWindow"));
     let ts = std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.ts")).unwrap();

@@ -14,8 +14,8 @@ use std::path::Path;
 use alloy_json_abi::JsonAbi;
 use serde::Serialize;
 use session_keys::abi::{
-    IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
-    ISpendingLimitModule, ITimeWindowModule,
+    IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionPolicyModule,
+    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
 };
 
 use crate::args::AbiArgs;
@@ -58,6 +58,11 @@ fn contracts() -> Vec<(&'static str, &'static str, JsonAbi)> {
             "SpendingLimitModule",
             "spending-limit/interface/ISpendingLimitModule.sol",
             ISpendingLimitModule
+        ),
+        contract!(
+            "SessionPolicyModule",
+            "session-policy/interface/ISessionPolicyModule.sol",
+            ISessionPolicyModule
         ),
         contract!(
             "ReferenceAccount",
