@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds every contract under contracts/ for Stylus and turns each into its
-# deployable artifact with the stylus-artifact tool:
+# Builds every contract under contracts/ for Stylus, shrinks each with
+# binaryen's wasm-opt -Oz (pinned, see scripts/lib/wasm-opt.sh), and turns it
+# into its deployable artifact with the stylus-artifact tool:
 #
 #   target/stylus/NAME.wasm   the exact deployed wasm (canonical, no custom sections)
 #   target/stylus/NAME.code   EF F0 00 00 + brotli, the bytes to deploy
@@ -22,6 +23,17 @@ case "$target_dir" in
 esac
 wasm_target="wasm32-unknown-unknown"
 profile="contract"
+
+name="build-contracts"
+source "$root/scripts/lib/npm-artifact.sh"
+source "$root/scripts/lib/wasm-opt.sh"
+wasm_opt="$(wasm_opt_path)"
+# The features rustc's wasm32 code may use and Nitro accepts; multi-value and
+# reference types stay off, so the optimizer cannot introduce them.
+wasm_opt_features=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+  --enable-nontrapping-float-to-int)
+opt_dir="$target_dir/stylus-opt"
+mkdir -p "$opt_dir"
 
 # Cheap when the target is already installed for the pinned toolchain.
 if ! rustup_out="$(rustup target add "$wasm_target" 2>&1)"; then
@@ -54,6 +66,11 @@ for name in "${contracts[@]}"; do
     echo "build-contracts: $name built no $wasm (is it a cdylib?)" >&2
     exit 1
   fi
+  # -Oz: about 10% less wasm and half the functions, which is ~3,000 gas
+  # less on every uncached entry (init cost is per function and per byte).
+  opt="$opt_dir/$name.wasm"
+  node "$wasm_opt" -Oz "${wasm_opt_features[@]}" "$wasm" -o "$opt"
+  wasm="$opt"
   budget="default"
   if [[ -f "contracts/$name/stylus-budget" ]]; then
     budget="$(tr '\n' ' ' < "contracts/$name/stylus-budget")"

@@ -331,6 +331,7 @@ impl Wallet {
             (m.time_window, "time-window"),
             (m.spending_limit, "spending-limit"),
             (m.contract_allowlist, "contract-allowlist"),
+            (m.session_policy, "session-policy"),
             (self.counter.address, "counter"),
             (ENTRY_POINT, "EntryPoint"),
         ];
@@ -385,12 +386,14 @@ impl Wallet {
             .iter()
             .map(|p| {
                 format!(
-                    "{:indent$}{} ({}): entry {} gas, used {} gas",
+                    "{:indent$}{} ({}): entry {} gas, used {} gas, {} storage slots, {} keccaks",
                     "",
                     self.name_of(p.contract),
                     if p.cached { "cached" } else { "uncached" },
                     p.entry_gas,
                     p.gas_used.map_or("?".into(), |g| g.to_string()),
+                    p.state_trace.storage_slots.len(),
+                    p.state_trace.keccaks.len(),
                     indent = 2 * p.depth,
                 )
             })

@@ -7,7 +7,7 @@ use stylus_artifact::Budget;
 pub const USAGE: &str = "\
 usage: stylus-artifact [OPTIONS] NAME=PATH...
 
-Canonicalizes each contract's wasm (PATH, as rustc wrote it), checks it against
+Canonicalizes each contract's wasm (PATH, as rustc and wasm-opt wrote it), checks it against
 Nitro's activation rules and the budget below, writes OUT/NAME.wasm (the exact
 deployed wasm) and OUT/NAME.code (EF F0 00 00 + brotli), and prints a table.
 Exits with status 1 if any contract fails, 2 on bad arguments.

@@ -13,7 +13,7 @@ pub struct Outcome {
 
 const HEADERS: [&str; 10] = [
     "contract",
-    "rustc wasm",
+    "input wasm",
     "wasm",
     "code",
     "pages",
@@ -72,7 +72,7 @@ pub fn table(outcomes: &[Outcome]) -> String {
         out.push('\n');
     }
     out.push_str(
-        "(bytes: rustc wasm, deployed wasm, on-chain code with prefix; pages: initial memory; \
+        "(bytes: input wasm, deployed wasm, on-chain code with prefix; pages: initial memory; \
          gas: entry cost before the first instruction)\n",
     );
     out
