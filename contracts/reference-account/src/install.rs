@@ -73,6 +73,8 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
     validation.module = module;
     validation.flags = flags;
 
+    // The validation's hook 0, copied into the word of each selector added.
+    let first_hook = (validation.validation_hooks > 0).then(|| load_hook(host, true, entity_id, 0));
     let (count, selectors) = args.array(1).or_revert()?;
     for i in 0..count {
         let selector = selectors.bytes4(i).or_revert()?;
@@ -84,13 +86,20 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
                 .word(word)
                 .finish_with_selector(VALIDATION_ALREADY_SET));
         }
-        add_selector(host, entity_id, &mut validation, selector)
-            .ok_or_else(|| SELECTOR_LIMIT_EXCEEDED.to_vec())?;
+        add_selector(
+            host,
+            entity_id,
+            &mut validation,
+            selector,
+            first_hook.as_ref(),
+        )
+        .ok_or_else(|| SELECTOR_LIMIT_EXCEEDED.to_vec())?;
     }
 
     let install_data = args.dyn_bytes(2).or_revert()?;
     let (hook_count, hooks) = args.array(3).or_revert()?;
     let mut pending: Vec<(Address, [u8; 4], &[u8])> = Vec::new();
+    let mut new_first_hook = None;
     for i in 0..hook_count {
         let element = hooks.dyn_bytes(i).or_revert()?;
         if element.len() < 25 {
@@ -122,7 +131,13 @@ pub fn install_validation<H: Host>(host: &H, args: &AbiReader<'_>) -> Result<Vec
             .checked_add(1)
             .ok_or_else(|| HOOK_LIMIT_EXCEEDED.to_vec())?;
         store_hook(host, entity_id, index, &hook);
+        if hook.is_validation_hook() && index == 0 {
+            new_first_hook = Some(hook);
+        }
         pending.push((hook.module(), interface, &element[25..]));
+    }
+    if let Some(hook) = new_first_hook {
+        copy_first_hook_to_selectors(host, entity_id, &validation, &hook);
     }
     store_validation(host, entity_id, &validation);
 

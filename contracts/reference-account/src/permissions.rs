@@ -16,7 +16,7 @@ use permission_core::selectors::*;
 use permission_core::Address;
 
 use crate::errors::*;
-use crate::storage::{has_selector, Validation, FLAG_GLOBAL};
+use crate::storage::{load_selector, HookConfig, Validation, FLAG_GLOBAL};
 
 /// The native functions a global validation may call.
 pub const GLOBALLY_ALLOWED: [[u8; 4]; 10] = [
@@ -40,7 +40,9 @@ fn selector_of(data: &[u8]) -> Result<[u8; 4], Vec<u8>> {
 }
 
 /// Checks that `validation` (entity `entity_id`) may make the account call
-/// `call_data`, as `global` or as a selector validation.
+/// `call_data`, as `global` or as a selector validation. A selector
+/// validation's answer is its first validation hook, which the selector's
+/// word records (`None`: global, or no hooks): the caller need not read it.
 pub fn check_applies<H: Host>(
     host: &H,
     account: Address,
@@ -48,26 +50,28 @@ pub fn check_applies<H: Host>(
     validation: &Validation,
     global: bool,
     call_data: &[u8],
-) -> Result<(), Vec<u8>> {
+) -> Result<Option<HookConfig>, Vec<u8>> {
     let mut data = call_data;
     let mut selector = selector_of(data)?;
     if selector == EXECUTE_USER_OP {
         data = &data[4..];
         selector = selector_of(data)?;
     }
-    let allowed = |selector: [u8; 4]| -> Result<(), Vec<u8>> {
-        let ok = if global {
-            validation.flags & FLAG_GLOBAL != 0 && GLOBALLY_ALLOWED.contains(&selector)
+    let allowed = |selector: [u8; 4]| -> Result<Option<HookConfig>, Vec<u8>> {
+        let missing = || with_selector(VALIDATION_FUNCTION_MISSING, selector);
+        if global {
+            if validation.flags & FLAG_GLOBAL != 0 && GLOBALLY_ALLOWED.contains(&selector) {
+                Ok(None)
+            } else {
+                Err(missing())
+            }
         } else {
-            has_selector(host, entity_id, validation, selector)
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(with_selector(VALIDATION_FUNCTION_MISSING, selector))
+            load_selector(host, entity_id, validation, selector)
+                .map(|record| record.first_hook)
+                .ok_or_else(missing)
         }
     };
-    allowed(selector)?;
+    let first_hook = allowed(selector)?;
     match selector {
         EXECUTE => {
             let target = AbiReader::new(&data[4..]).address(0).or_revert()?;
@@ -90,5 +94,5 @@ pub fn check_applies<H: Host>(
         }
         _ => {}
     }
-    Ok(())
+    Ok(first_hook)
 }

@@ -49,7 +49,7 @@ pub fn execute_with_runtime_validation<H: Host>(
     let sender = host.msg_sender();
     let value = host.msg_value();
     let validation = load_validation(host, entity_id);
-    check_applies(
+    let first_hook = check_applies(
         host,
         account,
         entity_id,
@@ -61,7 +61,10 @@ pub fn execute_with_runtime_validation<H: Host>(
     let (hook_segments, validation_authorization) =
         split_segments(segments, validation.validation_hooks.into())?;
     for (i, segment) in hook_segments.iter().enumerate() {
-        let hook = load_hook(host, true, entity_id, i as u8);
+        let hook = match first_hook {
+            Some(hook) if i == 0 => hook,
+            _ => load_hook(host, true, entity_id, i as u8),
+        };
         let call_data = AbiWriter::new(5)
             .uint(hook.entity_id().into())
             .address(sender)

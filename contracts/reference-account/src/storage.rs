@@ -148,15 +148,64 @@ fn selector_slot<H: Host>(host: &H, entity_id: u32, generation: u32, selector: [
     slot(host, TAG_SELECTOR, entity_id, &key)
 }
 
+/// A selector's word: byte 31 marks the selector as installed; when the
+/// validation has validation hooks, bytes 0..25 hold a copy of its first
+/// one (hook 0) and byte 30 marks the copy. A selector validation's
+/// operation reads this word anyway, so its first hook costs no read of
+/// its own.
+///
+/// The copy is always hook 0 of the current install: a selector added
+/// while the validation has hooks gets it ([`add_selector`]), the first
+/// hook installed is copied into every selector already there
+/// ([`copy_first_hook_to_selectors`]), hooks change no other way, and
+/// uninstalling bumps the generation, which every selector word is keyed
+/// by.
+fn selector_word(first_hook: Option<&HookConfig>) -> B256 {
+    let mut word = [0u8; 32];
+    if let Some(hook) = first_hook {
+        word[..25].copy_from_slice(&hook.0);
+        word[30] = 1;
+    }
+    word[31] = 1;
+    B256::from(word)
+}
+
+/// A selector installed for a validation, as its word records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelectorRecord {
+    /// The validation's first validation hook (a copy of hook 0), when it
+    /// has one.
+    pub first_hook: Option<HookConfig>,
+}
+
+/// The record of `selector` for `entity_id` in its current generation, or
+/// `None` when it was not installed.
+pub fn load_selector<H: Host>(
+    host: &H,
+    entity_id: u32,
+    v: &Validation,
+    selector: [u8; 4],
+) -> Option<SelectorRecord> {
+    let word = host.storage_load_bytes32(selector_slot(host, entity_id, v.generation, selector));
+    if word[31] == 0 {
+        return None;
+    }
+    let first_hook = (word[30] != 0).then(|| {
+        let mut config = [0u8; 25];
+        config.copy_from_slice(&word[..25]);
+        HookConfig(config)
+    });
+    Some(SelectorRecord { first_hook })
+}
+
 /// Whether `selector` was installed for `entity_id` in its current generation.
 pub fn has_selector<H: Host>(host: &H, entity_id: u32, v: &Validation, selector: [u8; 4]) -> bool {
-    !host
-        .storage_load_bytes32(selector_slot(host, entity_id, v.generation, selector))
-        .is_zero()
+    load_selector(host, entity_id, v, selector).is_some()
 }
 
 /// Records `selector` for `entity_id` in its current generation: marks it
-/// in the lookup and appends it to the list, counting it in `v.selectors`
+/// in the lookup (with a copy of `first_hook`, the validation's hook 0 if
+/// it has one) and appends it to the list, counting it in `v.selectors`
 /// (the caller stores `v`). `None` when the list already holds
 /// `u32::MAX` selectors; nothing is written then.
 pub fn add_selector<H: Host>(
@@ -164,13 +213,14 @@ pub fn add_selector<H: Host>(
     entity_id: u32,
     v: &mut Validation,
     selector: [u8; 4],
+    first_hook: Option<&HookConfig>,
 ) -> Option<()> {
     let index = v.selectors;
     v.selectors = index.checked_add(1)?;
     write(
         host,
         selector_slot(host, entity_id, v.generation, selector),
-        B256::with_last_byte(1),
+        selector_word(first_hook),
     );
     let mut word = [0u8; 32];
     for (w, s) in word.iter_mut().zip(selector) {
@@ -182,6 +232,26 @@ pub fn add_selector<H: Host>(
         B256::from(word),
     );
     Some(())
+}
+
+/// Copies `first_hook`, the validation's newly installed hook 0, into the
+/// word of every selector of `entity_id`'s current generation.
+pub fn copy_first_hook_to_selectors<H: Host>(
+    host: &H,
+    entity_id: u32,
+    v: &Validation,
+    first_hook: &HookConfig,
+) {
+    for index in 0..v.selectors {
+        let listed =
+            host.storage_load_bytes32(selector_list_slot(host, entity_id, v.generation, index));
+        let selector = [listed[0], listed[1], listed[2], listed[3]];
+        write(
+            host,
+            selector_slot(host, entity_id, v.generation, selector),
+            selector_word(Some(first_hook)),
+        );
+    }
 }
 
 fn selector_list_slot<H: Host>(host: &H, entity_id: u32, generation: u32, index: u32) -> U256 {

@@ -152,7 +152,7 @@ pub fn validate_user_op<H: Host>(
     let account = host.contract_address();
     let validation = load_validation(host, locator.entity_id);
     let call_data = user_op.call_data().or_revert()?;
-    check_applies(
+    let first_hook = check_applies(
         host,
         account,
         locator.entity_id,
@@ -170,7 +170,10 @@ pub fn validate_user_op<H: Host>(
     )?;
     let mut pre = [0u8; 32];
     for (i, segment) in segments.iter().enumerate() {
-        let hook = load_hook(host, true, locator.entity_id, i as u8);
+        let hook = match first_hook {
+            Some(hook) if i == 0 => hook,
+            _ => load_hook(host, true, locator.entity_id, i as u8),
+        };
         let data = hook_call(
             PRE_USER_OP_VALIDATION_HOOK,
             hook.entity_id(),

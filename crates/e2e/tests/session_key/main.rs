@@ -678,3 +678,4 @@ fn the_same_hook_twice_is_refused_at_install() {
 }
 
 mod attacks;
+mod hook_copies;
