@@ -82,6 +82,11 @@ pub struct DemoArgs {
     /// signing key pays real gas).
     #[arg(long, requires = "rpc")]
     pub yes: bool,
+    /// Grant the key's permissions as one hook per permission module
+    /// (time-window, selector-allowlist, spending-limit) instead of one
+    /// session-policy hook.
+    #[arg(long)]
+    pub modules: bool,
 }
 
 /// `build`.

@@ -207,6 +207,42 @@ fn demo_on_the_embedded_chain_does_every_step() {
     let steps = report["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 16);
     assert!(steps.iter().all(|s| s["asExpected"] == true));
+    assert_eq!(report["enforcement"], "policy");
+    assert_eq!(steps[3]["verdict"], "refused-in-validation");
+
+    // The same steps with one hook per module: the over-limit transfer now
+    // reverts in spending-limit's execution hook; the rest end the same way.
+    let out = run_in(
+        dir.path(),
+        &["--json", "demo", "--no-build", "--modules"],
+        None,
+    );
+    assert_success(&out);
+    let modules = json(&out);
+    assert_eq!(modules["enforcement"], "modules");
+    let module_steps = modules["steps"].as_array().unwrap();
+    assert_eq!(module_steps.len(), 16);
+    assert!(
+        module_steps.iter().all(|s| s["asExpected"] == true),
+        "{modules:#}"
+    );
+    assert_eq!(module_steps[3]["verdict"], "reverted-in-execution");
+    assert!(module_steps[3]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("SpendLimitExceeded"));
+    for (i, (policy, granular)) in steps.iter().zip(module_steps).enumerate() {
+        if i != 3 {
+            assert_eq!(
+                policy["verdict"], granular["verdict"],
+                "{}",
+                policy["action"]
+            );
+        }
+    }
+    let out = run_in(dir.path(), &["demo", "--no-build", "--modules"], None);
+    assert_success(&out);
+    assert!(text(&out).contains("one hook per module"));
 }
 
 #[test]

@@ -24,7 +24,7 @@ use localnet::{contract_code_path, Localnet, TxOutcome, CHAIN_ID, DEPLOYER};
 use crate::abi::{IEntryPoint, PackedUserOperation};
 use crate::encode::{self, nonce_key, ValidationInstall};
 use crate::fixtures::ACCOUNT;
-use crate::session::{SessionKeySpec, SignerSpec};
+use crate::session::{Enforcement, SessionKeySpec, SignerSpec};
 use crate::signer::{Key, UserOpSigner};
 use crate::token::Token;
 use crate::user_op::{self, Gas};
@@ -155,13 +155,37 @@ impl Wallet {
         valid_after: u64,
         valid_until: u64,
     ) -> ValidationInstall {
-        SessionKeySpec::new(entity_id, SignerSpec::Address(key))
+        self.session_key_install_as(
+            entity_id,
+            key,
+            valid_after,
+            valid_until,
+            Enforcement::Modules,
+        )
+    }
+
+    /// [`Wallet::session_key_install`], with the permissions enforced as
+    /// `enforcement` says: one hook per module (selector-allowlist, then
+    /// time-window) or one session-policy hook.
+    pub fn session_key_install_as(
+        &self,
+        entity_id: u32,
+        key: Address,
+        valid_after: u64,
+        valid_until: u64,
+        enforcement: Enforcement,
+    ) -> ValidationInstall {
+        let spec = SessionKeySpec::new(entity_id, SignerSpec::Address(key))
             .allow([(
                 self.counter.address,
                 crate::abi::ICounter::incrementCall::SELECTOR,
             )])
-            .window(valid_after, valid_until)
-            .install(&self.modules)
+            .window(valid_after, valid_until);
+        match enforcement {
+            Enforcement::Modules => spec,
+            Enforcement::Policy => spec.with_policy(),
+        }
+        .install(&self.modules)
     }
 
     /// The owner's validation: session-signer at `entity_id` for `owner`,

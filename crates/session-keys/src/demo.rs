@@ -21,6 +21,11 @@
 //! `EntryPoint.handleOps`; a day later its limit is back; after two days it
 //! has expired; the owner revokes it. The steps that move the clock are
 //! skipped on a chain that cannot ([`ChainError::Unsupported`]).
+//!
+//! [`run_with`] and [`Enforcement::Modules`] run the same steps with one
+//! hook per permission module instead: the over-limit transfer then
+//! reverts in execution (spending-limit's execution hook) instead of being
+//! refused in validation, and every other step ends the same way.
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
@@ -42,6 +47,7 @@ use crate::operation::{
     EstimateError, OpOutcome,
 };
 use crate::permissions::{PermissionError, PermissionSet};
+use crate::session::Enforcement;
 use crate::session::SignerSpec;
 use crate::signer::Key;
 use crate::token::{tokens, Token};
@@ -148,6 +154,8 @@ pub struct Report {
     pub account: Address,
     /// The session key's address.
     pub session_key: Address,
+    /// How the key's permissions were enforced.
+    pub enforcement: Enforcement,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }
@@ -452,12 +460,22 @@ pub const NATIVE_LIMIT: U256 = U256::from_limbs([50_000_000_000_000_000, 0, 0, 0
 
 /// Runs the demo on `chain` from `owner`, which must hold enough of the
 /// chain's coin (about 0.2 ether on a chain with 1-gwei gas; the local chain
-/// funds it). Step results are in the report; an `Err` means the setup
-/// itself failed.
+/// funds it), with the key's permissions in one session-policy hook. Step
+/// results are in the report; an `Err` means the setup itself failed.
 pub fn run(
     chain: &mut dyn Chain,
     owner: &Key,
     progress: &mut dyn Progress,
+) -> Result<Report, DemoError> {
+    run_with(chain, owner, progress, Enforcement::Policy)
+}
+
+/// [`run`], with the key's permissions enforced as `enforcement` says.
+pub fn run_with(
+    chain: &mut dyn Chain,
+    owner: &Key,
+    progress: &mut dyn Progress,
+    enforcement: Enforcement,
 ) -> Result<Report, DemoError> {
     let chain_id = chain.chain_id()?;
     let deployment = deploy_all(chain, owner, progress)?;
@@ -508,7 +526,10 @@ pub fn run(
 
     let mut steps = Vec::new();
     let now = scene.chain.timestamp()?;
-    let permissions = demo_permissions(counter, token, now);
+    let permissions = match enforcement {
+        Enforcement::Policy => demo_permissions(counter, token, now),
+        Enforcement::Modules => demo_permissions(counter, token, now).with_modules(),
+    };
     let install = permissions.install(
         &modules,
         SESSION_ENTITY,
@@ -689,6 +710,7 @@ pub fn run(
         deployment,
         account,
         session_key,
+        enforcement,
         steps,
     })
 }

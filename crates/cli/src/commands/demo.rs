@@ -6,8 +6,9 @@
 
 use alloy_primitives::U256;
 use session_keys::chain::Chain;
-use session_keys::demo::{group_thousands, run as run_demo, Report};
+use session_keys::demo::{group_thousands, run_with as run_demo, Report};
 use session_keys::deploy::deploy_all;
+use session_keys::session::Enforcement;
 use session_keys::{Key, LocalChain};
 
 use crate::args::DemoArgs;
@@ -73,6 +74,11 @@ fn prepare(out: &Output, no_build: bool) -> Result<(), CliError> {
 /// Runs `demo`.
 pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
     prepare(out, args.no_build)?;
+    let enforcement = if args.modules {
+        Enforcement::Modules
+    } else {
+        Enforcement::Policy
+    };
     let started = std::time::Instant::now();
     let report = match &args.rpc {
         None => {
@@ -87,13 +93,13 @@ pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
                     }
                 }
             }
-            demo_on(out, &mut chain, &owner)?
+            demo_on(out, &mut chain, &owner, enforcement)?
         }
         Some(url) => {
             let mut chain = connect(url)?;
             let owner = signing_key(None)?;
             check_spending(chain.chain_id()?, url, &owner, args.yes)?;
-            demo_on(out, &mut chain, &owner)?
+            demo_on(out, &mut chain, &owner, enforcement)?
         }
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -107,13 +113,18 @@ pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
     }
 }
 
-fn demo_on(out: &Output, chain: &mut dyn Chain, owner: &Key) -> Result<Report, CliError> {
+fn demo_on(
+    out: &Output,
+    chain: &mut dyn Chain,
+    owner: &Key,
+    enforcement: Enforcement,
+) -> Result<Report, CliError> {
     out.note(&format!("deploying on {}", chain.describe()));
     let mut progress = DeployProgress {
         spinner: Spinner::new("deploying", out.json),
         json: out.json,
     };
-    let report = run_demo(chain, owner, &mut progress);
+    let report = run_demo(chain, owner, &mut progress, enforcement);
     progress.spinner.finish();
     Ok(report?)
 }
@@ -130,11 +141,17 @@ fn human(report: &Report, cached: bool, seconds: f64) -> String {
     } else {
         "programs not cached: each Stylus program a transaction enters pays its full entry cost"
     };
+    let enforced = match report.enforcement {
+        Enforcement::Policy => "one session-policy validation hook, limits charged in validation",
+        Enforcement::Modules => {
+            "one hook per module (selector-allowlist and time-window in validation, \
+             spending-limit in validation for the native limit and in execution for the token)"
+        }
+    };
     let mut text = format!(
         "\nSession keys on chain {}: account {}, session key {} (entity 1)\n\
          Permissions: Counter.increment(), token.transfer(...), at most 100 tokens a day, \
-         at most 0.05 ETH with gas counted, valid 25 hours: one session-policy validation hook, \
-         limits charged in validation.\n\n{}\n\n",
+         at most 0.05 ETH with gas counted, valid 25 hours: {enforced}.\n\n{}\n\n",
         report.chain_id,
         report.account,
         report.session_key,
