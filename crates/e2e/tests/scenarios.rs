@@ -10,8 +10,8 @@
 //! |---|---|
 //! | `a_spending_limit_execution_hook_caps_token_transfers_per_day` | 3: spending-limit as an execution hook, 100 tokens a day of a real ERC-20 |
 //! | `attack_a_reverted_transfer_records_nothing` | a call that reverts after the limit charged it leaves the limit untouched |
-//! | `a_passkey_session_key_signs_with_p256_and_webauthn` | 6: a P-256 session key, raw (`0x02`) and WebAuthn (`0x03`) |
-//! | `two_session_keys_have_their_own_permissions_and_nonces` | 7: two keys, two permission sets, two nonce sequences |
+//! | `a_passkey_session_key_signs_with_p256_and_webauthn` | 6: a P-256 session key, raw (`0x02`) and WebAuthn (`0x03`), with the modules and with the session policy |
+//! | `two_session_keys_have_their_own_permissions_and_nonces` | 7: two keys, two permission sets, two nonce sequences, with the modules and with the session policy |
 //! | `permissions_as_execution_hooks_refuse_in_execution` | 8: selector-allowlist and time-window as execution hooks |
 //! | `validation_hooks_and_execution_hooks_cost_side_by_side` | 8: the gas of both phases, both placements |
 //! | `revoking_a_key_with_spending_limit_in_both_roles_clears_every_module` | issue 10: revoke a key with every module, spending-limit in both roles; every module forgets it, the id is granted again clean |
@@ -37,6 +37,7 @@ use e2e::{
 use localnet::entry_point::decode_events;
 use localnet::{Localnet, TxOutcome};
 use permission_core::install::SpendLimit;
+use session_keys::session::Enforcement;
 use session_keys::{PermissionSet, Selector};
 
 use IReferenceAccount::IReferenceAccountErrors as AccountErrors;
@@ -89,7 +90,24 @@ fn setup(test: &str, needs: Needs) -> Option<Scenario> {
     Some(Scenario { w, owner, token })
 }
 
+/// `spec`, enforced as `enforcement` says.
+fn enforced(spec: SessionKeySpec, enforcement: Enforcement) -> SessionKeySpec {
+    match enforcement {
+        Enforcement::Modules => spec,
+        Enforcement::Policy => spec.with_policy(),
+    }
+}
+
 impl Scenario {
+    /// The program that enforces the rule of `granular` (a permission
+    /// module) under `enforcement`: that module, or the session policy.
+    fn rules_of(&self, granular: Address, enforcement: Enforcement) -> Address {
+        match enforcement {
+            Enforcement::Modules => granular,
+            Enforcement::Policy => self.w.modules.session_policy,
+        }
+    }
+
     fn token(&self) -> Token {
         self.token.expect("set up with Needs::Token")
     }
@@ -538,9 +556,16 @@ fn attack_a_reverted_transfer_records_nothing() {
 // ------------------------------------------------------------- scenario 6
 
 /// A P-256 passkey as the session key: raw P-256 signatures (type `0x02`)
-/// and browser WebAuthn assertions (type `0x03`) both increment the Counter.
+/// and browser WebAuthn assertions (type `0x03`) both increment the Counter,
+/// with one hook per module and with the session policy.
 #[test]
 fn a_passkey_session_key_signs_with_p256_and_webauthn() {
+    for enforcement in [Enforcement::Modules, Enforcement::Policy] {
+        a_passkey_session_key_signs(enforcement);
+    }
+}
+
+fn a_passkey_session_key_signs(enforcement: Enforcement) {
     let Some(mut s) = setup(
         "a_passkey_session_key_signs_with_p256_and_webauthn",
         Needs::Account,
@@ -552,11 +577,14 @@ fn a_passkey_session_key_signs_with_p256_and_webauthn() {
     let spec = SessionKeySpec::new(SESSION, SignerSpec::passkey(&passkey))
         .allow([(s.counter(), INCREMENT)])
         .window(start, start + DAY);
-    // abi.encode(entityId, address(0), x, y, validAfter, validUntil): the
-    // signer carries the window.
+    let spec = enforced(spec, enforcement);
+    // abi.encode(entityId, address(0), x, y, validAfter, validUntil): with
+    // the modules the signer carries the window; the policy's validation
+    // hook carries it instead.
+    let signer_window = (enforcement == Enforcement::Modules).then_some((start, start + DAY));
     assert_eq!(
         spec.install(&s.w.modules).install_data,
-        SignerSpec::passkey(&passkey).install_data_with_window(SESSION, Some((start, start + DAY)))
+        SignerSpec::passkey(&passkey).install_data_with_window(SESSION, signer_window)
     );
     s.install(&spec);
     let account = s.w.account;
@@ -644,7 +672,8 @@ fn a_passkey_session_key_signs_with_p256_and_webauthn() {
         SESSION,
         &browser,
     );
-    let wrapped = s.refused_by_hook(op, s.w.modules.selector_allowlist, SESSION);
+    let allowlist = s.rules_of(s.w.modules.selector_allowlist, enforcement);
+    let wrapped = s.refused_by_hook(op, allowlist, SESSION);
     assert_eq!(
         wrapped.reason_as::<AllowlistErrors>(),
         Some(not_allowed(s.counter(), COUNT))
@@ -656,9 +685,16 @@ fn a_passkey_session_key_signs_with_p256_and_webauthn() {
 
 /// Two session keys at entity ids 1 and 2: one may only increment the
 /// Counter, the other only transfer the token. Each is refused at the
-/// other's call, and their nonce sequences are independent.
+/// other's call, and their nonce sequences are independent; with one hook
+/// per module and with the session policy.
 #[test]
 fn two_session_keys_have_their_own_permissions_and_nonces() {
+    for enforcement in [Enforcement::Modules, Enforcement::Policy] {
+        two_session_keys(enforcement);
+    }
+}
+
+fn two_session_keys(enforcement: Enforcement) {
     let Some(mut s) = setup(
         "two_session_keys_have_their_own_permissions_and_nonces",
         Needs::Token,
@@ -671,18 +707,20 @@ fn two_session_keys_have_their_own_permissions_and_nonces() {
     let paying_key = Key::from_seed(0x72);
     let token = s.token().address;
     let counter = s.counter();
-    let allowlist = s.w.modules.selector_allowlist;
+    let allowlist = s.rules_of(s.w.modules.selector_allowlist, enforcement);
     let start = s.w.net.timestamp();
-    s.install(
-        &SessionKeySpec::new(COUNTING, SignerSpec::Address(counting_key.address()))
+    s.install(&enforced(
+        SessionKeySpec::new(COUNTING, SignerSpec::Address(counting_key.address()))
             .allow([(counter, INCREMENT)])
             .window(start, start + DAY),
-    );
-    s.install(
-        &SessionKeySpec::new(PAYING, SignerSpec::Address(paying_key.address()))
+        enforcement,
+    ));
+    s.install(&enforced(
+        SessionKeySpec::new(PAYING, SignerSpec::Address(paying_key.address()))
             .allow([(token, TRANSFER)])
             .window(start, start + DAY),
-    );
+        enforcement,
+    ));
     let sequence = |s: &mut Scenario, entity: u32| -> u64 {
         let nonce = s.w.next_nonce(entity, false);
         assert_eq!(nonce >> 64, U256::from(encode::nonce_key(entity, false)));
