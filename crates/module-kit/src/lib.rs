@@ -22,6 +22,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "testing")]
+pub mod as_policy_rule;
 pub mod calls;
 #[cfg(feature = "testing")]
 pub mod chain;

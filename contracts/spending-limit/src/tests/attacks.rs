@@ -108,31 +108,33 @@ fn attack_native_value_riding_on_a_token_transfer() {
     refused_on_execution(&installed(), &call, exceeded(NATIVE_TOKEN, U256::from(1_001), 1_000));
 }
 
-#[test]
-fn attack_native_value_sums_overflowing_2_256() {
-    let h = installed_with(&native_limit(0, 0), GasBudget::default());
-    h.call_ok(
-        ACCOUNT,
-        &I::setSpendLimitCall {
-            entityId: ENTITY,
-            token: NATIVE_TOKEN,
-            limit: U256::MAX,
-            period: U48::ZERO,
-        },
-    );
-    let batch = execute_batch(vec![
-        (MERCHANT, U256::MAX, vec![]),
-        (MERCHANT, U256::from(1), vec![]),
-    ]);
-    refused_on_execution(
-        &h,
-        &batch,
-        Errors::SpendLimitExceeded(I::SpendLimitExceeded {
-            token: NATIVE_TOKEN,
-            requested: U256::MAX,
-            remaining: U256::MAX,
-        }),
-    );
+module_only! {
+    #[test]
+    fn attack_native_value_sums_overflowing_2_256() {
+        let h = installed_with(&native_limit(0, 0), GasBudget::default());
+        h.call_ok(
+            ACCOUNT,
+            &I::setSpendLimitCall {
+                entityId: ENTITY,
+                token: NATIVE_TOKEN,
+                limit: U256::MAX,
+                period: U48::ZERO,
+            },
+        );
+        let batch = execute_batch(vec![
+            (MERCHANT, U256::MAX, vec![]),
+            (MERCHANT, U256::from(1), vec![]),
+        ]);
+        refused_on_execution(
+            &h,
+            &batch,
+            Errors::SpendLimitExceeded(I::SpendLimitExceeded {
+                token: NATIVE_TOKEN,
+                requested: U256::MAX,
+                remaining: U256::MAX,
+            }),
+        );
+    }
 }
 
 // --- Batches and ABI encodings that hide what is spent ---
@@ -274,33 +276,35 @@ fn attack_stranger_calls_the_execution_hook_to_drain_an_allowance() {
     assert_eq!(remaining(&h, TOKEN), U256::from(100));
 }
 
-#[test]
-fn attack_stranger_lifts_an_accounts_limit() {
-    let h = installed();
-    let before = h.storage();
-    let err: Errors = h.call_err(
-        STRANGER,
-        &I::setSpendLimitCall {
-            entityId: ENTITY,
-            token: TOKEN,
-            limit: U256::MAX,
-            period: U48::ZERO,
-        },
-    );
-    assert_eq!(
-        err,
-        not_installed(STRANGER, ENTITY)
-    );
-    let err: Errors = h.call_err(
-        STRANGER,
-        &I::setGasBudgetCall {
-            entityId: ENTITY,
-            enabled: false,
-            limit: U256::ZERO,
-        },
-    );
-    assert_eq!(err, not_installed(STRANGER, ENTITY));
-    assert_eq!(before, h.storage());
+module_only! {
+    #[test]
+    fn attack_stranger_lifts_an_accounts_limit() {
+        let h = installed();
+        let before = h.storage();
+        let err: Errors = h.call_err(
+            STRANGER,
+            &I::setSpendLimitCall {
+                entityId: ENTITY,
+                token: TOKEN,
+                limit: U256::MAX,
+                period: U48::ZERO,
+            },
+        );
+        assert_eq!(
+            err,
+            not_installed(STRANGER, ENTITY)
+        );
+        let err: Errors = h.call_err(
+            STRANGER,
+            &I::setGasBudgetCall {
+                entityId: ENTITY,
+                enabled: false,
+                limit: U256::ZERO,
+            },
+        );
+        assert_eq!(err, not_installed(STRANGER, ENTITY));
+        assert_eq!(before, h.storage());
+    }
 }
 
 #[test]
@@ -514,18 +518,20 @@ fn attack_periodic_gas_charge_is_confined_to_its_period() {
     }
 }
 
-#[test]
-fn attack_hook_segment_smuggled_past_a_module_that_reads_none() {
-    let budget = GasBudget {
-        enabled: true,
-        limit: U256::from(10_000_000u64),
-    };
-    let h = installed_with(&token_limit_only(), budget);
-    let err: Errors = h.call_err(
-        ACCOUNT,
-        &pre_user_op(ENTITY, hinted(gas_op(1, 1, 1, 1), START)),
-    );
-    assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
+module_only! {
+    #[test]
+    fn attack_hook_segment_smuggled_past_a_module_that_reads_none() {
+        let budget = GasBudget {
+            enabled: true,
+            limit: U256::from(10_000_000u64),
+        };
+        let h = installed_with(&token_limit_only(), budget);
+        let err: Errors = h.call_err(
+            ACCOUNT,
+            &pre_user_op(ENTITY, hinted(gas_op(1, 1, 1, 1), START)),
+        );
+        assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
+    }
 }
 
 #[test]

@@ -474,19 +474,21 @@ fn the_gas_budget_charges_the_maximum_cost_without_a_paymaster() {
     assert!(matches!(err, Errors::GasBudgetExceeded(e) if e.requested == U256::MAX));
 }
 
-#[test]
-fn without_a_gas_budget_or_native_limit_validation_charges_nothing() {
-    let h = installed_with(&token_limit_only(), GasBudget::default());
-    let before = h.storage();
-    assert_eq!(
-        h.call_ok(ACCOUNT, &pre_user_op(ENTITY, gas_op(u128::MAX, 1, 1, 1))),
-        U256::ZERO
-    );
-    assert_eq!(before, h.storage());
-    let mut op = gas_op(1, 1, 1, 1);
-    op.signature = vec![1].into();
-    let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, op));
-    assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
+module_only! {
+    #[test]
+    fn without_a_gas_budget_or_native_limit_validation_charges_nothing() {
+        let h = installed_with(&token_limit_only(), GasBudget::default());
+        let before = h.storage();
+        assert_eq!(
+            h.call_ok(ACCOUNT, &pre_user_op(ENTITY, gas_op(u128::MAX, 1, 1, 1))),
+            U256::ZERO
+        );
+        assert_eq!(before, h.storage());
+        let mut op = gas_op(1, 1, 1, 1);
+        op.signature = vec![1].into();
+        let err: Errors = h.call_err(ACCOUNT, &pre_user_op(ENTITY, op));
+        assert!(matches!(err, Errors::UnexpectedDataPassed(_)));
+    }
 }
 
 #[test]
@@ -523,98 +525,100 @@ fn install_refuses_a_period_wider_than_uint48() {
     );
 }
 
-#[test]
-fn admin_sets_and_removes_limits() {
-    let h = installed();
-    spend_ok(&h, HookPath::Execution, &transfer(90));
-    h.set_timestamp(START + 10);
-    h.call_ok(
-        ACCOUNT,
-        &I::setSpendLimitCall {
-            entityId: ENTITY,
-            token: TOKEN,
-            limit: U256::from(20),
-            period: U48::from(60u64),
-        },
-    );
-    let got = h.call_ok(
-        ACCOUNT,
-        &I::getSpendLimitCall {
-            account: ACCOUNT,
-            entityId: ENTITY,
-            token: TOKEN,
-        },
-    );
-    assert!(got.limited);
-    assert_eq!(
-        (got.limit, got.period, got.spent, got.remaining),
-        (U256::from(20), U48::from(60u64), U256::ZERO, U256::from(20))
-    );
-    spend_ok(&h, HookPath::Execution, &transfer(20));
-    // The new period boundary counts from when the limit was set.
-    h.set_timestamp(START + 69);
-    assert!(matches!(
-        spend_err(&h, HookPath::Execution, &transfer(1)),
-        Errors::SpendLimitExceeded(_)
-    ));
-    h.set_timestamp(START + 70);
-    spend_ok(&h, HookPath::Execution, &transfer(20));
+module_only! {
+    #[test]
+    fn admin_sets_and_removes_limits() {
+        let h = installed();
+        spend_ok(&h, HookPath::Execution, &transfer(90));
+        h.set_timestamp(START + 10);
+        h.call_ok(
+            ACCOUNT,
+            &I::setSpendLimitCall {
+                entityId: ENTITY,
+                token: TOKEN,
+                limit: U256::from(20),
+                period: U48::from(60u64),
+            },
+        );
+        let got = h.call_ok(
+            ACCOUNT,
+            &I::getSpendLimitCall {
+                account: ACCOUNT,
+                entityId: ENTITY,
+                token: TOKEN,
+            },
+        );
+        assert!(got.limited);
+        assert_eq!(
+            (got.limit, got.period, got.spent, got.remaining),
+            (U256::from(20), U48::from(60u64), U256::ZERO, U256::from(20))
+        );
+        spend_ok(&h, HookPath::Execution, &transfer(20));
+        // The new period boundary counts from when the limit was set.
+        h.set_timestamp(START + 69);
+        assert!(matches!(
+            spend_err(&h, HookPath::Execution, &transfer(1)),
+            Errors::SpendLimitExceeded(_)
+        ));
+        h.set_timestamp(START + 70);
+        spend_ok(&h, HookPath::Execution, &transfer(20));
 
-    h.call_ok(
-        ACCOUNT,
-        &I::removeSpendLimitCall {
-            entityId: ENTITY,
-            token: TOKEN,
-        },
-    );
-    spend_ok(&h, HookPath::Execution, &transfer(1_000_000));
-    let tokens = h.call_ok(
-        ACCOUNT,
-        &I::getLimitedTokensCall {
-            account: ACCOUNT,
-            entityId: ENTITY,
-        },
-    );
-    assert_eq!(tokens, vec![NATIVE_TOKEN]);
-    let err: Errors = h.call_err(
-        ACCOUNT,
-        &I::removeSpendLimitCall {
-            entityId: ENTITY,
-            token: TOKEN,
-        },
-    );
-    assert_eq!(
-        err,
-        Errors::TokenNotLimited(I::TokenNotLimited { token: TOKEN })
-    );
-    let err: Errors = h.call_err(
-        ACCOUNT,
-        &I::setGasBudgetCall {
-            entityId: ENTITY + 1,
-            enabled: true,
-            limit: U256::from(1),
-        },
-    );
-    assert!(matches!(err, Errors::NotInstalled(_)));
-    h.call_ok(
-        ACCOUNT,
-        &I::setGasBudgetCall {
-            entityId: ENTITY,
-            enabled: true,
-            limit: U256::from(7),
-        },
-    );
-    let gas = h.call_ok(
-        ACCOUNT,
-        &I::getGasBudgetCall {
-            account: ACCOUNT,
-            entityId: ENTITY,
-        },
-    );
-    assert_eq!(
-        (gas.enabled, gas.limit, gas.remaining),
-        (true, U256::from(7), U256::from(7))
-    );
+        h.call_ok(
+            ACCOUNT,
+            &I::removeSpendLimitCall {
+                entityId: ENTITY,
+                token: TOKEN,
+            },
+        );
+        spend_ok(&h, HookPath::Execution, &transfer(1_000_000));
+        let tokens = h.call_ok(
+            ACCOUNT,
+            &I::getLimitedTokensCall {
+                account: ACCOUNT,
+                entityId: ENTITY,
+            },
+        );
+        assert_eq!(tokens, vec![NATIVE_TOKEN]);
+        let err: Errors = h.call_err(
+            ACCOUNT,
+            &I::removeSpendLimitCall {
+                entityId: ENTITY,
+                token: TOKEN,
+            },
+        );
+        assert_eq!(
+            err,
+            Errors::TokenNotLimited(I::TokenNotLimited { token: TOKEN })
+        );
+        let err: Errors = h.call_err(
+            ACCOUNT,
+            &I::setGasBudgetCall {
+                entityId: ENTITY + 1,
+                enabled: true,
+                limit: U256::from(1),
+            },
+        );
+        assert!(matches!(err, Errors::NotInstalled(_)));
+        h.call_ok(
+            ACCOUNT,
+            &I::setGasBudgetCall {
+                entityId: ENTITY,
+                enabled: true,
+                limit: U256::from(7),
+            },
+        );
+        let gas = h.call_ok(
+            ACCOUNT,
+            &I::getGasBudgetCall {
+                account: ACCOUNT,
+                entityId: ENTITY,
+            },
+        );
+        assert_eq!(
+            (gas.enabled, gas.limit, gas.remaining),
+            (true, U256::from(7), U256::from(7))
+        );
+    }
 }
 
 #[test]
@@ -673,25 +677,27 @@ fn reinstall_after_uninstall_starts_clean() {
     );
 }
 
-#[test]
-fn module_id_and_interfaces() {
-    let h = harness();
-    assert_eq!(
-        h.call_ok(ACCOUNT, &IModule::moduleIdCall {}),
-        "stylus-session-keys.spending-limit.0.1.0"
-    );
-    for id in [
-        IERC165_ID,
-        IMODULE_ID,
-        IVALIDATION_HOOK_MODULE_ID,
-        IEXECUTION_HOOK_MODULE_ID,
-    ] {
-        assert!(h.call_ok(
-            ACCOUNT,
-            &IERC165::supportsInterfaceCall {
-                interfaceId: FixedBytes(id)
-            }
-        ));
+module_only! {
+    #[test]
+    fn module_id_and_interfaces() {
+        let h = harness();
+        assert_eq!(
+            h.call_ok(ACCOUNT, &IModule::moduleIdCall {}),
+            "stylus-session-keys.spending-limit.0.1.0"
+        );
+        for id in [
+            IERC165_ID,
+            IMODULE_ID,
+            IVALIDATION_HOOK_MODULE_ID,
+            IEXECUTION_HOOK_MODULE_ID,
+        ] {
+            assert!(h.call_ok(
+                ACCOUNT,
+                &IERC165::supportsInterfaceCall {
+                    interfaceId: FixedBytes(id)
+                }
+            ));
+        }
     }
 }
 

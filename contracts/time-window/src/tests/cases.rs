@@ -236,69 +236,73 @@ fn hooks_refuse_when_not_installed() {
     );
 }
 
-#[test]
-fn non_empty_segments_are_refused() {
-    let h = installed();
-    h.set_timestamp(AFTER);
-    let unexpected =
-        ITimeWindowModuleErrors::UnexpectedDataPassed(ITimeWindowModule::UnexpectedDataPassed {});
-    let mut op = user_op(ACCOUNT, some_call());
-    op.signature = vec![1].into();
-    assert_eq!(
-        h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &pre_user_op(ENTITY, op)),
-        unexpected
-    );
-    let mut runtime = pre_runtime(ENTITY, some_call());
-    runtime.authorization = vec![0].into();
-    assert_eq!(
-        h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &runtime),
-        unexpected
-    );
-    assert_eq!(
-        h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &signature_hook(ENTITY, vec![0xFF])),
-        unexpected
-    );
+module_only! {
+    #[test]
+    fn non_empty_segments_are_refused() {
+        let h = installed();
+        h.set_timestamp(AFTER);
+        let unexpected =
+            ITimeWindowModuleErrors::UnexpectedDataPassed(ITimeWindowModule::UnexpectedDataPassed {});
+        let mut op = user_op(ACCOUNT, some_call());
+        op.signature = vec![1].into();
+        assert_eq!(
+            h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &pre_user_op(ENTITY, op)),
+            unexpected
+        );
+        let mut runtime = pre_runtime(ENTITY, some_call());
+        runtime.authorization = vec![0].into();
+        assert_eq!(
+            h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &runtime),
+            unexpected
+        );
+        assert_eq!(
+            h.call_err::<_, ITimeWindowModuleErrors>(ACCOUNT, &signature_hook(ENTITY, vec![0xFF])),
+            unexpected
+        );
+    }
 }
 
-#[test]
-fn an_entity_id_shared_across_accounts_is_isolated() {
-    let h = installed();
-    h.set_timestamp(AFTER);
-    // The other account never installed this entityId.
-    assert_eq!(
-        h.call_err::<_, ITimeWindowModuleErrors>(
+module_only! {
+    #[test]
+    fn an_entity_id_shared_across_accounts_is_isolated() {
+        let h = installed();
+        h.set_timestamp(AFTER);
+        // The other account never installed this entityId.
+        assert_eq!(
+            h.call_err::<_, ITimeWindowModuleErrors>(
+                OTHER_ACCOUNT,
+                &pre_execution(ENTITY, some_call())
+            ),
+            ITimeWindowModuleErrors::NotInstalled(ITimeWindowModule::NotInstalled {
+                account: OTHER_ACCOUNT,
+                entityId: ENTITY
+            })
+        );
+        // Its own install and admin calls do not touch the first account's window.
+        h.call_ok(
             OTHER_ACCOUNT,
-            &pre_execution(ENTITY, some_call())
-        ),
-        ITimeWindowModuleErrors::NotInstalled(ITimeWindowModule::NotInstalled {
-            account: OTHER_ACCOUNT,
-            entityId: ENTITY
-        })
-    );
-    // Its own install and admin calls do not touch the first account's window.
-    h.call_ok(
-        OTHER_ACCOUNT,
-        &on_install(install_data(ENTITY, 5_000, 6_000)),
-    );
-    h.call_ok(
-        OTHER_ACCOUNT,
-        &ITimeWindowModule::setTimeWindowCall {
-            entityId: ENTITY,
-            validAfter: u48(7_000),
-            validUntil: u48(8_000),
-        },
-    );
-    h.call_ok(OTHER_ACCOUNT, &on_uninstall(ENTITY));
-    let mine = h.call_ok(
-        ACCOUNT,
-        &ITimeWindowModule::getTimeWindowCall {
-            account: ACCOUNT,
-            entityId: ENTITY,
-        },
-    );
-    assert!(mine.installed);
-    assert_eq!((mine.validAfter, mine.validUntil), (u48(AFTER), u48(UNTIL)));
-    h.call_ok(ACCOUNT, &pre_execution(ENTITY, some_call()));
+            &on_install(install_data(ENTITY, 5_000, 6_000)),
+        );
+        h.call_ok(
+            OTHER_ACCOUNT,
+            &ITimeWindowModule::setTimeWindowCall {
+                entityId: ENTITY,
+                validAfter: u48(7_000),
+                validUntil: u48(8_000),
+            },
+        );
+        h.call_ok(OTHER_ACCOUNT, &on_uninstall(ENTITY));
+        let mine = h.call_ok(
+            ACCOUNT,
+            &ITimeWindowModule::getTimeWindowCall {
+                account: ACCOUNT,
+                entityId: ENTITY,
+            },
+        );
+        assert!(mine.installed);
+        assert_eq!((mine.validAfter, mine.validUntil), (u48(AFTER), u48(UNTIL)));
+        h.call_ok(ACCOUNT, &pre_execution(ENTITY, some_call()));
+    }
 }
 
 #[test]
@@ -345,65 +349,69 @@ fn reinstall_after_uninstall_starts_clean() {
     assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY);
 }
 
-#[test]
-fn set_time_window_replaces_the_window() {
-    let h = installed();
-    h.call_ok(
-        ACCOUNT,
-        &ITimeWindowModule::setTimeWindowCall {
-            entityId: ENTITY,
-            validAfter: u48(10),
-            validUntil: u48(20),
-        },
-    );
-    let packed = h.call_ok(ACCOUNT, &pre_user_op(ENTITY, user_op(ACCOUNT, some_call())));
-    assert_eq!(
-        ValidationData::unpack(packed),
-        ValidationData::window(10, 20)
-    );
-    let err = h.call_err::<_, ITimeWindowModuleErrors>(
-        ACCOUNT,
-        &ITimeWindowModule::setTimeWindowCall {
-            entityId: ENTITY,
-            validAfter: u48(20),
-            validUntil: u48(10),
-        },
-    );
-    assert!(matches!(err, ITimeWindowModuleErrors::InvalidTimeWindow(_)));
-    let err = h.call_err::<_, ITimeWindowModuleErrors>(
-        ACCOUNT,
-        &ITimeWindowModule::setTimeWindowCall {
-            entityId: ENTITY + 1,
-            validAfter: u48(1),
-            validUntil: u48(2),
-        },
-    );
-    assert!(matches!(err, ITimeWindowModuleErrors::NotInstalled(_)));
-}
-
-#[test]
-fn erc165_and_module_id() {
-    let h = harness();
-    for (id, expected) in [
-        (IERC165_ID, true),
-        (IMODULE_ID, true),
-        (IVALIDATION_HOOK_MODULE_ID, true),
-        (IEXECUTION_HOOK_MODULE_ID, true),
-        ([0xFF; 4], false),
-        ([0xab, 0x3e, 0x34, 0xc1], false), // IValidationModule: not this module
-    ] {
-        let got = h.call_ok(
+module_only! {
+    #[test]
+    fn set_time_window_replaces_the_window() {
+        let h = installed();
+        h.call_ok(
             ACCOUNT,
-            &IERC165::supportsInterfaceCall {
-                interfaceId: id.into(),
+            &ITimeWindowModule::setTimeWindowCall {
+                entityId: ENTITY,
+                validAfter: u48(10),
+                validUntil: u48(20),
             },
         );
-        assert_eq!(got, expected, "0x{}", hex(&id));
+        let packed = h.call_ok(ACCOUNT, &pre_user_op(ENTITY, user_op(ACCOUNT, some_call())));
+        assert_eq!(
+            ValidationData::unpack(packed),
+            ValidationData::window(10, 20)
+        );
+        let err = h.call_err::<_, ITimeWindowModuleErrors>(
+            ACCOUNT,
+            &ITimeWindowModule::setTimeWindowCall {
+                entityId: ENTITY,
+                validAfter: u48(20),
+                validUntil: u48(10),
+            },
+        );
+        assert!(matches!(err, ITimeWindowModuleErrors::InvalidTimeWindow(_)));
+        let err = h.call_err::<_, ITimeWindowModuleErrors>(
+            ACCOUNT,
+            &ITimeWindowModule::setTimeWindowCall {
+                entityId: ENTITY + 1,
+                validAfter: u48(1),
+                validUntil: u48(2),
+            },
+        );
+        assert!(matches!(err, ITimeWindowModuleErrors::NotInstalled(_)));
     }
-    assert_eq!(
-        h.call_ok(ACCOUNT, &IModule::moduleIdCall {}),
-        "stylus-session-keys.time-window.0.1.0"
-    );
+}
+
+module_only! {
+    #[test]
+    fn erc165_and_module_id() {
+        let h = harness();
+        for (id, expected) in [
+            (IERC165_ID, true),
+            (IMODULE_ID, true),
+            (IVALIDATION_HOOK_MODULE_ID, true),
+            (IEXECUTION_HOOK_MODULE_ID, true),
+            ([0xFF; 4], false),
+            ([0xab, 0x3e, 0x34, 0xc1], false), // IValidationModule: not this module
+        ] {
+            let got = h.call_ok(
+                ACCOUNT,
+                &IERC165::supportsInterfaceCall {
+                    interfaceId: id.into(),
+                },
+            );
+            assert_eq!(got, expected, "0x{}", hex(&id));
+        }
+        assert_eq!(
+            h.call_ok(ACCOUNT, &IModule::moduleIdCall {}),
+            "stylus-session-keys.time-window.0.1.0"
+        );
+    }
 }
 
 #[test]
