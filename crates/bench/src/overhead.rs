@@ -14,13 +14,21 @@
 //! - `modules`: selector-allowlist and time-window validation hooks and a
 //!   spending-limit execution hook (the `executeUserOp` prefix form);
 //!
-//! each uncached and with every program cached (ArbOS's program cache).
-//! The anchor is MAv2's 40,700 (225,357 for its session key's transfer
-//! minus 184,690 for the owner's). Gas is exact and deterministic.
+//! each uncached and with every program cached (ArbOS's program cache), on
+//! a chain priced as ArbOS 51 and as ArbOS 60 (where a program entered
+//! earlier in the same block pays the cached entry cost). The anchor is
+//! MAv2's 40,700 (225,357 for its session key's transfer minus 184,690 for
+//! the owner's). Gas is exact and deterministic.
+//!
+//! A second table sends the key's operations 2 to 4 in one bundle (one
+//! `handleOps`) at ArbOS 60, uncached: from the second operation on, every
+//! program the bundle entered before is recent.
 //!
 //! `--frames` also prints each measured operation's Stylus frames (entry
-//! and gas used per program) to stderr. `--json` prints `{"anchor_mav2": 40700, "rows": [{"permissions",
-//! "call", "cached", "with_hooks", "without_hooks", "overhead"}]}`.
+//! and gas used per program) to stderr. `--json` prints `{"anchor_mav2":
+//! 40700, "rows": [{"permissions", "call", "arbos", "cached", "with_hooks",
+//! "without_hooks", "overhead"}], "bundles": [{"permissions", "call",
+//! "arbos", "ops", "with_hooks", "without_hooks", "overhead_per_op"}]}`.
 //!
 //! Build the programs first: `scripts/build-contracts.sh`,
 //! `scripts/fetch-entrypoint.sh`, `scripts/fetch-solidity-fixtures.sh`.
@@ -28,9 +36,11 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use e2e::abi::ICounter;
+use e2e::abi::PackedUserOperation;
 use e2e::encode;
 use e2e::token::TRANSFER;
 use e2e::{available, tokens, Counter, Key, Needs, SessionKeySpec, SignerSpec, Token, Wallet};
+use localnet::ArbOs;
 use permission_core::install::SpendLimit;
 use serde::Serialize;
 use session_keys::demo::group_thousands;
@@ -68,21 +78,45 @@ enum Call {
 struct Row {
     permissions: Permissions,
     call: Call,
+    arbos: u64,
     cached: bool,
     with_hooks: u64,
     without_hooks: u64,
     overhead: i64,
 }
 
+/// Several of the key's operations in one `handleOps`.
+#[derive(Serialize)]
+struct Bundle {
+    permissions: Permissions,
+    call: Call,
+    arbos: u64,
+    ops: u64,
+    with_hooks: u64,
+    without_hooks: u64,
+    overhead_per_op: i64,
+}
+
 #[derive(Serialize)]
 struct Report {
     anchor_mav2: u64,
     rows: Vec<Row>,
+    bundles: Vec<Bundle>,
 }
 
-/// The `handleOps` gas of the key's second operation, in a fresh chain.
-fn second_op_gas(permissions: Permissions, call: Call, cached: bool) -> u64 {
+/// Operations in the measured bundle.
+const BUNDLE_OPS: u64 = 3;
+
+/// The `handleOps` gas of the key's second operation, in a fresh chain
+/// priced as `arbos`; with `bundle` > 1, of its operations 2 to
+/// `1 + bundle` in one `handleOps`.
+fn second_op_gas(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool) -> u64 {
+    measure(permissions, call, arbos, cached, 1)
+}
+
+fn measure(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool, bundle: u64) -> u64 {
     let mut w = Wallet::new();
+    w.net.set_arbos(arbos);
     let owner = Key::from_seed(0x0A);
     let out = w.initialize(&w.owner_install(OWNER, owner.address()));
     assert!(out.success, "initialize");
@@ -112,8 +146,7 @@ fn second_op_gas(permissions: Permissions, call: Call, cached: bool) -> u64 {
     let out = w.install_as_owner(OWNER, &owner, &install);
     assert!(out.success, "install: {permissions:?}");
     let prefixed = spec.has_execution_hooks();
-    let mut gas = 0;
-    for i in 0..2u64 {
+    let call_data = || {
         let inner = match call {
             Call::Transfer => encode::execute(
                 token.address,
@@ -122,35 +155,47 @@ fn second_op_gas(permissions: Permissions, call: Call, cached: bool) -> u64 {
             ),
             Call::Increment => encode::execute(counter, U256::ZERO, Counter::increment_calldata()),
         };
-        let call_data = if prefixed {
+        if prefixed {
             encode::user_op_prefixed(&inner)
         } else {
             inner
-        };
-        let op = w.signed_op_with(call_data, SESSION, false, &key, &[]);
-        let out = w.handle_ops(vec![op]);
+        }
+    };
+    // The first operation alone, then the measured one or bundle.
+    let mut gas = 0;
+    for (i, ops) in [(0, 1), (1, bundle)] {
+        let first = w.signed_op_with(call_data(), SESSION, false, &key, &[]);
+        let mut bundle_ops: Vec<PackedUserOperation> = vec![first.clone()];
+        for k in 1..ops {
+            let mut next = first.clone();
+            next.nonce = first.nonce + U256::from(k);
+            w.sign(&mut next, &key, &[]);
+            bundle_ops.push(next);
+        }
+        let out = w.handle_ops(bundle_ops);
         let events: Vec<localnet::entry_point::IEntryPoint::UserOperationEvent> =
             localnet::entry_point::decode_events(&out.logs);
         assert!(
-            out.success && events.len() == 1 && events[0].success,
-            "{permissions:?} {call:?} op {i} failed:\n{}",
+            out.success && events.len() as u64 == ops && events.iter().all(|e| e.success),
+            "{permissions:?} {call:?} {arbos} op {i} failed:\n{}",
             w.program_gas_report(&out)
         );
         gas = out.gas_used;
         if i == 1 && std::env::args().any(|a| a == "--frames") {
             eprintln!(
-                "{permissions:?} {call:?} cached={cached}: {gas} gas\n{}",
+                "{permissions:?} {call:?} {arbos} cached={cached} ops={ops}: {gas} gas\n{}",
                 w.program_gas_report(&out)
             );
         }
     }
+    let sent = 1 + bundle;
     match call {
         Call::Transfer => assert_eq!(
             token.balance_of(&mut w.net, recipient()),
-            tokens(20),
-            "both transfers arrived"
+            tokens(10 * sent),
+            "every transfer arrived"
         ),
-        Call::Increment => assert_eq!(w.count(), U256::from(2)),
+        Call::Increment => assert_eq!(w.count(), U256::from(sent)),
     }
     gas
 }
@@ -169,6 +214,21 @@ fn grouped(n: i64) -> String {
     }
 }
 
+fn permissions_name(permissions: Permissions) -> &'static str {
+    match permissions {
+        Permissions::Policy => "session-policy",
+        Permissions::Modules => "modules",
+        Permissions::None => "none",
+    }
+}
+
+fn call_name(call: Call) -> &'static str {
+    match call {
+        Call::Transfer => "transfer",
+        Call::Increment => "increment",
+    }
+}
+
 fn main() {
     let json = std::env::args().any(|a| a == "--json");
     if !available("bench-overhead", Needs::Token) {
@@ -176,25 +236,45 @@ fn main() {
         std::process::exit(2);
     }
     let mut rows = Vec::new();
+    for arbos in ArbOs::ALL {
+        for permissions in [Permissions::Policy, Permissions::Modules] {
+            for call in [Call::Transfer, Call::Increment] {
+                for cached in [false, true] {
+                    let with_hooks = second_op_gas(permissions, call, arbos, cached);
+                    let without_hooks = second_op_gas(Permissions::None, call, arbos, cached);
+                    rows.push(Row {
+                        permissions,
+                        call,
+                        arbos: arbos.number(),
+                        cached,
+                        with_hooks,
+                        without_hooks,
+                        overhead: with_hooks as i64 - without_hooks as i64,
+                    });
+                }
+            }
+        }
+    }
+    let mut bundles = Vec::new();
     for permissions in [Permissions::Policy, Permissions::Modules] {
         for call in [Call::Transfer, Call::Increment] {
-            for cached in [false, true] {
-                let with_hooks = second_op_gas(permissions, call, cached);
-                let without_hooks = second_op_gas(Permissions::None, call, cached);
-                rows.push(Row {
-                    permissions,
-                    call,
-                    cached,
-                    with_hooks,
-                    without_hooks,
-                    overhead: with_hooks as i64 - without_hooks as i64,
-                });
-            }
+            let with_hooks = measure(permissions, call, ArbOs::V60, false, BUNDLE_OPS);
+            let without_hooks = measure(Permissions::None, call, ArbOs::V60, false, BUNDLE_OPS);
+            bundles.push(Bundle {
+                permissions,
+                call,
+                arbos: ArbOs::V60.number(),
+                ops: BUNDLE_OPS,
+                with_hooks,
+                without_hooks,
+                overhead_per_op: (with_hooks as i64 - without_hooks as i64) / BUNDLE_OPS as i64,
+            });
         }
     }
     let report = Report {
         anchor_mav2: ANCHOR_MAV2,
         rows,
+        bundles,
     };
     if json {
         println!(
@@ -206,26 +286,43 @@ fn main() {
     println!("Permission overhead of a session key's second operation, handleOps gas");
     println!("(window + increment/transfer allowlist + 100 TKN/day limit, against the same key with no permission hooks).");
     println!();
-    println!("| permissions | call | programs | with hooks | without | overhead | MAv2 | ratio |");
-    println!("|---|---|---|---:|---:|---:|---:|---:|");
+    println!("| permissions | call | ArbOS | programs | with hooks | without | overhead | MAv2 | ratio |");
+    println!("|---|---|---|---|---:|---:|---:|---:|---:|");
     for row in &report.rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.2} |",
-            match row.permissions {
-                Permissions::Policy => "session-policy",
-                Permissions::Modules => "modules",
-                Permissions::None => "none",
-            },
-            match row.call {
-                Call::Transfer => "transfer",
-                Call::Increment => "increment",
-            },
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+            permissions_name(row.permissions),
+            call_name(row.call),
+            row.arbos,
             if row.cached { "cached" } else { "uncached" },
             grouped(row.with_hooks as i64),
             grouped(row.without_hooks as i64),
             grouped(row.overhead),
             grouped(ANCHOR_MAV2 as i64),
             row.overhead as f64 / ANCHOR_MAV2 as f64,
+        );
+    }
+    println!();
+    println!(
+        "The key's operations 2 to {} in one handleOps at ArbOS 60, programs uncached:",
+        1 + BUNDLE_OPS
+    );
+    println!();
+    println!(
+        "| permissions | call | ops | with hooks | without | overhead per op | MAv2 | ratio |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for b in &report.bundles {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+            permissions_name(b.permissions),
+            call_name(b.call),
+            b.ops,
+            grouped(b.with_hooks as i64),
+            grouped(b.without_hooks as i64),
+            grouped(b.overhead_per_op),
+            grouped(ANCHOR_MAV2 as i64),
+            b.overhead_per_op as f64 / ANCHOR_MAV2 as f64,
         );
     }
 }

@@ -87,6 +87,11 @@ pub struct DemoArgs {
     /// session-policy hook.
     #[arg(long)]
     pub modules: bool,
+    /// Price the embedded chain as this ArbOS version: 51, or 60 (a
+    /// program entered earlier in the same block pays the cached entry
+    /// cost).
+    #[arg(long, default_value = "51", value_parser = parse_arbos, conflicts_with = "rpc")]
+    pub arbos: localnet::ArbOs,
 }
 
 /// `build`.
@@ -106,6 +111,18 @@ pub struct NodeArgs {
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     pub seconds: Option<u64>,
+    /// Price as this ArbOS version: 51, or 60 (a program entered earlier
+    /// in the same block pays the cached entry cost).
+    #[arg(long, default_value = "51", value_parser = parse_arbos)]
+    pub arbos: localnet::ArbOs,
+}
+
+/// `--arbos N`: one of the modelled ArbOS versions.
+fn parse_arbos(text: &str) -> Result<localnet::ArbOs, String> {
+    text.parse::<u64>()
+        .ok()
+        .and_then(localnet::ArbOs::from_number)
+        .ok_or_else(|| format!("`{text}` is not a modelled ArbOS version: use 51 or 60"))
 }
 
 /// `deploy`.

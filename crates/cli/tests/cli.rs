@@ -243,6 +243,22 @@ fn demo_on_the_embedded_chain_does_every_step() {
     let out = run_in(dir.path(), &["demo", "--no-build", "--modules"], None);
     assert_success(&out);
     assert!(text(&out).contains("one hook per module"));
+
+    // At ArbOS 60 the account's second entry in an operation (executeUserOp
+    // after validateUserOp) is charged as cached: the same steps, cheaper.
+    let gas_at = |arbos: &str| {
+        let out = run_in(
+            dir.path(),
+            &["--json", "demo", "--no-build", "--arbos", arbos],
+            None,
+        );
+        assert_success(&out);
+        let report = json(&out);
+        let steps = report["steps"].as_array().unwrap().clone();
+        assert!(steps.iter().all(|s| s["asExpected"] == true), "{report:#}");
+        steps[1]["gasUsed"].as_u64().unwrap()
+    };
+    assert!(gas_at("60") < gas_at("51"));
 }
 
 #[test]
@@ -1171,7 +1187,16 @@ fn account_then_a_passkey_session_key() {
 fn node_serves_the_local_chain_and_refuses_a_taken_port() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_session-keys"))
-        .args(["--json", "node", "--port", "0", "--seconds", "30"])
+        .args([
+            "--json",
+            "node",
+            "--port",
+            "0",
+            "--seconds",
+            "30",
+            "--arbos",
+            "60",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -1186,6 +1211,7 @@ fn node_serves_the_local_chain_and_refuses_a_taken_port() {
         }
     }
     let serving: Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(serving["arbos"], 60);
     let url = serving["url"].as_str().unwrap().to_string();
     let mut chain = RpcChain::connect(&url).unwrap();
     assert_eq!(chain.chain_id().unwrap(), 412_346);
@@ -1204,6 +1230,13 @@ fn node_serves_the_local_chain_and_refuses_a_taken_port() {
         None,
     );
     assert_fails(&out, 2, "pick another --port");
+    // A version the chain does not model: a usage error naming the ones it does.
+    let out = run_in(
+        dir.path(),
+        &["node", "--arbos", "59", "--seconds", "1"],
+        None,
+    );
+    assert_fails(&out, 2, "use 51 or 60");
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -35,7 +35,7 @@ use e2e::{
     ModuleError, Needs, Passkey, SessionKeySpec, SignerSpec, Token, UserOpSigner, Wallet, Wrapper,
 };
 use localnet::entry_point::decode_events;
-use localnet::{Localnet, TxOutcome};
+use localnet::{ArbOs, Localnet, TxOutcome};
 use permission_core::install::SpendLimit;
 use session_keys::session::Enforcement;
 use session_keys::{PermissionSet, Selector};
@@ -1127,8 +1127,9 @@ fn execute_user_op_runs_the_calls_without_entering_the_account_again() {
 /// One measured configuration: two identical operations in a fresh
 /// scenario (the first writes fresh storage: the key's nonce, the Counter's
 /// slot, the recipient's balance).
-fn measure(with_permissions: bool, transfer: bool, cached: bool) -> (u64, [u64; 2]) {
+fn measure(arbos: ArbOs, with_permissions: bool, transfer: bool, cached: bool) -> (u64, [u64; 2]) {
     let mut s = setup("gas_table_against_mav2", Needs::Token).expect("available");
+    s.w.net.set_arbos(arbos);
     let key = Key::from_seed(0x91);
     let token = s.token().address;
     let now = s.w.net.timestamp();
@@ -1174,13 +1175,20 @@ fn measure(with_permissions: bool, transfer: bool, cached: bool) -> (u64, [u64; 
 }
 
 /// `handleOps` gas of a session key's operations, with and without the
-/// permission hooks, uncached and cached, beside MAv2's published figures.
-/// The numbers are printed (`--nocapture`), not asserted.
+/// permission hooks, uncached and cached, beside MAv2's published figures,
+/// at ArbOS 51 and at ArbOS 60. The numbers are printed (`--nocapture`),
+/// not asserted.
 #[test]
 fn gas_table_against_mav2() {
     if !available("gas_table_against_mav2", Needs::Token) {
         return;
     }
+    for arbos in ArbOs::ALL {
+        gas_table_at(arbos);
+    }
+}
+
+fn gas_table_at(arbos: ArbOs) {
     let fmt = |n: u64| {
         let s = n.to_string();
         let mut out = String::new();
@@ -1204,7 +1212,7 @@ fn gas_table_against_mav2() {
     for (with, by_kind) in m.iter_mut().enumerate() {
         for (transfer, by_cache) in by_kind.iter_mut().enumerate() {
             for (cached, cell) in by_cache.iter_mut().enumerate() {
-                *cell = measure(with == 1, transfer == 1, cached == 1);
+                *cell = measure(arbos, with == 1, transfer == 1, cached == 1);
             }
         }
     }
@@ -1223,7 +1231,7 @@ fn gas_table_against_mav2() {
     };
     println!();
     println!(
-        "handleOps gas (one op per bundle; the transaction's gas, 21,000 and calldata included)."
+        "{arbos}: handleOps gas (one op per bundle; the transaction's gas, 21,000 and calldata included)."
     );
     println!("Permissions = selector-allowlist + time-window (validation hooks) + spending-limit (execution hook, 100 TKN/day),");
     println!("so those ops use the executeUserOp prefix; session-signer only = plain execute.");

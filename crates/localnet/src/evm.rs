@@ -16,6 +16,7 @@
 //!   the next `frame_run` resumes the program with it.
 
 use crate::{
+    arbos::{ArbOs, RecentPrograms},
     calls,
     memory::Pages,
     precompiles::{read_record, ArbPrecompiles, ProgramStore},
@@ -75,8 +76,13 @@ pub struct ProgramEntry {
     pub code_hash: B256,
     /// The frame's call depth (0 = called by the transaction).
     pub depth: usize,
-    /// Whether the program was cached (entry skipped `8,832 + init_cost`).
+    /// Whether the entry was charged as cached (it skipped `8,832 +
+    /// init_cost`): the program is in ArbWasmCache, or (ArbOS 60) was
+    /// entered earlier in the block.
     pub cached: bool,
+    /// Whether that was because the program was entered earlier in the
+    /// block (ArbOS 60's recently used programs).
+    pub recent: bool,
     /// Gas the frame was given.
     pub frame_gas: u64,
     /// Memory gas for the program's footprint.
@@ -153,6 +159,8 @@ pub struct StylusEvm<CTX: ContextTr> {
     pages: Pages,
     failures: Vec<ProgramFailure>,
     entries: Vec<ProgramEntry>,
+    arbos: ArbOs,
+    recent: RecentPrograms,
 }
 
 impl<CTX: ContextTr> StylusEvm<CTX> {
@@ -170,6 +178,8 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             pages: Pages::default(),
             failures: Vec::new(),
             entries: Vec::new(),
+            arbos: ArbOs::default(),
+            recent: RecentPrograms::default(),
         }
     }
 
@@ -203,7 +213,19 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
         self.pages
     }
 
+    /// The ArbOS version the chain prices as.
+    pub fn arbos(&self) -> ArbOs {
+        self.arbos
+    }
+
+    /// Prices as ArbOS `arbos` from the next transaction on.
+    pub fn set_arbos(&mut self, arbos: ArbOs) {
+        self.arbos = arbos;
+    }
+
     fn reset_tx(&mut self) {
+        // Each transaction is its own block: no program is recent yet.
+        self.recent.clear();
         self.programs.clear();
         self.actors.clear();
         self.pages = Pages::default();
@@ -293,6 +315,7 @@ fn enter<CTX: ContextTr>(
     actors: &[Actor],
     pages: &mut Pages,
     entries: &mut Vec<ProgramEntry>,
+    recent: Option<&mut RecentPrograms>,
 ) -> Result<Result<Running, End>, ContextDbError<CTX>> {
     let FrameInput::Call(inputs) = &frame.input else {
         unreachable!("Stylus frames are call frames")
@@ -315,14 +338,18 @@ fn enter<CTX: ContextTr>(
     };
 
     // Entry cost: memory for the footprint + 352 + cached_init_cost
-    // (+ 8,832 + init_cost unless cached). A footprint over the page limit
-    // is out of gas.
+    // (+ 8,832 + init_cost unless cached, or from ArbOS 60 recently used in
+    // the block). A footprint over the page limit is out of gas. Nitro
+    // looks the code hash up (and inserts it) before it charges, so an
+    // entry that runs out of gas still makes the program recent.
     let footprint = record.footprint;
     if pages.exceeds_limit(footprint) {
         return Ok(Err(End::OutOfGas));
     }
+    let recent_hit = recent.is_some_and(|recent| recent.insert(code_hash));
+    let cached = record.cached || recent_hit;
     let memory_gas = pages.cost(footprint);
-    let entry_gas = memory_gas.saturating_add(record.entry_gas());
+    let entry_gas = memory_gas.saturating_add(record.entry_gas_as(cached));
     let gas = &mut frame.interpreter.gas;
     let start_gas = gas.remaining();
     if gas.remaining() < entry_gas || !gas.record_regular_cost(entry_gas) {
@@ -357,7 +384,8 @@ fn enter<CTX: ContextTr>(
         contract,
         code_hash,
         depth: frame.depth,
-        cached: record.cached,
+        cached,
+        recent: recent_hit,
         frame_gas: gas.limit(),
         memory_gas,
         entry_gas,
@@ -526,6 +554,8 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             pages,
             failures,
             entries,
+            arbos,
+            recent,
         } = self;
         let (ctx, _, precompiles, frame_stack) = inner.all_mut();
         let frame = frame_stack.get();
@@ -537,7 +567,16 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
                 FrameInput::Call(inputs) => inputs.target_address,
                 _ => Address::ZERO,
             };
-            match enter(ctx, frame, &mut precompiles.store, actors, pages, entries)? {
+            let recent = arbos.has_recent_programs().then_some(&mut *recent);
+            match enter(
+                ctx,
+                frame,
+                &mut precompiles.store,
+                actors,
+                pages,
+                entries,
+                recent,
+            )? {
                 Ok(running) => programs.push(running),
                 Err(end) => {
                     return finish(ctx, frame, end, start_gas, failures, contract);

@@ -22,8 +22,11 @@
 //!   out of stack halts with a stack overflow; return data costs at least
 //!   its EVM memory cost (ArbOS 31).
 //!
-//! What differs from Arbitrum: programs "recently used in the same block"
-//! (ArbOS 60) pay the full entry cost; no expiry or keepalive; activation
+//! - **ArbOS version** ([`arbos`]): 51 by default; at 60 a program entered
+//!   earlier in the same block pays the cached entry cost (each
+//!   transaction is its own block here).
+//!
+//! What differs from Arbitrum: no expiry or keepalive; activation
 //! gas and data fee are flat (see [`precompiles`]); `NUMBER` and the
 //! `block_number` host function give this chain's block number, not an L1
 //! estimate; there are no L1 data fees or other ArbOS precompiles;
@@ -42,6 +45,7 @@
 //! ```
 
 pub mod abi;
+pub mod arbos;
 pub mod calls;
 pub mod entry_point;
 pub mod evm;
@@ -54,6 +58,7 @@ pub mod world;
 /// The revm this chain is built on, for callers that build [`revm::context::TxEnv`]s.
 pub use revm;
 
+pub use arbos::ArbOs;
 pub use entry_point::{user_op_hash, PackedUserOperation, ENTRY_POINT};
 pub use evm::{ProgramEntry, ProgramFailure, StylusEvm};
 pub use localnet::{

@@ -1,6 +1,7 @@
 //! [`Localnet`]: a small chain to deploy to, call and transact against.
 
 use crate::abi::ArbWasm;
+use crate::arbos::ArbOs;
 use crate::evm::{ProgramEntry, ProgramFailure, StylusEvm};
 use crate::precompiles::{record_slot, ProgramRecord, ARBWASM, ARBWASM_CACHE};
 use alloy_sol_types::{SolCall, SolInterface};
@@ -300,7 +301,8 @@ impl std::error::Error for LocalnetError {}
 /// `ArbWasmCache` (0x72).
 ///
 /// Each [`Localnet::transact`] is mined on its own at the current block
-/// number and timestamp, which only change when set.
+/// number and timestamp, which only change when set: for ArbOS 60's
+/// recently used programs, each transaction is its own block.
 pub struct Localnet {
     evm: StylusEvm<Ctx>,
     gas_limit: u64,
@@ -450,6 +452,26 @@ impl Localnet {
         self.db()
             .insert_account_storage(who, slot, value)
             .expect("in-memory database");
+    }
+
+    /// The ArbOS version the chain prices as ([`crate::arbos`]): 51 unless
+    /// set.
+    pub fn arbos(&self) -> ArbOs {
+        self.evm.arbos()
+    }
+
+    /// Prices the next transactions as `arbos`: from ArbOS 60 a program
+    /// entered earlier in the same transaction (this chain's block) pays
+    /// the cached entry cost.
+    pub fn set_arbos(&mut self, arbos: ArbOs) {
+        self.evm.set_arbos(arbos);
+    }
+
+    /// A new chain priced as `arbos`.
+    pub fn with_arbos(arbos: ArbOs) -> Self {
+        let mut net = Self::new();
+        net.set_arbos(arbos);
+        net
     }
 
     /// The current block number.

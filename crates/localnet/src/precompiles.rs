@@ -120,11 +120,16 @@ impl ProgramRecord {
     /// Gas to enter the program, memory aside: `352 + cached_init_cost`,
     /// plus `8,832 + init_cost` unless cached.
     pub fn entry_gas(&self) -> u64 {
-        let cached = MIN_CACHED_GAS + u64::from(self.cached_init_cost);
-        if self.cached {
-            cached
+        self.entry_gas_as(self.cached)
+    }
+
+    /// [`ProgramRecord::entry_gas`], charged as cached or not.
+    pub fn entry_gas_as(&self, cached: bool) -> u64 {
+        let cached_gas = MIN_CACHED_GAS + u64::from(self.cached_init_cost);
+        if cached {
+            cached_gas
         } else {
-            cached + MIN_INIT_GAS + u64::from(self.init_cost)
+            cached_gas + MIN_INIT_GAS + u64::from(self.init_cost)
         }
     }
 }

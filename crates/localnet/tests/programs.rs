@@ -456,3 +456,73 @@ fn nesting_is_capped_by_the_page_limit() {
     // All 126 pages above the free 2, and the whole exponential table.
     assert_eq!(memory, 126_000 + 31_873_999 - 1);
 }
+
+/// Calldata: a 20-byte address and a count; calls `account_code_size` (or
+/// `account_code`, 32 bytes at offset 0) on the address that many times.
+fn code_reader_wat(hostio: &str) -> String {
+    let (import, call) = match hostio {
+        "account_code_size" => (
+            r#"(import "vm_hooks" "account_code_size" (func $read (param i32) (result i32)))"#,
+            "(drop (call $read (i32.const 0)))",
+        ),
+        _ => (
+            r#"(import "vm_hooks" "account_code" (func $read (param i32 i32 i32 i32) (result i32)))"#,
+            "(drop (call $read (i32.const 0) (i32.const 0) (i32.const 32) (i32.const 64)))",
+        ),
+    };
+    format!(
+        r#"(module
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  {import}
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (local $n i32)
+    (call $read_args (i32.const 0))
+    (local.set $n (i32.load8_u (i32.const 20)))
+    (block $done (loop $again
+      (br_if $done (i32.eqz (local.get $n)))
+      {call}
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $again)))
+    (i32.const 0)))"#
+    )
+}
+
+/// `account_code` and `account_code_size` cost what Nitro's
+/// `WasmAccountTouchCost(.., withCode: true)` charges
+/// (`go-ethereum/core/vm/operations_acl_arbitrum.go`): 700
+/// (`ExtcodeSizeGasEIP150`, once for a 24 KiB `MaxCodeSize`) + 2,600 for a
+/// cold account, and asking again for the same account costs no gas
+/// (`last_code` in `crates/arbutil/src/evm/req.rs`); an account without
+/// code is not remembered, so asking again costs 700 + 100 warm.
+#[test]
+fn account_code_costs_700_more_than_an_access_and_nothing_again() {
+    for hostio in ["account_code_size", "account_code"] {
+        let mut net = net();
+        let reader = net.deploy_stylus(&stylus(&code_reader_wat(hostio)));
+        let with_code = deploy_runtime(&mut net, &evm_store_return());
+        let gas = |net: &mut Localnet, target: alloy_primitives::Address, times: u8| {
+            let mut input = target.to_vec();
+            input.push(times);
+            let out = net.transact(ALICE, reader, U256::ZERO, input);
+            assert!(out.success, "{hostio}: {out}");
+            out.gas_used
+        };
+        // The loop body and the hostio's ink cost a few dozen gas; the
+        // account access is all the rest.
+        let ink_slack = 100;
+        let first = gas(&mut net, with_code, 1) - gas(&mut net, with_code, 0);
+        assert!(
+            (700 + 2_600..700 + 2_600 + ink_slack).contains(&first),
+            "{hostio}: a cold account with code cost {first}"
+        );
+        let again = gas(&mut net, with_code, 2) - gas(&mut net, with_code, 1);
+        assert!(again < ink_slack, "{hostio}: asking again cost {again}");
+        let empty = alloy_primitives::Address::repeat_byte(0x5E);
+        let again_empty = gas(&mut net, empty, 2) - gas(&mut net, empty, 1);
+        assert!(
+            (700 + 100..700 + 100 + ink_slack).contains(&again_empty),
+            "{hostio}: asking again for an account without code cost {again_empty}"
+        );
+    }
+}

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use alloy_primitives::{Bytes, B256, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use stylus_artifact::instrument::{
     STACK_DEPTH_ARBOS_50, STYLUS_INK_LEFT, STYLUS_INK_STATUS, STYLUS_STACK_LEFT,
 };
@@ -99,6 +99,10 @@ pub struct Execution {
     pub(crate) cache: StorageCache,
     host_calls: Vec<&'static str>,
     pub(crate) trace: StateTrace,
+    /// The code `account_code` or `account_code_size` last loaded, and
+    /// whose: asking again for the same account costs no gas (Nitro's
+    /// `EvmApiRequestor::last_code`, kept per program call).
+    pub(crate) last_code: Option<(Address, Bytes)>,
 }
 
 /// What a program hashed and which storage slots it touched: what an
@@ -170,6 +174,7 @@ impl Execution {
             cache: StorageCache::default(),
             host_calls: Vec::new(),
             trace: StateTrace::default(),
+            last_code: None,
         })
     }
 

@@ -243,8 +243,7 @@ impl Execution {
                 self.buy_ink(HOSTIO_EVM_INK)?;
                 self.require_gas(COLD_ACCOUNT_GAS)?;
                 let address = self.read_address(arg32(a, 0))?;
-                let (code, cold) = world.code(address)?;
-                self.buy_gas(account_gas(cold))?;
+                let code = self.load_code(world, address)?;
                 self.buy_ink(write_price(code.len() as u32))?;
                 let start = (offset as usize).min(code.len());
                 let end = (offset.saturating_add(size) as usize).min(code.len());
@@ -256,8 +255,7 @@ impl Execution {
                 self.buy_ink(HOSTIO_EVM_INK)?;
                 self.require_gas(COLD_ACCOUNT_GAS)?;
                 let address = self.read_address(arg32(a, 0))?;
-                let (code, cold) = world.code(address)?;
-                self.buy_gas(account_gas(cold))?;
+                let code = self.load_code(world, address)?;
                 i32v(code.len() as u32)
             }
             "account_codehash" => {
@@ -492,6 +490,33 @@ impl Execution {
                 Ok(Vec::new())
             }
         }
+    }
+}
+
+/// `ExtcodeSizeGasEIP150`: what `WasmAccountTouchCost` adds when the code
+/// is loaded (`MaxCodeSize / DefaultMaxCodeSize` = 1 time on Arbitrum,
+/// `go-ethereum/core/vm/operations_acl_arbitrum.go`).
+const CODE_LOAD_GAS: u64 = 700;
+
+impl Execution {
+    /// `address`'s code for `account_code` and `account_code_size`, as
+    /// Nitro prices it: `WasmAccountTouchCost(.., withCode: true)` (700 +
+    /// the EIP-2929 access), except that asking again for the account the
+    /// program last loaded costs nothing (`EvmApiRequestor::account_code`
+    /// in `crates/arbutil/src/evm/req.rs`). An account without code is not
+    /// remembered (ArbOS 40's last-code cache fix).
+    fn load_code(&mut self, world: &mut dyn World, address: Address) -> HostResult<Bytes> {
+        if let Some((last, code)) = &self.last_code {
+            if *last == address {
+                return Ok(code.clone());
+            }
+        }
+        let (code, cold) = world.code(address)?;
+        self.buy_gas(CODE_LOAD_GAS + account_gas(cold))?;
+        if !code.is_empty() {
+            self.last_code = Some((address, code.clone()));
+        }
+        Ok(code)
     }
 }
 

@@ -83,6 +83,7 @@ pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
     let report = match &args.rpc {
         None => {
             let mut chain = LocalChain::new();
+            chain.net.set_arbos(args.arbos);
             let owner = Key::from_seed(LOCAL_OWNER_SEED);
             chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
             if args.cached {
@@ -103,7 +104,8 @@ pub fn run(out: &Output, args: DemoArgs) -> Result<(), CliError> {
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    out.result(&report, || human(&report, args.cached, seconds));
+    let arbos = args.rpc.is_none().then_some(args.arbos);
+    out.result(&report, || human(&report, args.cached, arbos, seconds));
     if report.all_as_expected() {
         Ok(())
     } else {
@@ -129,17 +131,23 @@ fn demo_on(
     Ok(report?)
 }
 
-fn human(report: &Report, cached: bool, seconds: f64) -> String {
+fn human(report: &Report, cached: bool, arbos: Option<localnet::ArbOs>, seconds: f64) -> String {
     let expected = report.steps.iter().filter(|s| s.as_expected).count();
     let skipped = report
         .steps
         .iter()
         .filter(|s| s.verdict == session_keys::demo::Verdict::Skipped)
         .count();
-    let gas_note = if cached {
-        "programs cached in ArbWasmCache"
-    } else {
-        "programs not cached: each Stylus program a transaction enters pays its full entry cost"
+    let gas_note = match (cached, arbos) {
+        (true, _) => "programs cached in ArbWasmCache".to_string(),
+        (false, Some(arbos)) if arbos.has_recent_programs() => format!(
+            "{arbos}, programs not cached: a program pays its full entry cost the first time a \
+             transaction enters it, the cached cost after"
+        ),
+        (false, _) => {
+            "programs not cached: each Stylus program a transaction enters pays its full entry cost"
+                .to_string()
+        }
     };
     let enforced = match report.enforcement {
         Enforcement::Policy => "one session-policy validation hook, limits charged in validation",

@@ -22,6 +22,7 @@ struct Serving {
     chain_id: u64,
     dev_account: Address,
     entry_point: Option<Address>,
+    arbos: u64,
 }
 
 fn failed(e: localnet_rpc::Error) -> CliError {
@@ -42,16 +43,19 @@ pub fn run(out: &Output, args: NodeArgs) -> Result<(), CliError> {
     let config = NodeConfig::default()
         .port(args.port)
         .entry_point(with_entry_point);
-    let node = LocalnetRpc::start(config).map_err(failed)?;
+    let arbos = args.arbos;
+    let node = LocalnetRpc::start_with(config, move || localnet::Localnet::with_arbos(arbos))
+        .map_err(failed)?;
     let serving = Serving {
         url: node.url(),
         chain_id: localnet::CHAIN_ID,
         dev_account: DEV_ACCOUNT,
         entry_point: node.entry_point(),
+        arbos: arbos.number(),
     };
     out.result(&serving, || {
         format!(
-            "serving the embedded local chain (chain {}) at {}\n\
+            "serving the embedded local chain (chain {}, {arbos}) at {}\n\
              funded dev account {DEV_ACCOUNT} (the Nitro devnode's; its key is in localnet-rpc's docs and OffchainLabs/nitro-devnode)\n\
              try: export STYLUS_RPC_URL={}",
             serving.chain_id, serving.url, serving.url
