@@ -22,7 +22,6 @@ use crate::{
     precompiles::{read_record, ArbPrecompiles, ProgramStore},
     world::ChainWorld,
 };
-use alloy_sol_types::SolError;
 use revm::{
     context::{
         result::{EVMError, ExecutionResult, HaltReason, InvalidTransaction, ResultAndState},
@@ -146,6 +145,9 @@ enum End {
     Return(Bytes, u64),
     Revert(Bytes, u64),
     Failure(String, u64),
+    /// The program cannot run (not activated): the call fails as Nitro's
+    /// `CallProgram` error does, keeping no gas and returning no data.
+    Halt(String),
     OutOfGas,
     StackOverflow,
 }
@@ -289,6 +291,14 @@ fn finish<CTX: ContextTr>(
             });
             (InstructionResult::Revert, Bytes::new(), Some(gas_left))
         }
+        End::Halt(reason) => {
+            failures.push(ProgramFailure {
+                contract,
+                depth: frame.depth,
+                reason,
+            });
+            (InstructionResult::NotActivated, Bytes::new(), None)
+        }
         End::OutOfGas => (InstructionResult::OutOfGas, Bytes::new(), None),
         End::StackOverflow => (InstructionResult::StackOverflow, Bytes::new(), None),
     };
@@ -329,8 +339,11 @@ fn enter<CTX: ContextTr>(
     let gas_now = frame.interpreter.gas.remaining();
     let record = read_record(ctx, code_hash)?;
     if !record.is_active() {
-        let data = crate::abi::ArbWasm::ProgramNotActivated {}.abi_encode();
-        return Ok(Err(End::Revert(data.into(), gas_now)));
+        // Nitro's `getActiveProgram` (arbos/programs/programs.go) returns
+        // ProgramNotActivatedError, which is not ErrExecutionReverted: the
+        // EVM keeps none of the call's gas and no return data
+        // (go-ethereum/core/vm/evm.go).
+        return Ok(Err(End::Halt("program not activated".into())));
     }
     let program = match store.get_or_activate(code_hash, &code) {
         Ok(p) => p,
@@ -414,6 +427,8 @@ enum Prepared {
     Frame(FrameInit),
     /// It failed before a frame was needed: resume the program at once.
     Done(SubResult),
+    /// The program ends here: it returned, or a host function failed it.
+    End(End),
 }
 
 /// Prices a nested call as Nitro does and builds the child frame.
@@ -512,12 +527,26 @@ fn prepare_call<CTX: ContextTr>(
 
 /// Prices a nested creation as Nitro does and builds the child frame.
 fn prepare_create(frame: &mut Frame, running: &mut Running, sub: SubCreate) -> Prepared {
+    // Nitro's `create` closure (arbos/programs/api.go) returns an error in a
+    // static context (ErrWriteProtection) or when the gas left cannot pay
+    // the base cost (ErrOutOfGas), and the host function turns that error
+    // into a failure of the program (`create1`/`create2` in
+    // crates/wasm-libraries/user-host-trait): it does not return address 0.
     if running.is_static {
-        return Prepared::Done(fail(0));
+        return Prepared::End(End::Failure(
+            "create in a static call (write protection)".into(),
+            sub.gas_left,
+        ));
     }
     let base = calls::create_base_cost(sub.code.len(), sub.salt.is_some());
     let Some(given) = calls::create_child_gas(sub.gas_left, base) else {
-        return Prepared::Done(fail(sub.gas_left));
+        return Prepared::End(End::Failure(
+            format!(
+                "create with {} gas left, less than its base cost {base} (out of gas)",
+                sub.gas_left
+            ),
+            sub.gas_left,
+        ));
     };
     running.child = Some(Child {
         base,
@@ -602,16 +631,21 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             let prepared = match step {
                 Step::Call(sub) => prepare_call(ctx, frame, running, sub),
                 Step::Create(sub) => prepare_create(frame, running, sub),
-                Step::Done { outcome, gas_left } => {
+                Step::Done { outcome, gas_left } => Prepared::End(match outcome {
+                    Outcome::Return(data) => End::Return(data, gas_left),
+                    Outcome::Revert(data) => End::Revert(data, gas_left),
+                    Outcome::Failure(reason) => End::Failure(reason, gas_left),
+                    Outcome::OutOfInk => End::OutOfGas,
+                    Outcome::OutOfStack => End::StackOverflow,
+                }),
+            };
+            take_error::<ContextDbError<CTX>, _>(ctx.error())?;
+            match prepared {
+                Prepared::Frame(init) => return Ok(ItemOrResult::Item(init)),
+                Prepared::Done(result) => resume = Some(result),
+                Prepared::End(end) => {
                     let running = programs.pop().expect("a running program");
                     pages.open = running.open_at_entry;
-                    let end = match outcome {
-                        Outcome::Return(data) => End::Return(data, gas_left),
-                        Outcome::Revert(data) => End::Revert(data, gas_left),
-                        Outcome::Failure(reason) => End::Failure(reason, gas_left),
-                        Outcome::OutOfInk => End::OutOfGas,
-                        Outcome::OutOfStack => End::StackOverflow,
-                    };
                     let res = finish(
                         ctx,
                         frame,
@@ -626,11 +660,6 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
                     entries[running.entry].state_trace = running.exec.state_trace().clone();
                     return res;
                 }
-            };
-            take_error::<ContextDbError<CTX>, _>(ctx.error())?;
-            match prepared {
-                Prepared::Frame(init) => return Ok(ItemOrResult::Item(init)),
-                Prepared::Done(result) => resume = Some(result),
             }
         }
     }

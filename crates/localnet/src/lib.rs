@@ -6,8 +6,9 @@
 //! costs around it:
 //!
 //! - **Activation** through `ArbWasm` at 0x71 (`activateProgram(address)`),
-//!   which runs Nitro's activation rules; an unactivated program reverts
-//!   with `ProgramNotActivated()`. See [`precompiles`].
+//!   which runs Nitro's activation rules; a call into an unactivated
+//!   program fails as Nitro's does: no gas kept, no return data (its reason
+//!   is in [`TxOutcome::failures`]). See [`precompiles`].
 //! - **Entry cost**: memory for the program's footprint under the
 //!   transaction-wide memory model ([`memory`]), `352 + cached_init_cost`,
 //!   and, unless the program is cached through `ArbWasmCache` at 0x72 (or
@@ -26,8 +27,13 @@
 //!   earlier in the same block pays the cached entry cost (each
 //!   transaction is its own block here).
 //!
+//! - **Creations from programs**: a `create1`/`create2` that Nitro refuses
+//!   (in a static call, or without the gas for its base cost) fails the
+//!   program, as on Nitro.
+//!
 //! What differs from Arbitrum: no expiry or keepalive; activation
-//! gas and data fee are flat (see [`precompiles`]); `NUMBER` and the
+//! gas and data fee are flat (see [`precompiles`]); the multi-value rule is
+//! ArbOS 60's (rejected) at every version; `NUMBER` and the
 //! `block_number` host function give this chain's block number, not an L1
 //! estimate; there are no L1 data fees or other ArbOS precompiles;
 //! fragmented programs (`EF F0 01`/`02`) are not supported.

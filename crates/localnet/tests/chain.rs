@@ -157,18 +157,31 @@ fn arbwasm_rejects_invalid_wasm_with_a_reason() {
     assert!(net.activation_info(p).is_none());
 }
 
+/// Nitro's `CallProgram` fails a call into a program that is not activated
+/// with `ProgramNotActivatedError` (arbos/programs/programs.go), which the
+/// EVM treats as a failure, not a revert (go-ethereum/core/vm/evm.go): the
+/// call keeps none of its gas and returns no data.
 #[test]
-fn unactivated_programs_revert_with_program_not_activated() {
+fn a_call_into_an_unactivated_program_fails_and_keeps_no_gas() {
     let mut net = net();
     let p = net.try_deploy_code(&stylus(&echo_wat(1))).unwrap();
     let out = net.call(ALICE, p, vec![1, 2, 3]);
-    assert_eq!(
-        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
-        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(
-            ArbWasm::ProgramNotActivated {}
-        ))
-    );
+    assert!(!out.success);
+    assert!(out.output.is_empty(), "no revert data: {out}");
     assert!(out.programs.is_empty());
+    assert_eq!(out.failures.len(), 1, "{out}");
+    assert!(out.failures[0].reason.contains("not activated"));
+
+    // From a caller: the CALL fails, all the gas it passed is gone.
+    let forwarder = deploy_runtime(&mut net, &call_forwarder(p));
+    let gas_limit = 200_000;
+    net.set_gas_limit(gas_limit);
+    let out = net.transact(ALICE, forwarder, U256::ZERO, vec![1, 2, 3]);
+    assert!(!out.success);
+    assert!(out.output.is_empty(), "{out}");
+    // The forwarder passes all but 1/64 of what it has: the transaction
+    // uses more than 63/64 of its gas.
+    assert!(out.gas_used > gas_limit * 63 / 64, "{out}");
 }
 
 #[test]
@@ -269,10 +282,11 @@ fn activation_in_a_reverted_call_is_rolled_back() {
     assert!(out.reverted());
     assert!(net.program_record(p).is_none());
     let out = net.call(ALICE, p, Bytes::new());
-    assert!(matches!(
-        out.decode_revert::<ArbWasm::ArbWasmErrors>(),
-        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
-    ));
+    assert!(
+        !out.success && out.output.is_empty(),
+        "still not activated: {out}"
+    );
+    assert!(out.failures[0].reason.contains("not activated"));
 }
 
 #[test]

@@ -526,3 +526,48 @@ fn account_code_costs_700_more_than_an_access_and_nothing_again() {
         );
     }
 }
+
+/// A `create1`/`create2` that Nitro's `create` closure refuses
+/// (arbos/programs/api.go: ErrWriteProtection in a static call, ErrOutOfGas
+/// when the gas left cannot pay the 32,000 base cost) fails the program,
+/// as the host function turns the error into a program failure
+/// (crates/wasm-libraries/user-host-trait): no address 0, no code run
+/// after it, nothing created.
+#[test]
+fn a_create_nitro_refuses_fails_the_program() {
+    let mut net = net();
+    let init = localnet::deployer_init_code(&evm_store_return());
+    for salted in [false, true] {
+        let creator = net.deploy_stylus(&stylus(&create_wat(salted)));
+        let input = create_input(3, &init);
+        let nonce_before = net.nonce(creator);
+
+        // Through a STATICCALL: the probe reports the call's success.
+        let probe = deploy_runtime(&mut net, &staticcall_probe(creator, 1_000_000));
+        let out = net.transact(ALICE, probe, U256::ZERO, input.clone());
+        assert!(out.success, "{out}");
+        assert_eq!(
+            word(&out.output, 1),
+            U256::ZERO,
+            "the static call failed: {out}"
+        );
+        assert_eq!(word(&out.output, 3), U256::ZERO, "with no return data");
+        assert!(
+            out.failures.iter().any(|f| f.reason.contains("static")),
+            "{out}"
+        );
+
+        // With too little gas for the base cost (32,000): the program fails
+        // (a revert with no data), it does not get address 0 back.
+        net.set_gas_limit(55_000);
+        let out = net.transact(ALICE, creator, U256::ZERO, input);
+        net.set_gas_limit(localnet::TX_GAS_LIMIT);
+        assert!(!out.success, "{out}");
+        assert!(out.output.is_empty(), "{out}");
+        assert!(
+            out.failures.iter().any(|f| f.reason.contains("base cost")),
+            "{out}"
+        );
+        assert_eq!(net.nonce(creator), nonce_before, "nothing was created");
+    }
+}
