@@ -32,11 +32,13 @@
 //!   program, as on Nitro.
 //!
 //! What differs from Arbitrum: no expiry or keepalive; activation
-//! gas and data fee are flat (see [`precompiles`]); the multi-value rule is
-//! ArbOS 60's (rejected) at every version; `NUMBER` and the
-//! `block_number` host function give this chain's block number, not an L1
-//! estimate; there are no L1 data fees or other ArbOS precompiles;
-//! fragmented programs (`EF F0 01`/`02`) are not supported.
+//! gas and data fee are flat (see [`precompiles`]); anyone may cache or
+//! evict programs (Nitro: the chain owner and cache managers); the
+//! multi-value rule is ArbOS 60's (rejected) at every version; `NUMBER`
+//! and the `block_number` host function give this chain's block number,
+//! not an L1 estimate; there are no L1 data fees or other ArbOS
+//! precompiles; fragmented programs (`EF F0 01`/`02`) are not supported.
+//! As on Nitro by default, EIP-7623's calldata floor is off.
 //!
 //! ```no_run
 //! use localnet::{Localnet, contract_code_path};

@@ -331,6 +331,11 @@ impl Localnet {
                 cfg.chain_id = CHAIN_ID;
                 // Stylus code starts with 0xEF; StylusEvm re-checks other 0xEF code.
                 cfg.disable_eip3541 = true;
+                // Nitro applies EIP-7623's calldata floor only when the chain
+                // owner enables increased calldata pricing (ArbOS 40+
+                // feature flag, off by default: `IsCalldataPricingIncreaseEnabled`
+                // in arbos/tx_processor.go).
+                cfg.disable_eip7623 = true;
                 // Osaka's EIP-7825 caps a transaction at 2^24 gas; Arbitrum doesn't.
                 cfg.tx_gas_limit_cap = Some(u64::MAX);
             })

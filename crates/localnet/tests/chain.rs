@@ -349,3 +349,15 @@ fn arbwasm_cache_marks_programs_cached() {
         Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
     ));
 }
+
+/// EIP-7623's calldata floor is off, as on Nitro unless the chain owner
+/// enables increased calldata pricing (`IsCalldataPricingIncreaseEnabled`,
+/// arbos/tx_processor.go): 100 non-zero bytes to an account without code
+/// cost 21,000 + 100 x 16, not the floor of 21,000 + 100 x 4 x 10.
+#[test]
+fn calldata_has_no_eip7623_floor() {
+    let mut net = net();
+    let out = net.transact(ALICE, NOBODY, U256::ZERO, vec![0xAB; 100]);
+    assert!(out.success, "{out}");
+    assert_eq!(out.gas_used, 21_000 + 100 * 16);
+}
