@@ -169,7 +169,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
     /// An EVM over `ctx`, with the precompiles of its spec.
     pub fn new(ctx: CTX) -> Self {
         let spec: SpecId = ctx.cfg().spec().into();
-        Self {
+        let mut evm = Self {
             inner: Evm::new(
                 ctx,
                 EthInstructions::new_mainnet_with_spec(spec),
@@ -182,7 +182,9 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             entries: Vec::new(),
             arbos: ArbOs::default(),
             recent: RecentPrograms::default(),
-        }
+        };
+        evm.set_arbos(ArbOs::default());
+        evm
     }
 
     /// revm's context.
@@ -223,6 +225,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
     /// Prices as ArbOS `arbos` from the next transaction on.
     pub fn set_arbos(&mut self, arbos: ArbOs) {
         self.arbos = arbos;
+        self.inner.precompiles.store.set_arbos(arbos);
     }
 
     fn reset_tx(&mut self) {

@@ -25,7 +25,8 @@
 //!
 //! - **ArbOS version** ([`arbos`]): 51 by default; at 60 a program entered
 //!   earlier in the same block pays the cached entry cost (each
-//!   transaction is its own block here).
+//!   transaction is its own block here), and activation refuses
+//!   multi-value, which 51 accepts.
 //!
 //! - **Creations from programs**: a `create1`/`create2` that Nitro refuses
 //!   (in a static call, or without the gas for its base cost) fails the
@@ -33,8 +34,7 @@
 //!
 //! What differs from Arbitrum: no expiry or keepalive; activation
 //! gas and data fee are flat (see [`precompiles`]); anyone may cache or
-//! evict programs (Nitro: the chain owner and cache managers); the
-//! multi-value rule is ArbOS 60's (rejected) at every version; `NUMBER`
+//! evict programs (Nitro: the chain owner and cache managers); `NUMBER`
 //! and the `block_number` host function give this chain's block number,
 //! not an L1 estimate; there are no L1 data fees or other ArbOS
 //! precompiles; fragmented programs (`EF F0 01`/`02`) are not supported.

@@ -170,6 +170,8 @@ pub fn write_record<CTX: ContextTr>(
 pub struct ProgramStore {
     runtime: Runtime,
     programs: HashMap<B256, Program>,
+    /// Whether activation accepts multi-value (before ArbOS 60).
+    multi_value: bool,
 }
 
 impl ProgramStore {
@@ -183,11 +185,20 @@ impl ProgramStore {
         self.programs.get(code_hash)
     }
 
+    /// Activates with the rules of `arbos`: multi-value functions and
+    /// blocks are accepted before ArbOS 60 (Nitro's `parse_with_version`).
+    pub fn set_arbos(&mut self, arbos: crate::ArbOs) {
+        self.multi_value = arbos.allows_multi_value();
+    }
+
     /// Decompresses and activates on-chain Stylus code, and keeps the result
     /// under `code_hash`. Returns the program and the keccak of its WASM.
     pub fn activate(&mut self, code_hash: B256, code: &[u8]) -> Result<(&Program, B256), String> {
         let wasm = stylus_artifact::decompress_onchain_code(code).map_err(|e| e.to_string())?;
-        let program = self.runtime.activate(&wasm).map_err(|e| e.to_string())?;
+        let program = self
+            .runtime
+            .activate_with(&wasm, self.multi_value)
+            .map_err(|e| e.to_string())?;
         let program = self
             .programs
             .entry(code_hash)

@@ -162,3 +162,40 @@ fn the_33rd_program_evicts_the_least_recently_used() {
     assert_eq!(out.programs[33].entry_gas, uncached_0);
     assert_eq!(out.programs[34].entry_gas, cached_32);
 }
+
+/// A program whose function returns two values: Nitro's activation accepts
+/// it before ArbOS 60 and rejects it from 60 (`parse_with_version` in
+/// `crates/prover/src/binary.rs`, `ARBOS_VERSION_STYLUS_NO_MULTI_VALUE`).
+const MULTI_VALUE_WAT: &str = r#"(module
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+  (memory (export "memory") 1 1)
+  (func $pair (result i32 i32) (i32.const 7) (i32.const 9))
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (local $first i32) (local $second i32)
+    (call $pair)
+    (local.set $second)
+    (local.set $first)
+    (i32.store8 (i32.const 0) (local.get $first))
+    (i32.store8 (i32.const 1) (local.get $second))
+    (call $write_result (i32.const 0) (i32.const 2))
+    (i32.const 0)))"#;
+
+#[test]
+fn multi_value_activates_before_arbos_60_only() {
+    let code = stylus(MULTI_VALUE_WAT);
+    let mut net = chain(ArbOs::V51);
+    let p = net.deploy_stylus(&code);
+    let out = net.transact(ALICE, p, U256::ZERO, Vec::new());
+    assert!(out.success, "{out}");
+    assert_eq!(out.output.to_vec(), vec![7, 9]);
+
+    let mut net = chain(ArbOs::V60);
+    let p = net.try_deploy_code(&code).unwrap();
+    let activation = net.activate(p);
+    assert!(
+        activation.is_err(),
+        "ArbOS 60 activated a multi-value program"
+    );
+    assert!(net.program_record(p).is_none());
+}

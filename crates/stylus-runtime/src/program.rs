@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use stylus_artifact::instrument::{instrument, InstrumentConfig};
-use stylus_artifact::{validate, HostType, Violation, HOST_FUNCTIONS, HOST_MODULE};
+use stylus_artifact::validate::validate_with;
+use stylus_artifact::{HostType, Violation, HOST_FUNCTIONS, HOST_MODULE};
 use wasmi::{Config, Engine, FuncType, Linker, Module, ValType};
 
 use crate::execution::HostTrap;
@@ -94,7 +95,9 @@ impl Runtime {
             .floats(false)
             .wasm_reference_types(false)
             .wasm_tail_call(false)
-            .wasm_multi_value(false);
+            // Multi-value is allowed by activation before ArbOS 60 and
+            // refused from 60 (`activate_with`); the engine runs either.
+            .wasm_multi_value(true);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
         for (index, host) in HOST_FUNCTIONS.iter().enumerate() {
@@ -122,9 +125,20 @@ impl Runtime {
     }
 
     /// Activates `wasm` (decompressed, uninstrumented): Nitro's validation,
-    /// the init costs, instrumentation and compilation.
+    /// the init costs, instrumentation and compilation, with ArbOS 60's
+    /// rules.
     pub fn activate(&self, wasm: &[u8]) -> Result<Program, ActivationError> {
-        let module_info = validate(wasm).map_err(|violations| {
+        self.activate_with(wasm, false)
+    }
+
+    /// [`Runtime::activate`], accepting multi-value functions and blocks
+    /// when `multi_value` is set (activation before ArbOS 60).
+    pub fn activate_with(
+        &self,
+        wasm: &[u8],
+        multi_value: bool,
+    ) -> Result<Program, ActivationError> {
+        let module_info = validate_with(wasm, multi_value).map_err(|violations| {
             ActivationError::Rejected(violations.iter().map(Violation::to_string).collect())
         })?;
         let costs = module_info.costs();
@@ -136,8 +150,12 @@ impl Runtime {
             wasm_len: wasm.len(),
             funcs: u32::try_from(module_info.funcs()).map_err(|_| ActivationError::CostOverflow)?,
         };
-        let instrumented = instrument(wasm, &InstrumentConfig::default())
-            .map_err(|e| ActivationError::Compile(e.to_string()))?;
+        let config = InstrumentConfig {
+            multi_value,
+            ..InstrumentConfig::default()
+        };
+        let instrumented =
+            instrument(wasm, &config).map_err(|e| ActivationError::Compile(e.to_string()))?;
         let module = Module::new(&self.engine, &instrumented.wasm[..])
             .map_err(|e| ActivationError::Compile(e.to_string()))?;
         Ok(Program {

@@ -55,6 +55,9 @@ pub struct InstrumentConfig {
     /// (`StartMover` in `programs/start.rs`); tests that call other
     /// functions set this.
     pub keep_other_exports: bool,
+    /// Accept multi-value functions and blocks, as activation before
+    /// ArbOS 60 does (off: ArbOS 60's rule).
+    pub multi_value: bool,
 }
 
 impl Default for InstrumentConfig {
@@ -67,6 +70,7 @@ impl Default for InstrumentConfig {
             max_frame_size: MAX_FRAME_SIZE,
             max_frame_contention: MAX_FRAME_CONTENTION,
             keep_other_exports: false,
+            multi_value: false,
         }
     }
 }

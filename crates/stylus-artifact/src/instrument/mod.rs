@@ -79,7 +79,7 @@ use meter::InkMeter;
 /// Instruments `wasm`, a program that passes [`crate::validate()`], the way
 /// Nitro does when it activates it.
 pub fn instrument(wasm: &[u8], config: &InstrumentConfig) -> Result<Instrumented, Error> {
-    crate::validate(wasm).map_err(Error::Rejected)?;
+    crate::validate::validate_with(wasm, config.multi_value).map_err(Error::Rejected)?;
     let mut facts = ModuleFacts::read(wasm)?;
     let bodies = std::mem::take(&mut facts.bodies);
     let globals = MeterGlobals::after(facts.globals);
@@ -143,7 +143,12 @@ pub fn instrument(wasm: &[u8], config: &InstrumentConfig) -> Result<Instrumented
         .map_err(|e| Error::Reencode(e.to_string()))?;
     let out = module.finish();
 
-    Validator::new_with_features(nitro_features())
+    let features = if config.multi_value {
+        nitro_features() | wasmparser::WasmFeatures::MULTI_VALUE
+    } else {
+        nitro_features()
+    };
+    Validator::new_with_features(features)
         .validate_all(&out)
         .map_err(|e| Error::Reencode(format!("the instrumented module does not validate: {e}")))?;
 

@@ -70,10 +70,18 @@ impl ModuleInfo {
     }
 }
 
-/// Checks `wasm`, the exact module to deploy, against Nitro's activation rules.
+/// Checks `wasm`, the exact module to deploy, against Nitro's activation
+/// rules of ArbOS 60 (multi-value rejected), which hold on every version.
 ///
 /// Returns every broken rule, not only the first one.
 pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, Vec<Violation>> {
+    validate_with(wasm, false)
+}
+
+/// [`validate`], with multi-value functions and blocks allowed when
+/// `multi_value` is set: the rule of ArbOS versions before 60
+/// (`parse_with_version` in `crates/prover/src/binary.rs`).
+pub fn validate_with(wasm: &[u8], multi_value: bool) -> Result<ModuleInfo, Vec<Violation>> {
     if let Err(err) = Validator::new_with_features(WasmFeatures::all()).validate_all(wasm) {
         return Err(vec![Violation::new(
             Rule::Malformed,
@@ -89,9 +97,17 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, Vec<Violation>> {
         )]);
     }
     let (info, mut violations) = scan.finish();
+    if multi_value {
+        violations.retain(|v| v.rule != Rule::MultiValue);
+    }
 
     if violations.is_empty() {
-        if let Err(err) = Validator::new_with_features(nitro_features()).validate_all(wasm) {
+        let features = if multi_value {
+            nitro_features() | WasmFeatures::MULTI_VALUE
+        } else {
+            nitro_features()
+        };
+        if let Err(err) = Validator::new_with_features(features).validate_all(wasm) {
             violations.push(Violation::new(
                 Rule::Malformed,
                 format!(
