@@ -1,10 +1,13 @@
 //! The account keeps a copy of a validation's first validation hook in the
 //! word of each of its selectors, so a selector validation's operation
 //! reads one word less. A stale copy would let a key skip its hook, so the
-//! two ways a copy can go stale are tested through `handleOps`: a hook
-//! installed after the selectors, and a selector installed after the hook.
+//! two ways a copy can go stale are tested through `handleOps` (and the
+//! first on the runtime path too): a hook installed after the selectors,
+//! and a selector installed after the hook.
 //! (A revoked and re-granted key, whose words change generation, is
 //! `lifecycle.rs`.)
+
+use alloy_sol_types::SolInterface;
 
 use super::*;
 
@@ -88,6 +91,38 @@ fn executed(w: &mut Wallet, key: &Key, hooks: usize, call_data: Vec<u8>) {
     );
 }
 
+/// The key's own call of `call_data` on the runtime path
+/// (`executeWithRuntimeValidation`), expecting the selector-allowlist hook
+/// to refuse it with `SelectorNotAllowed(counter, selector)`.
+#[track_caller]
+fn refused_on_the_runtime_path(w: &mut Wallet, key: &Key, call_data: Vec<u8>, selector: [u8; 4]) {
+    w.net.fund(key.address(), ether(1));
+    let count = w.count();
+    let call = encode::execute_with_runtime_validation(&call_data, ENTITY, false);
+    let account = w.account;
+    let out = w.net.transact(key.address(), account, U256::ZERO, call);
+    let reason = out.revert_data().expect("refused").clone();
+    let Ok(AccountErrors::PreRuntimeValidationHookReverted(wrapped)) =
+        AccountErrors::abi_decode(&reason)
+    else {
+        panic!("not a runtime hook refusal: {}", describe(&reason))
+    };
+    assert_eq!(
+        &wrapped.moduleEntity[..20],
+        w.modules.selector_allowlist.as_slice()
+    );
+    assert_eq!(
+        AllowlistErrors::abi_decode(&wrapped.revertReason).ok(),
+        Some(AllowlistErrors::SelectorNotAllowed(
+            ISelectorAllowlistModule::SelectorNotAllowed {
+                target: w.counter.address,
+                selector: FixedBytes(selector),
+            }
+        ))
+    );
+    assert_eq!(w.count(), count);
+}
+
 /// `count()` on the Counter: a function the key's allowlist does not have.
 fn not_granted() -> (Vec<u8>, [u8; 4]) {
     let data = e2e::abi::ICounter::countCall {}.abi_encode();
@@ -132,7 +167,13 @@ fn attack_hooks_installed_after_the_selectors_still_run() {
         encode::execute(counter, U256::ZERO, data.clone()),
         selector,
     );
-    refused_by_the_hook(&mut w, &key, batch_hiding(counter, data), selector);
+    refused_by_the_hook(&mut w, &key, batch_hiding(counter, data.clone()), selector);
+    refused_on_the_runtime_path(
+        &mut w,
+        &key,
+        encode::execute(counter, U256::ZERO, data),
+        selector,
+    );
     executed(
         &mut w,
         &key,
