@@ -75,6 +75,24 @@ fn is_out_of_gas(error: &TransportError) -> bool {
     })
 }
 
+/// Whether an `eth_call` error is the call failing in execution without a
+/// revert: out of gas, an EVM halt, or (on Nitro) a call into a Stylus
+/// program that is not activated, which keeps no gas and returns no data.
+fn is_execution_failure(error: &TransportError) -> bool {
+    is_out_of_gas(error)
+        || error.as_error_resp().is_some_and(|payload| {
+            let message = payload.message.to_lowercase();
+            [
+                "execution halted",
+                "invalid opcode",
+                "notactivated",
+                "not activated",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+        })
+}
+
 /// Whether a node's message refuses a transaction for its sender's state or
 /// its fee fields (rather than for what it executes).
 fn is_refusal(message: &str) -> bool {
@@ -305,9 +323,9 @@ impl Chain for RpcChain {
                 success: false,
                 output: revert_data,
             }),
-            // geth answers a call that runs out of gas with an error; it is
-            // a failed call, as on the embedded chain.
-            Err(e) if is_out_of_gas(&e) => Ok(CallResult {
+            // geth answers a call that runs out of gas or halts with an
+            // error; it is a failed call, as on the embedded chain.
+            Err(e) if is_execution_failure(&e) => Ok(CallResult {
                 success: false,
                 output: Bytes::new(),
             }),
