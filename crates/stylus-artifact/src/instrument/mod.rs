@@ -68,7 +68,7 @@ use wasm_encoder::reencode::Reencode;
 use wasmparser::{Parser, Validator};
 
 use crate::limits::MAX_BODY_OPCODES;
-use crate::validate::nitro_features;
+use crate::validate::nitro_features_with;
 use depth::DepthChecker;
 use dynamic::DynamicMeter;
 use encode::Rewriter;
@@ -143,12 +143,7 @@ pub fn instrument(wasm: &[u8], config: &InstrumentConfig) -> Result<Instrumented
         .map_err(|e| Error::Reencode(e.to_string()))?;
     let out = module.finish();
 
-    let features = if config.multi_value {
-        nitro_features() | wasmparser::WasmFeatures::MULTI_VALUE
-    } else {
-        nitro_features()
-    };
-    Validator::new_with_features(features)
+    Validator::new_with_features(nitro_features_with(config.multi_value))
         .validate_all(&out)
         .map_err(|e| Error::Reencode(format!("the instrumented module does not validate: {e}")))?;
 

@@ -102,12 +102,9 @@ pub fn validate_with(wasm: &[u8], multi_value: bool) -> Result<ModuleInfo, Vec<V
     }
 
     if violations.is_empty() {
-        let features = if multi_value {
-            nitro_features() | WasmFeatures::MULTI_VALUE
-        } else {
-            nitro_features()
-        };
-        if let Err(err) = Validator::new_with_features(features).validate_all(wasm) {
+        if let Err(err) =
+            Validator::new_with_features(nitro_features_with(multi_value)).validate_all(wasm)
+        {
             violations.push(Violation::new(
                 Rule::Malformed,
                 format!(
@@ -136,4 +133,14 @@ pub fn nitro_features() -> WasmFeatures {
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::FLOATS
         | WasmFeatures::GC_TYPES
+}
+
+/// [`nitro_features`], plus multi-value when `multi_value` is set (the
+/// feature set before ArbOS 60).
+pub fn nitro_features_with(multi_value: bool) -> WasmFeatures {
+    if multi_value {
+        nitro_features() | WasmFeatures::MULTI_VALUE
+    } else {
+        nitro_features()
+    }
 }
