@@ -161,7 +161,6 @@ pub struct StylusEvm<CTX: ContextTr> {
     pages: Pages,
     failures: Vec<ProgramFailure>,
     entries: Vec<ProgramEntry>,
-    arbos: ArbOs,
     recent: RecentPrograms,
 }
 
@@ -169,7 +168,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
     /// An EVM over `ctx`, with the precompiles of its spec.
     pub fn new(ctx: CTX) -> Self {
         let spec: SpecId = ctx.cfg().spec().into();
-        let mut evm = Self {
+        Self {
             inner: Evm::new(
                 ctx,
                 EthInstructions::new_mainnet_with_spec(spec),
@@ -180,11 +179,8 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             pages: Pages::default(),
             failures: Vec::new(),
             entries: Vec::new(),
-            arbos: ArbOs::default(),
             recent: RecentPrograms::default(),
-        };
-        evm.set_arbos(ArbOs::default());
-        evm
+        }
     }
 
     /// revm's context.
@@ -219,12 +215,11 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
 
     /// The ArbOS version the chain prices as.
     pub fn arbos(&self) -> ArbOs {
-        self.arbos
+        self.inner.precompiles.store.arbos()
     }
 
     /// Prices as ArbOS `arbos` from the next transaction on.
     pub fn set_arbos(&mut self, arbos: ArbOs) {
-        self.arbos = arbos;
         self.inner.precompiles.store.set_arbos(arbos);
     }
 
@@ -586,7 +581,6 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             pages,
             failures,
             entries,
-            arbos,
             recent,
         } = self;
         let (ctx, _, precompiles, frame_stack) = inner.all_mut();
@@ -599,7 +593,11 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
                 FrameInput::Call(inputs) => inputs.target_address,
                 _ => Address::ZERO,
             };
-            let recent = arbos.has_recent_programs().then_some(&mut *recent);
+            let recent = precompiles
+                .store
+                .arbos()
+                .has_recent_programs()
+                .then_some(&mut *recent);
             match enter(
                 ctx,
                 frame,

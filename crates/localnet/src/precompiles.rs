@@ -164,14 +164,13 @@ pub fn write_record<CTX: ContextTr>(
     Ok(())
 }
 
-/// The activated programs, compiled, by code hash, and the runtime that
-/// compiles them.
+/// The activated programs, compiled, by code hash, the runtime that
+/// compiles them, and the ArbOS version whose rules the chain follows.
 #[derive(Debug, Default)]
 pub struct ProgramStore {
     runtime: Runtime,
     programs: HashMap<B256, Program>,
-    /// Whether activation accepts multi-value (before ArbOS 60).
-    multi_value: bool,
+    arbos: crate::ArbOs,
 }
 
 impl ProgramStore {
@@ -185,10 +184,16 @@ impl ProgramStore {
         self.programs.get(code_hash)
     }
 
-    /// Activates with the rules of `arbos`: multi-value functions and
-    /// blocks are accepted before ArbOS 60 (Nitro's `parse_with_version`).
+    /// The ArbOS version the chain follows.
+    pub fn arbos(&self) -> crate::ArbOs {
+        self.arbos
+    }
+
+    /// Follows the rules of `arbos`: at activation, multi-value functions
+    /// and blocks are accepted before ArbOS 60 (Nitro's
+    /// `parse_with_version`); at entry, see [`crate::arbos`].
     pub fn set_arbos(&mut self, arbos: crate::ArbOs) {
-        self.multi_value = arbos.allows_multi_value();
+        self.arbos = arbos;
     }
 
     /// Decompresses and activates on-chain Stylus code, and keeps the result
@@ -197,7 +202,7 @@ impl ProgramStore {
         let wasm = stylus_artifact::decompress_onchain_code(code).map_err(|e| e.to_string())?;
         let program = self
             .runtime
-            .activate_with(&wasm, self.multi_value)
+            .activate_with(&wasm, self.arbos.allows_multi_value())
             .map_err(|e| e.to_string())?;
         let program = self
             .programs
