@@ -108,12 +108,14 @@ struct Report {
 const BUNDLE_OPS: u64 = 3;
 
 /// The `handleOps` gas of the key's second operation, in a fresh chain
-/// priced as `arbos`; with `bundle` > 1, of its operations 2 to
-/// `1 + bundle` in one `handleOps`.
+/// priced as `arbos`.
 fn second_op_gas(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool) -> u64 {
     measure(permissions, call, arbos, cached, 1)
 }
 
+/// The `handleOps` gas of the key's operations 2 to `1 + bundle`, sent in
+/// one `handleOps` after its first operation, in a fresh chain priced as
+/// `arbos`.
 fn measure(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool, bundle: u64) -> u64 {
     let mut w = Wallet::new();
     w.net.set_arbos(arbos);

@@ -175,17 +175,23 @@ impl Wallet {
         valid_until: u64,
         enforcement: Enforcement,
     ) -> ValidationInstall {
-        let spec = SessionKeySpec::new(entity_id, SignerSpec::Address(key))
+        SessionKeySpec::new(entity_id, SignerSpec::Address(key))
             .allow([(
                 self.counter.address,
                 crate::abi::ICounter::incrementCall::SELECTOR,
             )])
-            .window(valid_after, valid_until);
+            .window(valid_after, valid_until)
+            .with_enforcement(enforcement)
+            .install(&self.modules)
+    }
+
+    /// The program that enforces the rule of `granular` (a permission
+    /// module) under `enforcement`: that module, or the session policy.
+    pub fn rules_of(&self, granular: Address, enforcement: Enforcement) -> Address {
         match enforcement {
-            Enforcement::Modules => spec,
-            Enforcement::Policy => spec.with_policy(),
+            Enforcement::Modules => granular,
+            Enforcement::Policy => self.modules.session_policy,
         }
-        .install(&self.modules)
     }
 
     /// The owner's validation: session-signer at `entity_id` for `owner`,

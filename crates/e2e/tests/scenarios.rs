@@ -90,24 +90,7 @@ fn setup(test: &str, needs: Needs) -> Option<Scenario> {
     Some(Scenario { w, owner, token })
 }
 
-/// `spec`, enforced as `enforcement` says.
-fn enforced(spec: SessionKeySpec, enforcement: Enforcement) -> SessionKeySpec {
-    match enforcement {
-        Enforcement::Modules => spec,
-        Enforcement::Policy => spec.with_policy(),
-    }
-}
-
 impl Scenario {
-    /// The program that enforces the rule of `granular` (a permission
-    /// module) under `enforcement`: that module, or the session policy.
-    fn rules_of(&self, granular: Address, enforcement: Enforcement) -> Address {
-        match enforcement {
-            Enforcement::Modules => granular,
-            Enforcement::Policy => self.w.modules.session_policy,
-        }
-    }
-
     fn token(&self) -> Token {
         self.token.expect("set up with Needs::Token")
     }
@@ -576,8 +559,8 @@ fn a_passkey_session_key_signs(enforcement: Enforcement) {
     let start = s.w.net.timestamp();
     let spec = SessionKeySpec::new(SESSION, SignerSpec::passkey(&passkey))
         .allow([(s.counter(), INCREMENT)])
-        .window(start, start + DAY);
-    let spec = enforced(spec, enforcement);
+        .window(start, start + DAY)
+        .with_enforcement(enforcement);
     // abi.encode(entityId, address(0), x, y, validAfter, validUntil): with
     // the modules the signer carries the window; the policy's validation
     // hook carries it instead.
@@ -672,7 +655,7 @@ fn a_passkey_session_key_signs(enforcement: Enforcement) {
         SESSION,
         &browser,
     );
-    let allowlist = s.rules_of(s.w.modules.selector_allowlist, enforcement);
+    let allowlist = s.w.rules_of(s.w.modules.selector_allowlist, enforcement);
     let wrapped = s.refused_by_hook(op, allowlist, SESSION);
     assert_eq!(
         wrapped.reason_as::<AllowlistErrors>(),
@@ -707,20 +690,20 @@ fn two_session_keys(enforcement: Enforcement) {
     let paying_key = Key::from_seed(0x72);
     let token = s.token().address;
     let counter = s.counter();
-    let allowlist = s.rules_of(s.w.modules.selector_allowlist, enforcement);
+    let allowlist = s.w.rules_of(s.w.modules.selector_allowlist, enforcement);
     let start = s.w.net.timestamp();
-    s.install(&enforced(
-        SessionKeySpec::new(COUNTING, SignerSpec::Address(counting_key.address()))
+    s.install(
+        &SessionKeySpec::new(COUNTING, SignerSpec::Address(counting_key.address()))
             .allow([(counter, INCREMENT)])
-            .window(start, start + DAY),
-        enforcement,
-    ));
-    s.install(&enforced(
-        SessionKeySpec::new(PAYING, SignerSpec::Address(paying_key.address()))
+            .window(start, start + DAY)
+            .with_enforcement(enforcement),
+    );
+    s.install(
+        &SessionKeySpec::new(PAYING, SignerSpec::Address(paying_key.address()))
             .allow([(token, TRANSFER)])
-            .window(start, start + DAY),
-        enforcement,
-    ));
+            .window(start, start + DAY)
+            .with_enforcement(enforcement),
+    );
     let sequence = |s: &mut Scenario, entity: u32| -> u64 {
         let nonce = s.w.next_nonce(entity, false);
         assert_eq!(nonce >> 64, U256::from(encode::nonce_key(entity, false)));

@@ -273,8 +273,13 @@ impl SessionKeySpec {
 
     /// Enforces the rules, the window and the limits with one session-policy
     /// hook (limits charged in validation) instead of one hook per module.
-    pub fn with_policy(mut self) -> Self {
-        self.enforcement = Enforcement::Policy;
+    pub fn with_policy(self) -> Self {
+        self.with_enforcement(Enforcement::Policy)
+    }
+
+    /// Enforces the rules, the window and the limits as `enforcement` says.
+    pub fn with_enforcement(mut self, enforcement: Enforcement) -> Self {
+        self.enforcement = enforcement;
         self
     }
 

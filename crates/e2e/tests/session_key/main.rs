@@ -163,10 +163,7 @@ impl Session {
     /// The program that enforces the rule of `granular` (a permission
     /// module): that module, or the session policy.
     fn rules_of(&self, granular: Address) -> Address {
-        match self.enforcement {
-            Enforcement::Modules => granular,
-            Enforcement::Policy => self.w.modules.session_policy,
-        }
+        self.w.rules_of(granular, self.enforcement)
     }
 
     /// `execute(target, 0, data)`.
