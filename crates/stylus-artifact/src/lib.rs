@@ -18,6 +18,7 @@
 //! The facts this crate implements are summarised in each module's docs with
 //! the Nitro source paths they were read from. No Nitro code is used.
 
+pub mod activation;
 pub mod artifact;
 pub mod canonical;
 pub mod cost;
@@ -33,6 +34,7 @@ pub mod violation;
 
 mod body;
 
+pub use activation::ActivationInputs;
 pub use artifact::{build_artifact, Artifact, ArtifactError, Budget, Overrun};
 pub use canonical::canonicalize;
 pub use cost::{cached_entry_gas, memory_gas, uncached_entry_gas, CostInputs, Costs};

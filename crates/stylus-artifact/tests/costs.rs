@@ -6,7 +6,9 @@
 mod common;
 
 use common::wasm;
-use stylus_artifact::{build_artifact, canonicalize, validate, Budget, CostInputs};
+use stylus_artifact::{
+    build_artifact, canonicalize, validate, ActivationInputs, Budget, CostInputs,
+};
 
 /// Module A, 135 bytes:
 ///
@@ -64,6 +66,31 @@ fn module_a_by_hand() {
     assert_eq!(costs.memory_gas, 0);
     assert_eq!(costs.uncached_entry_gas, 9_242);
     assert_eq!(costs.cached_entry_gas, 372);
+
+    // Activation (`Module::activate`, crates/prover/src/programs/mod.rs).
+    // Each body as written is 2 operators (`i32.const 0`/`local.get 0`,
+    // `end`). Nitro's instrumentation adds 12 for the ink charge before the
+    // block-ending `end` (programs/meter.rs), a 12-operator stack check, a
+    // `return` before the final `end` and 4 operators that give the frame
+    // back before it (programs/depth.rs): 2 + 12 + 12 + 1 + 4 = 31 each.
+    assert_eq!(
+        info.activation,
+        ActivationInputs {
+            wasm_len: 135,
+            funcs: 2,
+            type_len: 5,
+            data_payload: 5,
+            element_bytes: 0,
+            pages: 1,
+            instrumented_ops: 62,
+        }
+    );
+    // wasm 135*31733/1e5 = 42 us, funcs 2*17263/1e5 = 0, data 5*17376/1e5 = 0,
+    // pages 1*2217 = 2217 us, ops 62*535/1000 = 33 us; at 28 gas a us:
+    // 1,176 + 62,076 + 924 = 64,176
+    assert_eq!(info.activation.compute_gas(), 64_176);
+    // 512,000 + 2*996829/1000 (1,993) + 5*11416/1000 (57) + 135*62628/1e4 (845)
+    assert_eq!(info.activation.asm_estimate(), 514_895);
 }
 
 /// Module B, 361 bytes: two imports, a 2-slot table filled by an element

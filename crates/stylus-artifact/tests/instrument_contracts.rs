@@ -68,6 +68,12 @@ fn every_contract_instruments_to_a_valid_module() {
         assert_eq!(done.frame_sizes.len() as u64, info.funcs(), "{name}");
         let longest = done.body_ops.iter().copied().max().unwrap_or(0);
         assert_eq!(longest, info.largest_body_ops, "{name}: predicted length");
+        // Nitro charges activation per instrumented operator, all bodies.
+        let total: u64 = done.body_ops.iter().sum();
+        assert_eq!(
+            total, info.activation.instrumented_ops,
+            "{name}: predicted operators"
+        );
 
         // Only the entrypoint, the memory and the four globals are exported.
         let mut exports = Vec::new();

@@ -23,6 +23,12 @@ pub struct ActivationInfo {
     pub wasm_len: usize,
     /// Locally defined functions.
     pub funcs: u32,
+    /// Gas `Module::activate` charges on top of `ArbWasm`'s fixed price
+    /// (see [`stylus_artifact::activation`]).
+    pub activation_gas: u64,
+    /// Nitro's predicted machine-code size, in bytes, that the data fee
+    /// is priced on.
+    pub asm_estimate: u32,
 }
 
 /// Why a program cannot be activated.
@@ -149,6 +155,11 @@ impl Runtime {
             footprint: to_u16(module_info.footprint())?,
             wasm_len: wasm.len(),
             funcs: u32::try_from(module_info.funcs()).map_err(|_| ActivationError::CostOverflow)?,
+            activation_gas: module_info.activation.compute_gas(),
+            // Within u32: validation caps the wasm at 128 KiB and 4,096
+            // functions, which bounds the estimate near 5 MB.
+            asm_estimate: u32::try_from(module_info.activation.asm_estimate())
+                .unwrap_or(u32::MAX),
         };
         let config = InstrumentConfig {
             multi_value,

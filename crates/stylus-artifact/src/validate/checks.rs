@@ -6,6 +6,7 @@ use wasmparser::{ExternalKind, ValType};
 
 use super::sections::{is_growable, kind_name, Scan};
 use super::{ModuleInfo, ENTRYPOINT, MEMORY_EXPORT, PAY_FOR_MEMORY_GROW};
+use crate::activation::ActivationInputs;
 use crate::cost::{CostInputs, INSTRUMENTATION_GLOBALS};
 use crate::hostio::{format_signature, HostType, HOST_MODULE};
 use crate::limits::*;
@@ -41,6 +42,15 @@ impl Scan<'_> {
             data_len: self.segment_bytes,
             footprint,
         };
+        let activation = ActivationInputs {
+            wasm_len: cost_inputs.wasm_len,
+            funcs: cost_inputs.funcs,
+            type_len,
+            data_payload: self.data_payload,
+            element_bytes: self.element_bytes,
+            pages: footprint,
+            instrumented_ops: self.instrumented_ops,
+        };
         let costs = cost_inputs.costs();
         for (what, value) in [
             ("init_cost", costs.init_cost),
@@ -56,6 +66,7 @@ impl Scan<'_> {
 
         let info = ModuleInfo {
             cost_inputs,
+            activation,
             host_imports: self.host_imports,
             own_globals: self.own_globals,
             data_segments: self.data_segments,

@@ -21,6 +21,7 @@ use std::collections::HashSet;
 
 use wasmparser::{Validator, WasmFeatures};
 
+use crate::activation::ActivationInputs;
 use crate::cost::{CostInputs, Costs};
 use crate::violation::{Rule, Violation};
 use sections::Scan;
@@ -37,6 +38,8 @@ pub const PAY_FOR_MEMORY_GROW: &str = "pay_for_memory_grow";
 pub struct ModuleInfo {
     /// The inputs of the activation cost formulas (see [`crate::cost`]).
     pub cost_inputs: CostInputs,
+    /// The inputs of Nitro's activation charges (see [`crate::activation`]).
+    pub activation: ActivationInputs,
     /// The `vm_hooks` functions the program imports, in import order.
     pub host_imports: Vec<String>,
     /// Globals the module defines (instrumentation adds 4 more).

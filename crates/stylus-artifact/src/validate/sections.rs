@@ -38,6 +38,10 @@ pub(super) struct Scan<'a> {
     pub(super) segment_bytes: u64,
     /// Encoded bytes of element segments alone.
     pub(super) element_bytes: u64,
+    /// Payload bytes of data segments alone.
+    pub(super) data_payload: u64,
+    /// Operators of all bodies after Nitro's instrumentation.
+    pub(super) instrumented_ops: u64,
     pub(super) bodies_seen: u32,
     pub(super) largest_locals: u64,
     pub(super) largest_body_ops: u64,
@@ -62,6 +66,8 @@ impl<'a> Scan<'a> {
             element_segments: 0,
             segment_bytes: 0,
             element_bytes: 0,
+            data_payload: 0,
+            instrumented_ops: 0,
             bodies_seen: 0,
             largest_locals: 0,
             largest_body_ops: 0,
@@ -397,6 +403,7 @@ impl<'a> Scan<'a> {
         self.segment_bytes = self
             .segment_bytes
             .saturating_add(data.range.end - data.range.start);
+        self.data_payload = self.data_payload.saturating_add(data.data.len() as u64);
         let DataKind::Active {
             memory_index,
             offset_expr,
@@ -457,6 +464,7 @@ impl<'a> Scan<'a> {
         }
         self.largest_locals = self.largest_locals.max(stats.locals);
         self.largest_body_ops = self.largest_body_ops.max(stats.instrumented_ops);
+        self.instrumented_ops = self.instrumented_ops.saturating_add(stats.instrumented_ops);
         Ok(())
     }
 }
