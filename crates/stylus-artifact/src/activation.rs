@@ -109,10 +109,7 @@ mod tests {
             pages: 2,
             instrumented_ops: 5_000,
         };
-        assert_eq!(
-            inputs.charges(),
-            [88_844, 476, 9_716, 224, 124_152, 74_900]
-        );
+        assert_eq!(inputs.charges(), [88_844, 476, 9_716, 224, 124_152, 74_900]);
         assert_eq!(inputs.compute_gas(), 298_312);
         assert_eq!(inputs.asm_estimate(), 677_734);
     }

@@ -158,8 +158,7 @@ impl Runtime {
             activation_gas: module_info.activation.compute_gas(),
             // Within u32: validation caps the wasm at 128 KiB and 4,096
             // functions, which bounds the estimate near 5 MB.
-            asm_estimate: u32::try_from(module_info.activation.asm_estimate())
-                .unwrap_or(u32::MAX),
+            asm_estimate: u32::try_from(module_info.activation.asm_estimate()).unwrap_or(u32::MAX),
         };
         let config = InstrumentConfig {
             multi_value,
