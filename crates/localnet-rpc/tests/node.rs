@@ -17,7 +17,7 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{Filter, TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface, SolValue};
 use localnet::entry_point::{DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_CODE, ENTRY_POINT};
 use localnet::{abi::ArbWasm, deployer_init_code, ARBWASM, BASEFEE, CHAIN_ID};
 use localnet_rpc::{LocalnetRpc, NodeConfig, RunningNode, DEV_ACCOUNT, DEV_FUNDS, DEV_PRIVATE_KEY};
@@ -832,13 +832,38 @@ async fn stylus_program_answers_through_eth_call() {
     assert!(resp.as_revert_data().is_none(), "{resp:?}");
     assert!(resp.message.contains("NotActivated"), "{}", resp.message);
 
-    let activation = mine(
-        &provider,
-        TransactionRequest::default()
-            .with_to(ARBWASM)
-            .with_input(ArbWasm::activateProgramCall { program }.abi_encode()),
-    )
-    .await;
+    // As a deploy tool does: ask for the data fee with a generous value,
+    // then send exactly that. Without it, activation is refused.
+    let activate = TransactionRequest::default()
+        .with_to(ARBWASM)
+        .with_input(ArbWasm::activateProgramCall { program }.abi_encode());
+    let refused = provider
+        .call(activate.clone())
+        .await
+        .expect_err("no value, no activation");
+    let data = refused
+        .as_error_resp()
+        .and_then(|resp| resp.as_revert_data())
+        .expect("revert data");
+    let Ok(ArbWasm::ArbWasmErrors::ProgramInsufficientValue(short)) =
+        ArbWasm::ArbWasmErrors::abi_decode(&data)
+    else {
+        panic!("not ProgramInsufficientValue: {data}");
+    };
+    assert_eq!(short.have, U256::ZERO);
+    let answer = provider
+        .call(
+            activate
+                .clone()
+                .with_value(U256::from(10u64).pow(U256::from(18))),
+        )
+        .await
+        .expect("activation simulates");
+    let fee = ArbWasm::activateProgramCall::abi_decode_returns(&answer)
+        .expect("(version, dataFee)")
+        .dataFee;
+    assert_eq!(fee, short.want);
+    let activation = mine(&provider, activate.with_value(fee)).await;
     assert!(activation.status(), "activation: {activation:?}");
     assert!(
         activation

@@ -30,6 +30,18 @@ alloy_sol_types::sol! {
         function pageLimit() external view returns (uint16 limit);
         /// The fixed parts of the entry cost: uncached and cached.
         function minInitGas() external view returns (uint64 gas, uint64 cached);
+        /// Extends a code hash's activation by resetting its age, for a data fee.
+        function codehashKeepalive(bytes32 codehash) external payable;
+        /// Seconds until the program at `program` expires.
+        function programTimeLeft(address program) external view returns (uint64 secs);
+        /// The predicted machine-code size of an activated code hash.
+        function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
+        /// Days after which an activation expires.
+        function expiryDays() external view returns (uint16 _days);
+        /// Days before a keepalive is allowed.
+        function keepaliveDays() external view returns (uint16 _days);
+
+        event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
 
         event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
 

@@ -60,6 +60,14 @@ impl ArbOs {
     pub fn allows_multi_value(self) -> bool {
         self < ArbOs::V60
     }
+
+    /// Whether `activateProgram` reads the chain's configurable activation
+    /// gas (`ArbosVersion_StylusActivationGas`), and refuses non-Stylus
+    /// code with `ProgramNotWasm` rather than a plain error
+    /// (`ArbosVersion_StylusContractLimit`): both from ArbOS 60.
+    pub fn has_activation_gas_setting(self) -> bool {
+        self >= ArbOs::V60
+    }
 }
 
 impl core::fmt::Display for ArbOs {

@@ -28,7 +28,7 @@ use revm::{
         ContextSetters, Evm,
     },
     context_interface::{
-        context::take_error, host::LoadError, Cfg, ContextTr, Database, JournalTr,
+        context::take_error, host::LoadError, Block, Cfg, ContextTr, Database, JournalTr,
     },
     handler::{
         evm::{ContextDbError, FrameInitResult},
@@ -342,6 +342,14 @@ fn enter<CTX: ContextTr>(
         // EVM keeps none of the call's gas and no return data
         // (go-ethereum/core/vm/evm.go).
         return Ok(Err(End::Halt("program not activated".into())));
+    }
+    let time = ctx.block().timestamp().saturating_to::<u64>();
+    if record.is_expired(time) {
+        // `ProgramExpiredError`, failing the call the same way.
+        return Ok(Err(End::Halt(format!(
+            "program expired: activated {} s ago",
+            record.age(time)
+        ))));
     }
     let program = match store.get_or_activate(code_hash, &code) {
         Ok(p) => p,

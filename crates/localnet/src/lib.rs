@@ -6,7 +6,12 @@
 //! costs around it:
 //!
 //! - **Activation** through `ArbWasm` at 0x71 (`activateProgram(address)`),
-//!   which runs Nitro's activation rules; a call into an unactivated
+//!   which runs Nitro's activation rules and charges as Nitro does: the
+//!   fixed 1,659,168 gas, `Module::activate`'s charges, ArbOS's storage
+//!   reads and writes, and a data fee in wei from ArbOS's data pricer
+//!   ([`data_pricer`]), paid from the value sent; a failed activation
+//!   burns all its gas. Activations expire after a year unless kept alive
+//!   (`codehashKeepalive`). A call into an unactivated or expired
 //!   program fails as Nitro's does: no gas kept, no return data (its reason
 //!   is in [`TxOutcome::failures`]). See [`precompiles`].
 //! - **Entry cost**: memory for the program's footprint under the
@@ -32,8 +37,9 @@
 //!   (in a static call, or without the gas for its base cost) fails the
 //!   program, as on Nitro.
 //!
-//! What differs from Arbitrum: no expiry or keepalive; activation
-//! gas and data fee are flat (see [`precompiles`]); anyone may cache or
+//! What differs from Arbitrum: the module hash is
+//! the wasm's keccak, not the WAVM module's; the views of `ArbWasm` and
+//! `ArbWasmCache` cost flat amounts (see [`precompiles`]); anyone may cache or
 //! evict programs (Nitro: the chain owner and cache managers); `NUMBER`
 //! and the `block_number` host function give this chain's block number,
 //! not an L1 estimate; there are no L1 data fees or other ArbOS
@@ -55,6 +61,7 @@
 pub mod abi;
 pub mod arbos;
 pub mod calls;
+pub mod data_pricer;
 pub mod entry_point;
 pub mod evm;
 mod localnet;

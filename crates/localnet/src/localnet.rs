@@ -37,6 +37,8 @@ pub const TX_GAS_LIMIT: u64 = 32_000_000;
 pub const BASEFEE: u64 = 100_000_000;
 /// Block gas limit Arbitrum reports (2^50).
 pub const BLOCK_GAS_LIMIT: u64 = 1 << 50;
+/// 10^18 wei.
+const ONE_ETHER: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 /// The block number and timestamp a new chain starts at.
 pub const GENESIS_NUMBER: u64 = 1;
 /// See [`GENESIS_NUMBER`].
@@ -685,13 +687,27 @@ impl Localnet {
     /// Activates the program at `program` through `ArbWasm`, from
     /// [`DEPLOYER`].
     pub fn activate(&mut self, program: Address) -> Result<TxOutcome, LocalnetError> {
+        let fee = self.activation_fee(program)?;
         let data = ArbWasm::activateProgramCall { program }.abi_encode();
-        let outcome = self.try_transact(DEPLOYER, ARBWASM, U256::ZERO, data)?;
+        let outcome = self.try_transact(DEPLOYER, ARBWASM, fee, data)?;
         if outcome.success {
             Ok(outcome)
         } else {
             Err(LocalnetError::Failed(Box::new(outcome)))
         }
+    }
+
+    /// The data fee `activateProgram` asks now for `program`, simulated
+    /// from [`DEPLOYER`] with 1 ETH sent, as a deploy tool asks it.
+    pub fn activation_fee(&mut self, program: Address) -> Result<U256, LocalnetError> {
+        let data = ArbWasm::activateProgramCall { program }.abi_encode();
+        let probe = self.try_simulate(DEPLOYER, Some(ARBWASM), ONE_ETHER, data)?;
+        if !probe.success {
+            return Err(LocalnetError::Failed(Box::new(probe)));
+        }
+        Ok(probe
+            .decode_return::<ArbWasm::activateProgramCall>()?
+            .dataFee)
     }
 
     /// Deploys on-chain Stylus code (`EF F0 00 ...`) with a plain CREATE and

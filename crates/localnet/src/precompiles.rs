@@ -12,26 +12,54 @@
 //! [`ProgramStore`], by code hash; compiling is deterministic, so a module
 //! whose activation was rolled back does no harm.
 //!
+//! # Activation, priced as Nitro prices it
+//!
+//! `activateProgram` burns, in Nitro's order (precompiles/precompile.go,
+//! precompiles/ArbWasm.go, arbos/programs/programs.go):
+//! 1. 800 to open ArbOS state and 3 a word of arguments;
+//! 2. from ArbOS 60, 800 to read the chain's activation-gas setting (0);
+//! 3. [`ACTIVATION_BASE_GAS`], then 100 for the Stylus parameters and 800
+//!    for the program's record (`ProgramUpToDate` stops here);
+//! 4. the six charges of `Module::activate` ([`stylus_artifact::activation`]);
+//! 5. 20,000 for the module hash, 4,000 and two writes for the data pricer
+//!    ([`crate::data_pricer`]), 20,000 for the record;
+//! 6. the data fee from the value sent (`ProgramInsufficientValue` if it is
+//!    short), with 800 to read the network fee account, the rest repaid;
+//! 7. `ProgramActivated`'s log (375 + 375 a topic + 8 a byte), and 3 a word
+//!    of result.
+//!
+//! A program that fails validation or runs out of gas while activating
+//! burns all the gas and returns no data, as in Nitro; so does
+//! `activateProgram` in a static call. A Solidity error pays 3 a word for
+//! its data and keeps the rest.
+//!
+//! # Expiry and keepalive
+//!
+//! As in Nitro, an activation is stamped with the hour it was made and
+//! expires after [`EXPIRY_DAYS`]: a call into it then fails as into an
+//! unactivated program, the views answer `ProgramExpired(age)`, and
+//! `activateProgram` renews it. `codehashKeepalive` resets the hour, once
+//! the activation is [`KEEPALIVE_DAYS`] old, for a data fee on its stored
+//! asm size.
+//!
 //! # Deviations from Nitro
 //!
-//! - `activateProgram` costs a flat [`ACTIVATION_GAS`], its data fee is
-//!   always 0 (all value sent is repaid), and its module hash is the
-//!   keccak of the decompressed WASM.
-//! - A program that fails activation makes `activateProgram` revert with
-//!   `Error("program activation failed: <reason>")`, keeping the gas left
-//!   (Nitro burns all gas and returns no data).
+//! - The module hash is the keccak of the decompressed WASM (Nitro's
+//!   hashes its WAVM module, which this chain does not build).
 //! - Anyone may cache and evict programs; the view and cache methods cost
 //!   flat amounts ([`VIEW_GAS`], [`CACHE_GAS`]).
-//! - Programs don't expire and need no keepalive.
+//! - Multi-fragment programs (ArbOS 60's root and fragment prefixes) are
+//!   not recognised.
 
 use crate::abi::{ArbWasm, ArbWasmCache};
+use crate::data_pricer::DataPricer;
 use crate::memory::{FREE_PAGES, PAGE_GAS, PAGE_LIMIT};
 use alloy_sol_types::{SolCall, SolError, SolEvent, SolInterface};
 use revm::{
     context::Cfg,
-    context_interface::{ContextTr, JournalTr},
+    context_interface::{Block, ContextTr, JournalTr},
     handler::{EthPrecompiles, PrecompileProvider},
-    interpreter::{CallInputs, CallValue, Gas, InstructionResult, InterpreterResult},
+    interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult},
     primitives::{
         address, hardfork::SpecId, keccak256, Address, AddressSet, Bytes, Log, B256, U256,
     },
@@ -55,16 +83,53 @@ pub const INK_PRICE: u32 = 10_000;
 pub const MIN_INIT_GAS: u64 = 8_832;
 /// Fixed part of the cached entry cost (Nitro's `MinCachedInitGas`, 11 x 32).
 pub const MIN_CACHED_GAS: u64 = 352;
-/// Flat gas `activateProgram` charges on this chain.
-pub const ACTIVATION_GAS: u64 = 100_000;
+/// The fixed gas `activateProgram` burns before any work
+/// (precompiles/ArbWasm.go).
+pub const ACTIVATION_BASE_GAS: u64 = 1_659_168;
+/// Opening ArbOS state reads its version: one storage read
+/// (arbos/arbosState/arbosstate.go, `OpenArbosState`).
+pub const ARBOS_STATE_GAS: u64 = STORAGE_READ_GAS;
+/// Reading the Stylus parameters, priced as a warm read
+/// (arbos/programs/params.go, `Params`).
+pub const PARAMS_GAS: u64 = 100;
+/// An ArbOS storage read (arbos/storage/storage.go, `StorageReadCost`).
+pub const STORAGE_READ_GAS: u64 = 800;
+/// An ArbOS storage write of a non-zero word (`StorageWriteCost`).
+pub const STORAGE_WRITE_GAS: u64 = 20_000;
+/// An ArbOS storage write of zero (`StorageWriteZeroCost`).
+pub const STORAGE_WRITE_ZERO_GAS: u64 = 5_000;
+/// Gas per 32-byte word a precompile's arguments or result copy
+/// (`params.CopyGas`).
+pub const COPY_GAS: u64 = 3;
+/// Where activation data fees go: ArbOS's network fee account, which a
+/// Nitro dev chain sets to its owner, `0x3f1E…2d0E`.
+pub const NETWORK_FEE_ACCOUNT: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
 /// Flat gas of the view methods.
 pub const VIEW_GAS: u64 = 800;
 /// Flat gas of `cacheProgram` and `evictCodehash`.
 pub const CACHE_GAS: u64 = 20_800;
 
+/// Days after which an activation expires (`initialExpiryDays`).
+pub const EXPIRY_DAYS: u16 = 365;
+/// Days an activation must age before a keepalive (`initialKeepaliveDays`).
+pub const KEEPALIVE_DAYS: u16 = 31;
+
+fn days_to_seconds(days: u16) -> u64 {
+    u64::from(days) * 24 * 60 * 60
+}
+
+/// Hours since Arbitrum began, saturating at 24 bits (`hoursSinceArbitrum`).
+pub fn hours_since_arbitrum(time: u64) -> u32 {
+    let hours = time.saturating_sub(crate::data_pricer::ARBITRUM_START_TIME) / 3600;
+    u32::try_from(hours.min(U24_MAX)).unwrap_or(u32::MAX)
+}
+
+const U24_MAX: u64 = (1 << 24) - 1;
+
 /// A code hash's activation as stored in state (one word of the `ArbWasm`
 /// account's storage, at the code hash): version in bits 0..16, init cost
-/// 16..32, cached init cost 32..48, footprint 48..64, cached flag at bit 64.
+/// 16..32, cached init cost 32..48, footprint 48..64, cached flag at bit 64,
+/// activation hour 72..96, asm estimate in KiB 96..120.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProgramRecord {
     /// Stylus version; 0 = not activated.
@@ -77,23 +142,48 @@ pub struct ProgramRecord {
     pub footprint: u16,
     /// Marked cached through `ArbWasmCache`: entry skips `8,832 + init_cost`.
     pub cached: bool,
+    /// When it was activated (or kept alive), in hours since Arbitrum
+    /// began ([`hours_since_arbitrum`]).
+    pub activated_at: u32,
+    /// Nitro's predicted machine-code size, in KiB rounded up.
+    pub asm_estimate_kb: u32,
 }
 
 impl ProgramRecord {
-    /// A fresh activation of `info`.
-    pub fn activated(info: &ActivationInfo) -> Self {
+    /// A fresh activation of `info` at block time `time`.
+    pub fn activated(info: &ActivationInfo, time: u64) -> Self {
         Self {
             version: STYLUS_VERSION,
             init_cost: info.init_cost,
             cached_init_cost: info.cached_init_cost,
             footprint: info.footprint,
             cached: false,
+            activated_at: hours_since_arbitrum(time),
+            asm_estimate_kb: info.asm_estimate.div_ceil(1024),
         }
     }
 
-    /// Whether the code hash is activated.
+    /// Whether the code hash was activated (expired or not).
     pub fn is_active(&self) -> bool {
         self.version != 0
+    }
+
+    /// Seconds since the activation hour (`hoursToAge`).
+    pub fn age(&self, time: u64) -> u64 {
+        let activated = crate::data_pricer::ARBITRUM_START_TIME
+            .saturating_add(u64::from(self.activated_at).saturating_mul(3600));
+        time.saturating_sub(activated)
+    }
+
+    /// Whether the activation is older than [`EXPIRY_DAYS`] at `time`
+    /// (`getActiveProgram`).
+    pub fn is_expired(&self, time: u64) -> bool {
+        self.age(time) > days_to_seconds(EXPIRY_DAYS)
+    }
+
+    /// The predicted machine-code size in bytes (`asmSize`).
+    pub fn asm_size(&self) -> u32 {
+        self.asm_estimate_kb.saturating_mul(1024)
     }
 
     /// Packs the record into its storage word.
@@ -103,17 +193,22 @@ impl ProgramRecord {
             | U256::from(self.cached_init_cost) << 32
             | U256::from(self.footprint) << 48
             | U256::from(self.cached as u8) << 64
+            | U256::from(self.activated_at) << 72
+            | U256::from(self.asm_estimate_kb) << 96
     }
 
     /// Unpacks a storage word.
     pub fn from_word(word: U256) -> Self {
         let field = |shift: usize| (word >> shift).as_limbs()[0] as u16;
+        let u24 = |shift: usize| ((word >> shift).as_limbs()[0] & U24_MAX) as u32;
         Self {
             version: field(0),
             init_cost: field(16),
             cached_init_cost: field(32),
             footprint: field(48),
             cached: (word >> 64usize).as_limbs()[0] & 1 == 1,
+            activated_at: u24(72),
+            asm_estimate_kb: u24(96),
         }
     }
 
@@ -131,6 +226,190 @@ impl ProgramRecord {
         } else {
             cached_gas + MIN_INIT_GAS + u64::from(self.init_cost)
         }
+    }
+}
+
+/// Gas to copy `bytes` in or out of a precompile (precompiles/precompile.go).
+pub fn copy_gas(bytes: usize) -> u64 {
+    COPY_GAS * (bytes as u64).div_ceil(32)
+}
+
+/// Gas of an ArbOS storage write of `value`: Nitro prices a write by the
+/// value written, not by the slot's old value.
+pub fn storage_write_gas(value: U256) -> u64 {
+    if value.is_zero() {
+        STORAGE_WRITE_ZERO_GAS
+    } else {
+        STORAGE_WRITE_GAS
+    }
+}
+
+/// Gas a precompile pays to emit a log (precompiles/precompile.go): 375,
+/// plus 375 a topic (the event's id included), plus 8 a data byte.
+pub fn log_gas(topics: usize, data_bytes: usize) -> u64 {
+    375 + 375 * topics as u64 + 8 * data_bytes as u64
+}
+
+/// The `ArbWasm` storage slot of the data pricer's demand.
+pub fn demand_slot() -> U256 {
+    U256::from_be_bytes(keccak256("localnet.arbwasm.data-pricer.demand").0)
+}
+
+/// The `ArbWasm` storage slot of the data pricer's last update time.
+pub fn last_update_slot() -> U256 {
+    U256::from_be_bytes(keccak256("localnet.arbwasm.data-pricer.last-update-time").0)
+}
+
+/// Reads the data pricer through the journal; a slot never written reads
+/// as the fresh chain's value.
+pub fn read_data_pricer<CTX: ContextTr>(
+    ctx: &mut CTX,
+) -> Result<DataPricer, <CTX::Db as revm::Database>::Error> {
+    let journal = ctx.journal_mut();
+    journal.load_account(ARBWASM)?;
+    let demand = journal.sload(ARBWASM, demand_slot())?.data;
+    let last = journal.sload(ARBWASM, last_update_slot())?.data;
+    let fresh = DataPricer::default();
+    Ok(DataPricer {
+        demand: demand.saturating_to(),
+        last_update_time: if last.is_zero() {
+            fresh.last_update_time
+        } else {
+            last.saturating_to()
+        },
+    })
+}
+
+/// Writes the data pricer through the journal.
+pub fn write_data_pricer<CTX: ContextTr>(
+    ctx: &mut CTX,
+    pricer: DataPricer,
+) -> Result<(), <CTX::Db as revm::Database>::Error> {
+    let journal = ctx.journal_mut();
+    journal.load_account(ARBWASM)?;
+    journal.sstore(ARBWASM, demand_slot(), U256::from(pricer.demand))?;
+    journal.sstore(
+        ARBWASM,
+        last_update_slot(),
+        U256::from(pricer.last_update_time),
+    )?;
+    Ok(())
+}
+
+/// `payActivationDataFee` (precompiles/ArbWasm.go): refuses too little
+/// value with `ProgramInsufficientValue`, else reads the network fee
+/// account (800), pays it the fee and repays the rest.
+fn pay_data_fee<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    gas: &mut Gas,
+    data_fee: U256,
+) -> Result<Option<Answer>, Fatal> {
+    let value = inputs.value.get();
+    if value < data_fee {
+        let data = ArbWasm::ProgramInsufficientValue {
+            have: value,
+            want: data_fee,
+        }
+        .abi_encode();
+        burn(gas, copy_gas(data.len()))?;
+        return Ok(Some(Answer::Revert(data)));
+    }
+    burn(gas, STORAGE_READ_GAS)?;
+    for (to, amount) in [
+        (NETWORK_FEE_ACCOUNT, data_fee),
+        (inputs.caller, value - data_fee),
+    ] {
+        if amount.is_zero() {
+            continue;
+        }
+        let err = ctx
+            .journal_mut()
+            .transfer(inputs.target_address, to, amount)
+            .map_err(|e| Fatal::Db(e.to_string()))?;
+        if let Some(err) = err {
+            return Err(Fatal::Db(format!(
+                "ArbWasm: paying the data fee failed: {err:?}"
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// `ArbWasm.codehashKeepalive` (precompiles/ArbWasm.go,
+/// `Programs.ProgramKeepalive`): 800 for ArbOS state, 3 for the argument,
+/// 100 for the parameters, 800 for the record; an activation younger than
+/// [`KEEPALIVE_DAYS`] is `ProgramKeepaliveTooSoon`. Otherwise the data
+/// pricer is updated for the program's asm size as at activation, the
+/// activation hour is reset (20,000), the fee is paid, and
+/// `ProgramLifetimeExtended` is logged.
+fn codehash_keepalive<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    gas: &mut Gas,
+    codehash: B256,
+) -> Result<Answer, Fatal> {
+    let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
+    let sol_error = |gas: &mut Gas, data: Vec<u8>| {
+        burn(gas, copy_gas(data.len()))?;
+        Ok(Answer::Revert(data))
+    };
+    if inputs.is_static {
+        return Err(Fatal::OutOfGas);
+    }
+    burn(
+        gas,
+        ARBOS_STATE_GAS + copy_gas(32) + PARAMS_GAS + STORAGE_READ_GAS,
+    )?;
+    let time = ctx.block().timestamp().saturating_to::<u64>();
+    let mut record = read_record(ctx, codehash).map_err(db)?;
+    if !record.is_active() {
+        return sol_error(gas, ArbWasm::ProgramNotActivated {}.abi_encode());
+    }
+    let age = record.age(time);
+    if record.is_expired(time) {
+        return sol_error(
+            gas,
+            ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode(),
+        );
+    }
+    if age < days_to_seconds(KEEPALIVE_DAYS) {
+        return sol_error(
+            gas,
+            ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode(),
+        );
+    }
+    burn(gas, 5 * STORAGE_READ_GAS)?;
+    let mut pricer = read_data_pricer(ctx).map_err(db)?;
+    let data_fee = pricer.update(record.asm_size(), time);
+    burn(gas, storage_write_gas(U256::from(pricer.demand)))?;
+    burn(gas, storage_write_gas(U256::from(time)))?;
+    write_data_pricer(ctx, pricer).map_err(db)?;
+    burn(gas, STORAGE_WRITE_GAS)?;
+    record.activated_at = hours_since_arbitrum(time);
+    write_record(ctx, codehash, record).map_err(db)?;
+    if let Some(refusal) = pay_data_fee(ctx, inputs, gas, data_fee)? {
+        return Ok(refusal);
+    }
+    let log = ArbWasm::ProgramLifetimeExtended {
+        codehash,
+        dataFee: data_fee,
+    }
+    .encode_log_data();
+    burn(gas, log_gas(log.topics().len(), log.data.len()))?;
+    ctx.journal_mut().log(Log {
+        address: ARBWASM,
+        data: log,
+    });
+    Ok(Answer::Return(Vec::new()))
+}
+
+/// Burns `amount` of a precompile's gas, or fails it with all gas gone.
+fn burn(gas: &mut Gas, amount: u64) -> Result<(), Fatal> {
+    if gas.record_regular_cost(amount) {
+        Ok(())
+    } else {
+        Err(Fatal::OutOfGas)
     }
 }
 
@@ -200,16 +479,25 @@ impl ProgramStore {
     /// under `code_hash`. Returns the program and the keccak of its WASM.
     pub fn activate(&mut self, code_hash: B256, code: &[u8]) -> Result<(&Program, B256), String> {
         let wasm = stylus_artifact::decompress_onchain_code(code).map_err(|e| e.to_string())?;
+        self.activate_wasm(code_hash, &wasm)
+    }
+
+    /// [`ProgramStore::activate`] of decompressed wasm.
+    pub fn activate_wasm(
+        &mut self,
+        code_hash: B256,
+        wasm: &[u8],
+    ) -> Result<(&Program, B256), String> {
         let program = self
             .runtime
-            .activate_with(&wasm, self.arbos.allows_multi_value())
+            .activate_with(wasm, self.arbos.allows_multi_value())
             .map_err(|e| e.to_string())?;
         let program = self
             .programs
             .entry(code_hash)
             .insert_entry(program)
             .into_mut();
-        Ok((program, keccak256(&wasm)))
+        Ok((program, keccak256(wasm)))
     }
 
     /// The program of `code_hash`, activating `code` if it isn't compiled yet.
@@ -269,7 +557,9 @@ fn revert_message(msg: impl Into<String>) -> Answer {
 
 /// Why a precompile method stopped without an answer.
 enum Fatal {
-    /// Not enough gas for the method: the call halts, consuming its gas.
+    /// Not enough gas for the method, or a failure Nitro answers with no
+    /// data and no gas (a write in a static call, a failed activation):
+    /// the call halts, consuming its gas.
     OutOfGas,
     /// A database error: the transaction fails.
     Db(String),
@@ -287,121 +577,105 @@ impl ArbPrecompiles {
         let Ok(call) = C::abi_decode(input) else {
             return Ok(revert_message("ArbWasm: unknown method or bad arguments"));
         };
-        let value = inputs.value.get();
-        let is_payable = matches!(call, C::activateProgram(_));
-        if !is_payable && !value.is_zero() {
+        match call {
+            C::activateProgram(ArbWasm::activateProgramCall { program }) => {
+                return self.activate_program(ctx, inputs, input, gas, program)
+            }
+            C::codehashKeepalive(ArbWasm::codehashKeepaliveCall { codehash }) => {
+                return codehash_keepalive(ctx, inputs, gas, codehash)
+            }
+            _ => {}
+        }
+        if !inputs.value.get().is_zero() {
             return Ok(revert_message("ArbWasm: method is not payable"));
         }
-        let cost = if is_payable { ACTIVATION_GAS } else { VIEW_GAS };
-        if !gas.record_regular_cost(cost) {
+        if !gas.record_regular_cost(VIEW_GAS) {
             return Err(Fatal::OutOfGas);
         }
         let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
-        let active_record =
-            |ctx: &mut CTX, program: Address| -> Result<Option<ProgramRecord>, Fatal> {
-                let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
+        let time = ctx.block().timestamp().saturating_to::<u64>();
+        // `getActiveProgram`: not activated, or expired, is an error.
+        let active =
+            |ctx: &mut CTX, code_hash: B256| -> Result<Result<ProgramRecord, Answer>, Fatal> {
                 let record = read_record(ctx, code_hash).map_err(db)?;
-                Ok(record.is_active().then_some(record))
+                Ok(if !record.is_active() {
+                    Err(revert_error(ArbWasm::ProgramNotActivated {}))
+                } else if record.is_expired(time) {
+                    Err(revert_error(ArbWasm::ProgramExpired {
+                        ageInSeconds: record.age(time),
+                    }))
+                } else {
+                    Ok(record)
+                })
             };
+        let active_program = |ctx: &mut CTX, program: Address| {
+            let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
+            active(ctx, code_hash)
+        };
+        macro_rules! answer {
+            ($record:expr, $call:ty, |$r:ident| $value:expr) => {
+                match $record? {
+                    Ok($r) => Answer::Return(<$call>::abi_encode_returns(&$value)),
+                    Err(refusal) => refusal,
+                }
+            };
+        }
         Ok(match call {
-            C::activateProgram(ArbWasm::activateProgramCall { program }) => {
-                if inputs.is_static {
-                    return Ok(revert_message("ArbWasm: activateProgram in a static call"));
-                }
-                let journal = ctx.journal_mut();
-                let code = journal.code(program).map_err(db)?.data;
-                if !stylus_artifact::is_stylus_code(&code) {
-                    return Ok(revert_error(ArbWasm::ProgramNotWasm {}));
-                }
-                let code_hash = journal.code_hash(program).map_err(db)?.data;
-                if read_record(ctx, code_hash).map_err(db)?.is_active() {
-                    return Ok(revert_error(ArbWasm::ProgramUpToDate {}));
-                }
-                let (program_info, module_hash) = match self.store.activate(code_hash, &code) {
-                    Ok((p, hash)) => (p.info, hash),
-                    Err(reason) => {
-                        return Ok(revert_message(format!(
-                            "program activation failed: {reason}"
-                        )))
-                    }
-                };
-                write_record(ctx, code_hash, ProgramRecord::activated(&program_info))
-                    .map_err(db)?;
-                // The data fee is 0: repay everything sent.
-                if let CallValue::Transfer(sent) = inputs.value {
-                    if !sent.is_zero() {
-                        let err = ctx
-                            .journal_mut()
-                            .transfer(inputs.target_address, inputs.caller, sent)
-                            .map_err(db)?;
-                        if let Some(err) = err {
-                            return Err(Fatal::Db(format!(
-                                "ArbWasm: repaying the data fee failed: {err:?}"
-                            )));
-                        }
-                    }
-                }
-                let event = ArbWasm::ProgramActivated {
-                    codehash: code_hash,
-                    moduleHash: module_hash,
-                    program,
-                    dataFee: U256::ZERO,
-                    version: STYLUS_VERSION,
-                };
-                ctx.journal_mut().log(Log {
-                    address: ARBWASM,
-                    data: event.encode_log_data(),
-                });
-                Answer::Return(ArbWasm::activateProgramCall::abi_encode_returns(
-                    &ArbWasm::activateProgramReturn {
-                        version: STYLUS_VERSION,
-                        dataFee: U256::ZERO,
-                    },
-                ))
+            C::activateProgram(_) | C::codehashKeepalive(_) => {
+                unreachable!("answered above")
             }
             C::stylusVersion(_) => Answer::Return(ArbWasm::stylusVersionCall::abi_encode_returns(
                 &STYLUS_VERSION,
             )),
             C::codehashVersion(ArbWasm::codehashVersionCall { codehash }) => {
-                let record = read_record(ctx, codehash).map_err(db)?;
-                if !record.is_active() {
-                    return Ok(revert_error(ArbWasm::ProgramNotActivated {}));
-                }
-                Answer::Return(ArbWasm::codehashVersionCall::abi_encode_returns(
-                    &record.version,
-                ))
+                answer!(active(ctx, codehash), ArbWasm::codehashVersionCall, |r| r
+                    .version)
+            }
+            C::codehashAsmSize(ArbWasm::codehashAsmSizeCall { codehash }) => {
+                answer!(active(ctx, codehash), ArbWasm::codehashAsmSizeCall, |r| r
+                    .asm_size())
             }
             C::programVersion(ArbWasm::programVersionCall { program }) => {
-                match active_record(ctx, program)? {
-                    Some(r) => {
-                        Answer::Return(ArbWasm::programVersionCall::abi_encode_returns(&r.version))
-                    }
-                    None => revert_error(ArbWasm::ProgramNotActivated {}),
-                }
+                answer!(
+                    active_program(ctx, program),
+                    ArbWasm::programVersionCall,
+                    |r| r.version
+                )
             }
             C::programInitGas(ArbWasm::programInitGasCall { program }) => {
-                match active_record(ctx, program)? {
-                    Some(r) => {
+                answer!(
+                    active_program(ctx, program),
+                    ArbWasm::programInitGasCall,
+                    |r| {
                         let cached = MIN_CACHED_GAS + u64::from(r.cached_init_cost);
                         let init = MIN_INIT_GAS + u64::from(r.init_cost);
-                        Answer::Return(ArbWasm::programInitGasCall::abi_encode_returns(
-                            &ArbWasm::programInitGasReturn {
-                                gas: init + cached,
-                                gasWhenCached: cached,
-                            },
-                        ))
+                        ArbWasm::programInitGasReturn {
+                            gas: init + cached,
+                            gasWhenCached: cached,
+                        }
                     }
-                    None => revert_error(ArbWasm::ProgramNotActivated {}),
-                }
+                )
             }
             C::programMemoryFootprint(ArbWasm::programMemoryFootprintCall { program }) => {
-                match active_record(ctx, program)? {
-                    Some(r) => Answer::Return(
-                        ArbWasm::programMemoryFootprintCall::abi_encode_returns(&r.footprint),
-                    ),
-                    None => revert_error(ArbWasm::ProgramNotActivated {}),
-                }
+                answer!(
+                    active_program(ctx, program),
+                    ArbWasm::programMemoryFootprintCall,
+                    |r| r.footprint
+                )
             }
+            C::programTimeLeft(ArbWasm::programTimeLeftCall { program }) => {
+                answer!(
+                    active_program(ctx, program),
+                    ArbWasm::programTimeLeftCall,
+                    |r| { days_to_seconds(EXPIRY_DAYS).saturating_sub(r.age(time)) }
+                )
+            }
+            C::expiryDays(_) => {
+                Answer::Return(ArbWasm::expiryDaysCall::abi_encode_returns(&EXPIRY_DAYS))
+            }
+            C::keepaliveDays(_) => Answer::Return(ArbWasm::keepaliveDaysCall::abi_encode_returns(
+                &KEEPALIVE_DAYS,
+            )),
             C::inkPrice(_) => Answer::Return(ArbWasm::inkPriceCall::abi_encode_returns(&INK_PRICE)),
             C::freePages(_) => {
                 Answer::Return(ArbWasm::freePagesCall::abi_encode_returns(&FREE_PAGES))
@@ -419,6 +693,109 @@ impl ArbPrecompiles {
                 },
             )),
         })
+    }
+
+    /// `ArbWasm.activateProgram`, charged step by step as Nitro charges it
+    /// (see the module docs).
+    fn activate_program<CTX: ContextTr>(
+        &mut self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        input: &[u8],
+        gas: &mut Gas,
+        program: Address,
+    ) -> Result<Answer, Fatal> {
+        let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
+        // A Solidity error pays for copying its data out.
+        let sol_error = |gas: &mut Gas, e: &dyn Fn() -> Vec<u8>| {
+            let data = e();
+            burn(gas, copy_gas(data.len()))?;
+            Ok(Answer::Revert(data))
+        };
+        // precompiles/precompile.go, `Precompile.Call`: a write in a static
+        // call returns no data and no gas.
+        if inputs.is_static {
+            return Err(Fatal::OutOfGas);
+        }
+        burn(gas, ARBOS_STATE_GAS)?;
+        burn(gas, copy_gas(input.len().saturating_sub(4)))?;
+        // precompiles/ArbWasm.go, `ActivateProgram`: the chain's
+        // configurable activation gas (0 here) is read from ArbOS 60 on.
+        if self.store.arbos().has_activation_gas_setting() {
+            burn(gas, STORAGE_READ_GAS)?;
+        }
+        burn(gas, ACTIVATION_BASE_GAS)?;
+        // arbos/programs/programs.go, `Programs.ActivateProgram`.
+        burn(gas, PARAMS_GAS)?;
+        let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
+        burn(gas, STORAGE_READ_GAS)?;
+        let time = ctx.block().timestamp().saturating_to::<u64>();
+        let previous = read_record(ctx, code_hash).map_err(db)?;
+        // `programExists`: an expired activation may be renewed.
+        if previous.is_active() && !previous.is_expired(time) {
+            return sol_error(gas, &|| ArbWasm::ProgramUpToDate {}.abi_encode());
+        }
+        let code = ctx.journal_mut().code(program).map_err(db)?.data;
+        if !stylus_artifact::is_stylus_code(&code) {
+            // `getWasmFromContractCode`: empty code, and from ArbOS 60 any
+            // code that is not Stylus, is `ProgramNotWasm`; before 60,
+            // non-Stylus code is a plain error (a revert without data).
+            if code.is_empty() || self.store.arbos().has_activation_gas_setting() {
+                return sol_error(gas, &|| ArbWasm::ProgramNotWasm {}.abi_encode());
+            }
+            return Ok(Answer::Revert(Vec::new()));
+        }
+        let Ok(wasm) = stylus_artifact::decompress_onchain_code(&code) else {
+            // A decompression error is a plain error too.
+            return Ok(Answer::Revert(Vec::new()));
+        };
+        // Parsing, validation and the charges of `Module::activate`: any
+        // failure, running out of gas included, burns all the gas.
+        let Ok((program_info, module_hash)) = self
+            .store
+            .activate_wasm(code_hash, &wasm)
+            .map(|(p, hash)| (p.info, hash))
+        else {
+            return Err(Fatal::OutOfGas);
+        };
+        burn(gas, program_info.activation_gas)?;
+        burn(gas, STORAGE_WRITE_GAS)?; // the module hash
+                                       // The data pricer reads its five fields and writes demand and time.
+        burn(gas, 5 * STORAGE_READ_GAS)?;
+        let mut pricer = read_data_pricer(ctx).map_err(db)?;
+        let data_fee = pricer.update(program_info.asm_estimate, time);
+        burn(gas, storage_write_gas(U256::from(pricer.demand)))?;
+        burn(gas, storage_write_gas(U256::from(time)))?;
+        write_data_pricer(ctx, pricer).map_err(db)?;
+        burn(gas, STORAGE_WRITE_GAS)?; // the program's record
+        let record = ProgramRecord {
+            cached: previous.is_active() && previous.cached,
+            ..ProgramRecord::activated(&program_info, time)
+        };
+        write_record(ctx, code_hash, record).map_err(db)?;
+        if let Some(refusal) = pay_data_fee(ctx, inputs, gas, data_fee)? {
+            return Ok(refusal);
+        }
+        let event = ArbWasm::ProgramActivated {
+            codehash: code_hash,
+            moduleHash: module_hash,
+            program,
+            dataFee: data_fee,
+            version: STYLUS_VERSION,
+        };
+        let log = event.encode_log_data();
+        burn(gas, log_gas(log.topics().len(), log.data.len()))?;
+        ctx.journal_mut().log(Log {
+            address: ARBWASM,
+            data: log,
+        });
+        let output =
+            ArbWasm::activateProgramCall::abi_encode_returns(&ArbWasm::activateProgramReturn {
+                version: STYLUS_VERSION,
+                dataFee: data_fee,
+            });
+        burn(gas, copy_gas(output.len()))?;
+        Ok(Answer::Return(output))
     }
 
     fn arbwasm_cache<CTX: ContextTr>(
@@ -562,6 +939,8 @@ mod tests {
             cached_init_cost: 0x1234,
             footprint: 0xFFFF,
             cached: true,
+            activated_at: 0xAB_CDEF,
+            asm_estimate_kb: 0xFF_FFFF,
         };
         assert_eq!(ProgramRecord::from_word(r.to_word()), r);
         assert_eq!(
@@ -579,6 +958,7 @@ mod tests {
             cached_init_cost: 3_358,
             footprint: 1,
             cached: false,
+            ..ProgramRecord::default()
         };
         assert_eq!(r.entry_gas(), 352 + 3_358 + 8_832 + 9_672);
         r.cached = true;

@@ -83,8 +83,8 @@ fn trap_reverts_without_data_and_keeps_gas() {
 #[test]
 fn running_out_of_ink_consumes_all_gas() {
     let mut net = net();
-    net.set_gas_limit(1_000_000);
     let p = net.deploy_stylus(&stylus(LOOP_WAT));
+    net.set_gas_limit(1_000_000);
     let out = net.transact(ALICE, p, U256::ZERO, Bytes::new());
     assert_eq!(
         out.halt,

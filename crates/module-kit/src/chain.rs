@@ -75,8 +75,21 @@ impl Backend for Chain {
         }
     }
 
+    /// Moves the chain's clock. An activation that the new time would
+    /// expire (Nitro's one year) is renewed first, as the module's owner
+    /// keeps a deployed module alive: a test of the module's rule at a far
+    /// time is not a test of expiry (that is in localnet's tests).
     fn set_timestamp(&self, timestamp: u64) {
-        self.net.borrow_mut().set_timestamp(timestamp);
+        let mut net = self.net.borrow_mut();
+        net.set_timestamp(timestamp);
+        let expired = net
+            .program_record(self.module)
+            .is_some_and(|record| record.is_expired(timestamp));
+        if expired {
+            if let Err(e) = net.activate(self.module) {
+                panic!("renewing the module's expired activation: {e}");
+            }
+        }
     }
 
     fn storage(&self) -> HashMap<U256, B256> {

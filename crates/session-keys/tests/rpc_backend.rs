@@ -461,15 +461,26 @@ fn a_stylus_program_through_rpc() {
         .unwrap();
     assert!(!before.success, "not activated yet");
 
-    let activation = chain
-        .send(
-            &key,
-            TxRequest::call(
-                ARBWASM,
-                ArbWasm::activateProgramCall { program }.abi_encode(),
-            ),
+    // The data fee ArbWasm asks, simulated with a generous value, is sent
+    // with the activation.
+    let activate = TxRequest::call(
+        ARBWASM,
+        ArbWasm::activateProgramCall { program }.abi_encode(),
+    );
+    let probe = chain
+        .simulate(
+            DEV_ACCOUNT,
+            activate
+                .clone()
+                .with_value(U256::from(10u64).pow(U256::from(18))),
         )
         .unwrap();
+    assert!(probe.success, "{probe:?}");
+    let fee = ArbWasm::activateProgramCall::abi_decode_returns(&probe.output)
+        .unwrap()
+        .dataFee;
+    assert!(fee > U256::ZERO);
+    let activation = chain.send(&key, activate.with_value(fee)).unwrap();
     assert!(activation.success, "{activation:?}");
     let answer = chain
         .call(DEV_ACCOUNT, program, erc165.clone().into())
