@@ -57,9 +57,9 @@ alloy_sol_types::sol! {
     /// The cache of programs that skip the init cost (0x72).
     #[derive(Debug, PartialEq, Eq)]
     interface ArbWasmCache {
-        /// Everyone is a cache manager on this chain.
+        /// Whether `manager` is a cache manager (nobody is on this chain).
         function isCacheManager(address manager) external view returns (bool);
-        /// No managers are listed: anyone may cache.
+        /// The cache managers: none here; the chain owner may cache.
         function allCacheManagers() external view returns (address[] memory managers);
         /// Caches the program at `addr` (its code hash).
         function cacheProgram(address addr) external;

@@ -46,8 +46,9 @@
 //!
 //! - The module hash is the keccak of the decompressed WASM (Nitro's
 //!   hashes its WAVM module, which this chain does not build).
-//! - Anyone may cache and evict programs; the view and cache methods cost
-//!   flat amounts ([`VIEW_GAS`], [`CACHE_GAS`]).
+//! - `ArbWasm`'s views cost a flat [`VIEW_GAS`] (`ArbWasmCache` is priced
+//!   step by step, and only [`CHAIN_OWNER`] may cache; there are no cache
+//!   managers).
 //! - Multi-fragment programs (ArbOS 60's root and fragment prefixes) are
 //!   not recognised.
 
@@ -101,13 +102,17 @@ pub const STORAGE_WRITE_ZERO_GAS: u64 = 5_000;
 /// Gas per 32-byte word a precompile's arguments or result copy
 /// (`params.CopyGas`).
 pub const COPY_GAS: u64 = 3;
+/// The chain owner: a Nitro dev chain's, `0x3f1E…2d0E` (the key
+/// `session-keys node` funds as its dev account). Only it may cache.
+pub const CHAIN_OWNER: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
 /// Where activation data fees go: ArbOS's network fee account, which a
-/// Nitro dev chain sets to its owner, `0x3f1E…2d0E`.
-pub const NETWORK_FEE_ACCOUNT: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
+/// Nitro dev chain sets to its owner.
+pub const NETWORK_FEE_ACCOUNT: Address = CHAIN_OWNER;
+/// Reading an account's code hash through ArbOS storage: a cold account
+/// access (`StorageCodeHashCost`).
+pub const STORAGE_CODE_HASH_GAS: u64 = 2_600;
 /// Flat gas of the view methods.
 pub const VIEW_GAS: u64 = 800;
-/// Flat gas of `cacheProgram` and `evictCodehash`.
-pub const CACHE_GAS: u64 = 20_800;
 
 /// Days after which an activation expires (`initialExpiryDays`).
 pub const EXPIRY_DAYS: u16 = 365;
@@ -404,6 +409,68 @@ fn codehash_keepalive<CTX: ContextTr>(
     Ok(Answer::Return(Vec::new()))
 }
 
+/// `setProgramCached` (precompiles/ArbWasmCache.go) and
+/// `Programs.SetProgramCached` (arbos/programs/programs.go): the access
+/// check (a cache-manager read, then a chain-owner read), 100 for the
+/// parameters and 800 for the record; caching a program that is not at the
+/// current version (not activated included) is `ProgramNeedsUpgrade`, an
+/// expired one `ProgramExpired`; no change costs nothing more. A change
+/// logs `UpdateProgramCache`, burns the program's `init_cost`, reads the
+/// module hash (800) and writes the record (20,000).
+fn set_program_cached<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    gas: &mut Gas,
+    code_hash: B256,
+    cache: bool,
+) -> Result<Option<Answer>, Fatal> {
+    let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
+    burn(gas, STORAGE_READ_GAS)?; // a cache manager?
+    burn(gas, STORAGE_READ_GAS)?; // the chain owner?
+    if inputs.caller != CHAIN_OWNER {
+        return Err(Fatal::OutOfGas);
+    }
+    burn(gas, PARAMS_GAS + STORAGE_READ_GAS)?;
+    let time = ctx.block().timestamp().saturating_to::<u64>();
+    let mut record = read_record(ctx, code_hash).map_err(db)?;
+    let refuse = |gas: &mut Gas, data: Vec<u8>| {
+        burn(gas, copy_gas(data.len()))?;
+        Ok(Some(Answer::Revert(data)))
+    };
+    if cache && record.version != STYLUS_VERSION {
+        let error = ArbWasm::ProgramNeedsUpgrade {
+            version: record.version,
+            stylusVersion: STYLUS_VERSION,
+        };
+        return refuse(gas, error.abi_encode());
+    }
+    if cache && record.is_expired(time) {
+        let error = ArbWasm::ProgramExpired {
+            ageInSeconds: record.age(time),
+        };
+        return refuse(gas, error.abi_encode());
+    }
+    if record.cached == cache {
+        return Ok(None);
+    }
+    let log = ArbWasmCache::UpdateProgramCache {
+        manager: inputs.caller,
+        codehash: code_hash,
+        cached: cache,
+    }
+    .encode_log_data();
+    burn(gas, log_gas(log.topics().len(), log.data.len()))?;
+    ctx.journal_mut().log(Log {
+        address: ARBWASM_CACHE,
+        data: log,
+    });
+    burn(gas, u64::from(record.init_cost))?;
+    burn(gas, STORAGE_READ_GAS + STORAGE_WRITE_GAS)?;
+    record.cached = cache;
+    write_record(ctx, code_hash, record).map_err(db)?;
+    Ok(None)
+}
+
 /// Burns `amount` of a precompile's gas, or fails it with all gas gone.
 fn burn(gas: &mut Gas, amount: u64) -> Result<(), Fatal> {
     if gas.record_regular_cost(amount) {
@@ -551,10 +618,6 @@ fn revert_error(e: impl SolError) -> Answer {
     Answer::Revert(e.abi_encode())
 }
 
-fn revert_message(msg: impl Into<String>) -> Answer {
-    Answer::Revert(alloy_sol_types::Revert::from(msg.into()).abi_encode())
-}
-
 /// Why a precompile method stopped without an answer.
 enum Fatal {
     /// Not enough gas for the method, or a failure Nitro answers with no
@@ -574,8 +637,10 @@ impl ArbPrecompiles {
         gas: &mut Gas,
     ) -> Result<Answer, Fatal> {
         use ArbWasm::ArbWasmCalls as C;
+        // precompiles/precompile.go: an unknown method or arguments that
+        // don't decode return no data and no gas.
         let Ok(call) = C::abi_decode(input) else {
-            return Ok(revert_message("ArbWasm: unknown method or bad arguments"));
+            return Err(Fatal::OutOfGas);
         };
         match call {
             C::activateProgram(ArbWasm::activateProgramCall { program }) => {
@@ -586,8 +651,9 @@ impl ArbPrecompiles {
             }
             _ => {}
         }
+        // Value sent to a method that is not payable: the same.
         if !inputs.value.get().is_zero() {
-            return Ok(revert_message("ArbWasm: method is not payable"));
+            return Err(Fatal::OutOfGas);
         }
         if !gas.record_regular_cost(VIEW_GAS) {
             return Err(Fatal::OutOfGas);
@@ -798,6 +864,9 @@ impl ArbPrecompiles {
         Ok(Answer::Return(output))
     }
 
+    /// `ArbWasmCache`, as precompiles/ArbWasmCache.go answers it: only the
+    /// chain owner ([`CHAIN_OWNER`]) or a cache manager (none here) may
+    /// cache or evict, and anyone else's attempt burns all its gas.
     fn arbwasm_cache<CTX: ContextTr>(
         &mut self,
         ctx: &mut CTX,
@@ -806,65 +875,53 @@ impl ArbPrecompiles {
         gas: &mut Gas,
     ) -> Result<Answer, Fatal> {
         use ArbWasmCache::ArbWasmCacheCalls as C;
+        // precompiles/precompile.go, `Precompile.Call`: an unknown method,
+        // arguments that don't decode, value sent to a method that is not
+        // payable, or a write in a static call: no data, no gas.
         let Ok(call) = C::abi_decode(input) else {
-            return Ok(revert_message(
-                "ArbWasmCache: unknown method or bad arguments",
-            ));
+            return Err(Fatal::OutOfGas);
         };
-        if !inputs.value.get().is_zero() {
-            return Ok(revert_message("ArbWasmCache: method is not payable"));
-        }
         let writes = matches!(call, C::cacheProgram(_) | C::evictCodehash(_));
-        if !gas.record_regular_cost(if writes { CACHE_GAS } else { VIEW_GAS }) {
+        if !inputs.value.get().is_zero() || (writes && inputs.is_static) {
             return Err(Fatal::OutOfGas);
         }
-        if writes && inputs.is_static {
-            return Ok(revert_message(
-                "ArbWasmCache: state change in a static call",
-            ));
-        }
+        burn(gas, ARBOS_STATE_GAS)?;
+        burn(gas, copy_gas(input.len().saturating_sub(4)))?;
         let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
-        let set_cached = |ctx: &mut CTX, code_hash: B256, cached: bool| -> Result<Answer, Fatal> {
-            let mut record = read_record(ctx, code_hash).map_err(db)?;
-            if !record.is_active() {
-                return Ok(revert_error(ArbWasm::ProgramNotActivated {}));
-            }
-            if record.cached != cached {
-                record.cached = cached;
-                write_record(ctx, code_hash, record).map_err(db)?;
-                let event = ArbWasmCache::UpdateProgramCache {
-                    manager: inputs.caller,
-                    codehash: code_hash,
-                    cached,
-                };
-                ctx.journal_mut().log(Log {
-                    address: ARBWASM_CACHE,
-                    data: event.encode_log_data(),
-                });
-            }
-            Ok(Answer::Return(Vec::new()))
-        };
-        Ok(match call {
+        let output = match call {
+            // `CacheManagers().IsMember`: one read; nobody is a manager.
             C::isCacheManager(_) => {
-                Answer::Return(ArbWasmCache::isCacheManagerCall::abi_encode_returns(&true))
+                burn(gas, STORAGE_READ_GAS)?;
+                ArbWasmCache::isCacheManagerCall::abi_encode_returns(&false)
             }
-            C::allCacheManagers(_) => Answer::Return(
-                ArbWasmCache::allCacheManagersCall::abi_encode_returns(&Vec::new()),
-            ),
-            C::cacheProgram(ArbWasmCache::cacheProgramCall { addr }) => {
-                let code_hash = ctx.journal_mut().code_hash(addr).map_err(db)?.data;
-                set_cached(ctx, code_hash, true)?
-            }
-            C::evictCodehash(ArbWasmCache::evictCodehashCall { codehash }) => {
-                set_cached(ctx, codehash, false)?
+            // `AllMembers`: the set's size, 0.
+            C::allCacheManagers(_) => {
+                burn(gas, STORAGE_READ_GAS)?;
+                ArbWasmCache::allCacheManagersCall::abi_encode_returns(&Vec::new())
             }
             C::codehashIsCached(ArbWasmCache::codehashIsCachedCall { codehash }) => {
+                burn(gas, STORAGE_READ_GAS)?;
                 let record = read_record(ctx, codehash).map_err(db)?;
-                Answer::Return(ArbWasmCache::codehashIsCachedCall::abi_encode_returns(
-                    &(record.is_active() && record.cached),
-                ))
+                ArbWasmCache::codehashIsCachedCall::abi_encode_returns(&record.cached)
             }
-        })
+            C::cacheProgram(ArbWasmCache::cacheProgramCall { addr }) => {
+                // `GetCodeHash` through ArbOS storage costs a cold access.
+                burn(gas, STORAGE_CODE_HASH_GAS)?;
+                let code_hash = ctx.journal_mut().code_hash(addr).map_err(db)?.data;
+                if let Some(refusal) = set_program_cached(ctx, inputs, gas, code_hash, true)? {
+                    return Ok(refusal);
+                }
+                Vec::new()
+            }
+            C::evictCodehash(ArbWasmCache::evictCodehashCall { codehash }) => {
+                if let Some(refusal) = set_program_cached(ctx, inputs, gas, codehash, false)? {
+                    return Ok(refusal);
+                }
+                Vec::new()
+            }
+        };
+        burn(gas, copy_gas(output.len()))?;
+        Ok(Answer::Return(output))
     }
 }
 

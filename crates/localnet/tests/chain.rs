@@ -246,43 +246,70 @@ fn activation_in_a_reverted_call_is_rolled_back() {
     assert!(out.failures[0].reason.contains("not activated"));
 }
 
+/// precompiles/ArbWasmCache.go and `Programs.SetProgramCached`
+/// (arbos/programs/programs.go): the chain owner caches and evicts, priced
+/// step by step; anyone else burns all the gas sent.
 #[test]
-fn arbwasm_cache_marks_programs_cached() {
+fn arbwasm_cache_lets_the_chain_owner_cache_programs() {
+    use localnet::precompiles::CHAIN_OWNER;
     let mut net = net();
+    net.fund(CHAIN_OWNER, common::ether(10));
     let p = net.deploy_stylus(&stylus(&echo_wat(1)));
     let hash = net.code_hash(p);
+    let init_cost = u64::from(net.program_record(p).unwrap().init_cost);
+    let intrinsic = |data: &[u8]| {
+        21_000
+            + data
+                .iter()
+                .map(|b| if *b == 0 { 4u64 } else { 16 })
+                .sum::<u64>()
+    };
+    let is_cached_call = ArbWasmCache::codehashIsCachedCall { codehash: hash }.abi_encode();
     let is_cached = |net: &mut Localnet| {
-        net.call(
-            ALICE,
-            ARBWASM_CACHE,
-            ArbWasmCache::codehashIsCachedCall { codehash: hash }.abi_encode(),
-        )
-        .decode_return::<ArbWasmCache::codehashIsCachedCall>()
-        .unwrap()
+        let out = net.call(ALICE, ARBWASM_CACHE, is_cached_call.clone());
+        // ArbOS state 800, the argument 3, the record 800, the result 3.
+        assert_eq!(out.gas_used, intrinsic(&is_cached_call) + 1_606);
+        out.decode_return::<ArbWasmCache::codehashIsCachedCall>()
+            .unwrap()
     };
     assert!(!is_cached(&mut net));
-    let out = net.transact(
-        ALICE,
-        ARBWASM_CACHE,
-        U256::ZERO,
-        ArbWasmCache::cacheProgramCall { addr: p }.abi_encode(),
-    );
+
+    // Anyone else: all gas burned, nothing cached.
+    let cache = ArbWasmCache::cacheProgramCall { addr: p }.abi_encode();
+    net.set_gas_limit(100_000);
+    let out = net.transact(ALICE, ARBWASM_CACHE, U256::ZERO, cache.clone());
+    assert!(!out.success && out.output.is_empty(), "{out}");
+    assert_eq!(out.gas_used, 100_000);
+    net.set_gas_limit(localnet::TX_GAS_LIMIT);
+    assert!(!is_cached(&mut net));
+
+    // The owner: state 800, argument 3, the code hash 2,600, access 1,600,
+    // parameters 100, record 800, the log 375 + 375 x 3 + 8 x 32, the
+    // program's init_cost, the module hash 800, the record 20,000.
+    let out = net.transact(CHAIN_OWNER, ARBWASM_CACHE, U256::ZERO, cache.clone());
     assert!(out.success, "{out}");
+    assert_eq!(
+        out.gas_used,
+        intrinsic(&cache) + 800 + 3 + 2_600 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
+    );
     let event = ArbWasmCache::UpdateProgramCache::decode_log_data(&out.logs[0].data).unwrap();
     assert_eq!(
         (event.manager, event.codehash, event.cached),
-        (ALICE, hash, true)
+        (CHAIN_OWNER, hash, true)
     );
     assert!(is_cached(&mut net));
     assert!(net.is_cached(p));
+    // Caching again changes nothing and logs nothing.
+    let out = net.transact(CHAIN_OWNER, ARBWASM_CACHE, U256::ZERO, cache);
+    assert!(out.success && out.logs.is_empty(), "{out}");
 
-    let out = net.transact(
-        ALICE,
-        ARBWASM_CACHE,
-        U256::ZERO,
-        ArbWasmCache::evictCodehashCall { codehash: hash }.abi_encode(),
-    );
+    let evict = ArbWasmCache::evictCodehashCall { codehash: hash }.abi_encode();
+    let out = net.transact(CHAIN_OWNER, ARBWASM_CACHE, U256::ZERO, evict.clone());
     assert!(out.success, "{out}");
+    assert_eq!(
+        out.gas_used,
+        intrinsic(&evict) + 800 + 3 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
+    );
     assert!(!is_cached(&mut net));
 
     // The Localnet shortcut.
@@ -291,9 +318,10 @@ fn arbwasm_cache_marks_programs_cached() {
     net.set_cached(p, false);
     assert!(!net.is_cached(p));
 
-    // Caching something that is not activated fails.
+    // Caching something that is not activated: its version (0) is not the
+    // current one.
     let out = net.transact(
-        ALICE,
+        CHAIN_OWNER,
         ARBWASM_CACHE,
         U256::ZERO,
         ArbWasmCache::cacheProgramCall {
@@ -301,10 +329,27 @@ fn arbwasm_cache_marks_programs_cached() {
         }
         .abi_encode(),
     );
-    assert!(matches!(
+    assert_eq!(
         out.decode_revert::<ArbWasm::ArbWasmErrors>(),
-        Some(ArbWasm::ArbWasmErrors::ProgramNotActivated(_))
-    ));
+        Some(ArbWasm::ArbWasmErrors::ProgramNeedsUpgrade(
+            ArbWasm::ProgramNeedsUpgrade {
+                version: 0,
+                stylusVersion: 2
+            }
+        ))
+    );
+    // Nobody is a cache manager.
+    let out = net.call(
+        ALICE,
+        ARBWASM_CACHE,
+        ArbWasmCache::isCacheManagerCall {
+            manager: CHAIN_OWNER,
+        }
+        .abi_encode(),
+    );
+    assert!(!out
+        .decode_return::<ArbWasmCache::isCacheManagerCall>()
+        .unwrap());
 }
 
 /// EIP-7623's calldata floor is off, as on Nitro unless the chain owner
@@ -317,4 +362,26 @@ fn calldata_has_no_eip7623_floor() {
     let out = net.transact(ALICE, NOBODY, U256::ZERO, vec![0xAB; 100]);
     assert!(out.success, "{out}");
     assert_eq!(out.gas_used, 21_000 + 100 * 16);
+}
+
+/// precompiles/precompile.go, `Precompile.Call`: an unknown method, and
+/// value sent to a method that is not payable, return no data and keep no
+/// gas.
+#[test]
+fn arbwasm_burns_the_gas_of_an_unknown_method_or_unwanted_value() {
+    let mut net = net();
+    net.set_gas_limit(60_000);
+    for (to, value, data) in [
+        (ARBWASM, U256::ZERO, vec![0xde, 0xad, 0xbe, 0xef]),
+        (
+            ARBWASM,
+            U256::from(1),
+            ArbWasm::stylusVersionCall {}.abi_encode(),
+        ),
+        (ARBWASM_CACHE, U256::ZERO, vec![0x01, 0x02]),
+    ] {
+        let out = net.transact(ALICE, to, value, data);
+        assert!(!out.success && out.output.is_empty(), "{out}");
+        assert_eq!(out.gas_used, 60_000, "{out}");
+    }
 }
