@@ -38,9 +38,8 @@
 //!   program, as on Nitro.
 //!
 //! What differs from Arbitrum: the module hash is the wasm's keccak, not
-//! the WAVM module's; the views of `ArbWasm` cost a flat amount (see
-//! [`precompiles`]; `ArbWasmCache` is priced as Nitro prices it, and only
-//! the chain owner may cache); `NUMBER`
+//! the WAVM module's; there are no cache managers (the chain owner may
+//! cache, see [`precompiles`]); `NUMBER`
 //! and the `block_number` host function give this chain's block number,
 //! not an L1 estimate; there are no L1 data fees or other ArbOS
 //! precompiles; fragmented programs (`EF F0 01`/`02`) are not supported.

@@ -46,9 +46,7 @@
 //!
 //! - The module hash is the keccak of the decompressed WASM (Nitro's
 //!   hashes its WAVM module, which this chain does not build).
-//! - `ArbWasm`'s views cost a flat [`VIEW_GAS`] (`ArbWasmCache` is priced
-//!   step by step, and only [`CHAIN_OWNER`] may cache; there are no cache
-//!   managers).
+//! - There are no cache managers: only [`CHAIN_OWNER`] may cache.
 //! - Multi-fragment programs (ArbOS 60's root and fragment prefixes) are
 //!   not recognised.
 
@@ -111,8 +109,6 @@ pub const NETWORK_FEE_ACCOUNT: Address = CHAIN_OWNER;
 /// Reading an account's code hash through ArbOS storage: a cold account
 /// access (`StorageCodeHashCost`).
 pub const STORAGE_CODE_HASH_GAS: u64 = 2_600;
-/// Flat gas of the view methods.
-pub const VIEW_GAS: u64 = 800;
 
 /// Days after which an activation expires (`initialExpiryDays`).
 pub const EXPIRY_DAYS: u16 = 365;
@@ -655,28 +651,37 @@ impl ArbPrecompiles {
         if !inputs.value.get().is_zero() {
             return Err(Fatal::OutOfGas);
         }
-        if !gas.record_regular_cost(VIEW_GAS) {
-            return Err(Fatal::OutOfGas);
-        }
+        // Every view opens ArbOS state, copies its arguments and reads the
+        // Stylus parameters (`Params`, a warm read).
+        burn(
+            gas,
+            ARBOS_STATE_GAS + copy_gas(input.len().saturating_sub(4)) + PARAMS_GAS,
+        )?;
         let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
         let time = ctx.block().timestamp().saturating_to::<u64>();
-        // `getActiveProgram`: not activated, or expired, is an error.
-        let active =
-            |ctx: &mut CTX, code_hash: B256| -> Result<Result<ProgramRecord, Answer>, Fatal> {
-                let record = read_record(ctx, code_hash).map_err(db)?;
-                Ok(if !record.is_active() {
-                    Err(revert_error(ArbWasm::ProgramNotActivated {}))
-                } else if record.is_expired(time) {
-                    Err(revert_error(ArbWasm::ProgramExpired {
-                        ageInSeconds: record.age(time),
-                    }))
-                } else {
-                    Ok(record)
-                })
-            };
-        let active_program = |ctx: &mut CTX, program: Address| {
+        // `getActiveProgram`: one read; not activated, or expired, is an
+        // error.
+        let active = |ctx: &mut CTX,
+                      gas: &mut Gas,
+                      code_hash: B256|
+         -> Result<Result<ProgramRecord, Answer>, Fatal> {
+            burn(gas, STORAGE_READ_GAS)?;
+            let record = read_record(ctx, code_hash).map_err(db)?;
+            Ok(if !record.is_active() {
+                Err(revert_error(ArbWasm::ProgramNotActivated {}))
+            } else if record.is_expired(time) {
+                Err(revert_error(ArbWasm::ProgramExpired {
+                    ageInSeconds: record.age(time),
+                }))
+            } else {
+                Ok(record)
+            })
+        };
+        // A program by address: its code hash through ArbOS storage first.
+        let active_program = |ctx: &mut CTX, gas: &mut Gas, program: Address| {
+            burn(gas, STORAGE_CODE_HASH_GAS)?;
             let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
-            active(ctx, code_hash)
+            active(ctx, gas, code_hash)
         };
         macro_rules! answer {
             ($record:expr, $call:ty, |$r:ident| $value:expr) => {
@@ -686,7 +691,7 @@ impl ArbPrecompiles {
                 }
             };
         }
-        Ok(match call {
+        let answer = match call {
             C::activateProgram(_) | C::codehashKeepalive(_) => {
                 unreachable!("answered above")
             }
@@ -694,23 +699,29 @@ impl ArbPrecompiles {
                 &STYLUS_VERSION,
             )),
             C::codehashVersion(ArbWasm::codehashVersionCall { codehash }) => {
-                answer!(active(ctx, codehash), ArbWasm::codehashVersionCall, |r| r
-                    .version)
+                answer!(
+                    active(ctx, gas, codehash),
+                    ArbWasm::codehashVersionCall,
+                    |r| r.version
+                )
             }
             C::codehashAsmSize(ArbWasm::codehashAsmSizeCall { codehash }) => {
-                answer!(active(ctx, codehash), ArbWasm::codehashAsmSizeCall, |r| r
-                    .asm_size())
+                answer!(
+                    active(ctx, gas, codehash),
+                    ArbWasm::codehashAsmSizeCall,
+                    |r| r.asm_size()
+                )
             }
             C::programVersion(ArbWasm::programVersionCall { program }) => {
                 answer!(
-                    active_program(ctx, program),
+                    active_program(ctx, gas, program),
                     ArbWasm::programVersionCall,
                     |r| r.version
                 )
             }
             C::programInitGas(ArbWasm::programInitGasCall { program }) => {
                 answer!(
-                    active_program(ctx, program),
+                    active_program(ctx, gas, program),
                     ArbWasm::programInitGasCall,
                     |r| {
                         let cached = MIN_CACHED_GAS + u64::from(r.cached_init_cost);
@@ -724,14 +735,14 @@ impl ArbPrecompiles {
             }
             C::programMemoryFootprint(ArbWasm::programMemoryFootprintCall { program }) => {
                 answer!(
-                    active_program(ctx, program),
+                    active_program(ctx, gas, program),
                     ArbWasm::programMemoryFootprintCall,
                     |r| r.footprint
                 )
             }
             C::programTimeLeft(ArbWasm::programTimeLeftCall { program }) => {
                 answer!(
-                    active_program(ctx, program),
+                    active_program(ctx, gas, program),
                     ArbWasm::programTimeLeftCall,
                     |r| { days_to_seconds(EXPIRY_DAYS).saturating_sub(r.age(time)) }
                 )
@@ -758,7 +769,11 @@ impl ArbPrecompiles {
                     cached: MIN_CACHED_GAS,
                 },
             )),
-        })
+        };
+        // The result, or a Solidity error's data, costs 3 a word to copy out.
+        let (Answer::Return(data) | Answer::Revert(data)) = &answer;
+        burn(gas, copy_gas(data.len()))?;
+        Ok(answer)
     }
 
     /// `ArbWasm.activateProgram`, charged step by step as Nitro charges it

@@ -385,3 +385,41 @@ fn arbwasm_burns_the_gas_of_an_unknown_method_or_unwanted_value() {
         assert_eq!(out.gas_used, 60_000, "{out}");
     }
 }
+
+/// ArbWasm's views, priced as Nitro prices them (precompiles/precompile.go
+/// and precompiles/ArbWasm.go): 800 to open ArbOS state, 3 a word of
+/// arguments, 100 for the parameters, 2,600 for a program's code hash
+/// through ArbOS storage, 800 for its record, 3 a word of result or error.
+#[test]
+fn arbwasm_views_cost_what_nitro_charges() {
+    let mut net = net();
+    let p = net.deploy_stylus(&stylus(&echo_wat(1)));
+    let intrinsic = |data: &[u8]| {
+        21_000
+            + data
+                .iter()
+                .map(|b| if *b == 0 { 4u64 } else { 16 })
+                .sum::<u64>()
+    };
+    let codehash = net.code_hash(p);
+    for (data, view_gas) in [
+        (ArbWasm::stylusVersionCall {}.abi_encode(), 800 + 100 + 3),
+        (ArbWasm::minInitGasCall {}.abi_encode(), 800 + 100 + 6),
+        (
+            ArbWasm::codehashVersionCall { codehash }.abi_encode(),
+            800 + 3 + 100 + 800 + 3,
+        ),
+        (
+            ArbWasm::programInitGasCall { program: p }.abi_encode(),
+            800 + 3 + 100 + 2_600 + 800 + 6,
+        ),
+        // Not activated: the 4-byte error costs one word.
+        (
+            ArbWasm::programVersionCall { program: NOBODY }.abi_encode(),
+            800 + 3 + 100 + 2_600 + 800 + 3,
+        ),
+    ] {
+        let out = net.call(ALICE, ARBWASM, data.clone());
+        assert_eq!(out.gas_used, intrinsic(&data) + view_gas, "{out}");
+    }
+}
