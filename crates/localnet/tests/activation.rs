@@ -70,16 +70,6 @@ fn module_a_activation_gas(arbos: ArbOs) -> u64 {
         + result
 }
 
-/// Intrinsic gas of a call with `data` (EIP-2028; the EIP-7623 floor is off,
-/// as on Nitro).
-fn intrinsic(data: &[u8]) -> u64 {
-    21_000
-        + data
-            .iter()
-            .map(|b| if *b == 0 { 4 } else { 16 })
-            .sum::<u64>()
-}
-
 fn activate_call(program: Address) -> Vec<u8> {
     ArbWasm::activateProgramCall { program }.abi_encode()
 }
@@ -101,7 +91,7 @@ fn activation_costs_what_nitro_charges_at_both_versions() {
         assert!(out.success, "{arbos}: {out}");
         assert_eq!(
             out.gas_used,
-            intrinsic(&data) + module_a_activation_gas(arbos),
+            intrinsic_gas(&data) + module_a_activation_gas(arbos),
             "{arbos}"
         );
         let ret = out.decode_return::<ArbWasm::activateProgramCall>().unwrap();
@@ -148,7 +138,7 @@ fn too_little_value_is_refused_and_activates_nothing() {
         ))
     );
     let up_to_the_fee = module_a_activation_gas(ArbOs::V51) - 800 - 2_149 - 6;
-    assert_eq!(out.gas_used, intrinsic(&data) + up_to_the_fee + 9);
+    assert_eq!(out.gas_used, intrinsic_gas(&data) + up_to_the_fee + 9);
     assert!(net.program_record(p).is_none());
     assert_eq!(net.balance(NETWORK_FEE_ACCOUNT), U256::ZERO);
     // The exact fee activates it.
@@ -170,7 +160,7 @@ fn activating_twice_is_program_up_to_date() {
     ));
     assert_eq!(
         out.gas_used,
-        intrinsic(&data) + 800 + 3 + 1_659_168 + 100 + 800 + 3
+        intrinsic_gas(&data) + 800 + 3 + 1_659_168 + 100 + 800 + 3
     );
 }
 
@@ -226,7 +216,7 @@ fn a_failed_activation_burns_all_its_gas() {
     // A valid program with gas for the fixed part but not for its charges.
     let q = net.try_deploy_code(&module_a("hello")).unwrap();
     let data = activate_call(q);
-    let short = intrinsic(&data) + 800 + 3 + 1_659_168 + 100 + 800 + MODULE_A_COMPUTE - 1;
+    let short = intrinsic_gas(&data) + 800 + 3 + 1_659_168 + 100 + 800 + MODULE_A_COMPUTE - 1;
     net.set_gas_limit(short);
     let out = net.transact(ALICE, ARBWASM, ether(1), data);
     assert!(!out.success && out.output.is_empty(), "{out}");
@@ -294,7 +284,7 @@ fn the_oz_erc20_fixture_activates_for_about_3_5m_gas() {
     let out = net.transact(ALICE, ARBWASM, ether(1), data.clone());
     assert!(out.success, "{out}");
     let expected = module_a_activation_gas(ArbOs::V51) - MODULE_A_COMPUTE + us * 28;
-    assert_eq!(out.gas_used, intrinsic(&data) + expected);
+    assert_eq!(out.gas_used, intrinsic_gas(&data) + expected);
     assert!((3_000_000..4_000_000).contains(&out.gas_used), "{out}");
     let fee = out
         .decode_return::<ArbWasm::activateProgramCall>()
@@ -392,7 +382,7 @@ fn keepalive_waits_a_month_then_resets_the_age_for_a_fee() {
     // 20,000, the network account 800, the log 375 + 750 + 8 * 32, no result.
     assert_eq!(
         out.gas_used,
-        intrinsic(&data) + 800 + 3 + 100 + 800 + 44_000 + 20_000 + 800 + 1_381
+        intrinsic_gas(&data) + 800 + 3 + 100 + 800 + 44_000 + 20_000 + 800 + 1_381
     );
     // The age starts again from this hour.
     let left = net

@@ -257,18 +257,11 @@ fn arbwasm_cache_lets_the_chain_owner_cache_programs() {
     let p = net.deploy_stylus(&stylus(&echo_wat(1)));
     let hash = net.code_hash(p);
     let init_cost = u64::from(net.program_record(p).unwrap().init_cost);
-    let intrinsic = |data: &[u8]| {
-        21_000
-            + data
-                .iter()
-                .map(|b| if *b == 0 { 4u64 } else { 16 })
-                .sum::<u64>()
-    };
     let is_cached_call = ArbWasmCache::codehashIsCachedCall { codehash: hash }.abi_encode();
     let is_cached = |net: &mut Localnet| {
         let out = net.call(ALICE, ARBWASM_CACHE, is_cached_call.clone());
         // ArbOS state 800, the argument 3, the record 800, the result 3.
-        assert_eq!(out.gas_used, intrinsic(&is_cached_call) + 1_606);
+        assert_eq!(out.gas_used, intrinsic_gas(&is_cached_call) + 1_606);
         out.decode_return::<ArbWasmCache::codehashIsCachedCall>()
             .unwrap()
     };
@@ -290,7 +283,7 @@ fn arbwasm_cache_lets_the_chain_owner_cache_programs() {
     assert!(out.success, "{out}");
     assert_eq!(
         out.gas_used,
-        intrinsic(&cache) + 800 + 3 + 2_600 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
+        intrinsic_gas(&cache) + 800 + 3 + 2_600 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
     );
     let event = ArbWasmCache::UpdateProgramCache::decode_log_data(&out.logs[0].data).unwrap();
     assert_eq!(
@@ -308,7 +301,7 @@ fn arbwasm_cache_lets_the_chain_owner_cache_programs() {
     assert!(out.success, "{out}");
     assert_eq!(
         out.gas_used,
-        intrinsic(&evict) + 800 + 3 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
+        intrinsic_gas(&evict) + 800 + 3 + 1_600 + 100 + 800 + 1_756 + init_cost + 20_800
     );
     assert!(!is_cached(&mut net));
 
@@ -394,13 +387,6 @@ fn arbwasm_burns_the_gas_of_an_unknown_method_or_unwanted_value() {
 fn arbwasm_views_cost_what_nitro_charges() {
     let mut net = net();
     let p = net.deploy_stylus(&stylus(&echo_wat(1)));
-    let intrinsic = |data: &[u8]| {
-        21_000
-            + data
-                .iter()
-                .map(|b| if *b == 0 { 4u64 } else { 16 })
-                .sum::<u64>()
-    };
     let codehash = net.code_hash(p);
     for (data, view_gas) in [
         (ArbWasm::stylusVersionCall {}.abi_encode(), 800 + 100 + 3),
@@ -420,6 +406,6 @@ fn arbwasm_views_cost_what_nitro_charges() {
         ),
     ] {
         let out = net.call(ALICE, ARBWASM, data.clone());
-        assert_eq!(out.gas_used, intrinsic(&data) + view_gas, "{out}");
+        assert_eq!(out.gas_used, intrinsic_gas(&data) + view_gas, "{out}");
     }
 }

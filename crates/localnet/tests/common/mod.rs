@@ -21,6 +21,16 @@ pub fn net() -> Localnet {
     net
 }
 
+/// Intrinsic gas of a call with `data`: 21,000 and EIP-2028's 4 a zero
+/// byte, 16 a non-zero byte (the EIP-7623 floor is off, as on Nitro).
+pub fn intrinsic_gas(data: &[u8]) -> u64 {
+    21_000
+        + data
+            .iter()
+            .map(|b| if *b == 0 { 4u64 } else { 16 })
+            .sum::<u64>()
+}
+
 /// The 32-byte word `i` of `data`.
 pub fn word(data: &[u8], i: usize) -> U256 {
     U256::from_be_slice(&data[i * 32..i * 32 + 32])
