@@ -62,10 +62,15 @@ impl ArbOs {
     }
 
     /// Whether `activateProgram` reads the chain's configurable activation
-    /// gas (`ArbosVersion_StylusActivationGas`), and refuses non-Stylus
-    /// code with `ProgramNotWasm` rather than a plain error
-    /// (`ArbosVersion_StylusContractLimit`): both from ArbOS 60.
+    /// gas (`ArbosVersion_StylusActivationGas`, ArbOS 60).
     pub fn has_activation_gas_setting(self) -> bool {
+        self >= ArbOs::V60
+    }
+
+    /// Whether `activateProgram` refuses any code that is not Stylus with
+    /// `ProgramNotWasm`, rather than with a plain error when it is not
+    /// empty (`ArbosVersion_StylusContractLimit`, ArbOS 60).
+    pub fn calls_any_non_stylus_code_not_wasm(self) -> bool {
         self >= ArbOs::V60
     }
 }

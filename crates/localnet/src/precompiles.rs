@@ -60,7 +60,7 @@ use revm::{
     handler::{EthPrecompiles, PrecompileProvider},
     interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult},
     primitives::{
-        address, hardfork::SpecId, keccak256, Address, AddressSet, Bytes, Log, B256, U256,
+        address, hardfork::SpecId, keccak256, Address, AddressSet, Bytes, Log, LogData, B256, U256,
     },
 };
 use std::collections::HashMap;
@@ -308,13 +308,11 @@ fn pay_data_fee<CTX: ContextTr>(
 ) -> Result<Option<Answer>, Fatal> {
     let value = inputs.value.get();
     if value < data_fee {
-        let data = ArbWasm::ProgramInsufficientValue {
+        let error = ArbWasm::ProgramInsufficientValue {
             have: value,
             want: data_fee,
-        }
-        .abi_encode();
-        burn(gas, copy_gas(data.len()))?;
-        return Ok(Some(Answer::Revert(data)));
+        };
+        return sol_error(gas, error).map(Some);
     }
     burn(gas, STORAGE_READ_GAS)?;
     for (to, amount) in [
@@ -327,7 +325,7 @@ fn pay_data_fee<CTX: ContextTr>(
         let err = ctx
             .journal_mut()
             .transfer(inputs.target_address, to, amount)
-            .map_err(|e| Fatal::Db(e.to_string()))?;
+            .map_err(db_error)?;
         if let Some(err) = err {
             return Err(Fatal::Db(format!(
                 "ArbWasm: paying the data fee failed: {err:?}"
@@ -350,11 +348,6 @@ fn codehash_keepalive<CTX: ContextTr>(
     gas: &mut Gas,
     codehash: B256,
 ) -> Result<Answer, Fatal> {
-    let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
-    let sol_error = |gas: &mut Gas, data: Vec<u8>| {
-        burn(gas, copy_gas(data.len()))?;
-        Ok(Answer::Revert(data))
-    };
     if inputs.is_static {
         return Err(Fatal::OutOfGas);
     }
@@ -362,46 +355,30 @@ fn codehash_keepalive<CTX: ContextTr>(
         gas,
         ARBOS_STATE_GAS + copy_gas(32) + PARAMS_GAS + STORAGE_READ_GAS,
     )?;
-    let time = ctx.block().timestamp().saturating_to::<u64>();
-    let mut record = read_record(ctx, codehash).map_err(db)?;
+    let time = block_time(ctx);
+    let mut record = read_record(ctx, codehash).map_err(db_error)?;
     if !record.is_active() {
-        return sol_error(gas, ArbWasm::ProgramNotActivated {}.abi_encode());
+        return sol_error(gas, ArbWasm::ProgramNotActivated {});
     }
     let age = record.age(time);
     if record.is_expired(time) {
-        return sol_error(
-            gas,
-            ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode(),
-        );
+        return sol_error(gas, ArbWasm::ProgramExpired { ageInSeconds: age });
     }
     if age < days_to_seconds(KEEPALIVE_DAYS) {
-        return sol_error(
-            gas,
-            ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode(),
-        );
+        return sol_error(gas, ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age });
     }
-    burn(gas, 5 * STORAGE_READ_GAS)?;
-    let mut pricer = read_data_pricer(ctx).map_err(db)?;
-    let data_fee = pricer.update(record.asm_size(), time);
-    burn(gas, storage_write_gas(U256::from(pricer.demand)))?;
-    burn(gas, storage_write_gas(U256::from(time)))?;
-    write_data_pricer(ctx, pricer).map_err(db)?;
+    let data_fee = update_data_pricer(ctx, gas, record.asm_size(), time)?;
     burn(gas, STORAGE_WRITE_GAS)?;
     record.activated_at = hours_since_arbitrum(time);
-    write_record(ctx, codehash, record).map_err(db)?;
+    write_record(ctx, codehash, record).map_err(db_error)?;
     if let Some(refusal) = pay_data_fee(ctx, inputs, gas, data_fee)? {
         return Ok(refusal);
     }
-    let log = ArbWasm::ProgramLifetimeExtended {
+    let event = ArbWasm::ProgramLifetimeExtended {
         codehash,
         dataFee: data_fee,
-    }
-    .encode_log_data();
-    burn(gas, log_gas(log.topics().len(), log.data.len()))?;
-    ctx.journal_mut().log(Log {
-        address: ARBWASM,
-        data: log,
-    });
+    };
+    emit(ctx, gas, ARBWASM, event.encode_log_data())?;
     Ok(Answer::Return(Vec::new()))
 }
 
@@ -420,51 +397,87 @@ fn set_program_cached<CTX: ContextTr>(
     code_hash: B256,
     cache: bool,
 ) -> Result<Option<Answer>, Fatal> {
-    let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
     burn(gas, STORAGE_READ_GAS)?; // a cache manager?
     burn(gas, STORAGE_READ_GAS)?; // the chain owner?
     if inputs.caller != CHAIN_OWNER {
         return Err(Fatal::OutOfGas);
     }
     burn(gas, PARAMS_GAS + STORAGE_READ_GAS)?;
-    let time = ctx.block().timestamp().saturating_to::<u64>();
-    let mut record = read_record(ctx, code_hash).map_err(db)?;
-    let refuse = |gas: &mut Gas, data: Vec<u8>| {
-        burn(gas, copy_gas(data.len()))?;
-        Ok(Some(Answer::Revert(data)))
-    };
+    let time = block_time(ctx);
+    let mut record = read_record(ctx, code_hash).map_err(db_error)?;
     if cache && record.version != STYLUS_VERSION {
         let error = ArbWasm::ProgramNeedsUpgrade {
             version: record.version,
             stylusVersion: STYLUS_VERSION,
         };
-        return refuse(gas, error.abi_encode());
+        return sol_error(gas, error).map(Some);
     }
     if cache && record.is_expired(time) {
         let error = ArbWasm::ProgramExpired {
             ageInSeconds: record.age(time),
         };
-        return refuse(gas, error.abi_encode());
+        return sol_error(gas, error).map(Some);
     }
     if record.cached == cache {
         return Ok(None);
     }
-    let log = ArbWasmCache::UpdateProgramCache {
+    let event = ArbWasmCache::UpdateProgramCache {
         manager: inputs.caller,
         codehash: code_hash,
         cached: cache,
-    }
-    .encode_log_data();
-    burn(gas, log_gas(log.topics().len(), log.data.len()))?;
-    ctx.journal_mut().log(Log {
-        address: ARBWASM_CACHE,
-        data: log,
-    });
+    };
+    emit(ctx, gas, ARBWASM_CACHE, event.encode_log_data())?;
     burn(gas, u64::from(record.init_cost))?;
     burn(gas, STORAGE_READ_GAS + STORAGE_WRITE_GAS)?;
     record.cached = cache;
-    write_record(ctx, code_hash, record).map_err(db)?;
+    write_record(ctx, code_hash, record).map_err(db_error)?;
     Ok(None)
+}
+
+/// A Solidity error's answer: its data, paid 3 gas a word to copy out.
+fn sol_error(gas: &mut Gas, error: impl SolError) -> Result<Answer, Fatal> {
+    let data = error.abi_encode();
+    burn(gas, copy_gas(data.len()))?;
+    Ok(Answer::Revert(data))
+}
+
+/// A journal error: it fails the transaction.
+fn db_error(e: impl core::fmt::Display) -> Fatal {
+    Fatal::Db(e.to_string())
+}
+
+/// The block time a precompile sees, in seconds.
+fn block_time<CTX: ContextTr>(ctx: &CTX) -> u64 {
+    ctx.block().timestamp().saturating_to()
+}
+
+/// `DataPricer.UpdateModel` with its ArbOS storage gas: five reads, then
+/// demand and time written. Returns the fee for `bytes` at `time`.
+fn update_data_pricer<CTX: ContextTr>(
+    ctx: &mut CTX,
+    gas: &mut Gas,
+    bytes: u32,
+    time: u64,
+) -> Result<U256, Fatal> {
+    burn(gas, 5 * STORAGE_READ_GAS)?;
+    let mut pricer = read_data_pricer(ctx).map_err(db_error)?;
+    let data_fee = pricer.update(bytes, time);
+    burn(gas, storage_write_gas(U256::from(pricer.demand)))?;
+    burn(gas, storage_write_gas(U256::from(time)))?;
+    write_data_pricer(ctx, pricer).map_err(db_error)?;
+    Ok(data_fee)
+}
+
+/// Logs `data` from the precompile at `address`, paying its log gas first.
+fn emit<CTX: ContextTr>(
+    ctx: &mut CTX,
+    gas: &mut Gas,
+    address: Address,
+    data: LogData,
+) -> Result<(), Fatal> {
+    burn(gas, log_gas(data.topics().len(), data.data.len()))?;
+    ctx.journal_mut().log(Log { address, data });
+    Ok(())
 }
 
 /// Burns `amount` of a precompile's gas, or fails it with all gas gone.
@@ -657,8 +670,7 @@ impl ArbPrecompiles {
             gas,
             ARBOS_STATE_GAS + copy_gas(input.len().saturating_sub(4)) + PARAMS_GAS,
         )?;
-        let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
-        let time = ctx.block().timestamp().saturating_to::<u64>();
+        let time = block_time(ctx);
         // `getActiveProgram`: one read; not activated, or expired, is an
         // error.
         let active = |ctx: &mut CTX,
@@ -666,7 +678,7 @@ impl ArbPrecompiles {
                       code_hash: B256|
          -> Result<Result<ProgramRecord, Answer>, Fatal> {
             burn(gas, STORAGE_READ_GAS)?;
-            let record = read_record(ctx, code_hash).map_err(db)?;
+            let record = read_record(ctx, code_hash).map_err(db_error)?;
             Ok(if !record.is_active() {
                 Err(revert_error(ArbWasm::ProgramNotActivated {}))
             } else if record.is_expired(time) {
@@ -680,7 +692,7 @@ impl ArbPrecompiles {
         // A program by address: its code hash through ArbOS storage first.
         let active_program = |ctx: &mut CTX, gas: &mut Gas, program: Address| {
             burn(gas, STORAGE_CODE_HASH_GAS)?;
-            let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
+            let code_hash = ctx.journal_mut().code_hash(program).map_err(db_error)?.data;
             active(ctx, gas, code_hash)
         };
         macro_rules! answer {
@@ -786,13 +798,6 @@ impl ArbPrecompiles {
         gas: &mut Gas,
         program: Address,
     ) -> Result<Answer, Fatal> {
-        let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
-        // A Solidity error pays for copying its data out.
-        let sol_error = |gas: &mut Gas, e: &dyn Fn() -> Vec<u8>| {
-            let data = e();
-            burn(gas, copy_gas(data.len()))?;
-            Ok(Answer::Revert(data))
-        };
         // precompiles/precompile.go, `Precompile.Call`: a write in a static
         // call returns no data and no gas.
         if inputs.is_static {
@@ -808,21 +813,21 @@ impl ArbPrecompiles {
         burn(gas, ACTIVATION_BASE_GAS)?;
         // arbos/programs/programs.go, `Programs.ActivateProgram`.
         burn(gas, PARAMS_GAS)?;
-        let code_hash = ctx.journal_mut().code_hash(program).map_err(db)?.data;
+        let code_hash = ctx.journal_mut().code_hash(program).map_err(db_error)?.data;
         burn(gas, STORAGE_READ_GAS)?;
-        let time = ctx.block().timestamp().saturating_to::<u64>();
-        let previous = read_record(ctx, code_hash).map_err(db)?;
+        let time = block_time(ctx);
+        let previous = read_record(ctx, code_hash).map_err(db_error)?;
         // `programExists`: an expired activation may be renewed.
         if previous.is_active() && !previous.is_expired(time) {
-            return sol_error(gas, &|| ArbWasm::ProgramUpToDate {}.abi_encode());
+            return sol_error(gas, ArbWasm::ProgramUpToDate {});
         }
-        let code = ctx.journal_mut().code(program).map_err(db)?.data;
+        let code = ctx.journal_mut().code(program).map_err(db_error)?.data;
         if !stylus_artifact::is_stylus_code(&code) {
             // `getWasmFromContractCode`: empty code, and from ArbOS 60 any
             // code that is not Stylus, is `ProgramNotWasm`; before 60,
             // non-Stylus code is a plain error (a revert without data).
-            if code.is_empty() || self.store.arbos().has_activation_gas_setting() {
-                return sol_error(gas, &|| ArbWasm::ProgramNotWasm {}.abi_encode());
+            if code.is_empty() || self.store.arbos().calls_any_non_stylus_code_not_wasm() {
+                return sol_error(gas, ArbWasm::ProgramNotWasm {});
             }
             return Ok(Answer::Revert(Vec::new()));
         }
@@ -841,19 +846,13 @@ impl ArbPrecompiles {
         };
         burn(gas, program_info.activation_gas)?;
         burn(gas, STORAGE_WRITE_GAS)?; // the module hash
-                                       // The data pricer reads its five fields and writes demand and time.
-        burn(gas, 5 * STORAGE_READ_GAS)?;
-        let mut pricer = read_data_pricer(ctx).map_err(db)?;
-        let data_fee = pricer.update(program_info.asm_estimate, time);
-        burn(gas, storage_write_gas(U256::from(pricer.demand)))?;
-        burn(gas, storage_write_gas(U256::from(time)))?;
-        write_data_pricer(ctx, pricer).map_err(db)?;
+        let data_fee = update_data_pricer(ctx, gas, program_info.asm_estimate, time)?;
         burn(gas, STORAGE_WRITE_GAS)?; // the program's record
         let record = ProgramRecord {
             cached: previous.is_active() && previous.cached,
             ..ProgramRecord::activated(&program_info, time)
         };
-        write_record(ctx, code_hash, record).map_err(db)?;
+        write_record(ctx, code_hash, record).map_err(db_error)?;
         if let Some(refusal) = pay_data_fee(ctx, inputs, gas, data_fee)? {
             return Ok(refusal);
         }
@@ -864,12 +863,7 @@ impl ArbPrecompiles {
             dataFee: data_fee,
             version: STYLUS_VERSION,
         };
-        let log = event.encode_log_data();
-        burn(gas, log_gas(log.topics().len(), log.data.len()))?;
-        ctx.journal_mut().log(Log {
-            address: ARBWASM,
-            data: log,
-        });
+        emit(ctx, gas, ARBWASM, event.encode_log_data())?;
         let output =
             ArbWasm::activateProgramCall::abi_encode_returns(&ArbWasm::activateProgramReturn {
                 version: STYLUS_VERSION,
@@ -902,7 +896,6 @@ impl ArbPrecompiles {
         }
         burn(gas, ARBOS_STATE_GAS)?;
         burn(gas, copy_gas(input.len().saturating_sub(4)))?;
-        let db = |e: <CTX::Db as revm::Database>::Error| Fatal::Db(e.to_string());
         let output = match call {
             // `CacheManagers().IsMember`: one read; nobody is a manager.
             C::isCacheManager(_) => {
@@ -916,13 +909,13 @@ impl ArbPrecompiles {
             }
             C::codehashIsCached(ArbWasmCache::codehashIsCachedCall { codehash }) => {
                 burn(gas, STORAGE_READ_GAS)?;
-                let record = read_record(ctx, codehash).map_err(db)?;
+                let record = read_record(ctx, codehash).map_err(db_error)?;
                 ArbWasmCache::codehashIsCachedCall::abi_encode_returns(&record.cached)
             }
             C::cacheProgram(ArbWasmCache::cacheProgramCall { addr }) => {
                 // `GetCodeHash` through ArbOS storage costs a cold access.
                 burn(gas, STORAGE_CODE_HASH_GAS)?;
-                let code_hash = ctx.journal_mut().code_hash(addr).map_err(db)?.data;
+                let code_hash = ctx.journal_mut().code_hash(addr).map_err(db_error)?.data;
                 if let Some(refusal) = set_program_cached(ctx, inputs, gas, code_hash, true)? {
                     return Ok(refusal);
                 }
