@@ -303,16 +303,11 @@ fn the_oz_erc20_fixture_activates_for_about_3_5m_gas() {
 fn an_activation_expires_after_a_year_and_can_be_renewed() {
     let mut net = net();
     let p = net.deploy_stylus(&stylus(&echo_wat(1)));
-    let time_left = |net: &mut Localnet| {
-        net.call(
-            ALICE,
-            ARBWASM,
-            ArbWasm::programTimeLeftCall { program: p }.abi_encode(),
-        )
-    };
-    let left = time_left(&mut net)
-        .decode_return::<ArbWasm::programTimeLeftCall>()
-        .unwrap();
+    let left = view(
+        &mut net,
+        ARBWASM,
+        ArbWasm::programTimeLeftCall { program: p },
+    );
     assert_eq!(left, 31_536_000 - 800);
 
     net.set_timestamp(1_731_535_200);
@@ -324,8 +319,13 @@ fn an_activation_expires_after_a_year_and_can_be_renewed() {
     let out = net.call(ALICE, p, vec![7]);
     assert!(!out.success && out.output.is_empty(), "{out}");
     assert!(out.failures[0].reason.contains("expired"), "{out}");
+    let expired = net.call(
+        ALICE,
+        ARBWASM,
+        ArbWasm::programTimeLeftCall { program: p }.abi_encode(),
+    );
     assert_eq!(
-        time_left(&mut net).decode_revert::<ArbWasm::ArbWasmErrors>(),
+        expired.decode_revert::<ArbWasm::ArbWasmErrors>(),
         Some(ArbWasm::ArbWasmErrors::ProgramExpired(
             ArbWasm::ProgramExpired {
                 ageInSeconds: 31_536_001
@@ -356,14 +356,7 @@ fn keepalive_waits_a_month_then_resets_the_age_for_a_fee() {
     );
     // Module A's asm estimate, 514,895 bytes, is stored as 503 KiB
     // (rounded up); the keepalive prices 503 * 1,024 = 515,072 bytes.
-    let size = net
-        .call(
-            ALICE,
-            ARBWASM,
-            ArbWasm::codehashAsmSizeCall { codehash }.abi_encode(),
-        )
-        .decode_return::<ArbWasm::codehashAsmSizeCall>()
-        .unwrap();
+    let size = view(&mut net, ARBWASM, ArbWasm::codehashAsmSizeCall { codehash });
     assert_eq!(size, 515_072);
 
     // 31 days on (1,699,999,200 + 2,678,400): allowed. The pricer's demand
@@ -385,13 +378,10 @@ fn keepalive_waits_a_month_then_resets_the_age_for_a_fee() {
         intrinsic_gas(&data) + 800 + 3 + 100 + 800 + 44_000 + 20_000 + 800 + 1_381
     );
     // The age starts again from this hour.
-    let left = net
-        .call(
-            ALICE,
-            ARBWASM,
-            ArbWasm::programTimeLeftCall { program: p }.abi_encode(),
-        )
-        .decode_return::<ArbWasm::programTimeLeftCall>()
-        .unwrap();
+    let left = view(
+        &mut net,
+        ARBWASM,
+        ArbWasm::programTimeLeftCall { program: p },
+    );
     assert_eq!(left, 31_536_000);
 }

@@ -179,35 +179,23 @@ fn activation_records_views_and_repays_value() {
     assert_eq!(info.footprint, 3);
     assert_eq!(record.init_cost, info.init_cost);
     assert_eq!(record.cached_init_cost, info.cached_init_cost);
-    let gas = net
-        .call(
-            ALICE,
-            ARBWASM,
-            ArbWasm::programInitGasCall { program: p }.abi_encode(),
-        )
-        .decode_return::<ArbWasm::programInitGasCall>()
-        .unwrap();
+    let gas = view(
+        &mut net,
+        ARBWASM,
+        ArbWasm::programInitGasCall { program: p },
+    );
     let cached = 352 + u64::from(info.cached_init_cost);
     assert_eq!(gas.gasWhenCached, cached);
     assert_eq!(gas.gas, cached + 8_832 + u64::from(info.init_cost));
-    let footprint = net
-        .call(
-            ALICE,
-            ARBWASM,
-            ArbWasm::programMemoryFootprintCall { program: p }.abi_encode(),
-        )
-        .decode_return::<ArbWasm::programMemoryFootprintCall>()
-        .unwrap();
+    let footprint = view(
+        &mut net,
+        ARBWASM,
+        ArbWasm::programMemoryFootprintCall { program: p },
+    );
     assert_eq!(footprint, 3);
-    let version = net
-        .call(ALICE, ARBWASM, ArbWasm::stylusVersionCall {}.abi_encode())
-        .decode_return::<ArbWasm::stylusVersionCall>()
-        .unwrap();
+    let version = view(&mut net, ARBWASM, ArbWasm::stylusVersionCall {});
     assert_eq!(version, 2);
-    let ink = net
-        .call(ALICE, ARBWASM, ArbWasm::inkPriceCall {}.abi_encode())
-        .decode_return::<ArbWasm::inkPriceCall>()
-        .unwrap();
+    let ink = view(&mut net, ARBWASM, ArbWasm::inkPriceCall {});
     assert_eq!(ink, 10_000);
     // Not activated: ProgramNotActivated.
     let out = net.call(

@@ -31,6 +31,17 @@ pub fn intrinsic_gas(data: &[u8]) -> u64 {
             .sum::<u64>()
 }
 
+/// Calls `call` on `to` from ALICE, as `eth_call` does, and decodes the
+/// answer; panics if the call fails.
+#[track_caller]
+pub fn view<C: alloy_sol_types::SolCall>(net: &mut Localnet, to: Address, call: C) -> C::Return {
+    let out = net.call(ALICE, to, call.abi_encode());
+    match out.decode_return::<C>() {
+        Ok(answer) => answer,
+        Err(e) => panic!("{}: {e}; {out}", C::SIGNATURE),
+    }
+}
+
 /// The 32-byte word `i` of `data`.
 pub fn word(data: &[u8], i: usize) -> U256 {
     U256::from_be_slice(&data[i * 32..i * 32 + 32])
