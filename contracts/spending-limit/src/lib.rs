@@ -126,7 +126,6 @@
 
 extern crate alloc;
 
-mod ledger;
 mod module;
 mod rule;
 mod store;

@@ -54,11 +54,7 @@ pub const DUPLICATE_TOKEN: [u8; 4] = selector("DuplicateToken(address)");
 /// `TokenNotLimited(address)`.
 pub const TOKEN_NOT_LIMITED: [u8; 4] = selector("TokenNotLimited(address)");
 pub use module_kit::policy::INVALID_PERIOD_HINT;
-/// `StalePeriodHint(uint256,uint256)`.
-pub const STALE_PERIOD_HINT: [u8; 4] = selector("StalePeriodHint(uint256,uint256)");
-/// `RecordedPeriodNotStarted(uint256,uint256)`.
-pub const RECORDED_PERIOD_NOT_STARTED: [u8; 4] =
-    selector("RecordedPeriodNotStarted(uint256,uint256)");
+pub use permission_core::period::{RECORDED_PERIOD_NOT_STARTED, STALE_PERIOD_HINT};
 /// The module's own errors, besides the common ones.
 pub const MODULE_ERRORS: [[u8; 4]; 8] = [
     SPEND_LIMIT_EXCEEDED,

@@ -21,12 +21,12 @@ use permission_core::user_op::PackedUserOpReader;
 use permission_core::validation_data::MAX_U48;
 use permission_core::{Address, CalldataError, ValidationData, B256, U256};
 
-use crate::ledger::{Ledger, Refusal};
 use crate::module::{
     DUPLICATE_TOKEN, GAS_BUDGET_EXCEEDED, GAS_BUDGET_SET, GAS_CHARGED, GET_GAS_BUDGET,
-    GET_LIMITED_TOKENS, GET_SPEND_LIMIT, GET_SPONSORS, RECORDED_PERIOD_NOT_STARTED,
-    SPEND_LIMIT_EXCEEDED, SPEND_LIMIT_SET, SPENT, STALE_PERIOD_HINT, TOKEN_CALL_NOT_ALLOWED,
+    GET_LIMITED_TOKENS, GET_SPEND_LIMIT, GET_SPONSORS, SPEND_LIMIT_EXCEEDED, SPEND_LIMIT_SET,
+    SPENT, TOKEN_CALL_NOT_ALLOWED,
 };
+use permission_core::period::{recorded_period_not_started, Ledger, Refusal};
 
 /// Tag offsets from the store's base. The standalone module's base is 1,
 /// which gives the tags it has always used.
@@ -459,10 +459,9 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
                 .charge(*amount, now)
                 .map_err(|refusal| match refusal {
                     Refusal::Exceeded { remaining } => exceeded(*token, *amount, remaining),
-                    Refusal::PeriodNotStarted { recorded, clock } => AbiWriter::new(2)
-                        .uint(recorded)
-                        .uint(clock)
-                        .finish_with_selector(RECORDED_PERIOD_NOT_STARTED),
+                    Refusal::PeriodNotStarted { recorded, clock } => {
+                        recorded_period_not_started(recorded, clock)
+                    }
                 })?;
             ledgers.push((*token, *amount, ledger, recorded, packed));
         }
@@ -471,23 +470,6 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
             self.emit_spent(*token, *amount);
         }
         Ok(())
-    }
-
-    /// The period a validation charges `ledger` in: the one `hint` falls
-    /// in, or the recorded one. A period before the recorded one is
-    /// refused, so a record is never reset backwards.
-    fn hinted_window(ledger: &Ledger, hint: Option<u64>) -> Result<u64, Vec<u8>> {
-        let Some(timestamp) = hint else {
-            return Ok(ledger.window);
-        };
-        let window = ledger.window_at(timestamp);
-        if window < ledger.window {
-            return Err(AbiWriter::new(2)
-                .uint(window)
-                .uint(ledger.window)
-                .finish_with_selector(STALE_PERIOD_HINT));
-        }
-        Ok(window)
     }
 
     /// Charges `charges`, and the operation's `gas` cost (from
@@ -516,7 +498,7 @@ impl<'s, 'h, H: Host> SpendStore<'s, 'h, H> {
         for (token, amount) in &charges {
             let (mut ledger, packed) = self.load_record(*token);
             let recorded = ledger.window;
-            let window = Self::hinted_window(&ledger, hint)?;
+            let window = ledger.hinted_window(hint)?;
             self.load_for_window(*token, &mut ledger, window);
             ledger
                 .charge_in_window(*amount, window)

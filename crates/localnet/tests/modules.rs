@@ -15,12 +15,14 @@ use permission_core::selectors::{
     SUPPORTS_INTERFACE,
 };
 
-const MODULES: [&str; 5] = [
+const MODULES: [&str; 7] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
     "session-policy",
+    "usage-limit",
+    "session-rules",
 ];
 
 /// MAv2's gas cap for the install-time `supportsInterface` check.

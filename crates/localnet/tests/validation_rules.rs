@@ -119,6 +119,16 @@ fn install_data(module: &str) -> Vec<u8> {
                 install_data("spending-limit"),
             ],
         ),
+        // Both counts, so the periodic one's period arithmetic runs.
+        "usage-limit" => UsageLimitInstall {
+            entity_id: ENTITY,
+            unit: COUNT_CALLS,
+            lifetime_limit: 10,
+            period_limit: 3,
+            period: 86_400,
+        }
+        .encode(),
+        "session-rules" => encode_policy_install(ENTITY, 0, &[install_data("usage-limit")]),
         other => panic!("{other}"),
     }
 }
@@ -170,6 +180,8 @@ fn validation_hooks_make_no_banned_host_call() {
         "selector-allowlist",
         "spending-limit",
         "session-policy",
+        "usage-limit",
+        "session-rules",
     ] {
         let path = contract_code_path(module);
         if !path.exists() {

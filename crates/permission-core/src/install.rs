@@ -10,6 +10,7 @@
 //! | contract-allowlist | `(uint32 entityId, address[] targets)` |
 //! | selector-allowlist | `(uint32 entityId, (address target, bytes4 selector)[] rules)` |
 //! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit) gasBudget, address[] sponsors)` |
+//! | usage-limit | `(uint32 entityId, uint8 unit, uint32 lifetimeLimit, uint32 periodLimit, uint32 period)` |
 //!
 //! The uninstall data of every module is `(uint32 entityId)`.
 
@@ -353,6 +354,67 @@ impl<'a> SpendingLimitInstall<'a> {
     /// Whether there are no token limits.
     pub const fn is_empty(&self) -> bool {
         self.limits.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------- usage-limit
+
+/// usage-limit's unit: each operation counts once.
+pub const COUNT_OPERATIONS: u8 = 0;
+/// usage-limit's unit: each call an operation makes counts once (a batch
+/// of three counts three).
+pub const COUNT_CALLS: u8 = 1;
+
+/// usage-limit install data: at most `lifetime_limit` uses over the key's
+/// life and at most `period_limit` per `period` seconds; 0 leaves either
+/// out. Limits are `uint32`, so a count never needs more than four bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct UsageLimitInstall {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    /// [`COUNT_OPERATIONS`] or [`COUNT_CALLS`] (anything else is refused
+    /// by the module).
+    pub unit: u8,
+    /// Uses over the key's life; 0 = no lifetime limit.
+    pub lifetime_limit: u32,
+    /// Uses per period; 0 = no periodic limit.
+    pub period_limit: u32,
+    /// The period in seconds, counted from the install; 0 exactly when
+    /// `period_limit` is 0.
+    pub period: u32,
+}
+
+impl UsageLimitInstall {
+    /// Encodes `(uint32, uint8, uint32, uint32, uint32)`.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = AbiWriter::new(5);
+        w.uint(self.entity_id.into())
+            .uint(self.unit.into())
+            .uint(self.lifetime_limit.into())
+            .uint(self.period_limit.into())
+            .uint(self.period.into());
+        w.finish()
+    }
+
+    /// Decodes `(uint32, uint8, uint32, uint32, uint32)`; a word with dirty
+    /// high bits is malformed.
+    pub fn decode(data: &[u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            unit: r.uint(1, 8)? as u8,
+            lifetime_limit: r.u32(2)?,
+            period_limit: r.u32(3)?,
+            period: r.u32(4)?,
+        })
+    }
+
+    /// Whether the limits are well formed: a known unit, at least one
+    /// limit, and a period exactly when there is a periodic limit.
+    pub const fn is_well_formed(&self) -> bool {
+        (self.unit == COUNT_OPERATIONS || self.unit == COUNT_CALLS)
+            && (self.lifetime_limit != 0 || self.period_limit != 0)
+            && ((self.period_limit == 0) == (self.period == 0))
     }
 }
 

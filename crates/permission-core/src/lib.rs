@@ -16,7 +16,9 @@
 //! - [`install`]: the install data of each permission module, encoded and
 //!   decoded;
 //! - [`window`]: the time-window rule, shared by time-window and
-//!   session-signer.
+//!   session-signer;
+//! - [`period`]: the arithmetic of a periodic allowance, shared by
+//!   spending-limit (amounts) and usage-limit (operations).
 //!
 //! Nothing here panics on untrusted input: every decoder returns a
 //! [`CalldataError`] instead.
@@ -29,6 +31,7 @@ pub mod abi;
 pub mod calls;
 pub mod erc20;
 pub mod install;
+pub mod period;
 pub mod selectors;
 pub mod user_op;
 pub mod validation_data;

@@ -18,12 +18,14 @@ sol! {
     function onInstall(bytes data) external;
 }
 
-const MODULES: [&str; 5] = [
+const MODULES: [&str; 7] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
     "session-policy",
+    "usage-limit",
+    "session-rules",
 ];
 
 /// The deployed WASM of `name`. In CI (`CI` set) the contracts are built

@@ -5,7 +5,7 @@ use permission_core::install::{encode_spending_limit, GasBudget, SpendLimit, NAT
 use permission_core::selectors::*;
 use proptest::prelude::*;
 
-use crate::ledger::{Ledger, Refusal};
+use permission_core::period::{Ledger, Refusal};
 use crate::module::*;
 
 sol!(

@@ -1,7 +1,37 @@
-//! The arithmetic of one limit: which period it is, what was spent in it,
-//! and what remains. Pure functions, checked arithmetic, no storage.
+//! The arithmetic of one periodic allowance, written once for every rule
+//! that counts against one: which period a time falls in, what was used in
+//! it, and what remains. spending-limit keeps a [`Ledger`] per token
+//! (amounts), usage-limit one per key (operations). Pure functions, checked
+//! arithmetic, no storage.
+//!
+//! A validation hook may not read the clock (ERC-7562), so it charges the
+//! period of a timestamp the operation hints ([`Ledger::hinted_window`]),
+//! and the EntryPoint confines the operation to that period's
+//! [`Ledger::window_bounds`]. A hook that runs at the clock charges with
+//! [`Ledger::charge`].
 
-use permission_core::U256;
+use alloc::vec::Vec;
+use alloy_primitives::U256;
+
+use crate::abi::AbiWriter;
+use crate::selectors::selector;
+
+/// `StalePeriodHint(uint256 hinted, uint256 recorded)`: a validation named
+/// a period before the recorded one.
+pub const STALE_PERIOD_HINT: [u8; 4] = selector("StalePeriodHint(uint256,uint256)");
+/// `RecordedPeriodNotStarted(uint256 recorded, uint256 clock)`: a validation
+/// charged a later period than the clock's, and a charge at the clock would
+/// draw on it before it starts.
+pub const RECORDED_PERIOD_NOT_STARTED: [u8; 4] =
+    selector("RecordedPeriodNotStarted(uint256,uint256)");
+
+/// The revert data of `RecordedPeriodNotStarted(recorded, clock)`.
+pub fn recorded_period_not_started(recorded: u64, clock: u64) -> Vec<u8> {
+    AbiWriter::new(2)
+        .uint(recorded)
+        .uint(clock)
+        .finish_with_selector(RECORDED_PERIOD_NOT_STARTED)
+}
 
 /// Why [`Ledger::charge`] refused a spend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +145,24 @@ impl Ledger {
         self.remaining = after;
         self.window = window;
         Ok(after)
+    }
+
+    /// The period a validation charges: the one `hint` falls in, or the
+    /// recorded one without a hint. A period before the recorded one is
+    /// refused with `StalePeriodHint(hinted, recorded)`, so a record is
+    /// never reset backwards.
+    pub fn hinted_window(&self, hint: Option<u64>) -> Result<u64, Vec<u8>> {
+        let Some(timestamp) = hint else {
+            return Ok(self.window);
+        };
+        let window = self.window_at(timestamp);
+        if window < self.window {
+            return Err(AbiWriter::new(2)
+                .uint(window)
+                .uint(self.window)
+                .finish_with_selector(STALE_PERIOD_HINT));
+        }
+        Ok(window)
     }
 
     /// The first and last second (inclusive) of period `window`, each
