@@ -230,6 +230,16 @@ pub struct GrantArgs {
     /// charged to the gas budget or the native limit. Repeatable.
     #[arg(long = "sponsoring-paymaster", value_name = "ADDRESS")]
     pub sponsoring_paymasters: Vec<Address>,
+    /// At most this many operations over the key's life (usage-limit).
+    #[arg(long, value_name = "N")]
+    pub max_uses: Option<u32>,
+    /// At most N operations per period: N/SECONDS, e.g. 10/86400.
+    #[arg(long, value_name = "N/SECONDS")]
+    pub max_uses_per: Option<String>,
+    /// Count calls, not operations, for --max-uses and --max-uses-per (a
+    /// batch of three counts three).
+    #[arg(long)]
+    pub count_calls: bool,
     /// Grant everything (a global validation). Cannot be combined.
     #[arg(long)]
     pub root: bool,

@@ -913,6 +913,34 @@ fn call_signs_and_submits_as_the_session_key() {
     let out = call(format!("call {as_key3} --to {counter} increment() --send"));
     assert_success(&out);
     assert_eq!(count(&url, counter), U256::from(6));
+
+    // A key allowed one operation a day (usage-limit, in session-rules
+    // beside the policy): its second is refused with the module's error,
+    // and inspect shows the count.
+    let out = world.cli(format!(
+        "--json grant {on} --new-key --key-out {}.usage --allow {counter}:increment() \
+         --expires-in 86400 --native-limit 100000000000000000 --max-uses-per 1/86400 --send",
+        key_file.display()
+    ));
+    assert_success(&out);
+    let usage_id = json(&out)["entityId"].as_u64().unwrap();
+    let as_key4 = format!(
+        "{on} --entity-id {usage_id} --key-file {}.usage",
+        key_file.display()
+    );
+    let out = call(format!("call {as_key4} --to {counter} increment() --send"));
+    assert_success(&out);
+    assert_eq!(count(&url, counter), U256::from(7));
+    let out = call(format!("call {as_key4} --to {counter} increment() --send"));
+    assert_fails(&out, 5, "UsageLimitExceeded");
+    assert!(text(&out).contains("used: 1, limit: 1"), "{}", text(&out));
+    assert_eq!(count(&url, counter), U256::from(7));
+    let out = world.cli(format!("inspect {on} --entity-id {usage_id}"));
+    assert!(
+        text(&out).contains("usage: at most 1 operations per 86400 s, used 1 this period, left 0"),
+        "{}",
+        text(&out)
+    );
 }
 
 fn address_of(value: &Value) -> Address {
@@ -966,6 +994,24 @@ fn bad_input_is_refused_with_a_reason() {
     assert_fails(&out, 2, "add a native limit");
     let out = grant("--allow any:depositTo(address) --gas-budget 1000".into());
     assert_fails(&out, 2, "depositTo");
+    let usage = |flags: &str| {
+        grant(format!(
+            "--allow {counter}:increment() --gas-budget 1000 {flags}"
+        ))
+    };
+    let out = usage("--max-uses 0");
+    assert_fails(&out, 2, "a usage limit needs");
+    let out = usage("--max-uses-per 3");
+    assert_fails(&out, 2, "write N/SECONDS");
+    let out = usage("--max-uses-per 3/0");
+    assert_fails(&out, 2, "between 1 and 4294967295 seconds");
+    let out = usage("--count-calls");
+    assert_fails(&out, 2, "--count-calls needs --max-uses");
+    let out = grant(format!(
+        "--allow {}:setUsageLimit(uint32,uint8,uint32,uint32,uint32) --gas-budget 1000",
+        modules.usage_limit
+    ));
+    assert_fails(&out, 2, "rewrite its own permissions");
 
     let file = world.dir.path().join("broken.toml");
     std::fs::write(

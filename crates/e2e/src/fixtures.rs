@@ -20,12 +20,15 @@ use localnet::entry_point::entry_point_init_code_path;
 use crate::token::token_fixture_path;
 
 /// The Stylus modules [`crate::wallet::Modules`] deploys.
-pub const MODULES: [&str; 5] = [
+pub const MODULES: [&str; 8] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
     "spending-limit",
     "contract-allowlist",
+    "session-policy",
+    "usage-limit",
+    "session-rules",
 ];
 
 /// The reference account's build name.

@@ -353,15 +353,8 @@ impl Wallet {
 
     /// The name of a contract of the scenario, for reports.
     pub fn name_of(&self, address: Address) -> String {
-        let m = &self.modules;
         let known = [
             (self.account, "account"),
-            (m.session_signer, "session-signer"),
-            (m.selector_allowlist, "selector-allowlist"),
-            (m.time_window, "time-window"),
-            (m.spending_limit, "spending-limit"),
-            (m.contract_allowlist, "contract-allowlist"),
-            (m.session_policy, "session-policy"),
             (self.counter.address, "counter"),
             (ENTRY_POINT, "EntryPoint"),
         ];
@@ -369,6 +362,7 @@ impl Wallet {
             .iter()
             .find(|(a, _)| *a == address)
             .map(|(_, n)| n.to_string())
+            .or_else(|| self.modules.name_of(address).map(str::to_string))
             .or_else(|| {
                 self.labels
                     .iter()

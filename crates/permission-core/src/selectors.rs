@@ -161,7 +161,7 @@ pub fn is_privileged_account_selector(selector: [u8; 4]) -> bool {
 /// never allow them (selector-allowlist refuses it); naming a module or the
 /// EntryPoint as a target is refused by the SDK, which knows their
 /// addresses.
-pub const SELF_ADMIN_SIGNATURES: [&str; 17] = [
+pub const SELF_ADMIN_SIGNATURES: [&str; 18] = [
     "onInstall(bytes)",
     "onUninstall(bytes)",
     "addTarget(uint32,address)",
@@ -172,6 +172,7 @@ pub const SELF_ADMIN_SIGNATURES: [&str; 17] = [
     "setSpendLimit(uint32,address,uint256,uint48)",
     "removeSpendLimit(uint32,address)",
     "setGasBudget(uint32,bool,uint256)",
+    "setUsageLimit(uint32,uint8,uint32,uint32,uint32)",
     "transferSigner(uint32,address)",
     "setPasskey(uint32,uint256,uint256)",
     "withdrawTo(address,uint256)",
@@ -182,9 +183,9 @@ pub const SELF_ADMIN_SIGNATURES: [&str; 17] = [
 ];
 
 /// The selectors of [`SELF_ADMIN_SIGNATURES`], in the same order (a
-/// separate array, so contracts carry 60 bytes and no strings).
-pub const SELF_ADMIN_SELECTORS: [[u8; 4]; 17] = {
-    let mut out = [[0u8; 4]; 17];
+/// separate array, so contracts carry 72 bytes and no strings).
+pub const SELF_ADMIN_SELECTORS: [[u8; 4]; 18] = {
+    let mut out = [[0u8; 4]; 18];
     let mut i = 0;
     while i < out.len() {
         out[i] = selector(SELF_ADMIN_SIGNATURES[i]);

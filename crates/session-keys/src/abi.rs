@@ -51,6 +51,16 @@ sol!(
     "../../contracts/session-policy/interface/ISessionPolicyModule.sol"
 );
 
+sol!(
+    #[sol(all_derives, abi)]
+    "../../contracts/usage-limit/interface/IUsageLimitModule.sol"
+);
+
+sol!(
+    #[sol(all_derives, abi)]
+    "../../contracts/session-rules/interface/ISessionRulesModule.sol"
+);
+
 sol! {
     /// The [`crate::counter`] contract.
     #[sol(all_derives)]

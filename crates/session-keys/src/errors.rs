@@ -20,7 +20,7 @@ use localnet::TxOutcome;
 use crate::abi::{
     IContractAllowlistModule, IEntryPoint, IEntryPointErrors, IReferenceAccount,
     ISelectorAllowlistModule, ISessionPolicyModule, ISessionSignerModule, ISpendingLimitModule,
-    ITimeWindowModule, MAv2Account,
+    ITimeWindowModule, IUsageLimitModule, MAv2Account,
 };
 use crate::encode::split_module_entity;
 use crate::operation::entry_point_events;
@@ -355,6 +355,7 @@ pub fn describe(data: &[u8]) -> String {
         ITimeWindowModule::ITimeWindowModuleErrors,
         IContractAllowlistModule::IContractAllowlistModuleErrors,
         ISpendingLimitModule::ISpendingLimitModuleErrors,
+        IUsageLimitModule::IUsageLimitModuleErrors,
         // The policy's own errors (its rules' are the modules' above).
         ISessionPolicyModule::ISessionPolicyModuleErrors,
     );

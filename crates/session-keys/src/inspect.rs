@@ -12,6 +12,7 @@
 //! | contract-allowlist | `getTargets(account, entityId)` |
 //! | selector-allowlist | `getRules(account, entityId)` |
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget`, `getSponsors` |
+//! | usage-limit (or session-rules) | `getUsageLimit(account, entityId)` |
 //!
 //! [`validation_view`] reads the account's side: ERC-6900's
 //! `getValidationData` (flags, hooks, selectors), in v2.0.x's layout or the
@@ -27,7 +28,7 @@ use serde::Serialize;
 
 use crate::abi::{
     IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
-    ISpendingLimitModule, ITimeWindowModule,
+    ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule,
 };
 use crate::chain::{Chain, ChainError};
 use crate::encode::module_entity;
@@ -115,6 +116,24 @@ pub struct GasBudgetState {
     pub remaining: U256,
 }
 
+/// The usage limit as the module holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageState {
+    /// What counts.
+    pub unit: crate::permissions::UsageUnit,
+    /// Uses over the key's life (0: no lifetime limit).
+    pub lifetime_limit: u32,
+    /// Used so far.
+    pub lifetime_used: u32,
+    /// Uses per period (0: no periodic limit).
+    pub period_limit: u32,
+    /// The period in seconds.
+    pub period: u32,
+    /// Used in the current period.
+    pub period_used: u32,
+}
+
 /// A `(target, selector)` rule; target 0 means any contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleState {
@@ -149,6 +168,8 @@ pub struct KeyPermissions {
     /// Paymasters whose operations are not charged to the gas budget or
     /// the native limit, if spending-limit names any.
     pub sponsors: Option<Vec<Address>>,
+    /// The usage limit, if usage-limit (or session-rules) is installed.
+    pub usage: Option<UsageState>,
 }
 
 /// Whether a key can act now, as its signer and time window say. (Its
@@ -188,6 +209,7 @@ impl KeyPermissions {
             || self.contracts.is_some()
             || self.rules.is_some()
             || self.limits.is_some()
+            || self.usage.is_some()
     }
 }
 
@@ -389,6 +411,39 @@ pub fn inspect_with_view(
         }
     };
 
+    // The usage limit lives in session-rules beside the policy, or in its
+    // module.
+    let usage_source = match account_view {
+        Some(v) if v.hooks.iter().any(|h| h.address == modules.session_rules) => {
+            ("session-rules", modules.session_rules)
+        }
+        _ => ("usage-limit", modules.usage_limit),
+    };
+    let usage = view::<_, IUsageLimitModule::IUsageLimitModuleErrors>(
+        chain,
+        usage_source.0,
+        usage_source.1,
+        "getUsageLimit",
+        IUsageLimitModule::getUsageLimitCall {
+            account,
+            entityId: entity_id,
+        },
+        |_| false,
+    )?
+    .filter(|u| u.installed)
+    .map(|u| UsageState {
+        unit: if u.unit == permission_core::install::COUNT_CALLS {
+            crate::permissions::UsageUnit::Calls
+        } else {
+            crate::permissions::UsageUnit::Operations
+        },
+        lifetime_limit: u.lifetimeLimit,
+        lifetime_used: u.lifetimeUsed,
+        period_limit: u.periodLimit,
+        period: u.period,
+        period_used: u.periodUsed,
+    });
+
     // The list views answer an empty list for a key without that hook (they
     // take any account and entity id): read empty as "no such permission".
     // The account's own view (`getValidationData`) says which hooks exist.
@@ -403,6 +458,7 @@ pub fn inspect_with_view(
         limits: limits.filter(|l: &Vec<LimitState>| !l.is_empty()),
         gas_budget,
         sponsors: sponsors.filter(|s| !s.is_empty()),
+        usage,
     })
 }
 
@@ -604,12 +660,17 @@ pub const FLAG_USER_OP: u8 = 0x01;
 
 /// The per-hook signature segments a key's user operation must carry at
 /// the chain's time `now`, for `hooks` (its validation's, as
-/// [`validation_view`] lists them): spending-limit's validation hook takes
-/// `abi.encode(uint48 now)` when the key's native limit has a period, so
-/// that it charges the operation's gas in the period `now` falls in (the
-/// EntryPoint then confines the operation to that period). The session
-/// policy's validation hook always takes it: it charges every periodic
-/// limit in validation. Empty when no hook needs data.
+/// [`validation_view`] lists them), in hook order. A hook that counts or
+/// charges a period in validation takes `abi.encode(uint48 now)`, so that
+/// it does so in the period `now` falls in (the EntryPoint then confines
+/// the operation to that period):
+/// - the session policy and session-rules, always (they charge and count
+///   every periodic limit in validation);
+/// - usage-limit, always;
+/// - spending-limit, when the key's native limit has a period (it charges
+///   the operation's gas there).
+///
+/// Empty when no hook needs data.
 pub fn hook_segments(
     chain: &mut dyn Chain,
     modules: &Modules,
@@ -620,49 +681,43 @@ pub fn hook_segments(
     use ISpendingLimitModule::ISpendingLimitModuleErrors as SlErr;
 
     let hint = || U256::from(now).to_be_bytes::<32>().to_vec();
-    let segment_index = |index: usize, module: &'static str, address: Address| {
-        u8::try_from(index).map_err(|_| InspectError::Unexpected {
-            module,
-            address,
-            what: "getValidationData",
-            reason: format!("validation hook {index} has no segment index (at most 254)"),
-        })
-    };
-    if let Some((index, _)) = hooks
-        .iter()
-        .filter(|h| h.role == "validation")
-        .enumerate()
-        .find(|(_, h)| h.address == modules.session_policy)
-    {
-        let index = segment_index(index, "session-policy", modules.session_policy)?;
-        return Ok(vec![(index, hint())]);
+    let mut segments = Vec::new();
+    for (index, hook) in hooks.iter().filter(|h| h.role == "validation").enumerate() {
+        let always = [
+            modules.session_policy,
+            modules.session_rules,
+            modules.usage_limit,
+        ];
+        let needs_hint = if always.contains(&hook.address) {
+            true
+        } else if hook.address == modules.spending_limit {
+            let native = view::<_, SlErr>(
+                chain,
+                "spending-limit",
+                modules.spending_limit,
+                "getSpendLimit",
+                ISpendingLimitModule::getSpendLimitCall {
+                    account,
+                    entityId: hook.entity_id,
+                    token: Address::ZERO,
+                },
+                |e| matches!(e, SlErr::NotInstalled(_)),
+            )?;
+            native.is_some_and(|l| l.limited && l.period.to::<u64>() > 0)
+        } else {
+            false
+        };
+        if needs_hint {
+            let index = u8::try_from(index).map_err(|_| InspectError::Unexpected {
+                module: modules.name_of(hook.address).unwrap_or("a module"),
+                address: hook.address,
+                what: "getValidationData",
+                reason: format!("validation hook {index} has no segment index (at most 254)"),
+            })?;
+            segments.push((index, hint()));
+        }
     }
-    let Some((index, hook)) = hooks
-        .iter()
-        .filter(|h| h.role == "validation")
-        .enumerate()
-        .find(|(_, h)| h.address == modules.spending_limit)
-    else {
-        return Ok(Vec::new());
-    };
-    let native = view::<_, SlErr>(
-        chain,
-        "spending-limit",
-        modules.spending_limit,
-        "getSpendLimit",
-        ISpendingLimitModule::getSpendLimitCall {
-            account,
-            entityId: hook.entity_id,
-            token: Address::ZERO,
-        },
-        |e| matches!(e, SlErr::NotInstalled(_)),
-    )?;
-    let periodic = native.is_some_and(|l| l.limited && l.period.to::<u64>() > 0);
-    if !periodic {
-        return Ok(Vec::new());
-    }
-    let index = segment_index(index, "spending-limit", modules.spending_limit)?;
-    Ok(vec![(index, hint())])
+    Ok(segments)
 }
 
 /// Whether `entity_id` is used on `account`: a validation in the account's
@@ -802,6 +857,7 @@ mod tests {
             limits: None,
             gas_budget: None,
             sponsors: None,
+            usage: None,
         }
     }
 

@@ -5,13 +5,15 @@ use localnet::{contract_code_path, Localnet};
 use serde::{Deserialize, Serialize};
 
 /// The build names of the modules, in [`Modules::all`] order.
-pub const MODULE_NAMES: [&str; 6] = [
+pub const MODULE_NAMES: [&str; 8] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
     "spending-limit",
     "contract-allowlist",
     "session-policy",
+    "usage-limit",
+    "session-rules",
 ];
 
 /// The addresses of the session-key modules on one chain.
@@ -30,6 +32,11 @@ pub struct Modules {
     pub contract_allowlist: Address,
     /// A key's whole policy in one hook (the four rules above).
     pub session_policy: Address,
+    /// How many operations or calls a key may make.
+    pub usage_limit: Address,
+    /// The rules that do not fit in the session policy's program (the
+    /// usage limit), in one hook installed beside it.
+    pub session_rules: Address,
 }
 
 impl Modules {
@@ -44,6 +51,8 @@ impl Modules {
             spending_limit: Address::repeat_byte(0x54),
             contract_allowlist: Address::repeat_byte(0x55),
             session_policy: Address::repeat_byte(0x56),
+            usage_limit: Address::repeat_byte(0x57),
+            session_rules: Address::repeat_byte(0x58),
         }
     }
 
@@ -60,11 +69,13 @@ impl Modules {
             spending_limit: deploy("spending-limit"),
             contract_allowlist: deploy("contract-allowlist"),
             session_policy: deploy("session-policy"),
+            usage_limit: deploy("usage-limit"),
+            session_rules: deploy("session-rules"),
         }
     }
 
     /// Every module's address, in [`MODULE_NAMES`] order.
-    pub fn all(&self) -> [Address; 6] {
+    pub fn all(&self) -> [Address; 8] {
         [
             self.session_signer,
             self.selector_allowlist,
@@ -72,11 +83,13 @@ impl Modules {
             self.spending_limit,
             self.contract_allowlist,
             self.session_policy,
+            self.usage_limit,
+            self.session_rules,
         ]
     }
 
     /// `(build name, address)` of every module.
-    pub fn named(&self) -> [(&'static str, Address); 6] {
+    pub fn named(&self) -> [(&'static str, Address); 8] {
         let all = self.all();
         std::array::from_fn(|i| (MODULE_NAMES[i], all[i]))
     }
@@ -92,7 +105,7 @@ impl Modules {
     /// The modules from `(build name, address)` pairs; `None` if one is
     /// missing.
     pub fn from_named<'a>(pairs: impl IntoIterator<Item = (&'a str, Address)>) -> Option<Self> {
-        let mut found: [Option<Address>; 6] = [None; 6];
+        let mut found: [Option<Address>; 8] = [None; 8];
         for (name, address) in pairs {
             if let Some(i) = MODULE_NAMES.iter().position(|n| *n == name) {
                 found[i] = Some(address);
@@ -105,6 +118,8 @@ impl Modules {
             spending_limit: found[3]?,
             contract_allowlist: found[4]?,
             session_policy: found[5]?,
+            usage_limit: found[6]?,
+            session_rules: found[7]?,
         })
     }
 }

@@ -11,6 +11,7 @@
 //! | [`Permission::Erc20Limit`] | spending-limit | execution (token limits need the clock) |
 //! | [`Permission::GasBudget`] | spending-limit | validation (the budget is charged before the prefund) |
 //! | [`Permission::SponsoringPaymasters`] | spending-limit | validation: these paymasters' operations are not charged |
+//! | [`Permission::UsageLimit`] | usage-limit (with the policy: session-rules, beside it) | validation (or execution) |
 //! | [`Permission::Signatures`] | the validation's signature flag (ERC-1271); only the window bounds it | — |
 //! | [`Permission::Root`] | none: a **global** validation (it signs too) | — |
 //!
@@ -52,7 +53,8 @@ use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use permission_core::install::{
     encode_contract_allowlist, encode_selector_allowlist, GasBudget, SelectorRule, SpendLimit,
-    TimeWindowInstall, NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
+    TimeWindowInstall, UsageLimitInstall, COUNT_CALLS, COUNT_OPERATIONS, NATIVE_TOKEN,
+    VALUE_TRANSFER_SELECTOR,
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
@@ -67,8 +69,8 @@ use crate::encode::{
 };
 use crate::modules::Modules;
 use crate::session::{
-    policy_hooks, policy_validates, spending_limit_hooks, Enforcement, HookRole, PolicyRules,
-    SignerSpec,
+    policy_hooks, policy_validates, rules_hooks, spending_limit_hooks, Enforcement, HookRole,
+    PolicyRules, SignerSpec,
 };
 
 /// The largest `uint48`: the latest expiry a validation can carry.
@@ -186,6 +188,36 @@ impl std::fmt::Display for Selector {
     }
 }
 
+/// What a [`Permission::UsageLimit`] counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UsageUnit {
+    /// Each user operation (or runtime call) counts once.
+    #[default]
+    Operations,
+    /// Each call an operation makes counts once: a batch of three counts
+    /// three.
+    Calls,
+}
+
+impl UsageUnit {
+    /// usage-limit's `unit` byte.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Operations => COUNT_OPERATIONS,
+            Self::Calls => COUNT_CALLS,
+        }
+    }
+
+    /// The plural noun, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Operations => "operations",
+            Self::Calls => "calls",
+        }
+    }
+}
+
 /// One thing a session key may do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Permission {
@@ -238,6 +270,17 @@ pub enum Permission {
     /// paymaster (a token paymaster charges the account) is charged as if
     /// the account paid.
     SponsoringPaymasters(Vec<Address>),
+    /// Makes at most `lifetime` operations (or calls, per `unit`) over its
+    /// life, and at most `per_period.0` per `per_period.1` seconds (periods
+    /// counted from the grant). At least one is given.
+    UsageLimit {
+        /// What counts.
+        unit: UsageUnit,
+        /// Uses over the key's life.
+        lifetime: Option<u32>,
+        /// `(uses, period in seconds)`.
+        per_period: Option<(u32, u64)>,
+    },
     /// Signs ERC-1271 messages for the account (the validation's
     /// signature flag). Off unless granted: no allowlist or limit applies
     /// to a signature, and a signed Permit2 permit or exchange order moves
@@ -332,6 +375,12 @@ pub enum PermissionError {
     /// A sponsoring paymaster that cannot be one.
     #[error("{0} cannot be a sponsoring paymaster: give the paymaster contract's address (not zero, not the account), once")]
     BadSponsor(Address),
+    /// A usage limit that limits nothing, or a zero count.
+    #[error("a usage limit needs a lifetime count (`max-uses`), a count per period (`max-uses-per-period` with `period`), or both, each at least 1")]
+    EmptyUsageLimit,
+    /// A usage period that does not fit `uint32`, or is 0.
+    #[error("the usage period {0} must be between 1 and 4294967295 seconds")]
+    BadUsagePeriod(u64),
     /// Nothing at all.
     #[error("no permissions given: a key with no permission hook could call anything; add permissions, or `root` if that is really what you want")]
     Empty,
@@ -450,6 +499,21 @@ impl PermissionSet {
         self.with(Permission::SponsoringPaymasters(
             paymasters.into_iter().collect(),
         ))
+    }
+
+    /// At most `lifetime` uses over the key's life and `per_period.0` per
+    /// `per_period.1` seconds, counting `unit`.
+    pub fn usage_limit(
+        self,
+        unit: UsageUnit,
+        lifetime: Option<u32>,
+        per_period: Option<(u32, u64)>,
+    ) -> Self {
+        self.with(Permission::UsageLimit {
+            unit,
+            lifetime,
+            per_period,
+        })
     }
 
     /// May sign ERC-1271 messages for the account (see
@@ -672,6 +736,7 @@ impl PermissionSet {
         let mut limits = Vec::new();
         let mut gas = GasBudget::default();
         let mut sponsors: &[Address] = &[];
+        let mut usage = None;
         for permission in &self.permissions {
             match permission {
                 Permission::Root => {}
@@ -713,13 +778,28 @@ impl PermissionSet {
                     }
                 }
                 Permission::SponsoringPaymasters(list) => sponsors = list,
+                Permission::UsageLimit {
+                    unit,
+                    lifetime,
+                    per_period,
+                } => {
+                    let (period_limit, period) = per_period.unwrap_or_default();
+                    usage = Some(UsageLimitInstall {
+                        entity_id: id,
+                        unit: unit.code(),
+                        lifetime_limit: lifetime.unwrap_or(0),
+                        period_limit,
+                        // check_one keeps a period within uint32.
+                        period: u32::try_from(period).unwrap_or(u32::MAX),
+                    })
+                }
                 // A validation flag, not a hook.
                 Permission::Signatures => {}
             }
         }
         let spends = gas.enabled || !limits.is_empty();
         if self.enforcement == Enforcement::Policy {
-            return policy_hooks(
+            let mut hooks = policy_hooks(
                 modules.session_policy,
                 id,
                 self.role,
@@ -730,6 +810,10 @@ impl PermissionSet {
                     spending: spends.then_some((&limits[..], gas, sponsors)),
                 },
             );
+            if let Some(usage) = usage {
+                hooks.push(rules_hooks(modules.session_rules, id, self.role, &usage));
+            }
+            return hooks;
         }
         let mut hooks = Vec::new();
         if !targets.is_empty() {
@@ -755,6 +839,12 @@ impl PermissionSet {
                 &install.encode(),
             ));
         }
+        if let Some(usage) = usage {
+            hooks.push(hook_with_data(
+                role_hook(modules.usage_limit),
+                &usage.encode(),
+            ));
+        }
         if spends {
             hooks.extend(spending_limit_hooks(
                 modules.spending_limit,
@@ -776,6 +866,7 @@ struct Seen {
     gas: bool,
     native: bool,
     sponsors: bool,
+    usage: bool,
     tokens: Vec<Address>,
     contracts: Vec<Address>,
     function_targets: Vec<Address>,
@@ -919,6 +1010,25 @@ fn check_one(
                 return Err(PermissionError::Duplicate("a gas budget"));
             }
             Ok(())
+        }
+        Permission::UsageLimit {
+            lifetime,
+            per_period,
+            ..
+        } => {
+            if std::mem::replace(&mut seen.usage, true) {
+                return Err(PermissionError::Duplicate("a usage limit"));
+            }
+            let zero = *lifetime == Some(0) || per_period.is_some_and(|(n, _)| n == 0);
+            if zero || (lifetime.is_none() && per_period.is_none()) {
+                return Err(PermissionError::EmptyUsageLimit);
+            }
+            match per_period {
+                Some((_, p)) if *p == 0 || *p > u64::from(u32::MAX) => {
+                    Err(PermissionError::BadUsagePeriod(*p))
+                }
+                _ => Ok(()),
+            }
         }
         Permission::SponsoringPaymasters(paymasters) => {
             if std::mem::replace(&mut seen.sponsors, true) {

@@ -20,7 +20,7 @@ use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
     encode_contract_allowlist, encode_policy_install, encode_selector_allowlist,
     encode_spending_limit, GasBudget, SelectorRule, SpendLimit, TimeWindowInstall,
-    CALLS_IN_EXECUTION, NATIVE_TOKEN,
+    UsageLimitInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
 
 use crate::abi::IReferenceAccount;
@@ -188,6 +188,20 @@ pub fn policy_hooks(
             &install,
         )],
     }
+}
+
+/// session-rules' `HookConfig` for a key's usage limit at entity `id`: a
+/// validation hook that counts in validation, or in the execution role a
+/// pre execution hook that counts there (`CALLS_IN_EXECUTION`). It needs
+/// no validation role then: the session policy (or the signer) bounds the
+/// key's gas and window.
+pub fn rules_hooks(module: Address, id: u32, role: HookRole, usage: &UsageLimitInstall) -> Bytes {
+    let (flags, hook) = match role {
+        HookRole::Validation => (0, validation_hook(module, id)),
+        HookRole::Execution => (CALLS_IN_EXECUTION, execution_hook(module, id, true, false)),
+    };
+    let install = encode_policy_install(id, flags, &[usage.encode()]);
+    hook_with_data(hook, &install)
 }
 
 /// Whether `hooks` make the session policy at `policy` a validation hook:

@@ -12,6 +12,7 @@ use session_keys::chain::Chain;
 use session_keys::encode::nonce_key;
 use session_keys::inspect::{entity_id_taken, free_entity_id};
 use session_keys::permissions::file::{parse_amount, PermissionFile};
+use session_keys::permissions::UsageUnit;
 use session_keys::{Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
 
 use crate::args::GrantArgs;
@@ -145,7 +146,37 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
     if !args.sponsoring_paymasters.is_empty() {
         set = set.sponsoring_paymasters(args.sponsoring_paymasters.iter().copied());
     }
+    let per_period = args
+        .max_uses_per
+        .as_deref()
+        .map(|text| uses_per_period(text, "--max-uses-per"))
+        .transpose()?;
+    if args.max_uses.is_some() || per_period.is_some() {
+        let unit = if args.count_calls {
+            UsageUnit::Calls
+        } else {
+            UsageUnit::Operations
+        };
+        set = set.usage_limit(unit, args.max_uses, per_period);
+    } else if args.count_calls {
+        return Err(bad(
+            "--count-calls needs --max-uses or --max-uses-per".into()
+        ));
+    }
     Ok(set)
+}
+
+/// `N/SECONDS`.
+fn uses_per_period(text: &str, flag: &str) -> Result<(u32, u64), CliError> {
+    let usage = || {
+        bad(format!(
+            "{flag} `{text}`: write N/SECONDS, e.g. 10/86400 for ten a day (N at most 4294967295)"
+        ))
+    };
+    let (n, period) = text.split_once('/').ok_or_else(usage)?;
+    let n = n.trim().parse::<u32>().map_err(|_| usage())?;
+    let period = parse_period(Some(period), flag)?.ok_or_else(usage)?;
+    Ok((n, period))
 }
 
 /// A passkey's public key from `X:Y`.
@@ -351,6 +382,20 @@ fn describe_set(set: &PermissionSet) -> String {
             Permission::GasBudget(limit) => format!("gas ≤ {limit} wei"),
             Permission::SponsoringPaymasters(paymasters) => {
                 format!("gas not charged when paid by {paymasters:?}")
+            }
+            Permission::UsageLimit {
+                unit,
+                lifetime,
+                per_period,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(n) = lifetime {
+                    parts.push(format!("≤ {n} {} (lifetime)", unit.noun()));
+                }
+                if let Some((n, period)) = per_period {
+                    parts.push(format!("≤ {n} {} per {period} s", unit.noun()));
+                }
+                parts.join(", ")
             }
             Permission::Signatures => {
                 "signs ERC-1271 messages for the account (no allowlist or limit applies to a signature)"

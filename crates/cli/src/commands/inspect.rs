@@ -209,6 +209,26 @@ fn human(r: &Inspected) -> String {
         let list: Vec<String> = sponsors.iter().map(ToString::to_string).collect();
         lines.push(format!("gas not charged when paid by: {}", list.join(", ")));
     }
+    if let Some(u) = &p.usage {
+        let noun = u.unit.noun();
+        if u.lifetime_limit != 0 {
+            lines.push(format!(
+                "usage: at most {} {noun} (lifetime), used {}, left {}",
+                u.lifetime_limit,
+                u.lifetime_used,
+                u.lifetime_limit.saturating_sub(u.lifetime_used)
+            ));
+        }
+        if u.period_limit != 0 {
+            lines.push(format!(
+                "usage: at most {} {noun} per {} s, used {} this period, left {}",
+                u.period_limit,
+                u.period,
+                u.period_used,
+                u.period_limit.saturating_sub(u.period_used)
+            ));
+        }
+    }
     lines.join("\n")
 }
 

@@ -34,6 +34,12 @@
 //! token = "native"          # or an ERC-20's address
 //! amount = "100000000000000000000"  # smallest unit: decimal or 0x-hex string
 //! period = 86400            # seconds; omit for a lifetime limit
+//!
+//! [usage]                   # optional: how many operations the key may make
+//! count = "operations"      # or "calls" (a batch of three counts three)
+//! max = 100                 # over the key's life; optional
+//! max-per-period = 10       # optional, with `period` (seconds)
+//! period = 86400
 //! ```
 //!
 //! `root = true` alone grants everything. JSON files have the same keys
@@ -46,7 +52,7 @@ use std::path::Path;
 use alloy_primitives::{Address, U256};
 use serde::Deserialize;
 
-use super::{Permission, PermissionSet, Selector};
+use super::{Permission, PermissionSet, Selector, UsageUnit};
 use crate::session::HookRole;
 
 /// A permission file, as written.
@@ -83,6 +89,27 @@ pub struct PermissionFile {
     /// Spending limits.
     #[serde(default)]
     pub limits: Vec<Limit>,
+    /// The usage limit.
+    #[serde(default)]
+    pub usage: Option<Usage>,
+}
+
+/// `[usage]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Usage {
+    /// `"operations"` (default) or `"calls"`.
+    #[serde(default)]
+    pub count: UsageUnit,
+    /// Uses over the key's life.
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// Uses per `period`.
+    #[serde(default)]
+    pub max_per_period: Option<u32>,
+    /// Seconds.
+    #[serde(default)]
+    pub period: Option<u64>,
 }
 
 /// What enforces the set.
@@ -243,6 +270,9 @@ pub enum FileError {
     /// `[window]` is contradictory.
     #[error("[window] needs exactly one of `valid-until` and `expires-in`")]
     Window,
+    /// `[usage]` has a count per period without a period, or the reverse.
+    #[error("[usage] needs `max-per-period` and `period` together (or neither, with `max`)")]
+    UsagePeriod,
 }
 
 impl PermissionFile {
@@ -326,6 +356,14 @@ impl PermissionFile {
         }
         if !self.sponsoring_paymasters.is_empty() {
             set = set.sponsoring_paymasters(self.sponsoring_paymasters.iter().copied());
+        }
+        if let Some(usage) = &self.usage {
+            let per_period = match (usage.max_per_period, usage.period) {
+                (Some(n), Some(period)) => Some((n, period)),
+                (None, None) => None,
+                _ => return Err(FileError::UsagePeriod),
+            };
+            set = set.usage_limit(usage.count, usage.max, per_period);
         }
         Ok(set)
     }
@@ -432,5 +470,45 @@ amount = 5
         let both = "[window]\nvalid-until = 5\nexpires-in = 5";
         let file = PermissionFile::parse(both, false).unwrap();
         assert!(matches!(file.to_set(0), Err(FileError::Window)));
+    }
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    #[test]
+    fn the_usage_table_becomes_a_usage_limit() {
+        let file = PermissionFile::parse(
+            "[usage]\ncount = \"calls\"\nmax = 100\nmax-per-period = 10\nperiod = 86400\n",
+            false,
+        )
+        .unwrap();
+        let set = file.to_set(0).unwrap();
+        assert_eq!(
+            set.permissions,
+            vec![Permission::UsageLimit {
+                unit: UsageUnit::Calls,
+                lifetime: Some(100),
+                per_period: Some((10, 86_400)),
+            }]
+        );
+        let json = PermissionFile::parse(r#"{"usage": {"max": 3}}"#, true).unwrap();
+        assert_eq!(
+            json.to_set(0).unwrap().permissions,
+            vec![Permission::UsageLimit {
+                unit: UsageUnit::Operations,
+                lifetime: Some(3),
+                per_period: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_count_per_period_needs_its_period() {
+        let file = PermissionFile::parse("[usage]\nmax-per-period = 10\n", false).unwrap();
+        assert!(matches!(file.to_set(0), Err(FileError::UsagePeriod)));
+        let typo = PermissionFile::parse("[usage]\nmax-uses = 10\n", false);
+        assert!(typo.is_err(), "unknown keys are errors");
     }
 }

@@ -489,6 +489,7 @@ fn the_self_admin_list_matches_the_module_interfaces() {
         Sl::setSpendLimitCall::SELECTOR,
         Sl::removeSpendLimitCall::SELECTOR,
         Sl::setGasBudgetCall::SELECTOR,
+        crate::abi::IUsageLimitModule::setUsageLimitCall::SELECTOR,
         Ss::transferSignerCall::SELECTOR,
         Ss::setPasskeyCall::SELECTOR,
         crate::abi::IEntryPoint::withdrawToCall::SELECTOR,
@@ -669,4 +670,87 @@ fn attack_a_set_naming_the_account_itself() {
         )),
         Err(PermissionError::AccountTarget(ACCOUNT))
     );
+}
+
+#[test]
+fn a_usage_limit_must_limit_something() {
+    let usage =
+        |lifetime, per_period| scoped().usage_limit(UsageUnit::Operations, lifetime, per_period);
+    assert_eq!(
+        check(usage(None, None)),
+        Err(PermissionError::EmptyUsageLimit)
+    );
+    assert_eq!(
+        check(usage(Some(0), None)),
+        Err(PermissionError::EmptyUsageLimit)
+    );
+    assert_eq!(
+        check(usage(Some(5), Some((0, 60)))),
+        Err(PermissionError::EmptyUsageLimit)
+    );
+    assert_eq!(
+        check(usage(None, Some((2, 0)))),
+        Err(PermissionError::BadUsagePeriod(0))
+    );
+    let too_long = u64::from(u32::MAX) + 1;
+    assert_eq!(
+        check(usage(None, Some((2, too_long)))),
+        Err(PermissionError::BadUsagePeriod(too_long))
+    );
+    assert_eq!(check(usage(Some(5), Some((2, 86_400)))), Ok(()));
+    let twice = usage(Some(5), None).usage_limit(UsageUnit::Calls, Some(1), None);
+    assert_eq!(
+        check(twice),
+        Err(PermissionError::Duplicate("a usage limit"))
+    );
+}
+
+#[test]
+fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
+    use permission_core::install::{UsageLimitInstall, CALLS_IN_EXECUTION, COUNT_CALLS};
+    let m = modules();
+    let set = scoped().usage_limit(UsageUnit::Calls, Some(10), Some((3, 3_600)));
+    let expected = UsageLimitInstall {
+        entity_id: 7,
+        unit: COUNT_CALLS,
+        lifetime_limit: 10,
+        period_limit: 3,
+        period: 3_600,
+    };
+    // Validation role: both validation hooks, session-rules second.
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    let hooks: Vec<_> = install.hooks.iter().map(|h| hook_flags(h)).collect();
+    assert_eq!(
+        hooks,
+        vec![
+            (m.session_policy, 7, HOOK_VALIDATION),
+            (m.session_rules, 7, HOOK_VALIDATION)
+        ]
+    );
+    let (id, flags, entries) = policy_install(&install.hooks[1][25..]);
+    assert_eq!((id, flags), (7, 0));
+    assert_eq!(entries, vec![expected.encode()]);
+    // Execution role: session-rules counts in its execution hook.
+    let install = set
+        .clone()
+        .as_execution_hooks()
+        .install(&m, 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last), (m.session_rules, 7, HOOK_PRE_EXECUTION));
+    let (_, flags, entries) = policy_install(&last[25..]);
+    assert_eq!(flags, CALLS_IN_EXECUTION);
+    assert_eq!(entries, vec![expected.encode()]);
+    // The granular modules: usage-limit's own install data.
+    let install = set
+        .with_modules()
+        .install(&m, 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| h[..20] == m.usage_limit[..])
+        .expect("a usage-limit hook");
+    assert_eq!(hook_flags(hook), (m.usage_limit, 7, HOOK_VALIDATION));
+    assert_eq!(hook[25..], expected.encode()[..]);
 }
