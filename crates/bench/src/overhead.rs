@@ -41,9 +41,11 @@ use e2e::encode;
 use e2e::token::TRANSFER;
 use e2e::{available, tokens, Counter, Key, Needs, SessionKeySpec, SignerSpec, Token, Wallet};
 use localnet::ArbOs;
-use permission_core::install::SpendLimit;
+use permission_core::install::{SpendLimit, UsageLimitInstall, COUNT_OPERATIONS};
 use serde::Serialize;
 use session_keys::demo::group_thousands;
+use session_keys::session::rules_hooks;
+use session_keys::HookRole;
 
 /// MAv2 v2.0.1's session-key permission overhead on a token transfer.
 const ANCHOR_MAV2: u64 = 40_700;
@@ -60,6 +62,9 @@ enum Permissions {
     None,
     /// One session-policy hook.
     Policy,
+    /// The session policy and, beside it, session-rules with a usage
+    /// limit (100 operations a day, 1,000 over the key's life).
+    PolicyAndUsage,
     /// One hook per module.
     Modules,
 }
@@ -104,6 +109,13 @@ struct Report {
     bundles: Vec<Bundle>,
 }
 
+/// The permission setups measured against [`Permissions::None`].
+const PERMISSIONS: [Permissions; 3] = [
+    Permissions::Policy,
+    Permissions::PolicyAndUsage,
+    Permissions::Modules,
+];
+
 /// Operations in the measured bundle.
 const BUNDLE_OPS: u64 = 3;
 
@@ -140,11 +152,29 @@ fn measure(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool, bun
                 period: DAY,
             }]);
     }
-    if permissions == Permissions::Policy {
+    if matches!(
+        permissions,
+        Permissions::Policy | Permissions::PolicyAndUsage
+    ) {
         spec = spec.with_policy();
     }
     w.set_cached(cached);
-    let install = spec.install(&w.modules);
+    let mut install = spec.install(&w.modules);
+    if permissions == Permissions::PolicyAndUsage {
+        let usage = UsageLimitInstall {
+            entity_id: SESSION,
+            unit: COUNT_OPERATIONS,
+            lifetime_limit: 1_000,
+            period_limit: 100,
+            period: DAY as u32,
+        };
+        install.hooks.push(rules_hooks(
+            w.modules.session_rules,
+            SESSION,
+            HookRole::Validation,
+            &usage,
+        ));
+    }
     let out = w.install_as_owner(OWNER, &owner, &install);
     assert!(out.success, "install: {permissions:?}");
     let prefixed = spec.has_execution_hooks();
@@ -219,6 +249,7 @@ fn grouped(n: i64) -> String {
 fn permissions_name(permissions: Permissions) -> &'static str {
     match permissions {
         Permissions::Policy => "session-policy",
+        Permissions::PolicyAndUsage => "session-policy + session-rules",
         Permissions::Modules => "modules",
         Permissions::None => "none",
     }
@@ -239,7 +270,7 @@ fn main() {
     }
     let mut rows = Vec::new();
     for arbos in ArbOs::ALL {
-        for permissions in [Permissions::Policy, Permissions::Modules] {
+        for permissions in PERMISSIONS {
             for call in [Call::Transfer, Call::Increment] {
                 for cached in [false, true] {
                     let with_hooks = second_op_gas(permissions, call, arbos, cached);
@@ -258,7 +289,7 @@ fn main() {
         }
     }
     let mut bundles = Vec::new();
-    for permissions in [Permissions::Policy, Permissions::Modules] {
+    for permissions in PERMISSIONS {
         for call in [Call::Transfer, Call::Increment] {
             let with_hooks = measure(permissions, call, ArbOs::V60, false, BUNDLE_OPS);
             let without_hooks = measure(Permissions::None, call, ArbOs::V60, false, BUNDLE_OPS);
@@ -286,7 +317,8 @@ fn main() {
         return;
     }
     println!("Permission overhead of a session key's second operation, handleOps gas");
-    println!("(window + increment/transfer allowlist + 100 TKN/day limit, against the same key with no permission hooks).");
+    println!("(window + increment/transfer allowlist + 100 TKN/day limit, and with session-rules a usage limit of 100 a day,");
+    println!("against the same key with no permission hooks).");
     println!();
     println!("| permissions | call | ArbOS | programs | with hooks | without | overhead | MAv2 | ratio |");
     println!("|---|---|---|---|---:|---:|---:|---:|---:|");

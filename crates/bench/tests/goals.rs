@@ -28,12 +28,12 @@ fn the_session_policy_meets_its_gas_goals() {
     let rows = report["rows"].as_array().expect("rows");
     assert_eq!(
         rows.len(),
-        16,
-        "two ArbOS versions, policy and modules, two calls, both cachings"
+        24,
+        "two ArbOS versions, policy, policy and session-rules, and modules, two calls, both cachings"
     );
     assert_eq!(
         report["bundles"].as_array().map(Vec::len),
-        Some(4),
+        Some(6),
         "a bundle per permissions and call"
     );
     for row in rows.iter().filter(|r| r["permissions"] == "policy") {

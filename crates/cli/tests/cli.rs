@@ -205,7 +205,7 @@ fn demo_on_the_embedded_chain_does_every_step() {
     assert_success(&out);
     let report = json(&out);
     let steps = report["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 16);
+    assert_eq!(steps.len(), 20);
     assert!(steps.iter().all(|s| s["asExpected"] == true));
     assert_eq!(report["enforcement"], "policy");
     assert_eq!(steps[3]["verdict"], "refused-in-validation");
@@ -221,7 +221,7 @@ fn demo_on_the_embedded_chain_does_every_step() {
     let modules = json(&out);
     assert_eq!(modules["enforcement"], "modules");
     let module_steps = modules["steps"].as_array().unwrap();
-    assert_eq!(module_steps.len(), 16);
+    assert_eq!(module_steps.len(), 20);
     assert!(
         module_steps.iter().all(|s| s["asExpected"] == true),
         "{modules:#}"
@@ -271,7 +271,7 @@ fn demo_over_json_rpc_moves_the_nodes_clock() {
     assert_success(&out);
     let report = json(&out);
     let steps = report["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 16);
+    assert_eq!(steps.len(), 20);
     assert!(steps.iter().all(|s| s["verdict"] != "skipped"));
     assert!(steps.iter().all(|s| s["asExpected"] == true), "{report:#}");
 }
@@ -288,7 +288,8 @@ fn deploy_records_and_then_skips() {
     let record = world.dir.path().join("deployments/412346.json");
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     assert_eq!(first["chainId"], 412346);
-    assert_eq!(first["contracts"].as_array().unwrap().len(), 8);
+    // The eight modules, the reference account and the EntryPoint.
+    assert_eq!(first["contracts"].as_array().unwrap().len(), 10);
     let out = world.run(&["--json", "deploy", "--rpc", &world.url()]);
     assert_success(&out);
     let second = json(&out);
@@ -1072,8 +1073,8 @@ fn abi_writes_interfaces_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
     assert_success(&out);
-    // Solidity, JSON and TypeScript for each of the seven contracts.
-    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 21);
+    // Solidity, JSON and TypeScript for each of the nine contracts.
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 27);
     let abi: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
     )

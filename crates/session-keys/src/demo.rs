@@ -46,7 +46,7 @@ use crate::operation::{
     entry_point_events, estimate_gas_with_segments, handle_ops, signed_op_with_segments,
     EstimateError, OpOutcome,
 };
-use crate::permissions::{PermissionError, PermissionSet};
+use crate::permissions::{PermissionError, PermissionSet, UsageUnit};
 use crate::session::Enforcement;
 use crate::session::SignerSpec;
 use crate::signer::Key;
@@ -451,8 +451,14 @@ pub fn demo_permissions(counter: Address, token: Address, now: u64) -> Permissio
         .functions(token, [IERC20::transferCall::SELECTOR])
         .erc20_limit(token, tokens(100), Some(DAY))
         .native_limit(NATIVE_LIMIT, None)
+        .usage_limit(UsageUnit::Operations, None, Some((USES_PER_DAY, DAY)))
         .time_window(now, now + VALIDITY)
 }
+
+/// The demo key's usage limit: at most this many operations a day.
+/// (With the granular modules the day's over-limit transfer counts too:
+/// it passes validation and reverts in spending-limit's execution hook.)
+pub const USES_PER_DAY: u32 = 4;
 
 /// The demo key's native limit: 0.05 ether over its life, each
 /// operation's maximum gas cost included.
@@ -538,7 +544,7 @@ pub fn run_with(
         now,
     )?;
     steps.push(scene.owner_step(
-        "owner grants the key: increment(), transfer ≤ 100/day, 25 h",
+        "owner grants the key: increment(), transfer ≤ 100/day, 4 ops/day",
         install.install_validation_calldata(),
     )?);
 
@@ -654,6 +660,25 @@ pub fn run_with(
                 execute(token, U256::ZERO, transfer(50)),
                 None,
             )?);
+            // The usage limit: the transfer was the day's first operation.
+            for action in [
+                "a day later, key: counter.increment() (2nd op today)",
+                "a day later, key: counter.increment() (3rd op today)",
+                "a day later, key: counter.increment() (4th op today)",
+            ] {
+                steps.push(scene.key_step(
+                    action,
+                    Expect::Allowed,
+                    execute(counter, U256::ZERO, increment.clone()),
+                    None,
+                )?);
+            }
+            steps.push(scene.key_step(
+                "a day later, key: counter.increment(): over 4 ops/day",
+                Expect::Refused("UsageLimitExceeded"),
+                execute(counter, U256::ZERO, increment.clone()),
+                None,
+            )?);
             scene.chain.advance_time(DAY)?;
             steps.push(scene.key_step(
                 "two days later (expired), key: counter.increment()",
@@ -665,6 +690,10 @@ pub fn run_with(
         Err(ChainError::Unsupported(_)) => {
             for action in [
                 "a day later, key: token.transfer(bob, 50)",
+                "a day later, key: counter.increment() (2nd op today)",
+                "a day later, key: counter.increment() (3rd op today)",
+                "a day later, key: counter.increment() (4th op today)",
+                "a day later, key: counter.increment(): over 4 ops/day",
                 "two days later (expired), key: counter.increment()",
             ] {
                 steps.push(finish(

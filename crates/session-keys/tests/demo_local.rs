@@ -39,6 +39,10 @@ fn every_step_does_what_it_must() {
             RefusedInValidation, // execute(account, ...)
             RefusedInValidation, // stranger
             Allowed,             // a day later
+            Allowed,             // the day's 2nd operation
+            Allowed,             // 3rd
+            Allowed,             // and 4th
+            RefusedInValidation, // a 5th: over the usage limit
             RefusedInValidation, // expired
             Allowed,             // revoke
             RefusedInValidation, // after revocation
@@ -59,7 +63,11 @@ fn every_step_does_what_it_must() {
         reason(7)
     );
     assert!(reason(10).starts_with("AA24"), "{}", reason(10));
-    assert!(reason(12).starts_with("AA22 expired"), "{}", reason(12));
+    assert_eq!(
+        reason(15),
+        "AA23 reverted: session-rules: UsageLimitExceeded(used: 4, limit: 4)"
+    );
+    assert!(reason(16).starts_with("AA22 expired"), "{}", reason(16));
 }
 
 #[test]

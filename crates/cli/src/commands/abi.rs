@@ -15,7 +15,8 @@ use alloy_json_abi::JsonAbi;
 use serde::Serialize;
 use session_keys::abi::{
     IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionPolicyModule,
-    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
+    ISessionRulesModule, ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
+    IUsageLimitModule,
 };
 
 use crate::args::AbiArgs;
@@ -63,6 +64,16 @@ fn contracts() -> Vec<(&'static str, &'static str, JsonAbi)> {
             "SessionPolicyModule",
             "session-policy/interface/ISessionPolicyModule.sol",
             ISessionPolicyModule
+        ),
+        contract!(
+            "UsageLimitModule",
+            "usage-limit/interface/IUsageLimitModule.sol",
+            IUsageLimitModule
+        ),
+        contract!(
+            "SessionRulesModule",
+            "session-rules/interface/ISessionRulesModule.sol",
+            ISessionRulesModule
         ),
         contract!(
             "ReferenceAccount",

@@ -150,16 +150,19 @@ fn human(report: &Report, cached: bool, arbos: Option<localnet::ArbOs>, seconds:
         }
     };
     let enforced = match report.enforcement {
-        Enforcement::Policy => "one session-policy validation hook, limits charged in validation",
+        Enforcement::Policy => {
+            "one session-policy validation hook, limits charged in validation, \
+             and session-rules beside it for the usage limit"
+        }
         Enforcement::Modules => {
-            "one hook per module (selector-allowlist and time-window in validation, \
+            "one hook per module (selector-allowlist, time-window and usage-limit in validation, \
              spending-limit in validation for the native limit and in execution for the token)"
         }
     };
     let mut text = format!(
         "\nSession keys on chain {}: account {}, session key {} (entity 1)\n\
          Permissions: Counter.increment(), token.transfer(...), at most 100 tokens a day, \
-         at most 0.05 ETH with gas counted, valid 25 hours: {enforced}.\n\n{}\n\n",
+         at most 0.05 ETH with gas counted, at most 4 operations a day, valid 25 hours: {enforced}.\n\n{}\n\n",
         report.chain_id,
         report.account,
         report.session_key,
