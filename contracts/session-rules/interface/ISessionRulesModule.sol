@@ -4,13 +4,14 @@ pragma solidity ^0.8.20;
 /// @title session-rules permission hook (Stylus Session Keys)
 /// @notice One ERC-6900 v0.8 validation and execution hook for the rules of a
 /// session key that do not fit beside session-policy's in one program:
-/// usage limits. A periodic count is made during user-operation validation,
+/// usage limits and the paymaster guard. A periodic count is made during user-operation validation,
 /// in the period of the timestamp in the hook's signature segment
 /// (`abi.encode(uint48)`, or the recorded period when empty); the returned
 /// validation data confines the operation to that period.
 /// @dev Install data: `abi.encode(uint32 entityId, uint8 flags, bytes[] rules)`
-/// with exactly one entry, usage-limit's install data (or empty). Flag 1
-/// counts in the execution hook instead.
+/// with exactly two entries, usage-limit's and paymaster-guard's install
+/// data (each may be empty). Flag 1 counts in the execution hook instead;
+/// the paymaster is checked in validation either way.
 interface ISessionRulesModule {
     struct PackedUserOperation {
         address sender;
@@ -58,6 +59,12 @@ interface ISessionRulesModule {
         uint32 period
     );
 
+    // paymaster-guard.
+    error PaymasterNotAllowed(address paymaster);
+    error InvalidPaymaster(address paymaster);
+    error EmptyPaymasterGuard();
+    event PaymasterGuardSet(address indexed account, uint32 indexed entityId, bool allowSelfPaid, address[] paymasters);
+
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
     function onInstall(bytes calldata data) external;
     function onUninstall(bytes calldata data) external;
@@ -94,4 +101,9 @@ interface ISessionRulesModule {
             uint32 period,
             uint32 periodUsed
         );
+    function getPaymasterGuard(address account, uint32 entityId)
+        external
+        view
+        returns (bool installed, bool allowSelfPaid, address[] memory paymasters);
+    function isPaymasterAllowed(address account, uint32 entityId, address paymaster) external view returns (bool);
 }

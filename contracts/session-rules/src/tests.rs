@@ -57,16 +57,16 @@ fn module_id_names_the_program() {
 #[test]
 fn install_data_of_another_length_or_entity_is_refused() {
     for h in backends() {
-        let two = encode_policy_install(ENTITY, 0, &[usage_entry(), vec![]]);
-        let err: Errors = h.call_err(ACCOUNT, &on_install(two));
+        let one = encode_policy_install(ENTITY, 0, &[usage_entry()]);
+        let err: Errors = h.call_err(ACCOUNT, &on_install(one));
         assert_eq!(
             err,
             Errors::RuleCountMismatch(I::RuleCountMismatch {
-                expected: U256::from(1),
-                found: U256::from(2),
+                expected: U256::from(2),
+                found: U256::from(1),
             })
         );
-        let other = encode_policy_install(ENTITY + 1, 0, &[usage_entry()]);
+        let other = encode_policy_install(ENTITY + 1, 0, &[usage_entry(), vec![]]);
         let err: Errors = h.call_err(ACCOUNT, &on_install(other));
         assert_eq!(
             err,
@@ -83,7 +83,7 @@ fn attack_a_key_that_calls_the_program_itself_is_refused() {
     for h in backends() {
         h.call_ok(
             ACCOUNT,
-            &on_install(encode_policy_install(ENTITY, 0, &[usage_entry()])),
+            &on_install(encode_policy_install(ENTITY, 0, &[usage_entry(), vec![]])),
         );
         let uninstall = on_uninstall(ENTITY);
         let call = execute(

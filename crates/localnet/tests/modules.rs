@@ -15,13 +15,14 @@ use permission_core::selectors::{
     SUPPORTS_INTERFACE,
 };
 
-const MODULES: [&str; 7] = [
+const MODULES: [&str; 8] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
     "session-policy",
     "usage-limit",
+    "paymaster-guard",
     "session-rules",
 ];
 

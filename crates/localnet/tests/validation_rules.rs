@@ -128,7 +128,13 @@ fn install_data(module: &str) -> Vec<u8> {
             period: 86_400,
         }
         .encode(),
-        "session-rules" => encode_policy_install(ENTITY, 0, &[install_data("usage-limit")]),
+        // The test's user op has no paymaster: the account may pay.
+        "paymaster-guard" => encode_paymaster_guard(ENTITY, true, &[Address::repeat_byte(0x5A)]),
+        "session-rules" => encode_policy_install(
+            ENTITY,
+            0,
+            &[install_data("usage-limit"), install_data("paymaster-guard")],
+        ),
         other => panic!("{other}"),
     }
 }
@@ -181,6 +187,7 @@ fn validation_hooks_make_no_banned_host_call() {
         "spending-limit",
         "session-policy",
         "usage-limit",
+        "paymaster-guard",
         "session-rules",
     ] {
         let path = contract_code_path(module);

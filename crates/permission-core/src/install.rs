@@ -11,6 +11,7 @@
 //! | selector-allowlist | `(uint32 entityId, (address target, bytes4 selector)[] rules)` |
 //! | spending-limit | `(uint32 entityId, (address token, uint256 limit, uint48 period)[] limits, (bool enabled, uint256 limit) gasBudget, address[] sponsors)` |
 //! | usage-limit | `(uint32 entityId, uint8 unit, uint32 lifetimeLimit, uint32 periodLimit, uint32 period)` |
+//! | paymaster-guard | `(uint32 entityId, bool allowSelfPaid, address[] paymasters)` |
 //!
 //! The uninstall data of every module is `(uint32 entityId)`.
 
@@ -415,6 +416,51 @@ impl UsageLimitInstall {
         (self.unit == COUNT_OPERATIONS || self.unit == COUNT_CALLS)
             && (self.lifetime_limit != 0 || self.period_limit != 0)
             && ((self.period_limit == 0) == (self.period == 0))
+    }
+}
+
+// ------------------------------------------------------------ paymaster-guard
+
+/// Encodes paymaster-guard install data `(uint32 entityId, bool
+/// allowSelfPaid, address[] paymasters)`: the key's operations must name
+/// one of `paymasters`, or none when `allow_self_paid`.
+pub fn encode_paymaster_guard(
+    entity_id: u32,
+    allow_self_paid: bool,
+    paymasters: &[Address],
+) -> Vec<u8> {
+    let mut w = AbiWriter::new(3);
+    w.uint(entity_id.into())
+        .bool(allow_self_paid)
+        .dyn_encoded(&encode_address_array(paymasters));
+    w.finish()
+}
+
+/// Decoded paymaster-guard install data.
+#[derive(Clone, Copy, Debug)]
+pub struct PaymasterGuardInstall<'a> {
+    /// The hook's entityId.
+    pub entity_id: u32,
+    /// Whether an operation without a paymaster (the account pays) passes.
+    pub allow_self_paid: bool,
+    paymasters: StaticTuples<'a>,
+}
+
+impl<'a> PaymasterGuardInstall<'a> {
+    /// Decodes `(uint32, bool, address[])`.
+    pub fn decode(data: &'a [u8]) -> Result<Self, CalldataError> {
+        let r = AbiReader::new(data);
+        Ok(Self {
+            entity_id: r.u32(0)?,
+            allow_self_paid: r.bool(1)?,
+            paymasters: StaticTuples::new(&r, 2, 1)?,
+        })
+    }
+
+    /// The allowed paymasters, in order.
+    pub fn paymasters(&self) -> impl Iterator<Item = Result<Address, CalldataError>> + 'a {
+        let list = self.paymasters;
+        (0..list.len()).map(move |i| list.element(i).address(0))
     }
 }
 

@@ -77,10 +77,16 @@ impl<'a> PackedUserOpReader<'a> {
     }
 
     /// The paymaster, if the operation names one (`paymasterAndData` starts
-    /// with its address).
+    /// with its address). A `paymasterAndData` shorter than the 52 bytes of
+    /// its static part is refused (`TooShort`), as the EntryPoint refuses
+    /// it (AA93), so it can never read as "no paymaster".
     pub fn paymaster(&self) -> Result<Option<Address>, CalldataError> {
         let data = self.paymaster_and_data()?;
-        Ok(data.get(..20).map(Address::from_slice))
+        match data.len() {
+            0 => Ok(None),
+            len if len < PAYMASTER_DATA_OFFSET => Err(CalldataError::TooShort),
+            _ => Ok(data.get(..20).map(Address::from_slice)),
+        }
     }
 
     /// The most the operation can cost its payer in wei: the EntryPoint

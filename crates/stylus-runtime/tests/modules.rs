@@ -18,13 +18,14 @@ sol! {
     function onInstall(bytes data) external;
 }
 
-const MODULES: [&str; 7] = [
+const MODULES: [&str; 8] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
     "spending-limit",
     "session-policy",
     "usage-limit",
+    "paymaster-guard",
     "session-rules",
 ];
 
