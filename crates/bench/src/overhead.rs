@@ -44,7 +44,7 @@ use localnet::ArbOs;
 use permission_core::install::{SpendLimit, UsageLimitInstall, COUNT_OPERATIONS};
 use serde::Serialize;
 use session_keys::demo::group_thousands;
-use session_keys::session::rules_hooks;
+use session_keys::session::{rules_hooks, ExtraRules};
 use session_keys::HookRole;
 
 /// MAv2 v2.0.1's session-key permission overhead on a token transfer.
@@ -168,11 +168,14 @@ fn measure(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool, bun
             period_limit: 100,
             period: DAY as u32,
         };
-        install.hooks.push(rules_hooks(
+        install.hooks.extend(rules_hooks(
             w.modules.session_rules,
             SESSION,
             HookRole::Validation,
-            &usage,
+            &ExtraRules {
+                usage: Some(usage),
+                paymasters: None,
+            },
         ));
     }
     let out = w.install_as_owner(OWNER, &owner, &install);

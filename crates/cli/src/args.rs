@@ -240,6 +240,17 @@ pub struct GrantArgs {
     /// batch of three counts three).
     #[arg(long)]
     pub count_calls: bool,
+    /// Only this paymaster (repeatable) may pay for the key's operations
+    /// (paymaster-guard).
+    #[arg(long = "paymaster", value_name = "ADDRESS")]
+    pub paymasters: Vec<Address>,
+    /// With --paymaster: the account may also pay for its operations.
+    #[arg(long)]
+    pub allow_self_paid: bool,
+    /// With --paymaster: the listed paymasters pay the gas themselves, so
+    /// it is not charged to the gas budget or the native limit.
+    #[arg(long)]
+    pub paymasters_sponsor: bool,
     /// Grant everything (a global validation). Cannot be combined.
     #[arg(long)]
     pub root: bool,

@@ -288,8 +288,8 @@ fn deploy_records_and_then_skips() {
     let record = world.dir.path().join("deployments/412346.json");
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     assert_eq!(first["chainId"], 412346);
-    // The eight modules, the reference account and the EntryPoint.
-    assert_eq!(first["contracts"].as_array().unwrap().len(), 10);
+    // The nine modules, the reference account and the EntryPoint.
+    assert_eq!(first["contracts"].as_array().unwrap().len(), 11);
     let out = world.run(&["--json", "deploy", "--rpc", &world.url()]);
     assert_success(&out);
     let second = json(&out);
@@ -1008,6 +1008,15 @@ fn bad_input_is_refused_with_a_reason() {
     assert_fails(&out, 2, "between 1 and 4294967295 seconds");
     let out = usage("--count-calls");
     assert_fails(&out, 2, "--count-calls needs --max-uses");
+    let out = usage("--allow-self-paid");
+    assert_fails(&out, 2, "need --paymaster ADDRESS");
+    let out = usage(&format!("--paymaster {account}"));
+    assert_fails(&out, 2, "cannot be an allowed paymaster");
+    let out = usage(&format!(
+        "--paymaster {} --sponsoring-paymaster {counter}",
+        modules.session_signer
+    ));
+    assert_fails(&out, 2, "not an allowed one");
     let out = grant(format!(
         "--allow {}:setUsageLimit(uint32,uint8,uint32,uint32,uint32) --gas-budget 1000",
         modules.usage_limit
@@ -1073,8 +1082,8 @@ fn abi_writes_interfaces_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
     assert_success(&out);
-    // Solidity, JSON and TypeScript for each of the nine contracts.
-    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 27);
+    // Solidity, JSON and TypeScript for each of the ten contracts.
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 30);
     let abi: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
     )

@@ -20,7 +20,7 @@ use localnet::entry_point::entry_point_init_code_path;
 use crate::token::token_fixture_path;
 
 /// The Stylus modules [`crate::wallet::Modules`] deploys.
-pub const MODULES: [&str; 8] = [
+pub const MODULES: [&str; 9] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
@@ -29,6 +29,7 @@ pub const MODULES: [&str; 8] = [
     "session-policy",
     "usage-limit",
     "session-rules",
+    "paymaster-guard",
 ];
 
 /// The reference account's build name.

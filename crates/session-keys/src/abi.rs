@@ -61,6 +61,11 @@ sol!(
     "../../contracts/session-rules/interface/ISessionRulesModule.sol"
 );
 
+sol!(
+    #[sol(all_derives, abi)]
+    "../../contracts/paymaster-guard/interface/IPaymasterGuardModule.sol"
+);
+
 sol! {
     /// The [`crate::counter`] contract.
     #[sol(all_derives)]

@@ -13,6 +13,7 @@
 //! | selector-allowlist | `getRules(account, entityId)` |
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget`, `getSponsors` |
 //! | usage-limit (or session-rules) | `getUsageLimit(account, entityId)` |
+//! | paymaster-guard (or session-rules) | `getPaymasterGuard(account, entityId)` |
 //!
 //! [`validation_view`] reads the account's side: ERC-6900's
 //! `getValidationData` (flags, hooks, selectors), in v2.0.x's layout or the
@@ -27,8 +28,8 @@ use alloy_sol_types::{SolCall, SolInterface};
 use serde::Serialize;
 
 use crate::abi::{
-    IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionSignerModule,
-    ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule,
+    IContractAllowlistModule, IPaymasterGuardModule, IReferenceAccount, ISelectorAllowlistModule,
+    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule,
 };
 use crate::chain::{Chain, ChainError};
 use crate::encode::module_entity;
@@ -134,6 +135,16 @@ pub struct UsageState {
     pub period_used: u32,
 }
 
+/// The paymaster guard as the module holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymasterGuardState {
+    /// Whether an operation without a paymaster (the account pays) passes.
+    pub allow_self_paid: bool,
+    /// The allowed paymasters.
+    pub paymasters: Vec<Address>,
+}
+
 /// A `(target, selector)` rule; target 0 means any contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleState {
@@ -170,6 +181,8 @@ pub struct KeyPermissions {
     pub sponsors: Option<Vec<Address>>,
     /// The usage limit, if usage-limit (or session-rules) is installed.
     pub usage: Option<UsageState>,
+    /// The paymaster guard, if paymaster-guard (or session-rules) holds one.
+    pub paymaster_guard: Option<PaymasterGuardState>,
 }
 
 /// Whether a key can act now, as its signer and time window say. (Its
@@ -210,6 +223,7 @@ impl KeyPermissions {
             || self.rules.is_some()
             || self.limits.is_some()
             || self.usage.is_some()
+            || self.paymaster_guard.is_some()
     }
 }
 
@@ -444,6 +458,29 @@ pub fn inspect_with_view(
         period_used: u.periodUsed,
     });
 
+    let guard_source = match usage_source.0 {
+        "session-rules" => usage_source,
+        _ => ("paymaster-guard", modules.paymaster_guard),
+    };
+    let paymaster_guard = view::<_, IPaymasterGuardModule::IPaymasterGuardModuleErrors>(
+        chain,
+        guard_source.0,
+        guard_source.1,
+        "getPaymasterGuard",
+        IPaymasterGuardModule::getPaymasterGuardCall {
+            account,
+            entityId: entity_id,
+        },
+        |_| false,
+    )?
+    // session-rules answers `installed` for the key; a guard it holds has a
+    // paymaster or lets the account pay.
+    .filter(|g| g.installed && (g.allowSelfPaid || !g.paymasters.is_empty()))
+    .map(|g| PaymasterGuardState {
+        allow_self_paid: g.allowSelfPaid,
+        paymasters: g.paymasters,
+    });
+
     // The list views answer an empty list for a key without that hook (they
     // take any account and entity id): read empty as "no such permission".
     // The account's own view (`getValidationData`) says which hooks exist.
@@ -459,6 +496,7 @@ pub fn inspect_with_view(
         gas_budget,
         sponsors: sponsors.filter(|s| !s.is_empty()),
         usage,
+        paymaster_guard,
     })
 }
 
@@ -858,6 +896,7 @@ mod tests {
             gas_budget: None,
             sponsors: None,
             usage: None,
+            paymaster_guard: None,
         }
     }
 

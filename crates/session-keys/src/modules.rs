@@ -5,7 +5,7 @@ use localnet::{contract_code_path, Localnet};
 use serde::{Deserialize, Serialize};
 
 /// The build names of the modules, in [`Modules::all`] order.
-pub const MODULE_NAMES: [&str; 8] = [
+pub const MODULE_NAMES: [&str; 9] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
@@ -14,6 +14,7 @@ pub const MODULE_NAMES: [&str; 8] = [
     "session-policy",
     "usage-limit",
     "session-rules",
+    "paymaster-guard",
 ];
 
 /// The addresses of the session-key modules on one chain.
@@ -35,8 +36,10 @@ pub struct Modules {
     /// How many operations or calls a key may make.
     pub usage_limit: Address,
     /// The rules that do not fit in the session policy's program (the
-    /// usage limit), in one hook installed beside it.
+    /// usage limit, the paymaster guard), in one hook installed beside it.
     pub session_rules: Address,
+    /// Which paymasters may pay for a key's operations.
+    pub paymaster_guard: Address,
 }
 
 impl Modules {
@@ -53,6 +56,7 @@ impl Modules {
             session_policy: Address::repeat_byte(0x56),
             usage_limit: Address::repeat_byte(0x57),
             session_rules: Address::repeat_byte(0x58),
+            paymaster_guard: Address::repeat_byte(0x59),
         }
     }
 
@@ -71,11 +75,12 @@ impl Modules {
             session_policy: deploy("session-policy"),
             usage_limit: deploy("usage-limit"),
             session_rules: deploy("session-rules"),
+            paymaster_guard: deploy("paymaster-guard"),
         }
     }
 
     /// Every module's address, in [`MODULE_NAMES`] order.
-    pub fn all(&self) -> [Address; 8] {
+    pub fn all(&self) -> [Address; 9] {
         [
             self.session_signer,
             self.selector_allowlist,
@@ -85,11 +90,12 @@ impl Modules {
             self.session_policy,
             self.usage_limit,
             self.session_rules,
+            self.paymaster_guard,
         ]
     }
 
     /// `(build name, address)` of every module.
-    pub fn named(&self) -> [(&'static str, Address); 8] {
+    pub fn named(&self) -> [(&'static str, Address); 9] {
         let all = self.all();
         std::array::from_fn(|i| (MODULE_NAMES[i], all[i]))
     }
@@ -105,7 +111,7 @@ impl Modules {
     /// The modules from `(build name, address)` pairs; `None` if one is
     /// missing.
     pub fn from_named<'a>(pairs: impl IntoIterator<Item = (&'a str, Address)>) -> Option<Self> {
-        let mut found: [Option<Address>; 8] = [None; 8];
+        let mut found: [Option<Address>; 9] = [None; 9];
         for (name, address) in pairs {
             if let Some(i) = MODULE_NAMES.iter().position(|n| *n == name) {
                 found[i] = Some(address);
@@ -120,6 +126,7 @@ impl Modules {
             session_policy: found[5]?,
             usage_limit: found[6]?,
             session_rules: found[7]?,
+            paymaster_guard: found[8]?,
         })
     }
 }

@@ -12,6 +12,7 @@
 //! | [`Permission::GasBudget`] | spending-limit | validation (the budget is charged before the prefund) |
 //! | [`Permission::SponsoringPaymasters`] | spending-limit | validation: these paymasters' operations are not charged |
 //! | [`Permission::UsageLimit`] | usage-limit (with the policy: session-rules, beside it) | validation (or execution) |
+//! | [`Permission::Paymasters`] | paymaster-guard (with the policy: session-rules) | validation (only validation sees the paymaster) |
 //! | [`Permission::Signatures`] | the validation's signature flag (ERC-1271); only the window bounds it | — |
 //! | [`Permission::Root`] | none: a **global** validation (it signs too) | — |
 //!
@@ -45,6 +46,10 @@
 //!   one with neither a native limit nor a gas budget (a key that bundles
 //!   its own operation sets its own fees and is paid them as the
 //!   beneficiary).
+//! - a usage limit that limits nothing (a zero count, or no count at all)
+//!   or whose period is 0 or over `uint32`;
+//! - a paymaster guard that allows nothing, lists the zero address, the
+//!   account or a paymaster twice, or leaves out a sponsoring paymaster.
 //!
 //! [`file`](mod@file) reads a set from a TOML or JSON permission file.
 
@@ -52,9 +57,9 @@ use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use permission_core::install::{
-    encode_contract_allowlist, encode_selector_allowlist, GasBudget, SelectorRule, SpendLimit,
-    TimeWindowInstall, UsageLimitInstall, COUNT_CALLS, COUNT_OPERATIONS, NATIVE_TOKEN,
-    VALUE_TRANSFER_SELECTOR,
+    encode_contract_allowlist, encode_paymaster_guard, encode_selector_allowlist, GasBudget,
+    SelectorRule, SpendLimit, TimeWindowInstall, UsageLimitInstall, COUNT_CALLS, COUNT_OPERATIONS,
+    NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
 };
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
@@ -69,8 +74,8 @@ use crate::encode::{
 };
 use crate::modules::Modules;
 use crate::session::{
-    policy_hooks, policy_validates, rules_hooks, spending_limit_hooks, Enforcement, HookRole,
-    PolicyRules, SignerSpec,
+    policy_hooks, policy_validates, rules_hooks, spending_limit_hooks, Enforcement, ExtraRules,
+    HookRole, PolicyRules, SignerSpec,
 };
 
 /// The largest `uint48`: the latest expiry a validation can carry.
@@ -281,6 +286,19 @@ pub enum Permission {
         /// `(uses, period in seconds)`.
         per_period: Option<(u32, u64)>,
     },
+    /// Its operations must be paid by one of `paymasters`, or by the
+    /// account itself when `self_paid`. With `sponsoring`, the same list
+    /// tells the gas accounting that these paymasters pay the gas
+    /// themselves (as [`Permission::SponsoringPaymasters`]); leave it off
+    /// for a token paymaster, which charges the account.
+    Paymasters {
+        /// The allowed paymasters.
+        paymasters: Vec<Address>,
+        /// Whether an operation without a paymaster is allowed.
+        self_paid: bool,
+        /// Whether these paymasters sponsor the gas.
+        sponsoring: bool,
+    },
     /// Signs ERC-1271 messages for the account (the validation's
     /// signature flag). Off unless granted: no allowlist or limit applies
     /// to a signature, and a signed Permit2 permit or exchange order moves
@@ -381,6 +399,9 @@ pub enum PermissionError {
     /// A usage period that does not fit `uint32`, or is 0.
     #[error("the usage period {0} must be between 1 and 4294967295 seconds")]
     BadUsagePeriod(u64),
+    /// A paymaster guard that allows nothing, or a bad entry in it.
+    #[error("{0}")]
+    BadPaymasters(String),
     /// Nothing at all.
     #[error("no permissions given: a key with no permission hook could call anything; add permissions, or `root` if that is really what you want")]
     Empty,
@@ -516,6 +537,22 @@ impl PermissionSet {
         })
     }
 
+    /// Operations paid only by `paymasters` (or the account, with
+    /// `self_paid`); with `sponsoring` they also count as sponsors for the
+    /// gas accounting.
+    pub fn paymasters(
+        self,
+        paymasters: impl IntoIterator<Item = Address>,
+        self_paid: bool,
+        sponsoring: bool,
+    ) -> Self {
+        self.with(Permission::Paymasters {
+            paymasters: paymasters.into_iter().collect(),
+            self_paid,
+            sponsoring,
+        })
+    }
+
     /// May sign ERC-1271 messages for the account (see
     /// [`Permission::Signatures`]).
     pub fn signatures(self) -> Self {
@@ -631,6 +668,14 @@ impl PermissionSet {
             check_one(permission, account, now, &mut seen)?;
         }
         check_allowlists_meet(&self.permissions, &seen)?;
+        // A sponsor the guard refuses could never pay: say so.
+        if let Some(guard) = &seen.guard {
+            if let Some(sponsor) = seen.sponsor_list.iter().find(|s| !guard.contains(s)) {
+                return Err(PermissionError::BadPaymasters(format!(
+                    "{sponsor} is a sponsoring paymaster but not an allowed one, so the paymaster guard would refuse its operations; add it to the allowed paymasters"
+                )));
+            }
+        }
         Ok(Some(seen))
     }
 
@@ -737,6 +782,8 @@ impl PermissionSet {
         let mut gas = GasBudget::default();
         let mut sponsors: &[Address] = &[];
         let mut usage = None;
+        let mut guard: Option<(&[Address], bool)> = None;
+        let mut guard_sponsors: &[Address] = &[];
         for permission in &self.permissions {
             match permission {
                 Permission::Root => {}
@@ -793,10 +840,28 @@ impl PermissionSet {
                         period: u32::try_from(period).unwrap_or(u32::MAX),
                     })
                 }
+                Permission::Paymasters {
+                    paymasters,
+                    self_paid,
+                    sponsoring,
+                } => {
+                    guard = Some((paymasters, *self_paid));
+                    if *sponsoring {
+                        guard_sponsors = paymasters;
+                    }
+                }
                 // A validation flag, not a hook.
                 Permission::Signatures => {}
             }
         }
+        // check_one keeps an explicit sponsor list within the guard's.
+        if sponsors.is_empty() {
+            sponsors = guard_sponsors;
+        }
+        let extra = ExtraRules {
+            usage,
+            paymasters: guard,
+        };
         let spends = gas.enabled || !limits.is_empty();
         if self.enforcement == Enforcement::Policy {
             let mut hooks = policy_hooks(
@@ -810,9 +875,7 @@ impl PermissionSet {
                     spending: spends.then_some((&limits[..], gas, sponsors)),
                 },
             );
-            if let Some(usage) = usage {
-                hooks.push(rules_hooks(modules.session_rules, id, self.role, &usage));
-            }
+            hooks.extend(rules_hooks(modules.session_rules, id, self.role, &extra));
             return hooks;
         }
         let mut hooks = Vec::new();
@@ -845,6 +908,13 @@ impl PermissionSet {
                 &usage.encode(),
             ));
         }
+        if let Some((paymasters, self_paid)) = guard {
+            // Only validation sees the paymaster, whatever the role.
+            hooks.push(hook_with_data(
+                validation_hook(modules.paymaster_guard, id),
+                &encode_paymaster_guard(id, self_paid, paymasters),
+            ));
+        }
         if spends {
             hooks.extend(spending_limit_hooks(
                 modules.spending_limit,
@@ -866,7 +936,9 @@ struct Seen {
     gas: bool,
     native: bool,
     sponsors: bool,
+    sponsor_list: Vec<Address>,
     usage: bool,
+    guard: Option<Vec<Address>>,
     tokens: Vec<Address>,
     contracts: Vec<Address>,
     function_targets: Vec<Address>,
@@ -1030,12 +1102,39 @@ fn check_one(
                 _ => Ok(()),
             }
         }
+        Permission::Paymasters {
+            paymasters,
+            self_paid,
+            ..
+        } => {
+            if seen.guard.is_some() {
+                return Err(PermissionError::Duplicate("a paymaster guard"));
+            }
+            if paymasters.is_empty() && !self_paid {
+                return Err(PermissionError::BadPaymasters(
+                    "a paymaster guard with no paymaster that does not let the account pay refuses every operation; list a paymaster, or allow the account to pay (`self-paid`)".into(),
+                ));
+            }
+            for (i, paymaster) in paymasters.iter().enumerate() {
+                if paymaster.is_zero()
+                    || *paymaster == account
+                    || paymasters[..i].contains(paymaster)
+                {
+                    return Err(PermissionError::BadPaymasters(format!(
+                        "{paymaster} cannot be an allowed paymaster: give each paymaster contract's address once (not zero, not the account)"
+                    )));
+                }
+            }
+            seen.guard = Some(paymasters.clone());
+            Ok(())
+        }
         Permission::SponsoringPaymasters(paymasters) => {
             if std::mem::replace(&mut seen.sponsors, true) {
                 return Err(PermissionError::Duplicate(
                     "a list of sponsoring paymasters",
                 ));
             }
+            seen.sponsor_list = paymasters.clone();
             for (i, paymaster) in paymasters.iter().enumerate() {
                 if paymaster.is_zero()
                     || *paymaster == account

@@ -18,9 +18,9 @@
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
-    encode_contract_allowlist, encode_policy_install, encode_selector_allowlist,
-    encode_spending_limit, GasBudget, SelectorRule, SpendLimit, TimeWindowInstall,
-    UsageLimitInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
+    encode_contract_allowlist, encode_paymaster_guard, encode_policy_install,
+    encode_selector_allowlist, encode_spending_limit, GasBudget, SelectorRule, SpendLimit,
+    TimeWindowInstall, UsageLimitInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
 
 use crate::abi::IReferenceAccount;
@@ -190,18 +190,60 @@ pub fn policy_hooks(
     }
 }
 
-/// session-rules' `HookConfig` for a key's usage limit at entity `id`: a
-/// validation hook that counts in validation, or in the execution role a
-/// pre execution hook that counts there (`CALLS_IN_EXECUTION`). It needs
-/// no validation role then: the session policy (or the signer) bounds the
-/// key's gas and window.
-pub fn rules_hooks(module: Address, id: u32, role: HookRole, usage: &UsageLimitInstall) -> Bytes {
-    let (flags, hook) = match role {
-        HookRole::Validation => (0, validation_hook(module, id)),
-        HookRole::Execution => (CALLS_IN_EXECUTION, execution_hook(module, id, true, false)),
+/// A key's rules that session-rules holds, in its rule order; `None`
+/// leaves a rule out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExtraRules<'a> {
+    /// usage-limit's install data.
+    pub usage: Option<UsageLimitInstall>,
+    /// paymaster-guard's allowed paymasters, and whether the account may
+    /// pay.
+    pub paymasters: Option<(&'a [Address], bool)>,
+}
+
+impl ExtraRules<'_> {
+    /// Whether the key has any of these rules.
+    pub fn is_empty(&self) -> bool {
+        self.usage.is_none() && self.paymasters.is_none()
+    }
+}
+
+/// session-rules' `HookConfig`s for `rules` at entity `id` (none when the
+/// key has none of them). In the validation role one validation hook
+/// counts and checks the paymaster. In the execution role the usage limit
+/// is counted in a pre execution hook (`CALLS_IN_EXECUTION`), and a
+/// paymaster guard still needs the validation role (only validation sees
+/// the paymaster): the second role then gets empty install data.
+pub fn rules_hooks(module: Address, id: u32, role: HookRole, rules: &ExtraRules<'_>) -> Vec<Bytes> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let flags = match role {
+        HookRole::Validation => 0,
+        HookRole::Execution => CALLS_IN_EXECUTION,
     };
-    let install = encode_policy_install(id, flags, &[usage.encode()]);
-    hook_with_data(hook, &install)
+    let entries = [
+        rules.usage.map(|u| u.encode()).unwrap_or_default(),
+        rules
+            .paymasters
+            .map(|(list, self_paid)| encode_paymaster_guard(id, self_paid, list))
+            .unwrap_or_default(),
+    ];
+    let install = encode_policy_install(id, flags, &entries);
+    match (role, rules.paymasters.is_some(), rules.usage.is_some()) {
+        (HookRole::Validation, _, _) => vec![hook_with_data(validation_hook(module, id), &install)],
+        (HookRole::Execution, true, true) => vec![
+            hook_with_data(validation_hook(module, id), &install),
+            hook_with_data(execution_hook(module, id, true, false), &[]),
+        ],
+        (HookRole::Execution, true, false) => {
+            vec![hook_with_data(validation_hook(module, id), &install)]
+        }
+        (HookRole::Execution, false, _) => vec![hook_with_data(
+            execution_hook(module, id, true, false),
+            &install,
+        )],
+    }
 }
 
 /// Whether `hooks` make the session policy at `policy` a validation hook:

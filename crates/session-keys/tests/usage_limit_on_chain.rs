@@ -8,44 +8,18 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolError};
+use common::KeyScene;
 use session_keys::abi::{ICounter, IUsageLimitModule};
-use session_keys::account::{send_as_owner, OWNER_ENTITY};
 use session_keys::encode::{HOOK_PRE_EXECUTION, HOOK_VALIDATION};
 use session_keys::errors::{FailedOp, ModuleError, Wrapper};
-use session_keys::inspect::{hook_segments, inspect, validation_view};
-use session_keys::operation::{calls_data, handle_ops, signed_op_with_segments, OpOutcome};
-use session_keys::permissions::UsageUnit;
-use session_keys::{Chain, Gas, Key, LocalChain, Modules, PermissionSet, SignerSpec};
+use session_keys::inspect::inspect;
+use session_keys::operation::OpOutcome;
+use session_keys::{Chain, PermissionSet, UsageUnit};
 
 mod common;
 
 const ENTITY: u32 = 9;
 const DAY: u64 = 86_400;
-
-struct Setup {
-    chain: LocalChain,
-    owner: Key,
-    key: Key,
-    modules: Modules,
-    account: Address,
-    counter: Address,
-}
-
-fn setup() -> Setup {
-    let mut chain = LocalChain::new();
-    let owner = Key::from_seed(0x0a);
-    chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
-    let deposit = U256::from(10u64).pow(U256::from(17));
-    let (modules, account, counter) = common::account_with_counter(&mut chain, &owner, deposit);
-    Setup {
-        chain,
-        owner,
-        key: Key::from_seed(0x4c),
-        modules,
-        account,
-        counter,
-    }
-}
 
 /// How the key's permissions are installed.
 #[derive(Clone, Copy, Debug)]
@@ -58,80 +32,19 @@ enum Mode {
     Modules,
 }
 
-impl Setup {
-    /// Grants the key: increment() on the Counter, a gas budget, and at
-    /// most 2 operations a day and 3 over its life.
-    fn grant(&mut self, mode: Mode) -> Vec<(Address, u8)> {
-        let now = self.chain.timestamp().unwrap();
-        let mut set = PermissionSet::new()
-            .functions(self.counter, [ICounter::incrementCall::SELECTOR])
-            .gas_budget(U256::from(10u64).pow(U256::from(17)))
-            .time_window(now, now + 30 * DAY)
-            .usage_limit(UsageUnit::Operations, Some(3), Some((2, DAY)));
-        set = match mode {
-            Mode::Policy => set,
-            Mode::PolicyInExecution => set.as_execution_hooks(),
-            Mode::Modules => set.with_modules(),
-        };
-        let install = set
-            .install(
-                &self.modules,
-                ENTITY,
-                &SignerSpec::Address(self.key.address()),
-                self.account,
-                now,
-            )
-            .unwrap();
-        let receipt = send_as_owner(
-            &mut self.chain,
-            &self.owner,
-            self.account,
-            OWNER_ENTITY,
-            &install.install_validation_calldata(),
-        )
-        .unwrap();
-        assert!(receipt.success, "grant: {}", receipt.failure_reason());
-        install
-            .hooks
-            .iter()
-            .map(|h| (Address::from_slice(&h[..20]), h[24]))
-            .collect()
-    }
-
-    /// The key's increment(), with the segments the SDK computes at the
-    /// chain's time.
-    fn increment(&mut self, prefixed: bool) -> OpOutcome {
-        let hooks = validation_view(&mut self.chain, &self.modules, self.account, ENTITY)
-            .unwrap()
-            .unwrap()
-            .hooks;
-        let now = self.chain.timestamp().unwrap();
-        let segments =
-            hook_segments(&mut self.chain, &self.modules, self.account, &hooks, now).unwrap();
-        let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
-        let call = ICounter::incrementCall {}.abi_encode();
-        let key = self.key.clone();
-        let op = signed_op_with_segments(
-            &mut self.chain,
-            self.account,
-            (ENTITY, false),
-            calls_data(&[(self.counter, U256::ZERO, call)], prefixed),
-            &key,
-            Gas::default(),
-            &segments,
-        )
-        .unwrap();
-        let owner = self.owner.clone();
-        handle_ops(&mut self.chain, &owner, op).unwrap()
-    }
-
-    fn count(&mut self) -> U256 {
-        let call = ICounter::countCall {}.abi_encode();
-        let out = self
-            .chain
-            .call(Address::ZERO, self.counter, call.into())
-            .unwrap();
-        ICounter::countCall::abi_decode_returns(&out.output).unwrap()
+/// The key may call increment() on the Counter, with a gas budget, at most
+/// 2 operations a day and 3 over its life.
+fn permissions(s: &mut KeyScene, mode: Mode) -> PermissionSet {
+    let now = s.chain.timestamp().unwrap();
+    let set = PermissionSet::new()
+        .functions(s.counter, [ICounter::incrementCall::SELECTOR])
+        .gas_budget(U256::from(10u64).pow(U256::from(17)))
+        .time_window(now, now + 30 * DAY)
+        .usage_limit(UsageUnit::Operations, Some(3), Some((2, DAY)));
+    match mode {
+        Mode::Policy => set,
+        Mode::PolicyInExecution => set.as_execution_hooks(),
+        Mode::Modules => set.with_modules(),
     }
 }
 
@@ -169,8 +82,9 @@ fn exceeded(used: u64, limit: u64) -> IUsageLimitModule::UsageLimitExceeded {
 }
 
 fn run(mode: Mode) {
-    let mut s = setup();
-    let hooks = s.grant(mode);
+    let mut s = KeyScene::new(0x4c, ENTITY);
+    let set = permissions(&mut s, mode);
+    let hooks = s.grant(&set);
     let (counter_module, refusal) = match mode {
         Mode::Policy => (s.modules.session_rules, Wrapper::PreUserOpValidationHook),
         Mode::PolicyInExecution => (s.modules.session_rules, Wrapper::PreExecHook),
@@ -184,11 +98,10 @@ fn run(mode: Mode) {
         hooks.contains(&(counter_module, role)),
         "{mode:?}: {hooks:?}"
     );
-    let prefixed = matches!(mode, Mode::PolicyInExecution);
 
     // Two today.
     for n in 1..=2 {
-        let outcome = s.increment(prefixed);
+        let outcome = s.increment(None);
         assert!(
             matches!(outcome, OpOutcome::Executed(_)),
             "{mode:?} op {n}: {outcome:?}"
@@ -196,7 +109,7 @@ fn run(mode: Mode) {
     }
     assert_eq!(s.count(), U256::from(2));
     // The third today is refused with the module's error.
-    let outcome = s.increment(prefixed);
+    let outcome = s.increment(None);
     let (wrapper, module, error) = usage_error(&outcome);
     assert_eq!((wrapper, module), (refusal, counter_module), "{mode:?}");
     assert_eq!(error, exceeded(2, 2), "{mode:?}");
@@ -212,12 +125,12 @@ fn run(mode: Mode) {
     // A day later the period's count is whole again, and the lifetime one
     // stops the key after one more.
     s.chain.advance_time(DAY).unwrap();
-    let outcome = s.increment(prefixed);
+    let outcome = s.increment(None);
     assert!(
         matches!(outcome, OpOutcome::Executed(_)),
         "{mode:?}: {outcome:?}"
     );
-    let outcome = s.increment(prefixed);
+    let outcome = s.increment(None);
     let (_, _, error) = usage_error(&outcome);
     assert_eq!(error, exceeded(3, 3), "{mode:?}");
     assert_eq!(s.count(), U256::from(3));

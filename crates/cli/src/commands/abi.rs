@@ -14,9 +14,9 @@ use std::path::Path;
 use alloy_json_abi::JsonAbi;
 use serde::Serialize;
 use session_keys::abi::{
-    IContractAllowlistModule, IReferenceAccount, ISelectorAllowlistModule, ISessionPolicyModule,
-    ISessionRulesModule, ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
-    IUsageLimitModule,
+    IContractAllowlistModule, IPaymasterGuardModule, IReferenceAccount, ISelectorAllowlistModule,
+    ISessionPolicyModule, ISessionRulesModule, ISessionSignerModule, ISpendingLimitModule,
+    ITimeWindowModule, IUsageLimitModule,
 };
 
 use crate::args::AbiArgs;
@@ -74,6 +74,11 @@ fn contracts() -> Vec<(&'static str, &'static str, JsonAbi)> {
             "SessionRulesModule",
             "session-rules/interface/ISessionRulesModule.sol",
             ISessionRulesModule
+        ),
+        contract!(
+            "PaymasterGuardModule",
+            "paymaster-guard/interface/IPaymasterGuardModule.sol",
+            IPaymasterGuardModule
         ),
         contract!(
             "ReferenceAccount",

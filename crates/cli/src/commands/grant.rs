@@ -163,6 +163,17 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
             "--count-calls needs --max-uses or --max-uses-per".into()
         ));
     }
+    if !args.paymasters.is_empty() {
+        set = set.paymasters(
+            args.paymasters.iter().copied(),
+            args.allow_self_paid,
+            args.paymasters_sponsor,
+        );
+    } else if args.allow_self_paid || args.paymasters_sponsor {
+        return Err(bad(
+            "--allow-self-paid and --paymasters-sponsor need --paymaster ADDRESS".into(),
+        ));
+    }
     Ok(set)
 }
 
@@ -397,6 +408,15 @@ fn describe_set(set: &PermissionSet) -> String {
                 }
                 parts.join(", ")
             }
+            Permission::Paymasters {
+                paymasters,
+                self_paid,
+                sponsoring,
+            } => format!(
+                "paid only by {paymasters:?}{}{}",
+                if *self_paid { " or the account" } else { "" },
+                if *sponsoring { " (they sponsor the gas)" } else { "" }
+            ),
             Permission::Signatures => {
                 "signs ERC-1271 messages for the account (no allowlist or limit applies to a signature)"
                     .into()

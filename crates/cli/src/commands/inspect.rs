@@ -209,6 +209,13 @@ fn human(r: &Inspected) -> String {
         let list: Vec<String> = sponsors.iter().map(ToString::to_string).collect();
         lines.push(format!("gas not charged when paid by: {}", list.join(", ")));
     }
+    if let Some(g) = &p.paymaster_guard {
+        let mut payers: Vec<String> = g.paymasters.iter().map(ToString::to_string).collect();
+        if g.allow_self_paid {
+            payers.push("the account".into());
+        }
+        lines.push(format!("paid only by: {}", payers.join(", ")));
+    }
     if let Some(u) = &p.usage {
         let noun = u.unit.noun();
         if u.lifetime_limit != 0 {

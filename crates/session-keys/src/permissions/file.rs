@@ -40,6 +40,13 @@
 //! max = 100                 # over the key's life; optional
 //! max-per-period = 10       # optional, with `period` (seconds)
 //! period = 86400
+//!
+//! [paymasters]              # optional: who may pay for the key's operations
+//! allowed = ["0x4444444444444444444444444444444444444444"]
+//! self-paid = false         # whether the account may pay (no paymaster)
+//! sponsoring = true         # these pay the gas themselves (not charged to
+//!                           # the gas budget or native limit); false for a
+//!                           # token paymaster, which charges the account
 //! ```
 //!
 //! `root = true` alone grants everything. JSON files have the same keys
@@ -92,6 +99,24 @@ pub struct PermissionFile {
     /// The usage limit.
     #[serde(default)]
     pub usage: Option<Usage>,
+    /// The paymaster guard.
+    #[serde(default)]
+    pub paymasters: Option<Paymasters>,
+}
+
+/// `[paymasters]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Paymasters {
+    /// The allowed paymasters.
+    #[serde(default)]
+    pub allowed: Vec<Address>,
+    /// Whether the account may pay.
+    #[serde(default)]
+    pub self_paid: bool,
+    /// Whether the allowed paymasters sponsor the gas.
+    #[serde(default)]
+    pub sponsoring: bool,
 }
 
 /// `[usage]`.
@@ -365,6 +390,13 @@ impl PermissionFile {
             };
             set = set.usage_limit(usage.count, usage.max, per_period);
         }
+        if let Some(guard) = &self.paymasters {
+            set = set.paymasters(
+                guard.allowed.iter().copied(),
+                guard.self_paid,
+                guard.sponsoring,
+            );
+        }
         Ok(set)
     }
 }
@@ -500,6 +532,23 @@ mod usage_tests {
                 unit: UsageUnit::Operations,
                 lifetime: Some(3),
                 per_period: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn the_paymasters_table_becomes_a_guard() {
+        let file = PermissionFile::parse(
+            "[paymasters]\nallowed = [\"0x4444444444444444444444444444444444444444\"]\nsponsoring = true\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            file.to_set(0).unwrap().permissions,
+            vec![Permission::Paymasters {
+                paymasters: vec![Address::repeat_byte(0x44)],
+                self_paid: false,
+                sponsoring: true,
             }]
         );
     }

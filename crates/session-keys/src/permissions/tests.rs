@@ -754,3 +754,92 @@ fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
     assert_eq!(hook_flags(hook), (m.usage_limit, 7, HOOK_VALIDATION));
     assert_eq!(hook[25..], expected.encode()[..]);
 }
+
+#[test]
+fn a_paymaster_guard_is_checked_before_sending() {
+    let pm = Address::repeat_byte(0x44);
+    let guard = |list: Vec<Address>, self_paid| scoped().paymasters(list, self_paid, false);
+    assert!(matches!(
+        check(guard(vec![], false)),
+        Err(PermissionError::BadPaymasters(m)) if m.contains("refuses every operation")
+    ));
+    for bad in [vec![Address::ZERO], vec![ACCOUNT], vec![pm, pm]] {
+        assert!(matches!(
+            check(guard(bad, true)),
+            Err(PermissionError::BadPaymasters(m)) if m.contains("cannot be an allowed paymaster")
+        ));
+    }
+    assert_eq!(check(guard(vec![], true)), Ok(()));
+    assert_eq!(check(guard(vec![pm], false)), Ok(()));
+    let twice = guard(vec![pm], false).paymasters([OTHER], false, false);
+    assert_eq!(
+        check(twice),
+        Err(PermissionError::Duplicate("a paymaster guard"))
+    );
+    // A sponsor the guard would refuse.
+    let stray = guard(vec![pm], false).sponsoring_paymasters([TARGET]);
+    assert!(matches!(
+        check(stray),
+        Err(PermissionError::BadPaymasters(m)) if m.contains("not an allowed one")
+    ));
+}
+
+#[test]
+fn a_paymaster_guard_is_a_validation_hook_in_every_role() {
+    use permission_core::install::{encode_paymaster_guard, PaymasterGuardInstall};
+    let m = modules();
+    let pm = Address::repeat_byte(0x44);
+    let set = scoped().paymasters([pm], true, true);
+    // The policy: session-rules beside it, the guard as its second entry.
+    let install = set.install(&m, 7, &signer(), ACCOUNT, NOW).unwrap();
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last), (m.session_rules, 7, HOOK_VALIDATION));
+    let (_, _, entries) = policy_install(&last[25..]);
+    assert!(entries[0].is_empty(), "no usage limit");
+    let guard = PaymasterGuardInstall::decode(&entries[1]).unwrap();
+    assert!(guard.allow_self_paid);
+    assert_eq!(
+        guard.paymasters().collect::<Result<Vec<_>, _>>().unwrap(),
+        vec![pm]
+    );
+    // With `sponsoring`, the guard's list is the gas accounting's sponsors.
+    let (_, _, policy_entries) = policy_install(&install.hooks[0][25..]);
+    let spending = SpendingLimitInstall::decode(&policy_entries[3]).unwrap();
+    assert_eq!(
+        spending.sponsors().collect::<Result<Vec<_>, _>>().unwrap(),
+        vec![pm]
+    );
+    // The execution role keeps session-rules in validation for the guard.
+    let install = set
+        .clone()
+        .usage_limit(UsageUnit::Operations, Some(5), None)
+        .as_execution_hooks()
+        .install(&m, 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let rules: Vec<_> = install
+        .hooks
+        .iter()
+        .filter(|h| h[..20] == m.session_rules[..])
+        .map(|h| (hook_flags(h), h.len() > 25))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ((m.session_rules, 7, HOOK_VALIDATION), true),
+            ((m.session_rules, 7, HOOK_PRE_EXECUTION), false)
+        ]
+    );
+    // The modules: paymaster-guard's own install data, in validation.
+    let install = set
+        .as_execution_hooks()
+        .with_modules()
+        .install(&m, 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| h[..20] == m.paymaster_guard[..])
+        .expect("a paymaster-guard hook");
+    assert_eq!(hook_flags(hook), (m.paymaster_guard, 7, HOOK_VALIDATION));
+    assert_eq!(hook[25..], encode_paymaster_guard(7, true, &[pm])[..]);
+}

@@ -123,3 +123,140 @@ pub fn deposit_of(
         .unwrap();
     IEntryPoint::balanceOfCall::abi_decode_returns(&out).unwrap()
 }
+
+/// A session key's world on the embedded chain: every module, an account
+/// owned by `owner` with 0.1 ether deposited, a Counter, and a key to
+/// grant at `entity_id`.
+#[allow(dead_code)]
+pub struct KeyScene {
+    pub chain: session_keys::LocalChain,
+    pub owner: session_keys::Key,
+    pub key: session_keys::Key,
+    pub modules: session_keys::Modules,
+    pub account: alloy_primitives::Address,
+    pub counter: alloy_primitives::Address,
+    pub entity_id: u32,
+    /// Whether the granted key's operations need the `executeUserOp`
+    /// prefix.
+    pub prefixed: bool,
+}
+
+#[allow(dead_code)]
+impl KeyScene {
+    /// A fresh chain, with the key from `key_seed` at `entity_id`.
+    pub fn new(key_seed: u8, entity_id: u32) -> Self {
+        use alloy_primitives::U256;
+        let mut chain = session_keys::LocalChain::new();
+        let owner = session_keys::Key::from_seed(0x0a);
+        chain.fund(owner.address(), U256::from(10u64).pow(U256::from(21)));
+        let deposit = U256::from(10u64).pow(U256::from(17));
+        let (modules, account, counter) = account_with_counter(&mut chain, &owner, deposit);
+        Self {
+            chain,
+            owner,
+            key: session_keys::Key::from_seed(key_seed),
+            modules,
+            account,
+            counter,
+            entity_id,
+            prefixed: false,
+        }
+    }
+
+    /// The owner grants `set` to the key; returns each hook's (module,
+    /// role flag).
+    pub fn grant(
+        &mut self,
+        set: &session_keys::PermissionSet,
+    ) -> Vec<(alloy_primitives::Address, u8)> {
+        self.prefixed = set.needs_execute_user_op();
+        let install = grant(
+            &mut self.chain,
+            &self.owner,
+            &self.modules,
+            self.account,
+            set,
+            self.entity_id,
+            &self.key.clone(),
+        );
+        install
+            .hooks
+            .iter()
+            .map(|h| (alloy_primitives::Address::from_slice(&h[..20]), h[24]))
+            .collect()
+    }
+
+    /// The key's `Counter.increment()` through `handleOps`, bundled by the
+    /// owner, paid by `paymaster` (`None`: the account), with the hook
+    /// segments the SDK computes at the chain's time.
+    pub fn increment(
+        &mut self,
+        paymaster: Option<alloy_primitives::Address>,
+    ) -> session_keys::operation::OpOutcome {
+        use alloy_primitives::U256;
+        use alloy_sol_types::SolCall;
+        use session_keys::Chain;
+        let hooks = session_keys::inspect::validation_view(
+            &mut self.chain,
+            &self.modules,
+            self.account,
+            self.entity_id,
+        )
+        .unwrap()
+        .unwrap()
+        .hooks;
+        let now = self.chain.timestamp().unwrap();
+        let segments = session_keys::inspect::hook_segments(
+            &mut self.chain,
+            &self.modules,
+            self.account,
+            &hooks,
+            now,
+        )
+        .unwrap();
+        let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
+        let nonce = session_keys::operation::next_nonce(
+            &mut self.chain,
+            self.account,
+            self.entity_id,
+            false,
+        )
+        .unwrap();
+        let call = session_keys::abi::ICounter::incrementCall {}.abi_encode();
+        let call_data =
+            session_keys::operation::calls_data(&[(self.counter, U256::ZERO, call)], self.prefixed);
+        let mut op = session_keys::user_op::unsigned(
+            self.account,
+            nonce,
+            call_data,
+            session_keys::Gas::default(),
+        );
+        if let Some(paymaster) = paymaster {
+            // Paymaster verification gas 100,000; postOp gas 0.
+            let mut data = paymaster.to_vec();
+            data.extend_from_slice(&100_000u128.to_be_bytes());
+            data.extend_from_slice(&0u128.to_be_bytes());
+            op.paymasterAndData = data.into();
+        }
+        let chain_id = self.chain.chain_id().unwrap();
+        let hash =
+            localnet::entry_point::user_op_hash(&op, localnet::entry_point::ENTRY_POINT, chain_id);
+        op.signature =
+            session_keys::encode::signature(&segments, &self.key.sign_user_op_hash(hash));
+        let owner = self.owner.clone();
+        session_keys::operation::handle_ops(&mut self.chain, &owner, op).unwrap()
+    }
+
+    /// The Counter's count.
+    pub fn count(&mut self) -> alloy_primitives::U256 {
+        use alloy_sol_types::SolCall;
+        use session_keys::abi::ICounter;
+        use session_keys::Chain;
+        let call = ICounter::countCall {}.abi_encode();
+        let out = self
+            .chain
+            .call(alloy_primitives::Address::ZERO, self.counter, call.into())
+            .unwrap();
+        ICounter::countCall::abi_decode_returns(&out.output).unwrap()
+    }
+}
