@@ -191,10 +191,11 @@ fn demo_on_the_embedded_chain_does_every_step() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(
-        stdout.contains("16 of 16 steps did what they must"),
+        stdout.contains("20 of 20 steps did what they must"),
         "{stdout}"
     );
     assert!(stdout.contains("SpendLimitExceeded"));
+    assert!(stdout.contains("session-rules: UsageLimitExceeded(used: 4, limit: 4)"));
     assert!(stdout.contains("AA22 expired"));
 
     let out = run_in(

@@ -729,7 +729,11 @@ fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
     );
     let (id, flags, entries) = policy_install(&install.hooks[1][25..]);
     assert_eq!((id, flags), (7, 0));
-    assert_eq!(entries, vec![expected.encode()]);
+    assert_eq!(
+        entries,
+        vec![expected.encode(), vec![]],
+        "no paymaster guard"
+    );
     // Execution role: session-rules counts in its execution hook.
     let install = set
         .clone()
@@ -740,7 +744,11 @@ fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
     assert_eq!(hook_flags(last), (m.session_rules, 7, HOOK_PRE_EXECUTION));
     let (_, flags, entries) = policy_install(&last[25..]);
     assert_eq!(flags, CALLS_IN_EXECUTION);
-    assert_eq!(entries, vec![expected.encode()]);
+    assert_eq!(
+        entries,
+        vec![expected.encode(), vec![]],
+        "no paymaster guard"
+    );
     // The granular modules: usage-limit's own install data.
     let install = set
         .with_modules()

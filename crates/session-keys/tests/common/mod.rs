@@ -193,8 +193,18 @@ impl KeyScene {
         &mut self,
         paymaster: Option<alloy_primitives::Address>,
     ) -> session_keys::operation::OpOutcome {
-        use alloy_primitives::U256;
         use alloy_sol_types::SolCall;
+        let call = session_keys::abi::ICounter::incrementCall {}.abi_encode();
+        let counter = self.counter;
+        self.send(&[(counter, alloy_primitives::U256::ZERO, call)], paymaster)
+    }
+
+    /// The key's operation making `calls`, as [`KeyScene::increment`].
+    pub fn send(
+        &mut self,
+        calls: &[(alloy_primitives::Address, alloy_primitives::U256, Vec<u8>)],
+        paymaster: Option<alloy_primitives::Address>,
+    ) -> session_keys::operation::OpOutcome {
         use session_keys::Chain;
         let hooks = session_keys::inspect::validation_view(
             &mut self.chain,
@@ -222,9 +232,7 @@ impl KeyScene {
             false,
         )
         .unwrap();
-        let call = session_keys::abi::ICounter::incrementCall {}.abi_encode();
-        let call_data =
-            session_keys::operation::calls_data(&[(self.counter, U256::ZERO, call)], self.prefixed);
+        let call_data = session_keys::operation::calls_data(calls, self.prefixed);
         let mut op = session_keys::user_op::unsigned(
             self.account,
             nonce,

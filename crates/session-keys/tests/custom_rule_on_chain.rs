@@ -1,0 +1,86 @@
+//! The custom-rule template (`contracts/template`, the guide's
+//! `docs/custom-rules.md`) granted from the SDK as one more hook of a
+//! session key's validation, and enforced on its compiled WASM through
+//! `EntryPoint.handleOps`: a value transfer at the cap runs, one above it
+//! is refused in validation with the rule's `ValueAboveCap`.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{sol, SolError, SolValue};
+use common::KeyScene;
+use localnet::contract_code_path;
+use session_keys::encode::{hook_with_data, validation_hook};
+use session_keys::errors::FailedOp;
+use session_keys::operation::OpOutcome;
+use session_keys::{Chain, PermissionSet, Selector, SignerSpec};
+
+mod common;
+
+sol! {
+    #[derive(Debug, PartialEq)]
+    error ValueAboveCap(uint256 value, uint256 cap);
+}
+
+const ENTITY: u32 = 12;
+const CAP: u64 = 1_000_000;
+
+#[test]
+fn a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops() {
+    if !common::built("a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops") {
+        return;
+    }
+    let mut s = KeyScene::new(0x4e, ENTITY);
+    let rule = s
+        .chain
+        .net
+        .deploy_stylus_file(contract_code_path("template"));
+    let bob = Address::repeat_byte(0xb0);
+    // The account sends the value from its own balance.
+    let account = s.account;
+    s.chain.fund(account, U256::from(10u64).pow(U256::from(18)));
+    let now = s.chain.timestamp().unwrap();
+    let set = PermissionSet::new()
+        .functions(bob, [Selector::value_transfer()])
+        .native_limit(U256::from(10u64).pow(U256::from(16)), None)
+        .time_window(now, now + 3_600);
+    let mut install = set
+        .install(
+            &s.modules,
+            ENTITY,
+            &SignerSpec::Address(s.key.address()),
+            s.account,
+            now,
+        )
+        .unwrap();
+    let cap = (ENTITY, U256::from(CAP)).abi_encode_params();
+    install
+        .hooks
+        .push(hook_with_data(validation_hook(rule, ENTITY), &cap));
+    let receipt = session_keys::account::send_as_owner(
+        &mut s.chain,
+        &s.owner,
+        s.account,
+        session_keys::account::OWNER_ENTITY,
+        &install.install_validation_calldata(),
+    )
+    .unwrap();
+    assert!(receipt.success, "grant: {}", receipt.failure_reason());
+
+    let outcome = s.send(&[(bob, U256::from(CAP), vec![])], None);
+    assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
+    let outcome = s.send(&[(bob, U256::from(CAP + 1), vec![])], None);
+    let OpOutcome::Refused(receipt) = outcome else {
+        panic!("a transfer above the cap was not refused: {outcome:?}")
+    };
+    let wrapped = FailedOp::decode(receipt.revert_data.as_ref().unwrap())
+        .and_then(|f| f.module_error())
+        .unwrap_or_else(|| panic!("{}", receipt.failure_reason()));
+    assert_eq!(wrapped.module, rule);
+    assert_eq!(
+        ValueAboveCap::abi_decode(&wrapped.reason).unwrap(),
+        ValueAboveCap {
+            value: U256::from(CAP + 1),
+            cap: U256::from(CAP),
+        }
+    );
+    assert_eq!(s.chain.balance(bob).unwrap(), U256::from(CAP));
+}
