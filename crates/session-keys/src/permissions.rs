@@ -55,7 +55,8 @@
 
 use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
-use alloy_primitives::{Address, U256};
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::{Address, Bytes, U256};
 use permission_core::install::{
     encode_contract_allowlist, encode_paymaster_guard, encode_selector_allowlist, GasBudget,
     SelectorRule, SpendLimit, TimeWindowInstall, UsageLimitInstall, COUNT_CALLS, COUNT_OPERATIONS,
@@ -94,6 +95,18 @@ pub const NEVER_GRANTED: [(&str, [u8; 4]); 7] = [
         EXECUTE_WITH_RUNTIME_VALIDATION,
     ),
     ("performCreate", PERFORM_CREATE),
+];
+
+/// ERC-6900's module lifecycle functions, refused on every target: the
+/// account calling a module's `onUninstall` clears the module's state for
+/// the account (a key's own restriction among it), and no contract a key
+/// legitimately calls exposes them.
+pub const MODULE_LIFECYCLE: [(&str, [u8; 4]); 2] = [
+    ("onInstall(bytes)", permission_core::selectors::selector("onInstall(bytes)")),
+    (
+        "onUninstall(bytes)",
+        permission_core::selectors::selector("onUninstall(bytes)"),
+    ),
 ];
 
 /// The account's execution functions: a rule for them on the account
@@ -223,6 +236,64 @@ impl UsageUnit {
     }
 }
 
+/// A custom hook's `onInstall` data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomInstall {
+    /// These bytes as they are.
+    Raw(Bytes),
+    /// `abi.encode(values...)` with these Solidity types (`uint32`,
+    /// `address`, `uint256[]`, `(address,uint256)`, ...). A value
+    /// `entity` stands for the key's entity id (an unsigned integer type).
+    Abi {
+        /// One Solidity type per value.
+        types: Vec<String>,
+        /// Each value as text: a number, an address, `true`, `[1,2]`, ...
+        values: Vec<String>,
+    },
+}
+
+/// What a value `entity` in [`CustomInstall::Abi`] stands for.
+pub const ENTITY_PLACEHOLDER: &str = "entity";
+
+impl CustomInstall {
+    /// The install data for a key at `entity_id`, or why it cannot be
+    /// encoded.
+    pub fn encode(&self, entity_id: u32) -> Result<Bytes, String> {
+        let (types, values) = match self {
+            Self::Raw(bytes) => return Ok(bytes.clone()),
+            Self::Abi { types, values } => (types, values),
+        };
+        if types.len() != values.len() {
+            return Err(format!(
+                "{} types and {} values: give one value per type",
+                types.len(),
+                values.len()
+            ));
+        }
+        let mut encoded = Vec::with_capacity(values.len());
+        for (ty, value) in types.iter().zip(values) {
+            let parsed = DynSolType::parse(ty)
+                .map_err(|e| format!("`{ty}` is not a Solidity type: {e}"))?;
+            let value = if value == ENTITY_PLACEHOLDER {
+                if !matches!(parsed, DynSolType::Uint(bits) if bits >= 32) {
+                    return Err(format!(
+                        "`{ENTITY_PLACEHOLDER}` stands for the key's entity id (a uint32), so its type must be uint32 or wider, not {ty}"
+                    ));
+                }
+                entity_id.to_string()
+            } else {
+                value.clone()
+            };
+            encoded.push(
+                parsed
+                    .coerce_str(&value)
+                    .map_err(|e| format!("`{value}` is not a {ty}: {e}"))?,
+            );
+        }
+        Ok(DynSolValue::Tuple(encoded).abi_encode_params().into())
+    }
+}
+
 /// One thing a session key may do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Permission {
@@ -298,6 +369,18 @@ pub enum Permission {
         self_paid: bool,
         /// Whether these paymasters sponsor the gas.
         sponsoring: bool,
+    },
+    /// One more hook, of a module the SDK does not know (a custom rule, see
+    /// `docs/custom-rules.md`), installed on the key's validation with
+    /// `install` as its `onInstall` data. Its module becomes a protected
+    /// target, like the SDK's own modules.
+    CustomHook {
+        /// The module.
+        module: Address,
+        /// A validation or pre-execution hook; `None`: the set's role.
+        role: Option<HookRole>,
+        /// Its install data.
+        install: CustomInstall,
     },
     /// Signs ERC-1271 messages for the account (the validation's
     /// signature flag). Off unless granted: no allowlist or limit applies
@@ -402,6 +485,17 @@ pub enum PermissionError {
     /// A paymaster guard that allows nothing, or a bad entry in it.
     #[error("{0}")]
     BadPaymasters(String),
+    /// A custom hook that cannot be installed.
+    #[error("custom hook: {0}")]
+    BadCustomHook(String),
+    /// A module's lifecycle function as a granted function.
+    #[error("`{name}` on {target} is an ERC-6900 module's lifecycle function: called by the account it would clear or rewrite that module's state for the account, a key's own restrictions included; no session-key permission may grant it")]
+    ModuleLifecycle {
+        /// Its signature.
+        name: &'static str,
+        /// The rule's target (`any contract` for a wildcard).
+        target: String,
+    },
     /// Nothing at all.
     #[error("no permissions given: a key with no permission hook could call anything; add permissions, or `root` if that is really what you want")]
     Empty,
@@ -565,6 +659,16 @@ impl PermissionSet {
         self.is_root() || self.permissions.contains(&Permission::Signatures)
     }
 
+    /// Adds a hook of a module the SDK does not know (see
+    /// [`Permission::CustomHook`]).
+    pub fn custom_hook(self, module: Address, role: Option<HookRole>, install: CustomInstall) -> Self {
+        self.with(Permission::CustomHook {
+            module,
+            role,
+            install,
+        })
+    }
+
     /// Installs the allowlists and the window as execution hooks (works
     /// with every bundler; a refusal is paid for).
     pub fn as_execution_hooks(mut self) -> Self {
@@ -610,6 +714,14 @@ impl PermissionSet {
         protected: &[(&str, Address)],
     ) -> Result<(), PermissionError> {
         let seen = self.check_rules(account, now)?;
+        let custom: Vec<(&str, Address)> = self
+            .permissions
+            .iter()
+            .filter_map(|p| match p {
+                Permission::CustomHook { module, .. } => Some(("custom hook", *module)),
+                _ => None,
+            })
+            .collect();
         for permission in &self.permissions {
             let targets: &[Address] = match permission {
                 Permission::Contracts(list) => list,
@@ -617,7 +729,7 @@ impl PermissionSet {
                 _ => &[],
             };
             for target in targets {
-                if let Some((name, _)) = protected.iter().find(|(_, a)| a == target) {
+                if let Some((name, _)) = protected.iter().chain(&custom).find(|(_, a)| a == target) {
                     let entry_point = *name == "EntryPoint";
                     return Err(PermissionError::ProtectedTarget {
                         target: *target,
@@ -735,7 +847,8 @@ impl PermissionSet {
                 hooks: vec![],
             });
         }
-        let hooks = self.hooks(modules, entity_id);
+        let mut hooks = self.hooks(modules, entity_id);
+        hooks.extend(self.custom_hooks(entity_id)?);
         // The signer carries the window too, so that in every hook mode an
         // expired key's operation fails validation before it is paid for,
         // and its ERC-1271 signatures are invalid; unless the session
@@ -762,12 +875,39 @@ impl PermissionSet {
                 Permission::NativeLimit { .. } | Permission::Erc20Limit { .. }
             )
         });
+        let custom_executes = self.permissions.iter().any(|p| {
+            matches!(p, Permission::CustomHook { role, .. } if role.unwrap_or(self.role) == HookRole::Execution)
+        });
+        if custom_executes {
+            return true;
+        }
         match self.enforcement {
             // The policy charges limits in validation: an execution hook
             // only in the execution role.
             Enforcement::Policy => self.role == HookRole::Execution && !self.is_root(),
             Enforcement::Modules => spends || (self.role == HookRole::Execution && !self.is_root()),
         }
+    }
+
+    /// The [`Permission::CustomHook`]s, after the SDK's own hooks.
+    fn custom_hooks(&self, id: u32) -> Result<Vec<Bytes>, PermissionError> {
+        let mut hooks = Vec::new();
+        for permission in &self.permissions {
+            if let Permission::CustomHook {
+                module,
+                role,
+                install,
+            } = permission
+            {
+                let hook = match role.unwrap_or(self.role) {
+                    HookRole::Validation => validation_hook(*module, id),
+                    HookRole::Execution => execution_hook(*module, id, true, false),
+                };
+                let data = install.encode(id).map_err(PermissionError::BadCustomHook)?;
+                hooks.push(hook_with_data(hook, &data));
+            }
+        }
+        Ok(hooks)
     }
 
     fn hooks(&self, modules: &Modules, id: u32) -> Vec<alloy_primitives::Bytes> {
@@ -850,8 +990,8 @@ impl PermissionSet {
                         guard_sponsors = paymasters;
                     }
                 }
-                // A validation flag, not a hook.
-                Permission::Signatures => {}
+                // A validation flag, not a hook; custom hooks come last.
+                Permission::Signatures | Permission::CustomHook { .. } => {}
             }
         }
         // check_one keeps an explicit sponsor list within the guard's.
@@ -943,6 +1083,7 @@ struct Seen {
     contracts: Vec<Address>,
     function_targets: Vec<Address>,
     any_contract_rules: bool,
+    custom_modules: Vec<Address>,
 }
 
 fn check_period(period: Option<u64>) -> Result<(), PermissionError> {
@@ -968,6 +1109,12 @@ fn check_selectors(target: Option<Address>, selectors: &[Selector]) -> Result<()
         return Err(PermissionError::NoSelectors(target_name));
     }
     for (i, selector) in selectors.iter().enumerate() {
+        if let Some((name, _)) = MODULE_LIFECYCLE.iter().find(|(_, s)| *s == selector.bytes) {
+            return Err(PermissionError::ModuleLifecycle {
+                name,
+                target: target_name,
+            });
+        }
         let privileged = NEVER_GRANTED.iter().find(|(_, s)| *s == selector.bytes);
         let wraps_calls = target
             .is_none()
@@ -1007,6 +1154,27 @@ fn check_one(
 ) -> Result<(), PermissionError> {
     match permission {
         Permission::Root => Err(PermissionError::RootNotAlone),
+        Permission::CustomHook {
+            module, install, ..
+        } => {
+            let bad = |why: String| Err(PermissionError::BadCustomHook(why));
+            if *module == Address::ZERO {
+                return bad("the module is the zero address; give the deployed module's address".into());
+            }
+            if *module == account {
+                return bad(format!(
+                    "{module} is the account itself, not a module; give the deployed module's address"
+                ));
+            }
+            if seen.custom_modules.contains(module) {
+                return bad(format!(
+                    "{module} is given twice; give each custom module once, with all its install data"
+                ));
+            }
+            seen.custom_modules.push(*module);
+            // Any entity id gives the same answer, but for the value itself.
+            install.encode(0).map(drop).map_err(PermissionError::BadCustomHook)
+        }
         Permission::Signatures => {
             if std::mem::replace(&mut seen.signatures, true) {
                 return Err(PermissionError::Duplicate("signatures"));

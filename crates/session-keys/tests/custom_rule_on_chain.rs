@@ -1,6 +1,7 @@
 //! The custom-rule template (`contracts/template`, the guide's
 //! `docs/custom-rules.md`) granted from the SDK as one more hook of a
-//! session key's validation, and enforced on its compiled WASM through
+//! session key's validation (`PermissionSet::custom_hook`, a permission
+//! file's `[[custom]]`), and enforced on its compiled WASM through
 //! `EntryPoint.handleOps`: a value transfer at the cap runs, one above it
 //! is refused in validation with the rule's `ValueAboveCap`.
 
@@ -11,7 +12,7 @@ use localnet::contract_code_path;
 use session_keys::encode::{hook_with_data, validation_hook};
 use session_keys::errors::FailedOp;
 use session_keys::operation::OpOutcome;
-use session_keys::{Chain, PermissionSet, Selector, SignerSpec};
+use session_keys::{Chain, CustomInstall, PermissionSet, Selector, SignerSpec};
 
 mod common;
 
@@ -38,11 +39,36 @@ fn a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops() {
     let account = s.account;
     s.chain.fund(account, U256::from(10u64).pow(U256::from(18)));
     let now = s.chain.timestamp().unwrap();
+    // The template's install data, `abi.encode(uint32 entityId, uint256
+    // cap)`, as a permission file gives it: the SDK encodes it at the key's
+    // entity id.
     let set = PermissionSet::new()
         .functions(bob, [Selector::value_transfer()])
         .native_limit(U256::from(10u64).pow(U256::from(16)), None)
-        .time_window(now, now + 3_600);
-    let mut install = set
+        .time_window(now, now + 3_600)
+        .custom_hook(
+            rule,
+            None,
+            CustomInstall::Abi {
+                types: vec!["uint32".into(), "uint256".into()],
+                values: vec!["entity".into(), CAP.to_string()],
+            },
+        );
+    // Its module is as protected as the SDK's own: a key that could call
+    // it (its onUninstall, or an admin function) could lift the cap.
+    let err = set
+        .clone()
+        .functions(rule, [Selector::parse("supportsInterface(bytes4)").unwrap()])
+        .install(
+            &s.modules,
+            ENTITY,
+            &SignerSpec::Address(s.key.address()),
+            s.account,
+            now,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("custom hook module"), "{err}");
+    let install = set
         .install(
             &s.modules,
             ENTITY,
@@ -52,9 +78,10 @@ fn a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops() {
         )
         .unwrap();
     let cap = (ENTITY, U256::from(CAP)).abi_encode_params();
-    install
-        .hooks
-        .push(hook_with_data(validation_hook(rule, ENTITY), &cap));
+    assert_eq!(
+        install.hooks.last().map(|hook| hook.to_vec()),
+        Some(hook_with_data(validation_hook(rule, ENTITY), &cap).to_vec())
+    );
     let receipt = session_keys::account::send_as_owner(
         &mut s.chain,
         &s.owner,

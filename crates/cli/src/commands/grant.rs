@@ -13,7 +13,7 @@ use session_keys::encode::nonce_key;
 use session_keys::inspect::{entity_id_taken, free_entity_id};
 use session_keys::permissions::file::{parse_amount, PermissionFile};
 use session_keys::permissions::UsageUnit;
-use session_keys::{Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
+use session_keys::{HookRole, Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
 
 use crate::args::GrantArgs;
 use crate::commands::{connect, load_deployment, owner_call, OwnerCall, Sent};
@@ -416,6 +416,14 @@ fn describe_set(set: &PermissionSet) -> String {
                 "paid only by {paymasters:?}{}{}",
                 if *self_paid { " or the account" } else { "" },
                 if *sponsoring { " (they sponsor the gas)" } else { "" }
+            ),
+            Permission::CustomHook { module, role, .. } => format!(
+                "custom {} hook {module}",
+                match role {
+                    Some(HookRole::Validation) => "validation",
+                    Some(HookRole::Execution) => "pre-execution",
+                    None => "rule",
+                }
             ),
             Permission::Signatures => {
                 "signs ERC-1271 messages for the account (no allowlist or limit applies to a signature)"

@@ -47,6 +47,13 @@
 //! sponsoring = true         # these pay the gas themselves (not charged to
 //!                           # the gas budget or native limit); false for a
 //!                           # token paymaster, which charges the account
+//!
+//! [[custom]]                # repeatable: a module the SDK does not know
+//! module = "0x5555555555555555555555555555555555555555"
+//! hook = "validation"       # or "execution"; default: `hooks` above
+//! types = ["uint32", "uint256"]     # its install data, abi.encode(...)d;
+//! values = ["entity", "1000000"]    # "entity" is the key's entity id
+//! # or: install-data = "0x..." (raw bytes, instead of types and values)
 //! ```
 //!
 //! `root = true` alone grants everything. JSON files have the same keys
@@ -59,7 +66,7 @@ use std::path::Path;
 use alloy_primitives::{Address, U256};
 use serde::Deserialize;
 
-use super::{Permission, PermissionSet, Selector, UsageUnit};
+use super::{CustomInstall, Permission, PermissionSet, Selector, UsageUnit};
 use crate::session::HookRole;
 
 /// A permission file, as written.
@@ -102,6 +109,29 @@ pub struct PermissionFile {
     /// The paymaster guard.
     #[serde(default)]
     pub paymasters: Option<Paymasters>,
+    /// Hooks of modules the SDK does not know.
+    #[serde(default)]
+    pub custom: Vec<Custom>,
+}
+
+/// `[[custom]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Custom {
+    /// The module's address.
+    pub module: Address,
+    /// Validation or execution; default: the file's `hooks`.
+    #[serde(default)]
+    pub hook: Option<Hooks>,
+    /// Solidity types of the install data's values.
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// The values, as text.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Raw install data, instead of types and values.
+    #[serde(default)]
+    pub install_data: Option<alloy_primitives::Bytes>,
 }
 
 /// `[paymasters]`.
@@ -295,6 +325,9 @@ pub enum FileError {
     /// `[window]` is contradictory.
     #[error("[window] needs exactly one of `valid-until` and `expires-in`")]
     Window,
+    /// `[[custom]]` has both raw install data and values.
+    #[error("[[custom]] for {0} gives `install-data` and `types`/`values`; give one of them")]
+    CustomData(Address),
     /// `[usage]` has a count per period without a period, or the reverse.
     #[error("[usage] needs `max-per-period` and `period` together (or neither, with `max`)")]
     UsagePeriod,
@@ -396,6 +429,23 @@ impl PermissionFile {
                 guard.self_paid,
                 guard.sponsoring,
             );
+        }
+        for custom in &self.custom {
+            let install = match &custom.install_data {
+                Some(_) if !custom.types.is_empty() || !custom.values.is_empty() => {
+                    return Err(FileError::CustomData(custom.module))
+                }
+                Some(bytes) => CustomInstall::Raw(bytes.clone()),
+                None => CustomInstall::Abi {
+                    types: custom.types.clone(),
+                    values: custom.values.clone(),
+                },
+            };
+            let role = custom.hook.map(|hook| match hook {
+                Hooks::Validation => HookRole::Validation,
+                Hooks::Execution => HookRole::Execution,
+            });
+            set = set.custom_hook(custom.module, role, install);
         }
         Ok(set)
     }
@@ -551,6 +601,52 @@ mod usage_tests {
                 sponsoring: true,
             }]
         );
+    }
+
+    #[test]
+    fn the_custom_tables_become_custom_hooks() {
+        let file = PermissionFile::parse(
+            r#"
+hooks = "execution"
+[[custom]]
+module = "0x5555555555555555555555555555555555555555"
+types = ["uint32", "uint256"]
+values = ["entity", "1000000"]
+[[custom]]
+module = "0x6666666666666666666666666666666666666666"
+hook = "validation"
+install-data = "0x0102"
+"#,
+            false,
+        )
+        .unwrap();
+        let set = file.to_set(0).unwrap();
+        assert_eq!(
+            set.permissions,
+            vec![
+                Permission::CustomHook {
+                    module: Address::repeat_byte(0x55),
+                    role: None,
+                    install: CustomInstall::Abi {
+                        types: vec!["uint32".into(), "uint256".into()],
+                        values: vec!["entity".into(), "1000000".into()],
+                    },
+                },
+                Permission::CustomHook {
+                    module: Address::repeat_byte(0x66),
+                    role: Some(HookRole::Validation),
+                    install: CustomInstall::Raw(vec![1, 2].into()),
+                },
+            ]
+        );
+        let both = PermissionFile::parse(
+            "[[custom]]\nmodule = \"0x5555555555555555555555555555555555555555\"\ninstall-data = \"0x01\"\ntypes = [\"uint8\"]\nvalues = [\"1\"]\n",
+            false,
+        )
+        .unwrap();
+        let err = both.to_set(0).unwrap_err();
+        assert!(matches!(err, FileError::CustomData(_)), "{err}");
+        assert!(err.to_string().contains("give one of them"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The checks and the encoding of [`PermissionSet`].
 
 use alloy_primitives::{address, Address, U256};
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolValue};
 use permission_core::install::{
     ContractAllowlistInstall, SelectorAllowlistInstall, SpendingLimitInstall, TimeWindowInstall,
 };
@@ -505,11 +505,19 @@ fn module_admin_functions_only_on_named_contracts() {
         assert_eq!(sel(name).bytes, selector);
         let err = check(PermissionSet::new().functions_on_any_contract([selector])).unwrap_err();
         assert!(
-            matches!(err, PermissionError::PrivilegedSelector { name: n, .. } if n == name),
+            matches!(err, PermissionError::PrivilegedSelector { name: n, .. }
+                | PermissionError::ModuleLifecycle { name: n, .. } if n == name),
             "{name}: {err}"
         );
-        // Another contract's function of the same name is its own business.
-        check(bounded(PermissionSet::new().functions(TARGET, [selector]))).unwrap();
+        // Another contract's admin function of the same name is its own
+        // business; a module's lifecycle functions are not (see
+        // `attack_module_lifecycle_functions_are_refused_on_every_target`).
+        let set = bounded(PermissionSet::new().functions(TARGET, [selector]));
+        if MODULE_LIFECYCLE.iter().any(|(_, s)| *s == selector) {
+            assert!(check(set).is_err(), "{name}");
+        } else {
+            check(set).unwrap();
+        }
     }
     let m = modules();
     for (name, module) in m.named() {
@@ -850,4 +858,131 @@ fn a_paymaster_guard_is_a_validation_hook_in_every_role() {
         .expect("a paymaster-guard hook");
     assert_eq!(hook_flags(hook), (m.paymaster_guard, 7, HOOK_VALIDATION));
     assert_eq!(hook[25..], encode_paymaster_guard(7, true, &[pm])[..]);
+}
+
+#[test]
+fn attack_module_lifecycle_functions_are_refused_on_every_target() {
+    // A key allowed `onUninstall(bytes)` on a module the SDK does not know
+    // (a custom rule) would have the account clear that module's state for
+    // it, its own restriction included. No contract a key legitimately
+    // calls exposes ERC-6900's lifecycle functions.
+    for (name, selector) in MODULE_LIFECYCLE {
+        for target in [TARGET, OTHER] {
+            let err = check(bounded(PermissionSet::new().functions(target, [selector]))).unwrap_err();
+            assert_eq!(
+                err,
+                PermissionError::ModuleLifecycle {
+                    name,
+                    target: target.to_string(),
+                },
+                "{name}"
+            );
+            assert!(err.to_string().contains("clear"), "{err}");
+        }
+    }
+    assert_eq!(MODULE_LIFECYCLE[0].1, sel("onInstall(bytes)").bytes);
+    assert_eq!(MODULE_LIFECYCLE[1].1, sel("onUninstall(bytes)").bytes);
+}
+
+const RULE: Address = address!("5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e");
+
+fn custom(types: &[&str], values: &[&str]) -> PermissionSet {
+    custom_on(scoped(), types, values)
+}
+
+fn custom_on(base: PermissionSet, types: &[&str], values: &[&str]) -> PermissionSet {
+    base.custom_hook(
+        RULE,
+        None,
+        CustomInstall::Abi {
+            types: types.iter().map(|t| t.to_string()).collect(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        },
+    )
+}
+
+#[test]
+fn attack_a_set_naming_a_custom_hook_module_as_a_target() {
+    // The key's own custom rule is as protected as the SDK's modules: its
+    // admin functions would rewrite the key's restriction.
+    for set in [
+        custom_on(bounded(PermissionSet::new().contracts([RULE])), &["uint32"], &["entity"]),
+        custom_on(
+            bounded(PermissionSet::new().functions(RULE, [sel("setCap(uint32,uint256)")])),
+            &["uint32"],
+            &["entity"],
+        ),
+    ] {
+        let err = set.install(&modules(), 1, &signer(), ACCOUNT, NOW).unwrap_err();
+        assert_eq!(
+            err,
+            PermissionError::ProtectedTarget {
+                target: RULE,
+                what: "custom hook module".into(),
+                why: "rewrite its own permissions",
+            }
+        );
+    }
+}
+
+#[test]
+fn a_custom_hook_is_installed_with_its_abi_values() {
+    let install = custom(&["uint32", "uint256"], &["entity", "1000000"])
+        .install(&modules(), 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last), (RULE, 7, HOOK_VALIDATION));
+    assert_eq!(
+        &last[25..],
+        &(7u32, U256::from(1_000_000u64)).abi_encode_params()[..]
+    );
+    // In the execution role it follows the set, unless it names its own.
+    let install = custom(&["uint32"], &["entity"])
+        .as_execution_hooks()
+        .install(&modules(), 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    assert_eq!(hook_flags(install.hooks.last().unwrap()).2, HOOK_PRE_EXECUTION);
+    let install = scoped()
+        .as_execution_hooks()
+        .custom_hook(RULE, Some(HookRole::Validation), CustomInstall::Raw(vec![1, 2].into()))
+        .install(&modules(), 7, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last).2, HOOK_VALIDATION);
+    assert_eq!(&last[25..], &[1, 2]);
+}
+
+#[test]
+fn a_custom_hook_is_checked_before_sending() {
+    let cases: [(PermissionSet, &str); 7] = [
+        (custom(&["uint33"], &["1"]), "uint33"),
+        (custom(&["uint32", "uint256"], &["1"]), "2 types and 1 value"),
+        (custom(&["uint8"], &["300"]), "300"),
+        (custom(&["address"], &["entity"]), "entity"),
+        (
+            scoped().custom_hook(Address::ZERO, None, CustomInstall::Raw(Default::default())),
+            "zero address",
+        ),
+        (
+            scoped().custom_hook(ACCOUNT, None, CustomInstall::Raw(Default::default())),
+            "the account",
+        ),
+        (
+            custom(&["uint32"], &["entity"]).custom_hook(
+                RULE,
+                None,
+                CustomInstall::Raw(Default::default()),
+            ),
+            "twice",
+        ),
+    ];
+    for (set, needle) in cases {
+        let err = check(set).unwrap_err();
+        assert!(matches!(err, PermissionError::BadCustomHook(_)), "{err}");
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    }
+    // A custom hook alone restricts nothing the SDK can see.
+    let err = check(PermissionSet::new().custom_hook(RULE, None, CustomInstall::Raw(Default::default())))
+        .unwrap_err();
+    assert_eq!(err, PermissionError::NoTargetRestriction);
 }
