@@ -46,7 +46,11 @@ pub struct StaticTuples<'a> {
 }
 
 impl<'a> StaticTuples<'a> {
-    fn new(reader: &AbiReader<'a>, head: usize, words: usize) -> Result<Self, CalldataError> {
+    pub(crate) fn new(
+        reader: &AbiReader<'a>,
+        head: usize,
+        words: usize,
+    ) -> Result<Self, CalldataError> {
         let (len, body) = reader.array(head)?;
         let size = len
             .checked_mul(words)
@@ -69,7 +73,7 @@ impl<'a> StaticTuples<'a> {
     }
 
     /// Element `i` as a reader over its words (bounds were checked in `new`).
-    fn element(&self, i: usize) -> AbiReader<'a> {
+    pub(crate) fn element(&self, i: usize) -> AbiReader<'a> {
         let start = i * self.words * WORD;
         AbiReader::new(&self.body.bytes()[start..start + self.words * WORD])
     }

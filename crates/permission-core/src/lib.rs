@@ -18,7 +18,9 @@
 //! - [`window`]: the time-window rule, shared by time-window and
 //!   session-signer;
 //! - [`period`]: the arithmetic of a periodic allowance, shared by
-//!   spending-limit (amounts) and usage-limit (operations).
+//!   spending-limit (amounts) and usage-limit (operations);
+//! - [`params`]: parameter rules (conditions on a call's ABI arguments and
+//!   running totals), their install data and their comparison.
 //!
 //! Nothing here panics on untrusted input: every decoder returns a
 //! [`CalldataError`] instead.
@@ -31,6 +33,7 @@ pub mod abi;
 pub mod calls;
 pub mod erc20;
 pub mod install;
+pub mod params;
 pub mod period;
 pub mod selectors;
 pub mod user_op;

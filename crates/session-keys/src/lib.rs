@@ -53,7 +53,9 @@ pub use errors::{
 };
 pub use modules::Modules;
 pub use passkey::{Passkey, WebAuthn};
-pub use permissions::{CustomInstall, Permission, PermissionError, PermissionSet, Selector, UsageUnit};
+pub use permissions::{
+    CustomInstall, Permission, PermissionError, PermissionSet, Selector, UsageUnit,
+};
 pub use session::{Enforcement, ExtraRules, HookRole, SessionKeySpec, SignerSpec};
 pub use signer::{Key, UserOpSigner};
 pub use token::{tokens, Token};

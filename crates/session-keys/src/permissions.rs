@@ -54,8 +54,8 @@
 //! [`file`](mod@file) reads a set from a TOML or JSON permission file.
 
 use alloy_dyn_abi::DynSolType;
-use alloy_json_abi::Function;
 use alloy_dyn_abi::DynSolValue;
+use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes, U256};
 use permission_core::install::{
     encode_contract_allowlist, encode_paymaster_guard, encode_selector_allowlist, GasBudget,
@@ -102,7 +102,10 @@ pub const NEVER_GRANTED: [(&str, [u8; 4]); 7] = [
 /// the account (a key's own restriction among it), and no contract a key
 /// legitimately calls exposes them.
 pub const MODULE_LIFECYCLE: [(&str, [u8; 4]); 2] = [
-    ("onInstall(bytes)", permission_core::selectors::selector("onInstall(bytes)")),
+    (
+        "onInstall(bytes)",
+        permission_core::selectors::selector("onInstall(bytes)"),
+    ),
     (
         "onUninstall(bytes)",
         permission_core::selectors::selector("onUninstall(bytes)"),
@@ -272,8 +275,8 @@ impl CustomInstall {
         }
         let mut encoded = Vec::with_capacity(values.len());
         for (ty, value) in types.iter().zip(values) {
-            let parsed = DynSolType::parse(ty)
-                .map_err(|e| format!("`{ty}` is not a Solidity type: {e}"))?;
+            let parsed =
+                DynSolType::parse(ty).map_err(|e| format!("`{ty}` is not a Solidity type: {e}"))?;
             let value = if value == ENTITY_PLACEHOLDER {
                 if !matches!(parsed, DynSolType::Uint(bits) if bits >= 32) {
                     return Err(format!(
@@ -661,7 +664,12 @@ impl PermissionSet {
 
     /// Adds a hook of a module the SDK does not know (see
     /// [`Permission::CustomHook`]).
-    pub fn custom_hook(self, module: Address, role: Option<HookRole>, install: CustomInstall) -> Self {
+    pub fn custom_hook(
+        self,
+        module: Address,
+        role: Option<HookRole>,
+        install: CustomInstall,
+    ) -> Self {
         self.with(Permission::CustomHook {
             module,
             role,
@@ -729,7 +737,8 @@ impl PermissionSet {
                 _ => &[],
             };
             for target in targets {
-                if let Some((name, _)) = protected.iter().chain(&custom).find(|(_, a)| a == target) {
+                if let Some((name, _)) = protected.iter().chain(&custom).find(|(_, a)| a == target)
+                {
                     let entry_point = *name == "EntryPoint";
                     return Err(PermissionError::ProtectedTarget {
                         target: *target,
@@ -1159,7 +1168,9 @@ fn check_one(
         } => {
             let bad = |why: String| Err(PermissionError::BadCustomHook(why));
             if *module == Address::ZERO {
-                return bad("the module is the zero address; give the deployed module's address".into());
+                return bad(
+                    "the module is the zero address; give the deployed module's address".into(),
+                );
             }
             if *module == account {
                 return bad(format!(
@@ -1173,7 +1184,10 @@ fn check_one(
             }
             seen.custom_modules.push(*module);
             // Any entity id gives the same answer, but for the value itself.
-            install.encode(0).map(drop).map_err(PermissionError::BadCustomHook)
+            install
+                .encode(0)
+                .map(drop)
+                .map_err(PermissionError::BadCustomHook)
         }
         Permission::Signatures => {
             if std::mem::replace(&mut seen.signatures, true) {

@@ -58,7 +58,10 @@ fn a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops() {
     // it (its onUninstall, or an admin function) could lift the cap.
     let err = set
         .clone()
-        .functions(rule, [Selector::parse("supportsInterface(bytes4)").unwrap()])
+        .functions(
+            rule,
+            [Selector::parse("supportsInterface(bytes4)").unwrap()],
+        )
         .install(
             &s.modules,
             ENTITY,

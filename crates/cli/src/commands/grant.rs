@@ -13,7 +13,9 @@ use session_keys::encode::nonce_key;
 use session_keys::inspect::{entity_id_taken, free_entity_id};
 use session_keys::permissions::file::{parse_amount, PermissionFile};
 use session_keys::permissions::UsageUnit;
-use session_keys::{HookRole, Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec};
+use session_keys::{
+    HookRole, Key, Permission, PermissionError, PermissionSet, Selector, SignerSpec,
+};
 
 use crate::args::GrantArgs;
 use crate::commands::{connect, load_deployment, owner_call, OwnerCall, Sent};

@@ -868,7 +868,8 @@ fn attack_module_lifecycle_functions_are_refused_on_every_target() {
     // calls exposes ERC-6900's lifecycle functions.
     for (name, selector) in MODULE_LIFECYCLE {
         for target in [TARGET, OTHER] {
-            let err = check(bounded(PermissionSet::new().functions(target, [selector]))).unwrap_err();
+            let err =
+                check(bounded(PermissionSet::new().functions(target, [selector]))).unwrap_err();
             assert_eq!(
                 err,
                 PermissionError::ModuleLifecycle {
@@ -906,14 +907,20 @@ fn attack_a_set_naming_a_custom_hook_module_as_a_target() {
     // The key's own custom rule is as protected as the SDK's modules: its
     // admin functions would rewrite the key's restriction.
     for set in [
-        custom_on(bounded(PermissionSet::new().contracts([RULE])), &["uint32"], &["entity"]),
+        custom_on(
+            bounded(PermissionSet::new().contracts([RULE])),
+            &["uint32"],
+            &["entity"],
+        ),
         custom_on(
             bounded(PermissionSet::new().functions(RULE, [sel("setCap(uint32,uint256)")])),
             &["uint32"],
             &["entity"],
         ),
     ] {
-        let err = set.install(&modules(), 1, &signer(), ACCOUNT, NOW).unwrap_err();
+        let err = set
+            .install(&modules(), 1, &signer(), ACCOUNT, NOW)
+            .unwrap_err();
         assert_eq!(
             err,
             PermissionError::ProtectedTarget {
@@ -941,10 +948,17 @@ fn a_custom_hook_is_installed_with_its_abi_values() {
         .as_execution_hooks()
         .install(&modules(), 7, &signer(), ACCOUNT, NOW)
         .unwrap();
-    assert_eq!(hook_flags(install.hooks.last().unwrap()).2, HOOK_PRE_EXECUTION);
+    assert_eq!(
+        hook_flags(install.hooks.last().unwrap()).2,
+        HOOK_PRE_EXECUTION
+    );
     let install = scoped()
         .as_execution_hooks()
-        .custom_hook(RULE, Some(HookRole::Validation), CustomInstall::Raw(vec![1, 2].into()))
+        .custom_hook(
+            RULE,
+            Some(HookRole::Validation),
+            CustomInstall::Raw(vec![1, 2].into()),
+        )
         .install(&modules(), 7, &signer(), ACCOUNT, NOW)
         .unwrap();
     let last = install.hooks.last().unwrap();
@@ -956,7 +970,10 @@ fn a_custom_hook_is_installed_with_its_abi_values() {
 fn a_custom_hook_is_checked_before_sending() {
     let cases: [(PermissionSet, &str); 7] = [
         (custom(&["uint33"], &["1"]), "uint33"),
-        (custom(&["uint32", "uint256"], &["1"]), "2 types and 1 value"),
+        (
+            custom(&["uint32", "uint256"], &["1"]),
+            "2 types and 1 value",
+        ),
         (custom(&["uint8"], &["300"]), "300"),
         (custom(&["address"], &["entity"]), "entity"),
         (
@@ -982,7 +999,8 @@ fn a_custom_hook_is_checked_before_sending() {
         assert!(err.to_string().contains(needle), "{needle}: {err}");
     }
     // A custom hook alone restricts nothing the SDK can see.
-    let err = check(PermissionSet::new().custom_hook(RULE, None, CustomInstall::Raw(Default::default())))
-        .unwrap_err();
+    let err =
+        check(PermissionSet::new().custom_hook(RULE, None, CustomInstall::Raw(Default::default())))
+            .unwrap_err();
     assert_eq!(err, PermissionError::NoTargetRestriction);
 }

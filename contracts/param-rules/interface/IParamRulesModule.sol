@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title param-rules: conditions on a session key's call arguments (Stylus Session Keys)
+/// @notice An ERC-6900 v0.8 validation and execution hook: per (target,
+/// selector), conditions on static ABI arguments and running totals of an
+/// argument. Install with `abi.encode(uint32 entityId, Condition[]
+/// conditions, Total[] totals)`. Uninstall with `abi.encode(uint32 entityId)`.
+/// Hand-written; a test checks it against the contract's Rust ABI.
+interface IParamRulesModule {
+    struct PackedUserOperation {
+        address sender;
+        uint256 nonce;
+        bytes initCode;
+        bytes callData;
+        bytes32 accountGasLimits;
+        uint256 preVerificationGas;
+        bytes32 gasFees;
+        bytes paymasterAndData;
+        bytes signature;
+    }
+
+    // ---- shared by every module ----
+    error MalformedCalldata(uint8 reason);
+    error UnsupportedCallForm(bytes4 selector);
+    error UnsupportedFunction(bytes4 selector);
+    error UnexpectedDataPassed();
+    error NotInstalled(address account, uint32 entityId);
+    error AlreadyInstalled(address account, uint32 entityId);
+    error ValueNotAccepted();
+
+    event ModuleInstalled(address indexed account, uint32 indexed entityId);
+    event ModuleUninstalled(address indexed account, uint32 indexed entityId);
+
+    // ---- this module ----
+    /// @notice op: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 one of (every op-6
+    /// condition on one argument is its list). bits: the argument's width
+    /// (160 for an address); higher bits set are refused.
+    struct Condition {
+        address target;
+        bytes4 selector;
+        uint16 arg;
+        uint8 op;
+        uint16 bits;
+        bytes32 value;
+    }
+
+    /// @notice The sum of argument `arg` over the key's life is at most `limit`.
+    struct Total {
+        address target;
+        bytes4 selector;
+        uint16 arg;
+        uint16 bits;
+        uint256 limit;
+    }
+
+    /// @notice Argument `arg` of a call to `target.selector` is `value`, which a condition refuses.
+    error ParamNotAllowed(address target, bytes4 selector, uint16 arg, bytes32 value);
+    /// @notice Argument `arg` has bits set above its width.
+    error DirtyParam(uint16 arg, bytes32 word);
+    /// @notice The calldata ends before argument `arg`.
+    error MissingParam(uint16 arg);
+    /// @notice The call would take the total of `arg` to `total`, over `limit`.
+    error ParamTotalExceeded(address target, bytes4 selector, uint16 arg, uint256 total, uint256 limit);
+    /// @notice Install entry `index` (conditions, then totals) is bad: 1 operator,
+    /// 2 width, 3 value wider than the width, 4 too many for one function,
+    /// 5 no target or selector, 6 a zero, too large or repeated total.
+    error InvalidParamRule(uint256 index, uint8 reason);
+
+    event ParamRulesSet(address indexed account, uint32 indexed entityId, uint256 conditions, uint256 totals);
+
+    // ---- IERC165, IModule ----
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
+    function onInstall(bytes calldata data) external;
+    function onUninstall(bytes calldata data) external;
+    function moduleId() external view returns (string memory);
+
+    // ---- IValidationHookModule ----
+    /// @return validationData 0: the rules bound no time.
+    function preUserOpValidationHook(uint32 entityId, PackedUserOperation calldata userOp, bytes32 userOpHash)
+        external
+        returns (uint256 validationData);
+    function preRuntimeValidationHook(
+        uint32 entityId,
+        address sender,
+        uint256 value,
+        bytes calldata data,
+        bytes calldata authorization
+    ) external;
+    function preSignatureValidationHook(uint32 entityId, address sender, bytes32 hash, bytes calldata signature)
+        external
+        view;
+
+    // ---- IExecutionHookModule ----
+    function preExecutionHook(uint32 entityId, address sender, uint256 value, bytes calldata data)
+        external
+        returns (bytes memory);
+    function postExecutionHook(uint32 entityId, bytes calldata preExecHookData) external;
+
+    // ---- views ----
+    function getParamTotal(address account, uint32 entityId, address target, bytes4 selector, uint16 arg)
+        external
+        view
+        returns (bool installed, uint256 total, uint256 limit);
+}

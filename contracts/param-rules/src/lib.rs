@@ -1,0 +1,81 @@
+//! # param-rules: conditions on a call's arguments, and running totals
+//!
+//! An ERC-6900 v0.8 validation and execution hook that bounds **what a
+//! session key passes to a function**, per (target, selector): each
+//! condition compares one static ABI argument with a value (`==`, `!=`,
+//! `<`, `<=`, `>`, `>=`, or one of a list), and a running total caps the
+//! sum of one argument over the key's life ("at most 1,000 USDC through
+//! `transfer` in total"). The rule and its install data are
+//! `permission_core::params`, written once for every program.
+//!
+//! A call to a function with no rule here passes: which functions a key
+//! may call at all is the allowlists' job. A rule on a function the key
+//! may not call restricts nothing.
+//!
+//! ## Install data
+//! `abi.encode(uint32 entityId, Condition[] conditions, Total[] totals)`
+//! (see `permission_core::params`). Every entry is checked before the first
+//! write: a bad one reverts `InvalidParamRule(uint256 index, uint8
+//! reason)` (`index` counts conditions, then totals; reasons are
+//! `permission_core::params::RuleFault`). Uninstall data is
+//! `abi.encode(uint32 entityId)`.
+//!
+//! ## Hooks
+//! `preUserOpValidationHook`, `preRuntimeValidationHook` and
+//! `preExecutionHook` decode the account call with `permission_core`'s
+//! strict walker (`execute`, `executeBatch`, either behind the
+//! `executeUserOp` prefix) and judge every call:
+//! - `ParamNotAllowed(address target, bytes4 selector, uint16 arg, bytes32
+//!   value)`: a condition fails (for a list, none of its values matches);
+//! - `DirtyParam(uint16 arg, bytes32 word)`: the argument has bits set
+//!   above its width (an address with a dirty high word);
+//! - `MissingParam(uint16 arg)`: the calldata ends before the argument;
+//! - `ParamTotalExceeded(address target, bytes4 selector, uint16 arg,
+//!   uint256 total, uint256 limit)`: the call would take the total over
+//!   its limit.
+//!
+//! A total is charged where the hook runs (in validation, or in execution
+//! as an execution hook), and a reverted operation charges nothing. The
+//! hooks read no clock and only the account's associated storage
+//! (ERC-7562).
+//!
+//! ## Views, events
+//! `getParamTotal(address account, uint32 entityId, address target,
+//! bytes4 selector, uint16 arg) returns (bool installed, uint256 total,
+//! uint256 limit)`; `ParamRulesSet(address indexed account, uint32 indexed
+//! entityId, uint256 conditions, uint256 totals)`. There are no admin
+//! functions: a key that could reach them through the account could lift
+//! its own rules.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+pub mod module;
+mod store;
+#[cfg(test)]
+mod tests;
+
+use permission_core::selectors::{keccak, selector};
+
+pub use store::ParamRules;
+
+/// `ParamNotAllowed(address,bytes4,uint16,bytes32)`.
+pub const PARAM_NOT_ALLOWED: [u8; 4] = selector("ParamNotAllowed(address,bytes4,uint16,bytes32)");
+/// `DirtyParam(uint16,bytes32)`.
+pub const DIRTY_PARAM: [u8; 4] = selector("DirtyParam(uint16,bytes32)");
+/// `MissingParam(uint16)`.
+pub const MISSING_PARAM: [u8; 4] = selector("MissingParam(uint16)");
+/// `ParamTotalExceeded(address,bytes4,uint16,uint256,uint256)`.
+pub const PARAM_TOTAL_EXCEEDED: [u8; 4] =
+    selector("ParamTotalExceeded(address,bytes4,uint16,uint256,uint256)");
+/// `InvalidParamRule(uint256,uint8)`.
+pub const INVALID_PARAM_RULE: [u8; 4] = selector("InvalidParamRule(uint256,uint8)");
+/// Topic of `ParamRulesSet(address,uint32,uint256,uint256)`.
+pub const PARAM_RULES_SET: [u8; 32] = keccak("ParamRulesSet(address,uint32,uint256,uint256)");
+/// `getParamTotal(address,uint32,address,bytes4,uint16)`.
+pub const GET_PARAM_TOTAL: [u8; 4] =
+    selector("getParamTotal(address,uint32,address,bytes4,uint16)");
+
+// The standalone program; a policy that composes the rule builds without it.
+#[cfg(feature = "module")]
+module_kit::entrypoint!(crate::module::ParamRulesModule);
