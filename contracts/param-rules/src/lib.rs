@@ -51,7 +51,7 @@
 extern crate alloc;
 
 pub mod module;
-mod store;
+pub mod store;
 #[cfg(test)]
 mod tests;
 

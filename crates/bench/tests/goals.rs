@@ -12,8 +12,10 @@ const CACHED_GOAL: u64 = 20_300;
 
 #[test]
 fn the_session_policy_meets_its_gas_goals() {
+    // Only the rows judged here: the whole bench (24 rows and 6 bundles)
+    // is what the README's tables come from, run by hand.
     let out = Command::new(env!("CARGO_BIN_EXE_bench-overhead"))
-        .arg("--json")
+        .args(["--json", "--goals"])
         .output()
         .expect("bench-overhead runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -28,14 +30,10 @@ fn the_session_policy_meets_its_gas_goals() {
     let rows = report["rows"].as_array().expect("rows");
     assert_eq!(
         rows.len(),
-        24,
-        "two ArbOS versions, policy, policy and session-rules, and modules, two calls, both cachings"
+        8,
+        "two ArbOS versions, the policy, two calls, both cachings"
     );
-    assert_eq!(
-        report["bundles"].as_array().map(Vec::len),
-        Some(6),
-        "a bundle per permissions and call"
-    );
+    assert!(rows.iter().all(|r| r["permissions"] == "policy"));
     for row in rows.iter().filter(|r| r["permissions"] == "policy") {
         let overhead = row["overhead"].as_u64().expect("a positive overhead");
         let goal = if row["cached"] == true {

@@ -241,9 +241,6 @@ fn demo_on_the_embedded_chain_does_every_step() {
             );
         }
     }
-    let out = run_in(dir.path(), &["demo", "--no-build", "--modules"], None);
-    assert_success(&out);
-    assert!(text(&out).contains("one hook per module"));
 
     // At ArbOS 60 the account's second entry in an operation (executeUserOp
     // after validateUserOp) is charged as cached: the same steps, cheaper.

@@ -15,7 +15,7 @@ use permission_core::selectors::{
     SUPPORTS_INTERFACE,
 };
 
-const MODULES: [&str; 8] = [
+const MODULES: [&str; 9] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
@@ -24,6 +24,7 @@ const MODULES: [&str; 8] = [
     "usage-limit",
     "paymaster-guard",
     "session-rules",
+    "param-rules",
 ];
 
 /// MAv2's gas cap for the install-time `supportsInterface` check.

@@ -12,6 +12,7 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
 use localnet::{contract_code_path, Localnet};
 use permission_core::install::*;
+use permission_core::params::{encode_param_rules, Condition, Total, OP_LE, OP_ONE_OF};
 use permission_core::selectors::{selector, EXECUTE, EXECUTE_USER_OP};
 
 sol! {
@@ -130,6 +131,33 @@ fn install_data(module: &str) -> Vec<u8> {
         .encode(),
         // The test's user op has no paymaster: the account may pay.
         "paymaster-guard" => encode_paymaster_guard(ENTITY, true, &[Address::repeat_byte(0x5A)]),
+        // The test's call is transfer(0x3E…, 5): a list holding it, a bound
+        // and a running total, so every check and the charge run.
+        "param-rules" => {
+            let transfer = selector("transfer(address,uint256)");
+            let condition = |arg, op, bits, value| Condition {
+                target: TOKEN,
+                selector: transfer,
+                arg,
+                op,
+                bits,
+                value,
+            };
+            encode_param_rules(
+                ENTITY,
+                &[
+                    condition(0, OP_ONE_OF, 160, Address::repeat_byte(0x3E).into_word()),
+                    condition(1, OP_LE, 256, U256::from(5).into()),
+                ],
+                &[Total {
+                    target: TOKEN,
+                    selector: transfer,
+                    arg: 1,
+                    bits: 256,
+                    limit: U256::from(100),
+                }],
+            )
+        }
         "session-rules" => encode_policy_install(
             ENTITY,
             0,
@@ -189,6 +217,7 @@ fn validation_hooks_make_no_banned_host_call() {
         "usage-limit",
         "paymaster-guard",
         "session-rules",
+        "param-rules",
     ] {
         let path = contract_code_path(module);
         if !path.exists() {

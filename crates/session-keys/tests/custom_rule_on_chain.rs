@@ -10,7 +10,6 @@ use alloy_sol_types::{sol, SolError, SolValue};
 use common::KeyScene;
 use localnet::contract_code_path;
 use session_keys::encode::{hook_with_data, validation_hook};
-use session_keys::errors::FailedOp;
 use session_keys::operation::OpOutcome;
 use session_keys::{Chain, CustomInstall, PermissionSet, Selector, SignerSpec};
 
@@ -98,15 +97,9 @@ fn a_custom_rule_granted_from_the_sdk_is_enforced_through_handle_ops() {
     let outcome = s.send(&[(bob, U256::from(CAP), vec![])], None);
     assert!(matches!(outcome, OpOutcome::Executed(_)), "{outcome:?}");
     let outcome = s.send(&[(bob, U256::from(CAP + 1), vec![])], None);
-    let OpOutcome::Refused(receipt) = outcome else {
-        panic!("a transfer above the cap was not refused: {outcome:?}")
-    };
-    let wrapped = FailedOp::decode(receipt.revert_data.as_ref().unwrap())
-        .and_then(|f| f.module_error())
-        .unwrap_or_else(|| panic!("{}", receipt.failure_reason()));
-    assert_eq!(wrapped.module, rule);
+    let reason = common::module_refusal(outcome, rule);
     assert_eq!(
-        ValueAboveCap::abi_decode(&wrapped.reason).unwrap(),
+        ValueAboveCap::abi_decode(&reason).unwrap(),
         ValueAboveCap {
             value: U256::from(CAP + 1),
             cap: U256::from(CAP),

@@ -18,7 +18,7 @@ sol! {
     function onInstall(bytes data) external;
 }
 
-const MODULES: [&str; 8] = [
+const MODULES: [&str; 9] = [
     "time-window",
     "contract-allowlist",
     "selector-allowlist",
@@ -27,6 +27,7 @@ const MODULES: [&str; 8] = [
     "usage-limit",
     "paymaster-guard",
     "session-rules",
+    "param-rules",
 ];
 
 /// The deployed WASM of `name`. In CI (`CI` set) the contracts are built

@@ -268,3 +268,25 @@ impl KeyScene {
         ICounter::countCall::abi_decode_returns(&out.output).unwrap()
     }
 }
+
+/// The revert reason `module` gave for refusing `outcome` in validation
+/// (the EntryPoint's `FailedOpWithRevert` around the account's
+/// `PreUserOpValidationHookReverted`); panics if it was not refused so.
+#[allow(dead_code)]
+#[track_caller]
+pub fn module_refusal(
+    outcome: session_keys::operation::OpOutcome,
+    module: alloy_primitives::Address,
+) -> Vec<u8> {
+    let session_keys::operation::OpOutcome::Refused(receipt) = outcome else {
+        panic!("not refused: {outcome:?}")
+    };
+    let wrapped = receipt
+        .revert_data
+        .as_ref()
+        .and_then(|data| session_keys::errors::FailedOp::decode(data))
+        .and_then(|f| f.module_error())
+        .unwrap_or_else(|| panic!("{}", receipt.failure_reason()));
+    assert_eq!(wrapped.module, module);
+    wrapped.reason.to_vec()
+}
