@@ -251,6 +251,12 @@ pub struct GrantArgs {
     /// it is not charged to the gas budget or the native limit.
     #[arg(long)]
     pub paymasters_sponsor: bool,
+    /// Bound the arguments of a function the key may call (param-rules):
+    /// TARGET:SIGNATURE with argument names, then rules, each after a `;`,
+    /// e.g. `--param '0x…:transfer(address to,uint256 amount); to in
+    /// [0x…, 0x…]; amount <= 100e6; sum(amount) <= 1000e6'`. Repeatable.
+    #[arg(long = "param", value_name = "TARGET:FUNCTION; RULE; ...")]
+    pub params: Vec<String>,
     /// Grant everything (a global validation). Cannot be combined.
     #[arg(long)]
     pub root: bool,

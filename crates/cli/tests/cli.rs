@@ -286,8 +286,8 @@ fn deploy_records_and_then_skips() {
     let record = world.dir.path().join("deployments/412346.json");
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     assert_eq!(first["chainId"], 412346);
-    // The nine modules, the reference account and the EntryPoint.
-    assert_eq!(first["contracts"].as_array().unwrap().len(), 11);
+    // The ten modules, the reference account and the EntryPoint.
+    assert_eq!(first["contracts"].as_array().unwrap().len(), 12);
     let out = world.run(&["--json", "deploy", "--rpc", &world.url()]);
     assert_success(&out);
     let second = json(&out);
@@ -993,6 +993,25 @@ fn bad_input_is_refused_with_a_reason() {
     assert_fails(&out, 2, "add a native limit");
     let out = grant("--allow any:depositTo(address) --gas-budget 1000".into());
     assert_fails(&out, 2, "depositTo");
+    // Parameter rules: an argument the function lacks, none at all, and a
+    // rule on a function the key may not call.
+    let param = |rule: &str| {
+        grant(format!(
+            "--allow {counter}:increment() --gas-budget 1000 --param {counter}:{rule}"
+        ))
+    };
+    assert_fails(
+        &param("increment();amount<=1"),
+        2,
+        "is not an argument of increment()",
+    );
+    assert_fails(&param("increment()"), 2, "no conditions");
+    assert_fails(
+        &param("transfer(address,uint256);1<=5"),
+        2,
+        "would restrict nothing",
+    );
+    assert_fails(&param("increment"), 2, "not a function signature");
     let usage = |flags: &str| {
         grant(format!(
             "--allow {counter}:increment() --gas-budget 1000 {flags}"
@@ -1080,8 +1099,8 @@ fn abi_writes_interfaces_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--json", "abi", "--out", "abi"], None);
     assert_success(&out);
-    // Solidity, JSON and TypeScript for each of the ten contracts.
-    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 30);
+    // Solidity, JSON and TypeScript for each of the eleven contracts.
+    assert_eq!(json(&out)["files"].as_array().unwrap().len(), 33);
     let abi: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("abi/SpendingLimitModule.json")).unwrap(),
     )

@@ -20,7 +20,7 @@ use localnet::entry_point::entry_point_init_code_path;
 use crate::token::token_fixture_path;
 
 /// The Stylus modules [`crate::wallet::Modules`] deploys.
-pub const MODULES: [&str; 9] = [
+pub const MODULES: [&str; 10] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
@@ -30,6 +30,7 @@ pub const MODULES: [&str; 9] = [
     "usage-limit",
     "session-rules",
     "paymaster-guard",
+    "param-rules",
 ];
 
 /// The reference account's build name.

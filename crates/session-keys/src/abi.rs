@@ -66,6 +66,11 @@ sol!(
     "../../contracts/paymaster-guard/interface/IPaymasterGuardModule.sol"
 );
 
+sol!(
+    #[sol(all_derives, abi)]
+    "../../contracts/param-rules/interface/IParamRulesModule.sol"
+);
+
 sol! {
     /// The [`crate::counter`] contract.
     #[sol(all_derives)]

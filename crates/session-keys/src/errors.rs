@@ -18,9 +18,9 @@ use alloy_sol_types::{SolError, SolInterface};
 use localnet::TxOutcome;
 
 use crate::abi::{
-    IContractAllowlistModule, IEntryPoint, IEntryPointErrors, IPaymasterGuardModule,
-    IReferenceAccount, ISelectorAllowlistModule, ISessionPolicyModule, ISessionSignerModule,
-    ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule, MAv2Account,
+    IContractAllowlistModule, IEntryPoint, IEntryPointErrors, IParamRulesModule,
+    IPaymasterGuardModule, IReferenceAccount, ISelectorAllowlistModule, ISessionPolicyModule,
+    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule, MAv2Account,
 };
 use crate::encode::split_module_entity;
 use crate::operation::entry_point_events;
@@ -357,6 +357,7 @@ pub fn describe(data: &[u8]) -> String {
         ISpendingLimitModule::ISpendingLimitModuleErrors,
         IUsageLimitModule::IUsageLimitModuleErrors,
         IPaymasterGuardModule::IPaymasterGuardModuleErrors,
+        IParamRulesModule::IParamRulesModuleErrors,
         // The policy's own errors (its rules' are the modules' above).
         ISessionPolicyModule::ISessionPolicyModuleErrors,
     );

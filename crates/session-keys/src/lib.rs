@@ -54,7 +54,7 @@ pub use errors::{
 pub use modules::Modules;
 pub use passkey::{Passkey, WebAuthn};
 pub use permissions::{
-    CustomInstall, Permission, PermissionError, PermissionSet, Selector, UsageUnit,
+    CustomInstall, ParamRule, Permission, PermissionError, PermissionSet, Selector, UsageUnit,
 };
 pub use session::{Enforcement, ExtraRules, HookRole, SessionKeySpec, SignerSpec};
 pub use signer::{Key, UserOpSigner};

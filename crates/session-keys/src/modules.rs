@@ -5,7 +5,7 @@ use localnet::{contract_code_path, Localnet};
 use serde::{Deserialize, Serialize};
 
 /// The build names of the modules, in [`Modules::all`] order.
-pub const MODULE_NAMES: [&str; 9] = [
+pub const MODULE_NAMES: [&str; 10] = [
     "session-signer",
     "selector-allowlist",
     "time-window",
@@ -15,6 +15,7 @@ pub const MODULE_NAMES: [&str; 9] = [
     "usage-limit",
     "session-rules",
     "paymaster-guard",
+    "param-rules",
 ];
 
 /// The addresses of the session-key modules on one chain.
@@ -40,6 +41,8 @@ pub struct Modules {
     pub session_rules: Address,
     /// Which paymasters may pay for a key's operations.
     pub paymaster_guard: Address,
+    /// Conditions on a key's call arguments, and running totals.
+    pub param_rules: Address,
 }
 
 impl Modules {
@@ -57,6 +60,7 @@ impl Modules {
             usage_limit: Address::repeat_byte(0x57),
             session_rules: Address::repeat_byte(0x58),
             paymaster_guard: Address::repeat_byte(0x59),
+            param_rules: Address::repeat_byte(0x5a),
         }
     }
 
@@ -76,11 +80,12 @@ impl Modules {
             usage_limit: deploy("usage-limit"),
             session_rules: deploy("session-rules"),
             paymaster_guard: deploy("paymaster-guard"),
+            param_rules: deploy("param-rules"),
         }
     }
 
     /// Every module's address, in [`MODULE_NAMES`] order.
-    pub fn all(&self) -> [Address; 9] {
+    pub fn all(&self) -> [Address; 10] {
         [
             self.session_signer,
             self.selector_allowlist,
@@ -91,11 +96,12 @@ impl Modules {
             self.usage_limit,
             self.session_rules,
             self.paymaster_guard,
+            self.param_rules,
         ]
     }
 
     /// `(build name, address)` of every module.
-    pub fn named(&self) -> [(&'static str, Address); 9] {
+    pub fn named(&self) -> [(&'static str, Address); 10] {
         let all = self.all();
         std::array::from_fn(|i| (MODULE_NAMES[i], all[i]))
     }
@@ -111,7 +117,7 @@ impl Modules {
     /// The modules from `(build name, address)` pairs; `None` if one is
     /// missing.
     pub fn from_named<'a>(pairs: impl IntoIterator<Item = (&'a str, Address)>) -> Option<Self> {
-        let mut found: [Option<Address>; 9] = [None; 9];
+        let mut found: [Option<Address>; 10] = [None; 10];
         for (name, address) in pairs {
             if let Some(i) = MODULE_NAMES.iter().position(|n| *n == name) {
                 found[i] = Some(address);
@@ -127,6 +133,7 @@ impl Modules {
             usage_limit: found[6]?,
             session_rules: found[7]?,
             paymaster_guard: found[8]?,
+            param_rules: found[9]?,
         })
     }
 }

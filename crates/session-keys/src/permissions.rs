@@ -373,6 +373,9 @@ pub enum Permission {
         /// Whether these paymasters sponsor the gas.
         sponsoring: bool,
     },
+    /// Passes only these values to one function of one contract, and at
+    /// most so much of an argument in total (the param-rules module).
+    Params(ParamRule),
     /// One more hook, of a module the SDK does not know (a custom rule, see
     /// `docs/custom-rules.md`), installed on the key's validation with
     /// `install` as its `onInstall` data. Its module becomes a protected
@@ -491,6 +494,9 @@ pub enum PermissionError {
     /// A custom hook that cannot be installed.
     #[error("custom hook: {0}")]
     BadCustomHook(String),
+    /// A parameter rule that cannot be written or installed.
+    #[error("parameter rule: {0}")]
+    BadParamRule(String),
     /// A module's lifecycle function as a granted function.
     #[error("`{name}` on {target} is an ERC-6900 module's lifecycle function: called by the account it would clear or rewrite that module's state for the account, a key's own restrictions included; no session-key permission may grant it")]
     ModuleLifecycle {
@@ -662,6 +668,11 @@ impl PermissionSet {
         self.is_root() || self.permissions.contains(&Permission::Signatures)
     }
 
+    /// Adds parameter rules for one function (see [`ParamRule::parse`]).
+    pub fn params(self, rule: ParamRule) -> Self {
+        self.with(Permission::Params(rule))
+    }
+
     /// Adds a hook of a module the SDK does not know (see
     /// [`Permission::CustomHook`]).
     pub fn custom_hook(
@@ -789,6 +800,7 @@ impl PermissionSet {
             check_one(permission, account, now, &mut seen)?;
         }
         check_allowlists_meet(&self.permissions, &seen)?;
+        check_params_reachable(&self.permissions, &seen)?;
         // A sponsor the guard refuses could never pay: say so.
         if let Some(guard) = &seen.guard {
             if let Some(sponsor) = seen.sponsor_list.iter().find(|s| !guard.contains(s)) {
@@ -857,6 +869,7 @@ impl PermissionSet {
             });
         }
         let mut hooks = self.hooks(modules, entity_id);
+        hooks.extend(self.param_hook(modules, entity_id));
         hooks.extend(self.custom_hooks(entity_id)?);
         // The signer carries the window too, so that in every hook mode an
         // expired key's operation fails validation before it is paid for,
@@ -896,6 +909,31 @@ impl PermissionSet {
             Enforcement::Policy => self.role == HookRole::Execution && !self.is_root(),
             Enforcement::Modules => spends || (self.role == HookRole::Execution && !self.is_root()),
         }
+    }
+
+    /// The param-rules hook holding every [`Permission::Params`], if any.
+    fn param_hook(&self, modules: &Modules, id: u32) -> Option<Bytes> {
+        let rules: Vec<&ParamRule> = self
+            .permissions
+            .iter()
+            .filter_map(|p| match p {
+                Permission::Params(rule) => Some(rule),
+                _ => None,
+            })
+            .collect();
+        if rules.is_empty() {
+            return None;
+        }
+        let conditions: Vec<_> = rules.iter().flat_map(|r| r.module_conditions()).collect();
+        let totals: Vec<_> = rules.iter().flat_map(|r| r.module_totals()).collect();
+        let hook = match self.role {
+            HookRole::Validation => validation_hook(modules.param_rules, id),
+            HookRole::Execution => execution_hook(modules.param_rules, id, true, false),
+        };
+        Some(hook_with_data(
+            hook,
+            &permission_core::params::encode_param_rules(id, &conditions, &totals),
+        ))
     }
 
     /// The [`Permission::CustomHook`]s, after the SDK's own hooks.
@@ -1000,7 +1038,7 @@ impl PermissionSet {
                     }
                 }
                 // A validation flag, not a hook; custom hooks come last.
-                Permission::Signatures | Permission::CustomHook { .. } => {}
+                Permission::Signatures | Permission::CustomHook { .. } | Permission::Params(_) => {}
             }
         }
         // check_one keeps an explicit sponsor list within the guard's.
@@ -1093,6 +1131,7 @@ struct Seen {
     function_targets: Vec<Address>,
     any_contract_rules: bool,
     custom_modules: Vec<Address>,
+    param_functions: Vec<(Address, [u8; 4])>,
 }
 
 fn check_period(period: Option<u64>) -> Result<(), PermissionError> {
@@ -1163,6 +1202,18 @@ fn check_one(
 ) -> Result<(), PermissionError> {
     match permission {
         Permission::Root => Err(PermissionError::RootNotAlone),
+        Permission::Params(rule) => {
+            check_target(rule.target, account)?;
+            let function = (rule.target, rule.function.bytes);
+            if seen.param_functions.contains(&function) {
+                return Err(PermissionError::BadParamRule(format!(
+                    "{} on {} has two rules; give all its conditions in one",
+                    rule.function, rule.target
+                )));
+            }
+            seen.param_functions.push(function);
+            rule.check()
+        }
         Permission::CustomHook {
             module, install, ..
         } => {
@@ -1333,6 +1384,36 @@ fn check_one(
 /// Every call must pass both allowlists when both are given: each function
 /// rule's target must be a listed contract, and each listed contract must
 /// be covered by a rule (its own, or one for any contract).
+/// A parameter rule on a function the key may not call restricts nothing:
+/// say so, rather than let the owner think it does.
+fn check_params_reachable(permissions: &[Permission], seen: &Seen) -> Result<(), PermissionError> {
+    let has_contracts = permissions
+        .iter()
+        .any(|p| matches!(p, Permission::Contracts(_)));
+    let has_rules = !seen.function_targets.is_empty() || seen.any_contract_rules;
+    for (target, selector) in &seen.param_functions {
+        let contract_ok = !has_contracts || seen.contracts.contains(target);
+        let function_ok = !has_rules
+            || permissions.iter().any(|p| match p {
+                Permission::Functions {
+                    target: t,
+                    selectors,
+                } => t == target && selectors.iter().any(|s| s.bytes == *selector),
+                Permission::FunctionsOnAnyContract(selectors) => {
+                    selectors.iter().any(|s| s.bytes == *selector)
+                }
+                _ => false,
+            });
+        if !(contract_ok && function_ok && (has_contracts || has_rules)) {
+            return Err(PermissionError::BadParamRule(format!(
+                "the key may not call 0x{} on {target}, so its parameter rule would restrict nothing; allow the function too (`functions`, `--allow`)",
+                alloy_primitives::hex::encode(selector)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn check_allowlists_meet(permissions: &[Permission], seen: &Seen) -> Result<(), PermissionError> {
     let has_contracts = permissions
         .iter()
@@ -1361,6 +1442,9 @@ fn check_allowlists_meet(permissions: &[Permission], seen: &Seen) -> Result<(), 
 }
 
 pub mod file;
+pub mod params;
+
+pub use params::ParamRule;
 
 #[cfg(test)]
 mod tests;

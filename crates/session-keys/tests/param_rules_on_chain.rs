@@ -116,3 +116,92 @@ fn param_rules_bound_a_keys_transfers_through_handle_ops() {
     assert_eq!(token.balance_of(&mut s.chain.net, CAROL), U256::from(125));
     assert_eq!(token.balance_of(&mut s.chain.net, EVE), U256::ZERO);
 }
+
+/// The same bounds from a function signature (`ParamRule::parse`, as
+/// `--param` and a permission file's `[[params]]` write them), enforced by
+/// the deployed param-rules module, in validation and in execution.
+#[test]
+fn parameter_rules_from_a_signature_through_handle_ops() {
+    let test = "parameter_rules_from_a_signature_through_handle_ops";
+    if !common::built(test) || !common::token_fixture(test) {
+        return;
+    }
+    for execution in [false, true] {
+        let mut s = KeyScene::new(0x50, ENTITY);
+        let account = s.account;
+        let token = Token::deploy(&mut s.chain.net, "USD", U256::from(1_000), account);
+        let t = token.address;
+        let now = session_keys::Chain::timestamp(&mut s.chain).unwrap();
+        let rule = session_keys::ParamRule::parse(
+            t,
+            "transfer(address to,uint256 amount)",
+            &[
+                format!("to in [{BOB}, {CAROL}]"),
+                "amount <= 100".into(),
+                "sum(amount) <= 250".into(),
+            ],
+        )
+        .unwrap();
+        let mut set = PermissionSet::new()
+            .functions(t, [Selector::parse("transfer(address,uint256)").unwrap()])
+            // Six operations' maximum gas cost, the refused ones included
+            // in the execution role (they are validated and paid for).
+            .native_limit(U256::from(10u64).pow(U256::from(17)), None)
+            .time_window(now, now + 3_600)
+            .params(rule);
+        if execution {
+            set = set.as_execution_hooks();
+        }
+        let hooks = s.grant(&set);
+        assert!(hooks
+            .iter()
+            .any(|(module, _)| *module == s.modules.param_rules));
+        let pay = |to: Address, amount: u64| {
+            (
+                t,
+                U256::ZERO,
+                Token::transfer_calldata(to, U256::from(amount)),
+            )
+        };
+        assert!(matches!(
+            s.send(&[pay(BOB, 100), pay(CAROL, 100)], None),
+            OpOutcome::Executed(_)
+        ));
+        let modules = s.modules;
+        // Refused in validation, or validated, paid for, and reverted in
+        // the execution hook.
+        let reason = |outcome: OpOutcome| match outcome {
+            OpOutcome::ExecutionReverted(_, data) if execution => {
+                let wrapped = session_keys::errors::ModuleError::decode(&data)
+                    .unwrap_or_else(|| panic!("{data}"));
+                assert_eq!(wrapped.module, modules.param_rules);
+                wrapped.reason.to_vec()
+            }
+            outcome => {
+                assert!(!execution, "{outcome:?}");
+                common::module_refusal(outcome, modules.param_rules)
+            }
+        };
+        let refused = reason(s.send(&[pay(EVE, 1)], None));
+        assert_eq!(
+            ParamNotAllowed::abi_decode(&refused).unwrap().value,
+            EVE.into_word()
+        );
+        let over = reason(s.send(&[pay(BOB, 51)], None));
+        assert_eq!(
+            ParamTotalExceeded::abi_decode(&over).unwrap().total,
+            U256::from(251)
+        );
+        let last = s.send(&[pay(BOB, 50)], None);
+        assert!(
+            matches!(last, OpOutcome::Executed(_)),
+            "execution: {execution}: {last:?}"
+        );
+        assert_eq!(
+            token.balance_of(&mut s.chain.net, BOB),
+            U256::from(150),
+            "execution: {execution}"
+        );
+        assert_eq!(token.balance_of(&mut s.chain.net, EVE), U256::ZERO);
+    }
+}

@@ -14,9 +14,9 @@ use std::path::Path;
 use alloy_json_abi::JsonAbi;
 use serde::Serialize;
 use session_keys::abi::{
-    IContractAllowlistModule, IPaymasterGuardModule, IReferenceAccount, ISelectorAllowlistModule,
-    ISessionPolicyModule, ISessionRulesModule, ISessionSignerModule, ISpendingLimitModule,
-    ITimeWindowModule, IUsageLimitModule,
+    IContractAllowlistModule, IParamRulesModule, IPaymasterGuardModule, IReferenceAccount,
+    ISelectorAllowlistModule, ISessionPolicyModule, ISessionRulesModule, ISessionSignerModule,
+    ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule,
 };
 
 use crate::args::AbiArgs;
@@ -79,6 +79,11 @@ fn contracts() -> Vec<(&'static str, &'static str, JsonAbi)> {
             "PaymasterGuardModule",
             "paymaster-guard/interface/IPaymasterGuardModule.sol",
             IPaymasterGuardModule
+        ),
+        contract!(
+            "ParamRulesModule",
+            "param-rules/interface/IParamRulesModule.sol",
+            IParamRulesModule
         ),
         contract!(
             "ReferenceAccount",

@@ -165,6 +165,18 @@ fn permission_set(args: &GrantArgs, now: u64) -> Result<PermissionSet, CliError>
             "--count-calls needs --max-uses or --max-uses-per".into()
         ));
     }
+    for param in &args.params {
+        let mut parts = param.split(';').map(str::trim);
+        let function = parts.next().unwrap_or_default();
+        let rules: Vec<&str> = parts.filter(|r| !r.is_empty()).collect();
+        let (target, signature) = function.split_once(':').ok_or_else(|| {
+            bad(format!(
+                "--param `{param}`: write TARGET:FUNCTION; RULE; ..., e.g. '0x…:transfer(address to,uint256 amount); amount <= 100e6'"
+            ))
+        })?;
+        let target = address(target, "--param")?;
+        set = set.params(session_keys::ParamRule::parse(target, signature, &rules)?);
+    }
     if !args.paymasters.is_empty() {
         set = set.paymasters(
             args.paymasters.iter().copied(),
@@ -418,6 +430,13 @@ fn describe_set(set: &PermissionSet) -> String {
                 "paid only by {paymasters:?}{}{}",
                 if *self_paid { " or the account" } else { "" },
                 if *sponsoring { " (they sponsor the gas)" } else { "" }
+            ),
+            Permission::Params(rule) => format!(
+                "{}: {}: {} condition(s), {} total(s)",
+                rule.target,
+                rule.function,
+                rule.conditions.len(),
+                rule.totals.len()
             ),
             Permission::CustomHook { module, role, .. } => format!(
                 "custom {} hook {module}",

@@ -48,6 +48,11 @@
 //!                           # the gas budget or native limit); false for a
 //!                           # token paymaster, which charges the account
 //!
+//! [[params]]                # repeatable: what the key may pass to a function
+//! target = "0x1111111111111111111111111111111111111111"
+//! function = "transfer(address to,uint256 amount)"
+//! rules = ["to in [0x5555555555555555555555555555555555555555]", "amount <= 100e6", "sum(amount) <= 1000e6"]
+//!
 //! [[custom]]                # repeatable: a module the SDK does not know
 //! module = "0x5555555555555555555555555555555555555555"
 //! hook = "validation"       # or "execution"; default: `hooks` above
@@ -66,7 +71,7 @@ use std::path::Path;
 use alloy_primitives::{Address, U256};
 use serde::Deserialize;
 
-use super::{CustomInstall, Permission, PermissionSet, Selector, UsageUnit};
+use super::{CustomInstall, ParamRule, Permission, PermissionSet, Selector, UsageUnit};
 use crate::session::HookRole;
 
 /// A permission file, as written.
@@ -112,6 +117,22 @@ pub struct PermissionFile {
     /// Hooks of modules the SDK does not know.
     #[serde(default)]
     pub custom: Vec<Custom>,
+    /// Parameter rules.
+    #[serde(default)]
+    pub params: Vec<Params>,
+}
+
+/// `[[params]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The contract.
+    pub target: Address,
+    /// Its function's signature, with argument names.
+    pub function: String,
+    /// Conditions and totals (`amount <= 100`, `to in [..]`,
+    /// `sum(amount) <= 1000`).
+    pub rules: Vec<String>,
 }
 
 /// `[[custom]]`.
@@ -325,6 +346,14 @@ pub enum FileError {
     /// `[window]` is contradictory.
     #[error("[window] needs exactly one of `valid-until` and `expires-in`")]
     Window,
+    /// A `[[params]]` rule cannot be read.
+    #[error("[[params]] for {target}: {reason}")]
+    Params {
+        /// Its contract.
+        target: Address,
+        /// What is wrong.
+        reason: String,
+    },
     /// `[[custom]]` has both raw install data and values.
     #[error("[[custom]] for {0} gives `install-data` and `types`/`values`; give one of them")]
     CustomData(Address),
@@ -429,6 +458,16 @@ impl PermissionFile {
                 guard.self_paid,
                 guard.sponsoring,
             );
+        }
+        for params in &self.params {
+            let rule =
+                ParamRule::parse(params.target, &params.function, &params.rules).map_err(|e| {
+                    FileError::Params {
+                        target: params.target,
+                        reason: e.to_string(),
+                    }
+                })?;
+            set = set.params(rule);
         }
         for custom in &self.custom {
             let install = match &custom.install_data {
@@ -647,6 +686,37 @@ install-data = "0x0102"
         let err = both.to_set(0).unwrap_err();
         assert!(matches!(err, FileError::CustomData(_)), "{err}");
         assert!(err.to_string().contains("give one of them"));
+    }
+
+    #[test]
+    fn the_params_tables_become_parameter_rules() {
+        let file = PermissionFile::parse(
+            r#"
+[[params]]
+target = "0x1111111111111111111111111111111111111111"
+function = "transfer(address to,uint256 amount)"
+rules = ["amount <= 100e6", "sum(amount) <= 1000e6"]
+"#,
+            false,
+        )
+        .unwrap();
+        let set = file.to_set(0).unwrap();
+        let [Permission::Params(rule)] = &set.permissions[..] else {
+            panic!("{:?}", set.permissions)
+        };
+        assert_eq!(rule.target, Address::repeat_byte(0x11));
+        assert_eq!((rule.conditions.len(), rule.totals.len()), (1, 1));
+        let bad = PermissionFile::parse(
+            "[[params]]\ntarget = \"0x1111111111111111111111111111111111111111\"\nfunction = \"transfer(address to,uint256 amount)\"\nrules = [\"value <= 1\"]\n",
+            false,
+        )
+        .unwrap();
+        let err = bad.to_set(0).unwrap_err();
+        assert!(matches!(err, FileError::Params { .. }), "{err}");
+        assert!(
+            err.to_string().contains("its arguments: to, amount"),
+            "{err}"
+        );
     }
 
     #[test]

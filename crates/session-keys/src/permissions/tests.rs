@@ -1004,3 +1004,93 @@ fn a_custom_hook_is_checked_before_sending() {
             .unwrap_err();
     assert_eq!(err, PermissionError::NoTargetRestriction);
 }
+
+fn transfer_rule(target: Address) -> ParamRule {
+    ParamRule::parse(
+        target,
+        "transfer(address to,uint256 amount)",
+        &["amount <= 100", "sum(amount) <= 1000"],
+    )
+    .unwrap()
+}
+
+#[test]
+fn parameter_rules_go_to_one_param_rules_hook() {
+    let set = bounded(
+        PermissionSet::new()
+            .functions(TOKEN, [sel("transfer(address,uint256)")])
+            .params(transfer_rule(TOKEN)),
+    );
+    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == modules().param_rules)
+        .expect("a param-rules hook");
+    assert_eq!(
+        hook_flags(hook),
+        (modules().param_rules, 4, HOOK_VALIDATION)
+    );
+    let data = permission_core::params::ParamRulesInstall::decode(&hook[25..]).unwrap();
+    assert_eq!(data.entity_id, 4);
+    assert_eq!(data.counts(), (1, 1));
+    // In the execution role, a pre-execution hook behind executeUserOp.
+    let set = set.as_execution_hooks();
+    assert!(set.needs_execute_user_op());
+    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == modules().param_rules)
+        .unwrap();
+    assert_eq!(hook_flags(hook).2, HOOK_PRE_EXECUTION);
+    // So is it with one hook per module.
+    let set = bounded(
+        PermissionSet::new()
+            .contracts([TOKEN])
+            .params(transfer_rule(TOKEN)),
+    )
+    .with_modules();
+    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
+    assert!(install
+        .hooks
+        .iter()
+        .any(|h| hook_flags(h).0 == modules().param_rules));
+}
+
+#[test]
+fn a_parameter_rule_on_a_function_the_key_may_not_call_is_refused() {
+    for set in [
+        // Another function of the token.
+        PermissionSet::new()
+            .functions(TOKEN, [sel("approve(address,uint256)")])
+            .params(transfer_rule(TOKEN)),
+        // Another contract.
+        PermissionSet::new()
+            .functions(OTHER, [sel("transfer(address,uint256)")])
+            .params(transfer_rule(TOKEN)),
+        PermissionSet::new()
+            .contracts([OTHER])
+            .params(transfer_rule(TOKEN)),
+    ] {
+        let err = check(bounded(set)).unwrap_err();
+        assert!(matches!(err, PermissionError::BadParamRule(_)), "{err}");
+        assert!(err.to_string().contains("restrict nothing"), "{err}");
+    }
+    // A wildcard rule for the function reaches it.
+    check(bounded(
+        PermissionSet::new()
+            .functions_on_any_contract([sel("transfer(address,uint256)")])
+            .params(transfer_rule(TOKEN)),
+    ))
+    .unwrap();
+    // Two rules for one function are one too many.
+    let err = check(bounded(
+        PermissionSet::new()
+            .contracts([TOKEN])
+            .params(transfer_rule(TOKEN))
+            .params(transfer_rule(TOKEN)),
+    ))
+    .unwrap_err();
+    assert!(err.to_string().contains("two rules"), "{err}");
+}
