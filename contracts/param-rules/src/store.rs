@@ -149,10 +149,10 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             .write(self.base, &key(target, selector, 0), B256::from(header.0));
     }
 
-    /// Stores checked install data ([`check_install`]) and emits
+    /// Stores install data that [`check_install`] has passed (its caller
+    /// checks first, before the scope's own install write) and emits
     /// `ParamRulesSet`.
     pub fn install(&self, install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
-        check_install(install)?;
         for c in install.conditions() {
             let c = c.or_revert()?;
             let mut header = self.header(c.target, c.selector);

@@ -21,8 +21,8 @@ use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, B256, U256};
 use permission_core::params::{
-    Condition, Total, LIMIT_BITS, MAX_CONDITIONS, MAX_TOTALS, OP_EQ, OP_GE, OP_GT, OP_LE, OP_LT,
-    OP_NE, OP_ONE_OF,
+    condition_fault, total_fault, Condition, RuleFault, Total, LIMIT_BITS, MAX_CONDITIONS,
+    MAX_TOTALS, OP_EQ, OP_GE, OP_GT, OP_LE, OP_LT, OP_NE, OP_ONE_OF,
 };
 
 use super::{PermissionError, Selector};
@@ -314,13 +314,29 @@ impl ParamRule {
                 self.totals.len()
             )));
         }
-        for (j, total) in self.totals.iter().enumerate() {
-            if total.limit.is_zero() || total.limit.bit_len() > LIMIT_BITS {
-                return Err(bad(format!(
-                    "a total's limit must be between 1 and 2^224 - 1, not {}",
-                    total.limit
-                )));
+        // The module's own shape checks, so the SDK refuses what it would.
+        let refused = |fault: RuleFault| {
+            bad(format!(
+                "{} on {} cannot be installed: param-rules would refuse it ({fault:?})",
+                self.function, self.target
+            ))
+        };
+        if let Some(fault) = self.module_conditions().find_map(|c| condition_fault(&c)) {
+            return Err(refused(fault));
+        }
+        for total in self.module_totals() {
+            match total_fault(&total) {
+                Some(RuleFault::Limit) => {
+                    return Err(bad(format!(
+                        "a total's limit must be between 1 and 2^{LIMIT_BITS} - 1, not {}",
+                        total.limit
+                    )))
+                }
+                Some(fault) => return Err(refused(fault)),
+                None => {}
             }
+        }
+        for (j, total) in self.totals.iter().enumerate() {
             if self.totals[..j].iter().any(|t| t.arg == total.arg) {
                 return Err(bad(format!(
                     "{} on {} sums one argument twice; give one total per argument",
