@@ -45,13 +45,15 @@ interface IParamRulesModule {
         bytes32 value;
     }
 
-    /// @notice The sum of argument `arg` over the key's life is at most `limit`.
+    /// @notice The sum of argument `arg` over the key's life (`period` 0), or in
+    /// each `period` seconds from the install, is at most `limit` (below 2^144).
     struct Total {
         address target;
         bytes4 selector;
         uint16 arg;
         uint16 bits;
         uint256 limit;
+        uint32 period;
     }
 
     /// @notice Argument `arg` of a call to `target.selector` is `value`, which a condition refuses.
@@ -60,12 +62,20 @@ interface IParamRulesModule {
     error DirtyParam(uint16 arg, bytes32 word);
     /// @notice The calldata ends before argument `arg`.
     error MissingParam(uint16 arg);
-    /// @notice The call would take the total of `arg` to `total`, over `limit`.
+    /// @notice The call would take the total of `arg` (in its period) to `total`, over `limit`.
     error ParamTotalExceeded(address target, bytes4 selector, uint16 arg, uint256 total, uint256 limit);
     /// @notice Install entry `index` (conditions, then totals) is bad: 1 operator,
     /// 2 width, 3 value wider than the width, 4 too many for one function,
     /// 5 no target or selector, 6 a zero, too large or repeated total.
     error InvalidParamRule(uint256 index, uint8 reason);
+    /// @notice The hook's signature segment is not one uint48 timestamp.
+    error InvalidPeriodHint(uint256 word);
+    /// @notice The hinted period is before the one a total recorded.
+    error StalePeriodHint(uint256 hinted, uint256 recorded);
+    /// @notice A total recorded a later period than the clock's.
+    error RecordedPeriodNotStarted(uint256 recorded, uint256 clock);
+    /// @notice The charged periods leave the operation no second to run in.
+    error EmptyValidityWindow(uint48 validAfter, uint48 validUntil);
 
     event ParamRulesSet(address indexed account, uint32 indexed entityId, uint256 conditions, uint256 totals);
 
@@ -76,7 +86,9 @@ interface IParamRulesModule {
     function moduleId() external view returns (string memory);
 
     // ---- IValidationHookModule ----
-    /// @return validationData 0: the rules bound no time.
+    /// @param userOp Its signature is the hook's segment: empty, or
+    /// `abi.encode(uint48 timestamp)`, whose period the periodic totals charge.
+    /// @return validationData The charged periods' window (0 without one).
     function preUserOpValidationHook(uint32 entityId, PackedUserOperation calldata userOp, bytes32 userOpHash)
         external
         returns (uint256 validationData);
@@ -98,8 +110,9 @@ interface IParamRulesModule {
     function postExecutionHook(uint32 entityId, bytes calldata preExecHookData) external;
 
     // ---- views ----
+    /// @return total The sum in the period the clock falls in.
     function getParamTotal(address account, uint32 entityId, address target, bytes4 selector, uint16 arg)
         external
         view
-        returns (bool installed, uint256 total, uint256 limit);
+        returns (bool installed, uint256 total, uint256 limit, uint32 period);
 }

@@ -4,9 +4,11 @@
 //! session key passes to a function**, per (target, selector): each
 //! condition compares one static ABI argument with a value (`==`, `!=`,
 //! `<`, `<=`, `>`, `>=`, or one of a list), and a running total caps the
-//! sum of one argument over the key's life ("at most 1,000 USDC through
-//! `transfer` in total"). The rule and its install data are
-//! `permission_core::params`, written once for every program.
+//! sum of one argument over the key's life or per period ("at most 1,000
+//! USDC through `transfer` per week"). The rule and its install data are
+//! `permission_core::params`, and a period's arithmetic
+//! `permission_core::period`, written once for every program. The same
+//! rule runs composed in session-rules ([`ParamRule`]).
 //!
 //! A call to a function with no rule here passes: which functions a key
 //! may call at all is the allowlists' job. A rule on a function the key
@@ -35,14 +37,23 @@
 //!   its limit.
 //!
 //! A total is charged where the hook runs (in validation, or in execution
-//! as an execution hook), and a reverted operation charges nothing. The
-//! hooks read no clock and only the account's associated storage
-//! (ERC-7562).
+//! as an execution hook), and a refused operation charges nothing. A
+//! periodic total's periods start at the install. `preUserOpValidationHook`
+//! reads no clock and only the account's associated storage (ERC-7562): it
+//! charges the period of the timestamp its signature segment hints
+//! (`abi.encode(uint48)`; empty: each total's recorded period) and returns
+//! that period as the validity window, which the EntryPoint enforces. A
+//! hint before the recorded period reverts `StalePeriodHint(hinted,
+//! recorded)`, and periods that leave no common second
+//! `EmptyValidityWindow(validAfter, validUntil)`. The other hooks charge the
+//! clock's period, and refuse a record of a later period (a validation
+//! charged a hinted future one) with `RecordedPeriodNotStarted(recorded,
+//! clock)`.
 //!
 //! ## Views, events
 //! `getParamTotal(address account, uint32 entityId, address target,
 //! bytes4 selector, uint16 arg) returns (bool installed, uint256 total,
-//! uint256 limit)`; `ParamRulesSet(address indexed account, uint32 indexed
+//! uint256 limit, uint32 period)` (the sum in the clock's period); `ParamRulesSet(address indexed account, uint32 indexed
 //! entityId, uint256 conditions, uint256 totals)`. There are no admin
 //! functions: a key that could reach them through the account could lift
 //! its own rules.
@@ -51,12 +62,14 @@
 extern crate alloc;
 
 pub mod module;
+pub mod rule;
 pub mod store;
 #[cfg(test)]
 mod tests;
 
 use permission_core::selectors::{keccak, selector};
 
+pub use rule::ParamRule;
 pub use store::ParamRules;
 
 /// `ParamNotAllowed(address,bytes4,uint16,bytes32)`.

@@ -4,32 +4,73 @@
 //! - tag `base`: the header word, `[conditions][totals]` then each
 //!   condition's shape (`arg` u16, `op` u8, `bits` u16) at `2 + 5·i`;
 //! - tag `base + 1`, index `i`: condition `i`'s value;
-//! - tag `base + 2`, index `j`: total `j`'s shape and limit (`arg` u16,
-//!   `bits` u16, then the limit in the low 224 bits);
-//! - tag `base + 3`, index `j`: what total `j` has summed so far.
+//! - tag `base + 2`, index `j`: total `j`'s shape, period and limit (`arg`
+//!   u16, `bits` u16, `period` u32, its anchor u48, then the limit in the
+//!   low 144 bits);
+//! - tag `base + 3`, index `j`: what total `j` has summed, and in which
+//!   period (the period index u48, then the sum in the low 208 bits).
+//!
+//! A periodic total is a [`Ledger`] (`permission_core::period`): a
+//! validation, which may not read the clock, charges the period of the
+//! timestamp the operation hints and confines the operation to it; a hook
+//! at the clock charges the clock's period.
 
 use alloc::vec::Vec;
 use module_kit::errors::OrRevert;
 use module_kit::events::emit_account_event;
+use module_kit::policy::require_some_time;
 use module_kit::scope::Scope;
-use module_kit::Host;
-use permission_core::abi::AbiWriter;
+use module_kit::{Host, Output};
+use permission_core::abi::{AbiReader, AbiWriter};
 use permission_core::calls::Call;
 use permission_core::params::{
     argument, condition_fault, conditions_hold, total_fault, ArgError, Condition,
     ParamRulesInstall, RuleFault, Shape, Total, MAX_CONDITIONS, MAX_TOTALS,
 };
-use permission_core::{Address, B256, U256};
+use permission_core::period::{recorded_period_not_started, Ledger, Refusal};
+use permission_core::validation_data::MAX_U48;
+use permission_core::{Address, ValidationData, B256, U256};
 
 use crate::{
     DIRTY_PARAM, INVALID_PARAM_RULE, MISSING_PARAM, PARAM_NOT_ALLOWED, PARAM_RULES_SET,
     PARAM_TOTAL_EXCEEDED,
 };
 
-/// A total's key and what it would sum to, until committed.
-pub type Pending = ([u8; 32], U256);
+/// When an operation's totals are charged.
+#[derive(Clone, Copy, Debug)]
+pub enum ChargeTime {
+    /// In validation, without the clock (ERC-7562): the period of the
+    /// hinted timestamp, or each total's recorded period without a hint.
+    Hinted(Option<u64>),
+    /// At the clock.
+    At(u64),
+}
 
-/// The rules of one (account, entityId), at tags `base..base + 4`.
+/// What one operation charges to the totals, until
+/// [`ParamRules::commit`] writes it.
+pub struct Charges {
+    time: ChargeTime,
+    /// The validity window the charged periods leave (what the caller
+    /// passed in, narrowed to each charged period).
+    pub bounds: ValidationData,
+    pending: Vec<([u8; 32], Record)>,
+}
+
+impl Charges {
+    /// Nothing charged yet, at `time`, within `bounds`.
+    pub fn new(time: ChargeTime, bounds: ValidationData) -> Self {
+        Self {
+            time,
+            bounds,
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// The storage tags the rules use, from their base.
+pub const TAGS: u8 = 4;
+
+/// The rules of one (account, entityId), at tags `base..base + TAGS`.
 pub struct ParamRules<'s, 'h, H: Host> {
     scope: &'s Scope<'h, H>,
     base: u8,
@@ -82,22 +123,96 @@ fn invalid(index: usize, fault: RuleFault) -> Vec<u8> {
         .finish_with_selector(INVALID_PARAM_RULE)
 }
 
-/// A total's stored word: its shape and its limit (below 2^224).
-fn total_word(total: &Total) -> B256 {
-    let mut word = total.limit.to_be_bytes::<32>();
-    word[..2].copy_from_slice(&total.arg.to_be_bytes());
-    word[2..4].copy_from_slice(&total.bits.to_be_bytes());
-    B256::from(word)
+/// A total as stored: its shape, its period and when that started, and
+/// its limit (below 2^144).
+struct TotalSpec {
+    arg: u16,
+    bits: u16,
+    period: u32,
+    anchor: u64,
+    limit: U256,
 }
 
-fn total_of(word: &B256) -> (u16, u16, U256) {
-    let mut limit = word.0;
-    limit[..4].fill(0);
-    (
-        u16::from_be_bytes([word[0], word[1]]),
-        u16::from_be_bytes([word[2], word[3]]),
-        U256::from_be_bytes(limit),
-    )
+impl TotalSpec {
+    fn new(total: &Total, now: u64) -> Self {
+        Self {
+            arg: total.arg,
+            bits: total.bits,
+            period: total.period,
+            anchor: now.min(MAX_U48),
+            limit: total.limit,
+        }
+    }
+
+    fn to_word(&self) -> B256 {
+        // check_install keeps the limit within its 18 bytes.
+        let mut word = self.limit.to_be_bytes::<32>();
+        word[..2].copy_from_slice(&self.arg.to_be_bytes());
+        word[2..4].copy_from_slice(&self.bits.to_be_bytes());
+        word[4..8].copy_from_slice(&self.period.to_be_bytes());
+        word[8..14].copy_from_slice(&self.anchor.to_be_bytes()[2..]);
+        B256::from(word)
+    }
+
+    fn from_word(word: &B256) -> Self {
+        let mut limit = word.0;
+        limit[..14].fill(0);
+        let mut anchor = [0u8; 8];
+        anchor[2..].copy_from_slice(&word[8..14]);
+        Self {
+            arg: u16::from_be_bytes([word[0], word[1]]),
+            bits: u16::from_be_bytes([word[2], word[3]]),
+            period: u32::from_be_bytes([word[4], word[5], word[6], word[7]]),
+            anchor: u64::from_be_bytes(anchor),
+            limit: U256::from_be_bytes(limit),
+        }
+    }
+
+    /// The total's ledger with `record` as its spend record.
+    fn ledger(&self, record: &Record) -> Ledger {
+        Ledger {
+            limit: self.limit,
+            period: self.period.into(),
+            anchor: self.anchor,
+            window: record.window,
+            remaining: self.limit.saturating_sub(record.spent),
+        }
+    }
+}
+
+/// What a total has summed in period `window` (0 for a lifetime total).
+#[derive(Clone, Copy)]
+struct Record {
+    window: u64,
+    spent: U256,
+}
+
+impl Record {
+    fn of(ledger: &Ledger) -> Self {
+        Self {
+            window: ledger.window,
+            spent: ledger.limit.saturating_sub(ledger.remaining),
+        }
+    }
+
+    fn to_word(self) -> B256 {
+        // The sum stays within the limit (below 2^144), and a period index
+        // within a uint48 timestamp's.
+        let mut word = self.spent.to_be_bytes::<32>();
+        word[..6].copy_from_slice(&self.window.min(MAX_U48).to_be_bytes()[2..]);
+        B256::from(word)
+    }
+
+    fn from_word(word: &B256) -> Self {
+        let mut spent = word.0;
+        spent[..6].fill(0);
+        let mut window = [0u8; 8];
+        window[2..].copy_from_slice(&word[..6]);
+        Self {
+            window: u64::from_be_bytes(window),
+            spent: U256::from_be_bytes(spent),
+        }
+    }
 }
 
 /// Checks every entry of `install`, refusing the first bad one with
@@ -135,7 +250,7 @@ pub fn check_install(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
 }
 
 impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
-    /// The rules at tags `base..base + 4` of `scope`.
+    /// The rules at tags `base..base + TAGS` of `scope`.
     pub fn new(scope: &'s Scope<'h, H>, base: u8) -> Self {
         Self { scope, base }
     }
@@ -150,9 +265,9 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
     }
 
     /// Stores install data that [`check_install`] has passed (its caller
-    /// checks first, before the scope's own install write) and emits
-    /// `ParamRulesSet`.
-    pub fn install(&self, install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
+    /// checks first, before the scope's own install write), with periods
+    /// starting at `now`, and emits `ParamRulesSet`.
+    pub fn install(&self, install: &ParamRulesInstall<'_>, now: u64) -> Result<(), Vec<u8>> {
         for c in install.conditions() {
             let c = c.or_revert()?;
             let mut header = self.header(c.target, c.selector);
@@ -173,7 +288,7 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             self.scope.write(
                 self.base + 2,
                 &key(t.target, t.selector, index),
-                total_word(&t),
+                TotalSpec::new(&t, now).to_word(),
             );
             header.0[1] += 1;
             self.set_header(t.target, t.selector, header);
@@ -192,19 +307,26 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
         Ok(())
     }
 
-    /// Writes the totals [`ParamRules::check_call`] charged, once every
-    /// call of the operation passed (a refusal writes nothing).
-    pub fn commit(&self, pending: &[Pending]) {
-        for (key, total) in pending {
-            self.scope
-                .write(self.base + 3, key, B256::from(total.to_be_bytes::<32>()));
+    /// Writes what [`ParamRules::check_call`] charged, once every call of
+    /// the operation passed (a refusal writes nothing), unless the charged
+    /// periods leave the operation no time to run.
+    pub fn commit(&self, charges: &Charges) -> Result<(), Vec<u8>> {
+        require_some_time(&charges.bounds)?;
+        for (key, record) in &charges.pending {
+            self.scope.write(self.base + 3, key, record.to_word());
         }
+        Ok(())
     }
 
-    /// Judges one call: every condition of its function, then its totals,
-    /// charged into `pending` (earlier calls of the same operation
-    /// included) for [`ParamRules::commit`].
-    pub fn check_call(&self, call: &Call<'_>, pending: &mut Vec<Pending>) -> Result<(), Vec<u8>> {
+    /// Judges one call: every condition of its function, then, given
+    /// `charges`, its totals (earlier calls of the same operation
+    /// included). Without `charges` (a phase after the one that charged)
+    /// the totals are not looked at.
+    pub fn check_call(
+        &self,
+        call: &Call<'_>,
+        charges: Option<&mut Charges>,
+    ) -> Result<(), Vec<u8>> {
         let Some(selector) = call.selector().or_revert()? else {
             return Ok(());
         };
@@ -231,58 +353,86 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
                 .word(arg.0)
                 .finish_with_selector(PARAM_NOT_ALLOWED));
         }
+        let Some(charges) = charges else {
+            return Ok(());
+        };
         for j in 0..header.totals() {
-            let limit_key = key(call.target, selector, j as u8);
-            let (arg, bits, limit) = total_of(&self.scope.read(self.base + 2, &limit_key));
-            let amount = argument(call.data, arg, bits).map_err(|e| read_error((arg, e)))?;
-            let earlier = pending.iter().position(|(k, _)| *k == limit_key);
-            let spent = match earlier {
-                Some(i) => pending[i].1,
-                None => U256::from_be_bytes(self.scope.read(self.base + 3, &limit_key).0),
+            let total_key = key(call.target, selector, j as u8);
+            let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+            let amount =
+                argument(call.data, spec.arg, spec.bits).map_err(|e| read_error((spec.arg, e)))?;
+            let amount = U256::from_be_bytes(amount.0);
+            let earlier = charges.pending.iter().position(|(k, _)| *k == total_key);
+            let record = match earlier {
+                Some(i) => charges.pending[i].1,
+                None => Record::from_word(&self.scope.read(self.base + 3, &total_key)),
             };
-            let total = spent.saturating_add(U256::from_be_bytes(amount.0));
-            if total > limit {
-                return Err(AbiWriter::new(5)
+            let mut ledger = spec.ledger(&record);
+            let exceeded = |remaining: U256| {
+                AbiWriter::new(5)
                     .address(call.target)
                     .bytes4(selector)
-                    .uint(arg.into())
-                    .u256(total)
-                    .u256(limit)
-                    .finish_with_selector(PARAM_TOTAL_EXCEEDED));
+                    .uint(spec.arg.into())
+                    .u256(spec.limit.saturating_sub(remaining).saturating_add(amount))
+                    .u256(spec.limit)
+                    .finish_with_selector(PARAM_TOTAL_EXCEEDED)
+            };
+            match charges.time {
+                ChargeTime::Hinted(hint) => {
+                    let window = ledger.hinted_window(hint)?;
+                    ledger.charge_in_window(amount, window).map_err(exceeded)?;
+                    if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
+                        charges.bounds = charges
+                            .bounds
+                            .intersect(&ValidationData::window(start, end));
+                    }
+                }
+                ChargeTime::At(now) => {
+                    ledger
+                        .charge(amount, now)
+                        .map_err(|refusal| match refusal {
+                            Refusal::Exceeded { remaining } => exceeded(remaining),
+                            Refusal::PeriodNotStarted { recorded, clock } => {
+                                recorded_period_not_started(recorded, clock)
+                            }
+                        })?;
+                }
             }
+            let record = Record::of(&ledger);
             match earlier {
-                Some(i) => pending[i].1 = total,
-                None => pending.push((limit_key, total)),
+                Some(i) => charges.pending[i].1 = record,
+                None => charges.pending.push((total_key, record)),
             }
         }
         Ok(())
     }
 
-    /// The `getParamTotal` answer for `arg` of `target.selector`: what it
-    /// has summed and its limit (zeros when there is no such total).
-    pub fn view_total(
-        &self,
-        installed: bool,
-        target: Address,
-        selector: [u8; 4],
-        arg: u16,
-    ) -> Vec<u8> {
+    /// The `getParamTotal(account, entityId, target, selector, arg)` answer
+    /// at `now`: `(bool installed, uint256 total, uint256 limit, uint32
+    /// period)`, what the total of `arg` of `target.selector` has summed in
+    /// the period `now` falls in (zeros when there is no such total).
+    pub fn view_total(&self, installed: bool, args: &AbiReader<'_>, now: u64) -> Output {
+        let target = args.address(2).or_revert()?;
+        let selector = args.bytes4(3).or_revert()?;
+        let arg = args.uint(4, 16).or_revert()? as u16;
         let header = self.header(target, selector);
-        let mut answer = (U256::ZERO, U256::ZERO);
+        let mut answer = (U256::ZERO, U256::ZERO, 0);
         if installed {
             for j in 0..header.totals() {
-                let limit_key = key(target, selector, j as u8);
-                let (total_arg, _, limit) = total_of(&self.scope.read(self.base + 2, &limit_key));
-                if total_arg == arg {
-                    let spent = U256::from_be_bytes(self.scope.read(self.base + 3, &limit_key).0);
-                    answer = (spent, limit);
+                let total_key = key(target, selector, j as u8);
+                let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+                if spec.arg == arg {
+                    let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
+                    let spent = spec.ledger(&record).spent_at(now);
+                    answer = (spent, spec.limit, spec.period);
                 }
             }
         }
-        AbiWriter::new(3)
+        Ok(AbiWriter::new(4)
             .bool(installed)
             .u256(answer.0)
             .u256(answer.1)
-            .finish()
+            .uint(answer.2.into())
+            .finish())
     }
 }

@@ -2,7 +2,7 @@
 //! (`tests/attacks.rs`), run four times: natively on the SDK's TestVM, on
 //! the compiled WASM (`target/stylus/paymaster-guard.code`) in the local
 //! chain, and on the compiled session-rules with the module's install data
-//! as its paymaster rule (entry 1 of 2), in both its variants: the guard
+//! as its paymaster rule (entry 1 of 3), in both its variants: the guard
 //! checks the paymaster in validation either way.
 
 /// Cases of the standalone module only: its module id and interface.
@@ -45,7 +45,7 @@ mod policy {
 
     fn harness() -> Harness<crate::PaymasterGuard> {
         let policy = module_kit::chain::Chain::deploy("session-rules");
-        Harness::on(Box::new(AsPolicyRule::new(Box::new(policy), 1, 2, 0)))
+        Harness::on(Box::new(AsPolicyRule::new(Box::new(policy), 1, 3, 0)))
     }
 
     include!("tests/cases.rs");
@@ -65,7 +65,7 @@ mod policy_in_execution {
         Harness::on(Box::new(AsPolicyRule::new(
             Box::new(policy),
             1,
-            2,
+            3,
             module_kit::policy::CALLS_IN_EXECUTION,
         )))
     }

@@ -4,13 +4,13 @@ pragma solidity ^0.8.20;
 /// @title session-rules permission hook (Stylus Session Keys)
 /// @notice One ERC-6900 v0.8 validation and execution hook for the rules of a
 /// session key that do not fit beside session-policy's in one program:
-/// usage limits and the paymaster guard. A periodic count is made during user-operation validation,
+/// usage limits, the paymaster guard and parameter rules. A periodic count is made during user-operation validation,
 /// in the period of the timestamp in the hook's signature segment
 /// (`abi.encode(uint48)`, or the recorded period when empty); the returned
 /// validation data confines the operation to that period.
 /// @dev Install data: `abi.encode(uint32 entityId, uint8 flags, bytes[] rules)`
-/// with exactly two entries, usage-limit's and paymaster-guard's install
-/// data (each may be empty). Flag 1 counts in the execution hook instead;
+/// with exactly three entries, usage-limit's, paymaster-guard's and
+/// param-rules' install data (each may be empty). Flag 1 counts in the execution hook instead;
 /// the paymaster is checked in validation either way.
 interface ISessionRulesModule {
     struct PackedUserOperation {
@@ -65,6 +65,14 @@ interface ISessionRulesModule {
     error EmptyPaymasterGuard();
     event PaymasterGuardSet(address indexed account, uint32 indexed entityId, bool allowSelfPaid, address[] paymasters);
 
+    // param-rules.
+    error ParamNotAllowed(address target, bytes4 selector, uint16 arg, bytes32 value);
+    error DirtyParam(uint16 arg, bytes32 word);
+    error MissingParam(uint16 arg);
+    error ParamTotalExceeded(address target, bytes4 selector, uint16 arg, uint256 total, uint256 limit);
+    error InvalidParamRule(uint256 index, uint8 reason);
+    event ParamRulesSet(address indexed account, uint32 indexed entityId, uint256 conditions, uint256 totals);
+
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
     function onInstall(bytes calldata data) external;
     function onUninstall(bytes calldata data) external;
@@ -106,4 +114,8 @@ interface ISessionRulesModule {
         view
         returns (bool installed, bool allowSelfPaid, address[] memory paymasters);
     function isPaymasterAllowed(address account, uint32 entityId, address paymaster) external view returns (bool);
+    function getParamTotal(address account, uint32 entityId, address target, bytes4 selector, uint16 arg)
+        external
+        view
+        returns (bool installed, uint256 total, uint256 limit, uint32 period);
 }

@@ -3,28 +3,32 @@
 //! An ERC-6900 v0.8 permission hook (IValidationHookModule and
 //! IExecutionHookModule) composed at compile time ([`module_kit::policy`])
 //! from rules that do not fit beside the four of `session-policy` in one
-//! 24 KiB program: the usage limit (`usage-limit`'s `UsageRule`) and the
-//! paymaster guard (`paymaster-guard`'s `PaymasterRule`), the same code
-//! their standalone modules run. A key that uses none of them
+//! 24 KiB program: the usage limit (`usage-limit`'s `UsageRule`), the
+//! paymaster guard (`paymaster-guard`'s `PaymasterRule`) and the parameter
+//! rules (`param-rules`' `ParamRule`), the same code their standalone
+//! modules run. A key that uses none of them
 //! does not install it; one that does pays one more program entry per
 //! phase (see `docs/session-policy.md`).
 //!
 //! ## Install data
-//! `abi.encode(uint32 entityId, uint8 flags, bytes[2] rules)` (a dynamic
-//! `bytes[]` of exactly two entries, each empty or the module's install
+//! `abi.encode(uint32 entityId, uint8 flags, bytes[3] rules)` (a dynamic
+//! `bytes[]` of exactly three entries, each empty or the module's install
 //! data): usage-limit's `(entityId, unit, lifetimeLimit, periodLimit,
-//! period)`, then paymaster-guard's `(entityId, allowSelfPaid, address[]
-//! paymasters)`. Flag 1 (`CALLS_IN_EXECUTION`) counts in the execution
-//! hook, at the clock, for bundlers that refuse Stylus code in validation;
-//! the paymaster is checked in validation either way. Uninstall data is
+//! period)`, paymaster-guard's `(entityId, allowSelfPaid, address[]
+//! paymasters)`, then param-rules' `(entityId, Condition[], Total[])`.
+//! Flag 1 (`CALLS_IN_EXECUTION`) counts, judges the arguments and charges
+//! the totals in the execution hook, at the clock, for bundlers that refuse
+//! Stylus code in validation; the paymaster is checked in validation either
+//! way. Uninstall data is
 //! `abi.encode(uint32 entityId)`.
 //!
 //! ## Phases
-//! - `preUserOpValidationHook`: counts the operation (or its calls) in the
-//!   period of the timestamp the hook's signature segment hints
-//!   (`abi.encode(uint48)`, or empty for the recorded period), and returns
-//!   that period as the validity window, and refuses a paymaster the guard
-//!   does not allow. It reads no clock and only the account's associated
+//! - `preUserOpValidationHook`: counts the operation (or its calls) and
+//!   charges the parameter totals in the period of the timestamp the hook's
+//!   signature segment hints (`abi.encode(uint48)`, or empty for the
+//!   recorded period), and returns that period as the validity window;
+//!   refuses a paymaster the guard does not allow, and a call whose
+//!   arguments a parameter rule refuses. It reads no clock and only the account's associated
 //!   storage (ERC-7562).
 //! - `preRuntimeValidationHook`: the same at the clock.
 //! - `preExecutionHook` (installed only for the execution-phase variant):
@@ -34,8 +38,8 @@
 //! rules say.
 //!
 //! ## Views
-//! `getUsageLimit`, `getPaymasterGuard` and `isPaymasterAllowed`, with the
-//! modules' ABI. There are no admin functions.
+//! `getUsageLimit`, `getPaymasterGuard`, `isPaymasterAllowed` and
+//! `getParamTotal`, with the modules' ABI. There are no admin functions.
 //!
 //! The Solidity interface is `interface/ISessionRulesModule.sol`.
 //!
@@ -58,22 +62,27 @@ pub struct SessionRulesDef;
 
 impl PolicyDef for SessionRulesDef {
     const MODULE_ID: &'static str = MODULE_ID;
-    type Rules = (usage_limit::UsageRule, paymaster_guard::PaymasterRule);
+    type Rules = (
+        usage_limit::UsageRule,
+        paymaster_guard::PaymasterRule,
+        param_rules::ParamRule,
+    );
 }
 
 /// The session-rules module.
 pub type SessionRules = Policy<SessionRulesDef>;
 
 /// The views the program answers, besides the common functions.
-pub const VIEW_FUNCTIONS: [[u8; 4]; 3] = [
+pub const VIEW_FUNCTIONS: [[u8; 4]; 4] = [
     usage_limit::GET_USAGE_LIMIT,
     paymaster_guard::GET_PAYMASTER_GUARD,
     paymaster_guard::IS_PAYMASTER_ALLOWED,
+    param_rules::GET_PARAM_TOTAL,
 ];
 
 /// The errors it raises, besides the common ones: the policy's own, then
 /// each rule's.
-pub const MODULE_ERRORS: [[u8; 4]; 13] = [
+pub const MODULE_ERRORS: [[u8; 4]; 18] = [
     POLICY_ERRORS[0],
     POLICY_ERRORS[1],
     POLICY_ERRORS[2],
@@ -87,12 +96,18 @@ pub const MODULE_ERRORS: [[u8; 4]; 13] = [
     paymaster_guard::PAYMASTER_NOT_ALLOWED,
     paymaster_guard::INVALID_PAYMASTER,
     paymaster_guard::EMPTY_PAYMASTER_GUARD,
+    param_rules::PARAM_NOT_ALLOWED,
+    param_rules::DIRTY_PARAM,
+    param_rules::MISSING_PARAM,
+    param_rules::PARAM_TOTAL_EXCEEDED,
+    param_rules::INVALID_PARAM_RULE,
 ];
 
 /// The events it emits, besides the common ones.
-pub const MODULE_EVENTS: [[u8; 32]; 2] = [
+pub const MODULE_EVENTS: [[u8; 32]; 3] = [
     usage_limit::USAGE_LIMIT_SET,
     paymaster_guard::PAYMASTER_GUARD_SET,
+    param_rules::PARAM_RULES_SET,
 ];
 
 #[cfg(test)]

@@ -62,11 +62,11 @@ fn install_data_of_another_length_or_entity_is_refused() {
         assert_eq!(
             err,
             Errors::RuleCountMismatch(I::RuleCountMismatch {
-                expected: U256::from(2),
+                expected: U256::from(3),
                 found: U256::from(1),
             })
         );
-        let other = encode_policy_install(ENTITY + 1, 0, &[usage_entry(), vec![]]);
+        let other = encode_policy_install(ENTITY + 1, 0, &[usage_entry(), vec![], vec![]]);
         let err: Errors = h.call_err(ACCOUNT, &on_install(other));
         assert_eq!(
             err,
@@ -83,7 +83,11 @@ fn attack_a_key_that_calls_the_program_itself_is_refused() {
     for h in backends() {
         h.call_ok(
             ACCOUNT,
-            &on_install(encode_policy_install(ENTITY, 0, &[usage_entry(), vec![]])),
+            &on_install(encode_policy_install(
+                ENTITY,
+                0,
+                &[usage_entry(), vec![], vec![]],
+            )),
         );
         let uninstall = on_uninstall(ENTITY);
         let call = execute(

@@ -45,7 +45,7 @@ mod chain {
     include!("tests/attacks.rs");
 }
 
-/// The cases on the compiled session-rules (entry 0 of 2), which counts in
+/// The cases on the compiled session-rules (entry 0 of 3), which counts in
 /// validation: its execution hook counts nothing.
 // What only the module-only cases use is unused here.
 #[allow(unused_imports, dead_code, unused_macros)]
@@ -61,7 +61,7 @@ mod policy {
 
     fn harness() -> Harness<crate::UsageLimit> {
         let policy = module_kit::chain::Chain::deploy("session-rules");
-        Harness::on(Box::new(AsPolicyRule::new(Box::new(policy), 0, 2, 0)))
+        Harness::on(Box::new(AsPolicyRule::new(Box::new(policy), 0, 3, 0)))
     }
 
     include!("tests/cases.rs");
@@ -86,7 +86,7 @@ mod policy_in_execution {
         Harness::on(Box::new(AsPolicyRule::new(
             Box::new(policy),
             0,
-            2,
+            3,
             module_kit::policy::CALLS_IN_EXECUTION,
         )))
     }

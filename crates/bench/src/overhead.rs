@@ -175,6 +175,7 @@ fn measure(permissions: Permissions, call: Call, arbos: ArbOs, cached: bool, bun
             &ExtraRules {
                 usage: Some(usage),
                 paymasters: None,
+                params: None,
             },
         ));
     }

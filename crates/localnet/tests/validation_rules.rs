@@ -132,7 +132,8 @@ fn install_data(module: &str) -> Vec<u8> {
         // The test's user op has no paymaster: the account may pay.
         "paymaster-guard" => encode_paymaster_guard(ENTITY, true, &[Address::repeat_byte(0x5A)]),
         // The test's call is transfer(0x3E…, 5): a list holding it, a bound
-        // and a running total, so every check and the charge run.
+        // and a daily running total, so every check, the period arithmetic
+        // and the charge run.
         "param-rules" => {
             let transfer = selector("transfer(address,uint256)");
             let condition = |arg, op, bits, value| Condition {
@@ -155,13 +156,18 @@ fn install_data(module: &str) -> Vec<u8> {
                     arg: 1,
                     bits: 256,
                     limit: U256::from(100),
+                    period: 86_400,
                 }],
             )
         }
         "session-rules" => encode_policy_install(
             ENTITY,
             0,
-            &[install_data("usage-limit"), install_data("paymaster-guard")],
+            &[
+                install_data("usage-limit"),
+                install_data("paymaster-guard"),
+                install_data("param-rules"),
+            ],
         ),
         other => panic!("{other}"),
     }

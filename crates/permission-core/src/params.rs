@@ -15,12 +15,14 @@
 //!
 //! ```solidity
 //! struct Condition { address target; bytes4 selector; uint16 arg; uint8 op; uint16 bits; bytes32 value; }
-//! struct Total { address target; bytes4 selector; uint16 arg; uint16 bits; uint256 limit; }
+//! struct Total { address target; bytes4 selector; uint16 arg; uint16 bits; uint256 limit; uint32 period; }
 //! ```
 //!
 //! The conditions of one function all hold (AND), except that several
 //! `ONE_OF` conditions on one argument are its list: one of them holds.
-//! A total caps the sum of the argument over every call of the key's life.
+//! A total caps the sum of the argument over every call of the key's life
+//! (`period` 0), or in each period of `period` seconds from the install,
+//! with [`crate::period::Ledger`]'s arithmetic.
 
 use alloc::vec::Vec;
 
@@ -49,8 +51,8 @@ pub const MAX_CONDITIONS: usize = 6;
 /// Totals one function may carry.
 pub const MAX_TOTALS: usize = 2;
 /// A total's limit must be below `2^LIMIT_BITS` (its word also holds the
-/// argument's shape).
-pub const LIMIT_BITS: usize = 224;
+/// argument's shape, the period and its anchor).
+pub const LIMIT_BITS: usize = 144;
 
 /// One condition on one argument of `target.selector(...)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,8 +82,11 @@ pub struct Total {
     pub arg: u16,
     /// The argument's width.
     pub bits: u16,
-    /// The most the argument may sum to over the key's life.
+    /// The most the argument may sum to over the key's life, or per
+    /// period.
     pub limit: U256,
+    /// The period in seconds; 0: over the key's life.
+    pub period: u32,
 }
 
 /// Why a rule cannot be installed (`InvalidParamRule(index, reason)`).
@@ -100,7 +105,7 @@ pub enum RuleFault {
     /// The zero address or the zero selector (a plain value transfer has
     /// no arguments).
     NoFunction = 5,
-    /// A total whose limit is zero or not below `2^224`, or a second total
+    /// A total whose limit is zero or not below `2^144`, or a second total
     /// on one argument.
     Limit = 6,
 }
@@ -216,7 +221,7 @@ impl<'a> ParamRulesInstall<'a> {
         Ok(Self {
             entity_id: r.u32(0)?,
             conditions: StaticTuples::new(&r, 1, 6)?,
-            totals: StaticTuples::new(&r, 2, 5)?,
+            totals: StaticTuples::new(&r, 2, 6)?,
         })
     }
 
@@ -247,6 +252,7 @@ impl<'a> ParamRulesInstall<'a> {
                 arg: e.uint(2, 16)? as u16,
                 bits: e.uint(3, 16)? as u16,
                 limit: e.u256(4)?,
+                period: e.u32(5)?,
             })
         })
     }
@@ -275,12 +281,13 @@ pub fn encode_param_rules(entity_id: u32, conditions: &[Condition], totals: &[To
     let totals: Vec<Vec<u8>> = totals
         .iter()
         .map(|t| {
-            AbiWriter::new(5)
+            AbiWriter::new(6)
                 .address(t.target)
                 .bytes4(t.selector)
                 .uint(t.arg.into())
                 .uint(t.bits.into())
                 .u256(t.limit)
+                .uint(t.period.into())
                 .finish()
         })
         .collect();
@@ -431,6 +438,7 @@ mod tests {
             arg: 1,
             bits: 256,
             limit: U256::from(1000),
+            period: 7 * 86_400,
         };
         let data = encode_param_rules(7, &[c, c], &[t]);
         let decoded = ParamRulesInstall::decode(&data).unwrap();
@@ -482,14 +490,14 @@ mod tests {
         );
         assert_eq!(
             total_fault(&Total {
-                limit: U256::from(1) << 224,
+                limit: U256::from(1) << 144,
                 ..t
             }),
             Some(RuleFault::Limit)
         );
         assert_eq!(
             total_fault(&Total {
-                limit: (U256::from(1) << 224) - U256::from(1),
+                limit: (U256::from(1) << 144) - U256::from(1),
                 ..t
             }),
             None

@@ -704,7 +704,8 @@ pub const FLAG_USER_OP: u8 = 0x01;
 /// the operation to that period):
 /// - the session policy and session-rules, always (they charge and count
 ///   every periodic limit in validation);
-/// - usage-limit, always;
+/// - usage-limit and param-rules, always (a periodic total is charged in
+///   validation);
 /// - spending-limit, when the key's native limit has a period (it charges
 ///   the operation's gas there).
 ///
@@ -725,6 +726,7 @@ pub fn hook_segments(
             modules.session_policy,
             modules.session_rules,
             modules.usage_limit,
+            modules.param_rules,
         ];
         let needs_hint = if always.contains(&hook.address) {
             true

@@ -62,6 +62,7 @@ use permission_core::install::{
     SelectorRule, SpendLimit, TimeWindowInstall, UsageLimitInstall, COUNT_CALLS, COUNT_OPERATIONS,
     NATIVE_TOKEN, VALUE_TRANSFER_SELECTOR,
 };
+use permission_core::params::{Condition, Total};
 use permission_core::selectors::{
     EXECUTE, EXECUTE_BATCH, EXECUTE_USER_OP, EXECUTE_WITH_RUNTIME_VALIDATION, INSTALL_EXECUTION,
     INSTALL_VALIDATION, PERFORM_CREATE, SELF_ADMIN_SELECTORS, SELF_ADMIN_SIGNATURES,
@@ -869,7 +870,6 @@ impl PermissionSet {
             });
         }
         let mut hooks = self.hooks(modules, entity_id);
-        hooks.extend(self.param_hook(modules, entity_id));
         hooks.extend(self.custom_hooks(entity_id)?);
         // The signer carries the window too, so that in every hook mode an
         // expired key's operation fails validation before it is paid for,
@@ -911,8 +911,9 @@ impl PermissionSet {
         }
     }
 
-    /// The param-rules hook holding every [`Permission::Params`], if any.
-    fn param_hook(&self, modules: &Modules, id: u32) -> Option<Bytes> {
+    /// Every [`Permission::Params`]' conditions and totals, for one
+    /// param-rules install (`None` without any).
+    fn param_rules(&self) -> Option<(Vec<Condition>, Vec<Total>)> {
         let rules: Vec<&ParamRule> = self
             .permissions
             .iter()
@@ -921,19 +922,12 @@ impl PermissionSet {
                 _ => None,
             })
             .collect();
-        if rules.is_empty() {
-            return None;
-        }
-        let conditions: Vec<_> = rules.iter().flat_map(|r| r.module_conditions()).collect();
-        let totals: Vec<_> = rules.iter().flat_map(|r| r.module_totals()).collect();
-        let hook = match self.role {
-            HookRole::Validation => validation_hook(modules.param_rules, id),
-            HookRole::Execution => execution_hook(modules.param_rules, id, true, false),
-        };
-        Some(hook_with_data(
-            hook,
-            &permission_core::params::encode_param_rules(id, &conditions, &totals),
-        ))
+        (!rules.is_empty()).then(|| {
+            (
+                rules.iter().flat_map(|r| r.module_conditions()).collect(),
+                rules.iter().flat_map(|r| r.module_totals()).collect(),
+            )
+        })
     }
 
     /// The [`Permission::CustomHook`]s, after the SDK's own hooks.
@@ -1045,9 +1039,11 @@ impl PermissionSet {
         if sponsors.is_empty() {
             sponsors = guard_sponsors;
         }
+        let params = self.param_rules();
         let extra = ExtraRules {
             usage,
             paymasters: guard,
+            params: params.as_ref().map(|(c, t)| (&c[..], &t[..])),
         };
         let spends = gas.enabled || !limits.is_empty();
         if self.enforcement == Enforcement::Policy {
@@ -1109,6 +1105,12 @@ impl PermissionSet {
                 &limits,
                 gas,
                 sponsors,
+            ));
+        }
+        if let Some((conditions, totals)) = &params {
+            hooks.push(hook_with_data(
+                role_hook(modules.param_rules),
+                &permission_core::params::encode_param_rules(id, conditions, totals),
             ));
         }
         hooks

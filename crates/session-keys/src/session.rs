@@ -22,6 +22,7 @@ use permission_core::install::{
     encode_selector_allowlist, encode_spending_limit, GasBudget, SelectorRule, SpendLimit,
     TimeWindowInstall, UsageLimitInstall, CALLS_IN_EXECUTION, NATIVE_TOKEN,
 };
+use permission_core::params::{encode_param_rules, Condition, Total};
 
 use crate::abi::IReferenceAccount;
 use crate::encode::{
@@ -199,21 +200,24 @@ pub struct ExtraRules<'a> {
     /// paymaster-guard's allowed paymasters, and whether the account may
     /// pay.
     pub paymasters: Option<(&'a [Address], bool)>,
+    /// param-rules' conditions and totals.
+    pub params: Option<(&'a [Condition], &'a [Total])>,
 }
 
 impl ExtraRules<'_> {
     /// Whether the key has any of these rules.
     pub fn is_empty(&self) -> bool {
-        self.usage.is_none() && self.paymasters.is_none()
+        self.usage.is_none() && self.paymasters.is_none() && self.params.is_none()
     }
 }
 
 /// session-rules' `HookConfig`s for `rules` at entity `id` (none when the
 /// key has none of them). In the validation role one validation hook
-/// counts and checks the paymaster. In the execution role the usage limit
-/// is counted in a pre execution hook (`CALLS_IN_EXECUTION`), and a
-/// paymaster guard still needs the validation role (only validation sees
-/// the paymaster): the second role then gets empty install data.
+/// counts, judges the arguments and checks the paymaster. In the execution
+/// role the usage limit and the parameter rules run in a pre execution
+/// hook (`CALLS_IN_EXECUTION`), and a paymaster guard still needs the
+/// validation role (only validation sees the paymaster): the second role
+/// then gets empty install data.
 pub fn rules_hooks(module: Address, id: u32, role: HookRole, rules: &ExtraRules<'_>) -> Vec<Bytes> {
     if rules.is_empty() {
         return Vec::new();
@@ -228,9 +232,14 @@ pub fn rules_hooks(module: Address, id: u32, role: HookRole, rules: &ExtraRules<
             .paymasters
             .map(|(list, self_paid)| encode_paymaster_guard(id, self_paid, list))
             .unwrap_or_default(),
+        rules
+            .params
+            .map(|(conditions, totals)| encode_param_rules(id, conditions, totals))
+            .unwrap_or_default(),
     ];
     let install = encode_policy_install(id, flags, &entries);
-    match (role, rules.paymasters.is_some(), rules.usage.is_some()) {
+    let in_execution = rules.usage.is_some() || rules.params.is_some();
+    match (role, rules.paymasters.is_some(), in_execution) {
         (HookRole::Validation, _, _) => vec![hook_with_data(validation_hook(module, id), &install)],
         (HookRole::Execution, true, true) => vec![
             hook_with_data(validation_hook(module, id), &install),

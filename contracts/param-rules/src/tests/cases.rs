@@ -2,6 +2,7 @@ use alloy_primitives::{Address, FixedBytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
 use module_kit::testing::hostile::truncated;
 use module_kit::testing::*;
+use module_kit::Output;
 
 use crate::module::*;
 
@@ -62,6 +63,7 @@ fn rules() -> (Vec<I::Condition>, Vec<I::Total>) {
             arg: 1,
             bits: 256,
             limit: U256::from(TOTAL),
+            period: 0,
         }],
     )
 }
@@ -91,8 +93,39 @@ fn not_allowed(arg: u16, value: B256) -> Errors {
     })
 }
 
-fn total(h: &Harness<ParamRulesModule>) -> (U256, U256) {
-    let got = h.call_ok(
+/// Calls the hook on every path of this run that judges the calls, and
+/// expects each to pass.
+fn all_ok(h: &Harness<ParamRulesModule>, account_call: &[u8]) {
+    for path in PATHS {
+        if let Err(revert) = path.call(h, ACCOUNT, ENTITY, account_call.to_vec()) {
+            panic!("{path:?} reverted: 0x{}", hex(&revert));
+        }
+    }
+}
+
+/// Calls the hook on every path of this run that judges the calls, and
+/// expects each to revert with `expected`, leaving storage untouched.
+fn all_err(h: &Harness<ParamRulesModule>, account_call: &[u8], expected: &Errors) {
+    for path in PATHS {
+        let got: Errors = h.expect_err(|| path.call(h, ACCOUNT, ENTITY, account_call.to_vec()));
+        assert_eq!(&got, expected, "on path {path:?}");
+    }
+}
+
+/// The account call through the hook path that charges the totals.
+fn charge(h: &Harness<ParamRulesModule>, account: Address, account_call: Vec<u8>) -> Output {
+    CHARGING.call(h, account, ENTITY, account_call)
+}
+
+fn charge_ok(h: &Harness<ParamRulesModule>, account_call: Vec<u8>) {
+    if let Err(revert) = charge(h, ACCOUNT, account_call) {
+        panic!("{CHARGING:?} reverted: 0x{}", hex(&revert));
+    }
+}
+
+/// `getParamTotal` for `transfer`'s amount.
+fn param_total(h: &Harness<ParamRulesModule>) -> I::getParamTotalReturn {
+    h.call_ok(
         OTHER_ACCOUNT,
         &I::getParamTotalCall {
             account: ACCOUNT,
@@ -101,30 +134,34 @@ fn total(h: &Harness<ParamRulesModule>) -> (U256, U256) {
             selector: transfer_selector(),
             arg: 1,
         },
-    );
+    )
+}
+
+fn total(h: &Harness<ParamRulesModule>) -> (U256, U256) {
+    let got = param_total(h);
     (got.total, got.limit)
 }
 
 #[test]
 fn a_call_meeting_every_condition_passes_on_every_path() {
     let h = installed();
-    HookPath::all_ok(&h, ACCOUNT, ENTITY, &pay(BOB, 10));
-    HookPath::all_ok(&h, ACCOUNT, ENTITY, &pay(CAROL, 10));
-    // Five paths, each charged 10 + 10.
-    assert_eq!(total(&h), (U256::from(100), U256::from(TOTAL)));
+    all_ok(&h, &pay(BOB, 10));
+    all_ok(&h, &pay(CAROL, 10));
+    // Each charging path charged 10 + 10.
+    assert_eq!(total(&h), (U256::from(20 * CHARGED_PATHS), U256::from(TOTAL)));
 }
 
 #[test]
 fn a_recipient_off_the_list_is_refused_on_every_path() {
     let h = installed();
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &pay(EVE, 1), &not_allowed(0, address_word(EVE)));
+    all_err(&h, &pay(EVE, 1), &not_allowed(0, address_word(EVE)));
 }
 
 #[test]
 fn an_amount_above_its_bound_is_refused_on_every_path() {
     let h = installed();
     let err = not_allowed(1, word(MAX_AMOUNT + 1));
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &pay(BOB, MAX_AMOUNT + 1), &err);
+    all_err(&h, &pay(BOB, MAX_AMOUNT + 1), &err);
 }
 
 #[test]
@@ -142,7 +179,7 @@ fn every_comparison_operator_is_enforced() {
         let h = harness();
         h.call_ok(ACCOUNT, &on_install(install_data(vec![condition(1, op, 256, word(5))], vec![])));
         for (amount, pass) in [4u64, 5, 6].into_iter().zip(passes) {
-            let got = h.call(ACCOUNT, &pre_runtime(ENTITY, pay(BOB, amount)));
+            let got = charge(&h, ACCOUNT, pay(BOB, amount));
             assert_eq!(got.is_ok(), pass, "op {op}, amount {amount}");
         }
     }
@@ -152,20 +189,20 @@ fn every_comparison_operator_is_enforced() {
 fn other_functions_and_contracts_are_not_judged() {
     let h = installed();
     let approve = approveCall { spender: EVE, amount: U256::MAX }.abi_encode();
-    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, execute(TOKEN, U256::ZERO, approve)));
+    charge_ok(&h, execute(TOKEN, U256::ZERO, approve));
     let elsewhere = transferCall { to: EVE, amount: U256::MAX }.abi_encode();
-    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, execute(BOB, U256::ZERO, elsewhere)));
-    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, execute(TOKEN, U256::from(1), vec![])));
+    charge_ok(&h, execute(BOB, U256::ZERO, elsewhere));
+    charge_ok(&h, execute(TOKEN, U256::from(1), vec![]));
 }
 
 #[test]
 fn a_running_total_is_charged_call_by_call_and_refused_over_its_limit() {
     let h = installed();
     for _ in 0..2 {
-        h.call_ok(ACCOUNT, &pre_runtime(ENTITY, pay(BOB, MAX_AMOUNT)));
+        charge_ok(&h, pay(BOB, MAX_AMOUNT));
     }
     assert_eq!(total(&h).0, U256::from(200));
-    let err: Errors = h.expect_err(|| h.call(ACCOUNT, &pre_runtime(ENTITY, pay(CAROL, 51))));
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, pay(CAROL, 51)));
     assert_eq!(
         err,
         Errors::ParamTotalExceeded(I::ParamTotalExceeded {
@@ -176,7 +213,7 @@ fn a_running_total_is_charged_call_by_call_and_refused_over_its_limit() {
             limit: U256::from(TOTAL),
         })
     );
-    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, pay(CAROL, 50)));
+    charge_ok(&h, pay(CAROL, 50));
     assert_eq!(total(&h).0, U256::from(TOTAL));
 }
 
@@ -188,7 +225,7 @@ fn attack_a_batch_splitting_a_total_is_summed() {
         (TOKEN, U256::ZERO, data)
     };
     let batch = execute_batch(vec![call(100), call(100), call(51)]);
-    let err: Errors = h.expect_err(|| h.call(ACCOUNT, &pre_runtime(ENTITY, batch)));
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, batch));
     assert!(matches!(err, Errors::ParamTotalExceeded(_)), "{err:?}");
     // The refused batch charged nothing.
     assert_eq!(total(&h).0, U256::ZERO);
@@ -200,7 +237,7 @@ fn attack_a_batch_hiding_one_bad_call_is_refused() {
     let good = transferCall { to: BOB, amount: U256::from(1) }.abi_encode();
     let bad = transferCall { to: EVE, amount: U256::from(1) }.abi_encode();
     let batch = execute_batch(vec![(TOKEN, U256::ZERO, good), (TOKEN, U256::ZERO, bad)]);
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &batch, &not_allowed(0, address_word(EVE)));
+    all_err(&h, &batch, &not_allowed(0, address_word(EVE)));
 }
 
 #[test]
@@ -212,7 +249,7 @@ fn attack_dirty_high_bits_in_an_address_argument_are_refused() {
     let mut dirty = address_word(BOB);
     dirty.0[0] = 0x01;
     let err = Errors::DirtyParam(I::DirtyParam { arg: 0, word: dirty });
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &execute(TOKEN, U256::ZERO, data), &err);
+    all_err(&h, &execute(TOKEN, U256::ZERO, data), &err);
 }
 
 #[test]
@@ -220,13 +257,13 @@ fn attack_calldata_ending_before_an_argument_is_refused() {
     let h = installed();
     let data = truncated(transferCall { to: BOB, amount: U256::from(1) }.abi_encode(), 4 + 32 + 31);
     let err = Errors::MissingParam(I::MissingParam { arg: 1 });
-    HookPath::all_err(&h, ACCOUNT, ENTITY, &execute(TOKEN, U256::ZERO, data), &err);
+    all_err(&h, &execute(TOKEN, U256::ZERO, data), &err);
 }
 
 #[test]
 fn attack_the_key_cannot_exceed_the_total_through_a_second_account() {
     let h = installed();
-    let err: Errors = h.expect_err(|| h.call(OTHER_ACCOUNT, &pre_runtime(ENTITY, pay(BOB, 1))));
+    let err: Errors = h.expect_err(|| charge(&h, OTHER_ACCOUNT, pay(BOB, 1)));
     assert_eq!(err, not_installed(OTHER_ACCOUNT, ENTITY));
 }
 
@@ -239,6 +276,7 @@ fn bad_rules_are_refused_at_install_and_nothing_is_written() {
         arg: 1,
         bits: 256,
         limit,
+        period: 0,
     };
     let cases: Vec<(Vec<I::Condition>, Vec<I::Total>, u64, u8)> = vec![
         (vec![good.clone(), condition(1, 7, 256, word(1))], vec![], 1, 1),
@@ -248,7 +286,7 @@ fn bad_rules_are_refused_at_install_and_nothing_is_written() {
         (vec![I::Condition { selector: FixedBytes::ZERO, ..good.clone() }], vec![], 0, 5),
         (vec![I::Condition { target: Address::ZERO, ..good.clone() }], vec![], 0, 5),
         (vec![good.clone()], vec![total(U256::ZERO)], 1, 6),
-        (vec![], vec![total(U256::from(1) << 224)], 0, 6),
+        (vec![], vec![total(U256::from(1) << 144)], 0, 6),
         (vec![], vec![total(U256::from(1)), total(U256::from(2))], 1, 6),
     ];
     for (conditions, totals, index, reason) in cases {
@@ -273,19 +311,10 @@ fn install_emits_the_counts_and_uninstall_forgets_the_total() {
     let set = logs.iter().find(|(topics, _)| topics[0] == IParamRulesModule::ParamRulesSet::SIGNATURE_HASH);
     let (_, data) = set.expect("ParamRulesSet");
     assert_eq!(data, &(U256::from(3), U256::from(1)).abi_encode_params());
-    h.call_ok(ACCOUNT, &pre_runtime(ENTITY, pay(BOB, 5)));
+    charge_ok(&h, pay(BOB, 5));
     h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
     assert_uninstall_of_nothing_is_a_no_op(&h, ACCOUNT, ENTITY);
-    let got = h.call_ok(
-        OTHER_ACCOUNT,
-        &I::getParamTotalCall {
-            account: ACCOUNT,
-            entityId: ENTITY,
-            target: TOKEN,
-            selector: transfer_selector(),
-            arg: 1,
-        },
-    );
+    let got = param_total(&h);
     assert!(!got.installed);
     // A reinstall starts from nothing.
     let (conditions, totals) = rules();
@@ -293,6 +322,7 @@ fn install_emits_the_counts_and_uninstall_forgets_the_total() {
     assert_eq!(total(&h), (U256::ZERO, U256::from(TOTAL)));
 }
 
+module_only! {
 #[test]
 fn solidity_interface_matches_the_rust_abi() {
     check_interface::<ParamRulesModule>(
@@ -301,4 +331,113 @@ fn solidity_interface_matches_the_rust_abi() {
         IParamRulesModuleEvents::SELECTORS,
         (&ADMIN_FUNCTIONS, &MODULE_ERRORS, &MODULE_EVENTS),
     );
+}
+}
+
+const WEEK: u64 = 7 * 86_400;
+
+/// `transfer(to, amount)` with amounts summing to at most 250 a week, from
+/// an install at [`START_TIMESTAMP`].
+fn installed_weekly() -> Harness<ParamRulesModule> {
+    let h = harness();
+    h.set_timestamp(START_TIMESTAMP);
+    let weekly = I::Total {
+        target: TOKEN,
+        selector: transfer_selector(),
+        arg: 1,
+        bits: 256,
+        limit: U256::from(TOTAL),
+        period: WEEK as u32,
+    };
+    h.call_ok(ACCOUNT, &on_install(install_data(vec![], vec![weekly])));
+    h
+}
+
+fn exceeded(total: u64) -> Errors {
+    Errors::ParamTotalExceeded(I::ParamTotalExceeded {
+        target: TOKEN,
+        selector: transfer_selector(),
+        arg: 1,
+        total: U256::from(total),
+        limit: U256::from(TOTAL),
+    })
+}
+
+#[test]
+fn a_periodic_total_resets_at_the_period_boundary() {
+    let h = installed_weekly();
+    charge_ok(&h, pay(BOB, TOTAL));
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, pay(BOB, 1)));
+    assert_eq!(err, exceeded(TOTAL + 1));
+    // Waiting for the last second of the week does not help.
+    h.set_timestamp(START_TIMESTAMP + WEEK - 1);
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, pay(BOB, 1)));
+    assert_eq!(err, exceeded(TOTAL + 1));
+    // The next week starts afresh, and holds one week's allowance.
+    h.set_timestamp(START_TIMESTAMP + WEEK);
+    assert_eq!(total(&h), (U256::ZERO, U256::from(TOTAL)));
+    charge_ok(&h, pay(CAROL, TOTAL - 1));
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, pay(BOB, 2)));
+    assert_eq!(err, exceeded(TOTAL + 1));
+    let got = param_total(&h);
+    assert_eq!((got.total, got.period), (U256::from(TOTAL - 1), WEEK as u32));
+}
+
+in_validation! {
+    /// A user operation `account_call`, hinting `timestamp`'s period.
+    fn hinted_op(account_call: Vec<u8>, timestamp: u64) -> IValidationHookModule::preUserOpValidationHookCall {
+        pre_user_op(ENTITY, hinted(user_op(ACCOUNT, account_call), timestamp))
+    }
+
+    #[test]
+    fn a_periodic_total_in_validation_charges_the_hinted_period_and_returns_its_window() {
+        let h = installed_weekly();
+        let second_week = START_TIMESTAMP + WEEK;
+        let got = h.call_ok(ACCOUNT, &hinted_op(pay(BOB, TOTAL), second_week + 5));
+        assert_eq!(got, window_data(second_week, second_week + WEEK - 1));
+        let err: Errors = h.expect_err(|| h.call(ACCOUNT, &hinted_op(pay(BOB, 1), second_week)));
+        assert_eq!(err, exceeded(TOTAL + 1));
+        // A lifetime total bounds no time.
+        let h = installed();
+        assert_eq!(h.call_ok(ACCOUNT, &hinted_op(pay(BOB, 1), second_week)), U256::ZERO);
+    }
+
+    #[test]
+    fn attack_a_hint_for_an_earlier_period_is_refused() {
+        let h = installed_weekly();
+        h.call_ok(ACCOUNT, &hinted_op(pay(BOB, TOTAL), START_TIMESTAMP + WEEK));
+        // Back in the first week the allowance is untouched, but the record
+        // is never moved backwards.
+        let err: Errors = h.expect_err(|| h.call(ACCOUNT, &hinted_op(pay(BOB, 1), START_TIMESTAMP)));
+        assert_eq!(
+            err,
+            Errors::StalePeriodHint(I::StalePeriodHint { hinted: U256::ZERO, recorded: U256::from(1) })
+        );
+    }
+
+    #[test]
+    fn attack_a_hinted_future_period_cannot_be_spent_before_it_starts() {
+        let h = installed_weekly();
+        // The operation is confined to next week (the EntryPoint refuses it
+        // before); at the clock this week, the record is next week's.
+        let got = h.call_ok(ACCOUNT, &hinted_op(pay(BOB, TOTAL), START_TIMESTAMP + WEEK));
+        assert_eq!(got, window_data(START_TIMESTAMP + WEEK, START_TIMESTAMP + 2 * WEEK - 1));
+        let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, pay(BOB, 1)));
+        assert_eq!(
+            err,
+            Errors::RecordedPeriodNotStarted(I::RecordedPeriodNotStarted {
+                recorded: U256::from(1),
+                clock: U256::ZERO,
+            })
+        );
+    }
+
+    #[test]
+    fn a_bad_period_hint_is_refused() {
+        let h = installed_weekly();
+        let mut op = user_op(ACCOUNT, pay(BOB, 1));
+        op.signature = vec![1; 31].into();
+        let err: Errors = h.expect_err(|| h.call(ACCOUNT, &pre_user_op(ENTITY, op)));
+        assert!(matches!(err, Errors::InvalidPeriodHint(_)), "{err:?}");
+    }
 }

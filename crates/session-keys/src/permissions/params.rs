@@ -6,7 +6,13 @@
 //!   to in [0xB0b…, 0xCa401…]      one of a list
 //!   amount <= 100e6               ==, !=, <, <=, >, >= (unsigned)
 //!   sum(amount) <= 1000e6         the total over the key's life
+//!   sum(amount) <= 50e6 per week  the total in each week (or `per day`,
+//!                                 `per hour`, `per 3600` seconds)
 //! ```
+//!
+//! A periodic total's periods start when the key is installed; a validation
+//! hook charges the period the operation hints, and the EntryPoint confines
+//! the operation to it.
 //!
 //! An argument is named as in the signature, or by its position (`0`,
 //! `1`, …). Conditions apply to static arguments: an address, a `bool`, a
@@ -60,8 +66,10 @@ pub struct ArgTotal {
     pub arg: u16,
     /// Its width in bits.
     pub bits: u16,
-    /// The most it may sum to over the key's life.
+    /// The most it may sum to over the key's life, or per period.
     pub limit: U256,
+    /// The period in seconds; 0: over the key's life.
+    pub period: u32,
 }
 
 fn bad(why: String) -> PermissionError {
@@ -125,6 +133,22 @@ impl Argument {
             .map(B256::from)
             .map_err(|_| bad(format!("`{}` is not one ABI word", self.name)))
     }
+}
+
+/// `hour`, `day`, `week` or a number of seconds (1 to `u32::MAX`).
+fn period_seconds(text: &str, expression: &str) -> Result<u32, PermissionError> {
+    let seconds = match text {
+        "hour" => Some(3_600),
+        "day" => Some(86_400),
+        "week" => Some(7 * 86_400),
+        _ => text.parse::<u32>().ok().filter(|s| *s > 0),
+    };
+    seconds.ok_or_else(|| {
+        bad(format!(
+            "`{expression}`: the period `{text}` is not `hour`, `day`, `week` or a number of seconds from 1 to {}",
+            u32::MAX
+        ))
+    })
 }
 
 impl ParamRule {
@@ -250,11 +274,16 @@ impl ParamRule {
                     "`{text}`: a total is written `sum({name}) <= LIMIT`, on a uintN argument"
                 )));
             }
-            let limit = U256::from_be_bytes(arg.value(value_text)?.0);
+            let (limit_text, period) = match value_text.split_once(" per ") {
+                Some((limit, period)) => (limit, period_seconds(period.trim(), text)?),
+                None => (value_text, 0),
+            };
+            let limit = U256::from_be_bytes(arg.value(limit_text)?.0);
             self.totals.push(ArgTotal {
                 arg: arg.word,
                 bits: arg.bits,
                 limit,
+                period,
             });
             return Ok(());
         }
@@ -367,6 +396,7 @@ impl ParamRule {
             arg: t.arg,
             bits: t.bits,
             limit: t.limit,
+            period: t.period,
         })
     }
 }
@@ -434,9 +464,17 @@ mod tests {
             vec![ArgTotal {
                 arg: 1,
                 bits: 256,
-                limit: U256::from(1_500_000_000u64)
+                limit: U256::from(1_500_000_000u64),
+                period: 0,
             }]
         );
+        let daily = ParamRule::parse(TOKEN, TRANSFER, &["sum(amount) <= 5 per 86400"]).unwrap();
+        assert_eq!(
+            (daily.totals[0].limit, daily.totals[0].period),
+            (U256::from(5), 86_400)
+        );
+        let weekly = ParamRule::parse(TOKEN, TRANSFER, &["sum(amount) <= 5 per week"]).unwrap();
+        assert_eq!(weekly.module_totals().next().unwrap().period, 604_800);
         // A static tuple before an argument moves its head word.
         let rule = ParamRule::parse(
             TOKEN,
@@ -453,7 +491,7 @@ mod tests {
 
     #[test]
     fn bad_rules_say_what_is_wrong() {
-        let cases: [(&str, &[&str], &str); 12] = [
+        let cases: [(&str, &[&str], &str); 14] = [
             (
                 "transfer(address to,uint256",
                 &["to == 0x0"],
@@ -466,6 +504,12 @@ mod tests {
             (TRANSFER, &["amount <= 1.5e0"], "not a whole number"),
             (TRANSFER, &["sum(amount) < 5"], "a total is written"),
             (TRANSFER, &["sum(to) <= 5"], "uintN"),
+            (
+                TRANSFER,
+                &["sum(amount) <= 5 per fortnight"],
+                "is not `hour`",
+            ),
+            (TRANSFER, &["sum(amount) <= 5 per 0"], "from 1 to"),
             (TRANSFER, &["to in 0x1"], "write a list"),
             ("f(int256 x)", &["x > 0"], "signed and dynamic"),
             ("f(bytes data)", &["data == 0x"], "signed and dynamic"),

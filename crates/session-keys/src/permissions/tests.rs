@@ -739,8 +739,8 @@ fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
     assert_eq!((id, flags), (7, 0));
     assert_eq!(
         entries,
-        vec![expected.encode(), vec![]],
-        "no paymaster guard"
+        vec![expected.encode(), vec![], vec![]],
+        "no paymaster guard, no parameter rules"
     );
     // Execution role: session-rules counts in its execution hook.
     let install = set
@@ -754,8 +754,8 @@ fn a_usage_limit_goes_to_session_rules_beside_the_policy() {
     assert_eq!(flags, CALLS_IN_EXECUTION);
     assert_eq!(
         entries,
-        vec![expected.encode(), vec![]],
-        "no paymaster guard"
+        vec![expected.encode(), vec![], vec![]],
+        "no paymaster guard, no parameter rules"
     );
     // The granular modules: usage-limit's own install data.
     let install = set
@@ -1015,47 +1015,63 @@ fn transfer_rule(target: Address) -> ParamRule {
 }
 
 #[test]
-fn parameter_rules_go_to_one_param_rules_hook() {
+fn parameter_rules_go_to_session_rules_beside_the_policy_or_to_param_rules() {
+    use permission_core::install::CALLS_IN_EXECUTION;
+    use permission_core::params::ParamRulesInstall;
+    let m = modules();
     let set = bounded(
         PermissionSet::new()
             .functions(TOKEN, [sel("transfer(address,uint256)")])
             .params(transfer_rule(TOKEN)),
     );
-    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
-    let hook = install
-        .hooks
-        .iter()
-        .find(|h| hook_flags(h).0 == modules().param_rules)
-        .expect("a param-rules hook");
-    assert_eq!(
-        hook_flags(hook),
-        (modules().param_rules, 4, HOOK_VALIDATION)
-    );
-    let data = permission_core::params::ParamRulesInstall::decode(&hook[25..]).unwrap();
-    assert_eq!(data.entity_id, 4);
-    assert_eq!(data.counts(), (1, 1));
-    // In the execution role, a pre-execution hook behind executeUserOp.
-    let set = set.as_execution_hooks();
-    assert!(set.needs_execute_user_op());
-    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
-    let hook = install
-        .hooks
-        .iter()
-        .find(|h| hook_flags(h).0 == modules().param_rules)
-        .unwrap();
-    assert_eq!(hook_flags(hook).2, HOOK_PRE_EXECUTION);
-    // So is it with one hook per module.
-    let set = bounded(
-        PermissionSet::new()
-            .contracts([TOKEN])
-            .params(transfer_rule(TOKEN)),
-    )
-    .with_modules();
-    let install = set.install(&modules(), 4, &signer(), ACCOUNT, NOW).unwrap();
+    // The policy: session-rules' third entry, in a validation hook.
+    let install = set.install(&m, 4, &signer(), ACCOUNT, NOW).unwrap();
     assert!(install
         .hooks
         .iter()
-        .any(|h| hook_flags(h).0 == modules().param_rules));
+        .all(|h| hook_flags(h).0 != m.param_rules));
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last), (m.session_rules, 4, HOOK_VALIDATION));
+    let (id, flags, entries) = policy_install(&last[25..]);
+    assert_eq!((id, flags), (4, 0));
+    assert!(entries[0].is_empty() && entries[1].is_empty());
+    let data = ParamRulesInstall::decode(&entries[2]).unwrap();
+    assert_eq!((data.entity_id, data.counts()), (4, (1, 1)));
+    // In the execution role, session-rules' pre-execution hook behind
+    // executeUserOp, judging and charging there.
+    let in_execution = set.clone().as_execution_hooks();
+    assert!(in_execution.needs_execute_user_op());
+    let install = in_execution
+        .install(&m, 4, &signer(), ACCOUNT, NOW)
+        .unwrap();
+    let last = install.hooks.last().unwrap();
+    assert_eq!(hook_flags(last), (m.session_rules, 4, HOOK_PRE_EXECUTION));
+    let (_, flags, entries) = policy_install(&last[25..]);
+    assert_eq!(flags, CALLS_IN_EXECUTION);
+    assert_eq!(
+        ParamRulesInstall::decode(&entries[2]).unwrap().counts(),
+        (1, 1)
+    );
+    // One hook per module: param-rules' own, in either role.
+    let modular = set.with_modules();
+    let install = modular.install(&m, 4, &signer(), ACCOUNT, NOW).unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == m.param_rules)
+        .expect("a param-rules hook");
+    assert_eq!(hook_flags(hook), (m.param_rules, 4, HOOK_VALIDATION));
+    let data = ParamRulesInstall::decode(&hook[25..]).unwrap();
+    assert_eq!((data.entity_id, data.counts()), (4, (1, 1)));
+    let modular = modular.as_execution_hooks();
+    assert!(modular.needs_execute_user_op());
+    let install = modular.install(&m, 4, &signer(), ACCOUNT, NOW).unwrap();
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == m.param_rules)
+        .unwrap();
+    assert_eq!(hook_flags(hook).2, HOOK_PRE_EXECUTION);
 }
 
 #[test]
