@@ -115,4 +115,10 @@ interface IParamRulesModule {
         external
         view
         returns (bool installed, uint256 total, uint256 limit, uint32 period);
+    /// @notice Every rule of the key as installed (a list as one condition per
+    /// value), and each total's sum in the period the clock falls in.
+    function getParamRules(address account, uint32 entityId)
+        external
+        view
+        returns (bool installed, Condition[] memory conditions, Total[] memory totals, uint256[] memory spent);
 }

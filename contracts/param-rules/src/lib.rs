@@ -53,7 +53,10 @@
 //! ## Views, events
 //! `getParamTotal(address account, uint32 entityId, address target,
 //! bytes4 selector, uint16 arg) returns (bool installed, uint256 total,
-//! uint256 limit, uint32 period)` (the sum in the clock's period); `ParamRulesSet(address indexed account, uint32 indexed
+//! uint256 limit, uint32 period)` (the sum in the clock's period);
+//! `getParamRules(address account, uint32 entityId) returns (bool
+//! installed, Condition[] conditions, Total[] totals, uint256[] spent)`
+//! (every rule as installed, and each total's sum in the clock's period); `ParamRulesSet(address indexed account, uint32 indexed
 //! entityId, uint256 conditions, uint256 totals)`. There are no admin
 //! functions: a key that could reach them through the account could lift
 //! its own rules.
@@ -88,6 +91,8 @@ pub const PARAM_RULES_SET: [u8; 32] = keccak("ParamRulesSet(address,uint32,uint2
 /// `getParamTotal(address,uint32,address,bytes4,uint16)`.
 pub const GET_PARAM_TOTAL: [u8; 4] =
     selector("getParamTotal(address,uint32,address,bytes4,uint16)");
+/// `getParamRules(address,uint32)`.
+pub const GET_PARAM_RULES: [u8; 4] = selector("getParamRules(address,uint32)");
 
 // The standalone program; a policy that composes the rule builds without it.
 #[cfg(feature = "module")]

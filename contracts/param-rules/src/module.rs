@@ -17,14 +17,14 @@ use permission_core::{ValidationData, U256};
 
 use crate::store::{check_install, ChargeTime, Charges};
 use crate::{
-    ParamRules, DIRTY_PARAM, GET_PARAM_TOTAL, INVALID_PARAM_RULE, MISSING_PARAM, PARAM_NOT_ALLOWED,
-    PARAM_RULES_SET, PARAM_TOTAL_EXCEEDED,
+    ParamRules, DIRTY_PARAM, GET_PARAM_RULES, GET_PARAM_TOTAL, INVALID_PARAM_RULE, MISSING_PARAM,
+    PARAM_NOT_ALLOWED, PARAM_RULES_SET, PARAM_TOTAL_EXCEEDED,
 };
 
 /// `moduleId()`.
 pub const MODULE_ID: &str = "stylus-session-keys.param-rules.0.1.0";
 /// The module's own functions, besides the common ones.
-pub const ADMIN_FUNCTIONS: [[u8; 4]; 1] = [GET_PARAM_TOTAL];
+pub const ADMIN_FUNCTIONS: [[u8; 4]; 2] = [GET_PARAM_TOTAL, GET_PARAM_RULES];
 /// The module's own errors, besides the common ones.
 pub const MODULE_ERRORS: [[u8; 4]; 9] = [
     PARAM_NOT_ALLOWED,
@@ -115,10 +115,14 @@ impl PermissionModule for ParamRulesModule {
         selector: [u8; 4],
         args: &AbiReader<'_>,
     ) -> Option<Output> {
-        (selector == GET_PARAM_TOTAL).then(|| {
+        ADMIN_FUNCTIONS.contains(&selector).then(|| {
             let scope = ctx.view_scope(args)?;
             let now = ctx.host.block_timestamp();
-            ParamRules::new(&scope, BASE).view_total(scope.is_installed(), args, now)
+            let rules = ParamRules::new(&scope, BASE);
+            match selector {
+                GET_PARAM_TOTAL => rules.view_total(scope.is_installed(), args, now),
+                _ => Ok(rules.view_rules(scope.is_installed(), now)),
+            }
         })
     }
 }

@@ -18,7 +18,7 @@ use permission_core::params::ParamRulesInstall;
 use permission_core::ValidationData;
 
 use crate::store::{check_install, ChargeTime, Charges, TAGS};
-use crate::{ParamRules, GET_PARAM_TOTAL};
+use crate::{ParamRules, GET_PARAM_RULES, GET_PARAM_TOTAL};
 
 /// The parameter rule.
 pub struct ParamRule;
@@ -26,7 +26,7 @@ pub struct ParamRule;
 impl Rule for ParamRule {
     const TAGS: u8 = TAGS;
     const PAYLOAD: usize = 0;
-    const VIEWS: &'static [[u8; 4]] = &[GET_PARAM_TOTAL];
+    const VIEWS: &'static [[u8; 4]] = &[GET_PARAM_TOTAL, GET_PARAM_RULES];
 
     fn validate<H: Host>(_store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         check_install(&ParamRulesInstall::decode(data).or_revert()?)
@@ -64,7 +64,11 @@ impl Rule for ParamRule {
         args: &AbiReader<'_>,
     ) -> Option<Output> {
         let now = store.host().block_timestamp();
-        (selector == GET_PARAM_TOTAL)
-            .then(|| ParamRules::new(store.scope, store.tag(0)).view_total(store.active, args, now))
+        let rules = ParamRules::new(store.scope, store.tag(0));
+        match selector {
+            GET_PARAM_TOTAL => Some(rules.view_total(store.active, args, now)),
+            GET_PARAM_RULES => Some(Ok(rules.view_rules(store.active, now))),
+            _ => None,
+        }
     }
 }

@@ -8,7 +8,10 @@
 //!   u16, `bits` u16, `period` u32, its anchor u48, then the limit in the
 //!   low 144 bits);
 //! - tag `base + 3`, index `j`: what total `j` has summed, and in which
-//!   period (the period index u48, then the sum in the low 208 bits).
+//!   period (the period index u48, then the sum in the low 208 bits);
+//! - tag `base + 4`, the key's list of functions with rules, for the
+//!   `getParamRules` view: their count at key 0, then `target ‖ selector`
+//!   at keys 1, 2, ….
 //!
 //! A periodic total is a [`Ledger`] (`permission_core::period`): a
 //! validation, which may not read the clock, charges the period of the
@@ -21,11 +24,11 @@ use module_kit::events::emit_account_event;
 use module_kit::policy::require_some_time;
 use module_kit::scope::Scope;
 use module_kit::{Host, Output};
-use permission_core::abi::{AbiReader, AbiWriter};
+use permission_core::abi::{encode_array, AbiReader, AbiWriter};
 use permission_core::calls::Call;
 use permission_core::params::{
-    argument, condition_fault, conditions_hold, total_fault, ArgError, Condition,
-    ParamRulesInstall, RuleFault, Shape, Total, MAX_CONDITIONS, MAX_TOTALS,
+    argument, condition_fault, conditions_hold, encode_condition, encode_total, total_fault,
+    ArgError, Condition, ParamRulesInstall, RuleFault, Shape, Total, MAX_CONDITIONS, MAX_TOTALS,
 };
 use permission_core::period::{recorded_period_not_started, Ledger, Refusal};
 use permission_core::validation_data::MAX_U48;
@@ -68,7 +71,7 @@ impl Charges {
 }
 
 /// The storage tags the rules use, from their base.
-pub const TAGS: u8 = 4;
+pub const TAGS: u8 = 5;
 
 /// The rules of one (account, entityId), at tags `base..base + TAGS`.
 pub struct ParamRules<'s, 'h, H: Host> {
@@ -82,6 +85,11 @@ fn key(target: Address, selector: [u8; 4], index: u8) -> [u8; 32] {
     key[20..24].copy_from_slice(&selector);
     key[31] = index;
     key
+}
+
+/// Key `i` of the function list.
+fn list_key(i: u64) -> [u8; 32] {
+    U256::from(i).to_be_bytes::<32>()
 }
 
 /// One function's header word.
@@ -268,9 +276,22 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
     /// checks first, before the scope's own install write), with periods
     /// starting at `now`, and emits `ParamRulesSet`.
     pub fn install(&self, install: &ParamRulesInstall<'_>, now: u64) -> Result<(), Vec<u8>> {
+        // A fresh install generation starts with an empty list.
+        let mut functions = 0u64;
+        let mut list = |header: &Header, target: Address, selector: [u8; 4]| {
+            if header.conditions() == 0 && header.totals() == 0 {
+                functions += 1;
+                let mut word = [0u8; 32];
+                word[..20].copy_from_slice(target.as_slice());
+                word[20..24].copy_from_slice(&selector);
+                self.scope
+                    .write(self.base + 4, &list_key(functions), B256::from(word));
+            }
+        };
         for c in install.conditions() {
             let c = c.or_revert()?;
             let mut header = self.header(c.target, c.selector);
+            list(&header, c.target, c.selector);
             let index = header.conditions() as u8;
             self.scope
                 .write(self.base + 1, &key(c.target, c.selector, index), c.value);
@@ -284,6 +305,7 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
         for t in install.totals() {
             let t = t.or_revert()?;
             let mut header = self.header(t.target, t.selector);
+            list(&header, t.target, t.selector);
             let index = header.0[1];
             self.scope.write(
                 self.base + 2,
@@ -293,6 +315,8 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             header.0[1] += 1;
             self.set_header(t.target, t.selector, header);
         }
+        self.scope
+            .write(self.base + 4, &list_key(0), B256::from(list_key(functions)));
         let (conditions, totals) = install.counts();
         emit_account_event(
             self.scope.host(),
@@ -434,5 +458,60 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             .u256(answer.1)
             .uint(answer.2.into())
             .finish())
+    }
+
+    /// The `getParamRules(account, entityId)` answer at `now`: `(bool
+    /// installed, Condition[] conditions, Total[] totals, uint256[]
+    /// spent)`, every rule as installed (a list as one condition per
+    /// value), and what each total has summed in the period `now` falls in.
+    pub fn view_rules(&self, installed: bool, now: u64) -> Vec<u8> {
+        let mut conditions = Vec::new();
+        let mut totals = Vec::new();
+        let mut spent = Vec::new();
+        let count = match installed {
+            true => U256::from_be_bytes(self.scope.read(self.base + 4, &list_key(0)).0),
+            false => U256::ZERO,
+        };
+        // At most one function per install entry, so the count fits.
+        for f in 1..=count.saturating_to::<u64>() {
+            let word = self.scope.read(self.base + 4, &list_key(f));
+            let target = Address::from_slice(&word[..20]);
+            let selector = [word[20], word[21], word[22], word[23]];
+            let header = self.header(target, selector);
+            for i in 0..header.conditions() {
+                let shape = header.shape(i);
+                conditions.push(encode_condition(&Condition {
+                    target,
+                    selector,
+                    arg: shape.arg,
+                    op: shape.op,
+                    bits: shape.bits,
+                    value: self
+                        .scope
+                        .read(self.base + 1, &key(target, selector, i as u8)),
+                }));
+            }
+            for j in 0..header.totals() {
+                let total_key = key(target, selector, j as u8);
+                let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+                totals.push(encode_total(&Total {
+                    target,
+                    selector,
+                    arg: spec.arg,
+                    bits: spec.bits,
+                    limit: spec.limit,
+                    period: spec.period,
+                }));
+                let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
+                let sum = spec.ledger(&record).spent_at(now);
+                spent.push(sum.to_be_bytes::<32>().to_vec());
+            }
+        }
+        AbiWriter::new(4)
+            .bool(installed)
+            .dyn_encoded(&encode_array(&conditions, false))
+            .dyn_encoded(&encode_array(&totals, false))
+            .dyn_encoded(&encode_array(&spent, false))
+            .finish()
     }
 }

@@ -66,6 +66,22 @@ interface ISessionRulesModule {
     event PaymasterGuardSet(address indexed account, uint32 indexed entityId, bool allowSelfPaid, address[] paymasters);
 
     // param-rules.
+    struct Condition {
+        address target;
+        bytes4 selector;
+        uint16 arg;
+        uint8 op;
+        uint16 bits;
+        bytes32 value;
+    }
+    struct Total {
+        address target;
+        bytes4 selector;
+        uint16 arg;
+        uint16 bits;
+        uint256 limit;
+        uint32 period;
+    }
     error ParamNotAllowed(address target, bytes4 selector, uint16 arg, bytes32 value);
     error DirtyParam(uint16 arg, bytes32 word);
     error MissingParam(uint16 arg);
@@ -118,4 +134,10 @@ interface ISessionRulesModule {
         external
         view
         returns (bool installed, uint256 total, uint256 limit, uint32 period);
+    /// @notice Every rule of the key as installed (a list as one condition per
+    /// value), and each total's sum in the period the clock falls in.
+    function getParamRules(address account, uint32 entityId)
+        external
+        view
+        returns (bool installed, Condition[] memory conditions, Total[] memory totals, uint256[] memory spent);
 }

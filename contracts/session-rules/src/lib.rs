@@ -38,8 +38,8 @@
 //! rules say.
 //!
 //! ## Views
-//! `getUsageLimit`, `getPaymasterGuard`, `isPaymasterAllowed` and
-//! `getParamTotal`, with the modules' ABI. There are no admin functions.
+//! `getUsageLimit`, `getPaymasterGuard`, `isPaymasterAllowed`,
+//! `getParamTotal` and `getParamRules`, with the modules' ABI. There are no admin functions.
 //!
 //! The Solidity interface is `interface/ISessionRulesModule.sol`.
 //!
@@ -73,11 +73,12 @@ impl PolicyDef for SessionRulesDef {
 pub type SessionRules = Policy<SessionRulesDef>;
 
 /// The views the program answers, besides the common functions.
-pub const VIEW_FUNCTIONS: [[u8; 4]; 4] = [
+pub const VIEW_FUNCTIONS: [[u8; 4]; 5] = [
     usage_limit::GET_USAGE_LIMIT,
     paymaster_guard::GET_PAYMASTER_GUARD,
     paymaster_guard::IS_PAYMASTER_ALLOWED,
     param_rules::GET_PARAM_TOTAL,
+    param_rules::GET_PARAM_RULES,
 ];
 
 /// The errors it raises, besides the common ones: the policy's own, then

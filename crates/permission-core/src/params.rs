@@ -263,34 +263,34 @@ impl<'a> ParamRulesInstall<'a> {
     }
 }
 
+/// One `Condition` tuple (six words).
+pub fn encode_condition(c: &Condition) -> Vec<u8> {
+    AbiWriter::new(6)
+        .address(c.target)
+        .bytes4(c.selector)
+        .uint(c.arg.into())
+        .uint(c.op.into())
+        .uint(c.bits.into())
+        .word(c.value.0)
+        .finish()
+}
+
+/// One `Total` tuple (six words).
+pub fn encode_total(t: &Total) -> Vec<u8> {
+    AbiWriter::new(6)
+        .address(t.target)
+        .bytes4(t.selector)
+        .uint(t.arg.into())
+        .uint(t.bits.into())
+        .u256(t.limit)
+        .uint(t.period.into())
+        .finish()
+}
+
 /// Encodes param-rules install data.
 pub fn encode_param_rules(entity_id: u32, conditions: &[Condition], totals: &[Total]) -> Vec<u8> {
-    let conditions: Vec<Vec<u8>> = conditions
-        .iter()
-        .map(|c| {
-            AbiWriter::new(6)
-                .address(c.target)
-                .bytes4(c.selector)
-                .uint(c.arg.into())
-                .uint(c.op.into())
-                .uint(c.bits.into())
-                .word(c.value.0)
-                .finish()
-        })
-        .collect();
-    let totals: Vec<Vec<u8>> = totals
-        .iter()
-        .map(|t| {
-            AbiWriter::new(6)
-                .address(t.target)
-                .bytes4(t.selector)
-                .uint(t.arg.into())
-                .uint(t.bits.into())
-                .u256(t.limit)
-                .uint(t.period.into())
-                .finish()
-        })
-        .collect();
+    let conditions: Vec<Vec<u8>> = conditions.iter().map(encode_condition).collect();
+    let totals: Vec<Vec<u8>> = totals.iter().map(encode_total).collect();
     let mut w = AbiWriter::new(3);
     w.uint(entity_id.into())
         .dyn_encoded(&crate::abi::encode_array(&conditions, false))

@@ -14,6 +14,7 @@
 //! | spending-limit | `getLimitedTokens`, `getSpendLimit`, `getGasBudget`, `getSponsors` |
 //! | usage-limit (or session-rules) | `getUsageLimit(account, entityId)` |
 //! | paymaster-guard (or session-rules) | `getPaymasterGuard(account, entityId)` |
+//! | param-rules (or session-rules) | `getParamRules(account, entityId)` |
 //!
 //! [`validation_view`] reads the account's side: ERC-6900's
 //! `getValidationData` (flags, hooks, selectors), in v2.0.x's layout or the
@@ -23,13 +24,14 @@
 //! empty list, which reads back as "no such permission"; the account's
 //! ERC-6900 `getValidationData` says which hooks the key has.
 
-use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_primitives::{Address, FixedBytes, B256, U256};
 use alloy_sol_types::{SolCall, SolInterface};
 use serde::Serialize;
 
 use crate::abi::{
-    IContractAllowlistModule, IPaymasterGuardModule, IReferenceAccount, ISelectorAllowlistModule,
-    ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule, IUsageLimitModule,
+    IContractAllowlistModule, IParamRulesModule, IPaymasterGuardModule, IReferenceAccount,
+    ISelectorAllowlistModule, ISessionSignerModule, ISpendingLimitModule, ITimeWindowModule,
+    IUsageLimitModule,
 };
 use crate::chain::{Chain, ChainError};
 use crate::encode::module_entity;
@@ -145,6 +147,52 @@ pub struct PaymasterGuardState {
     pub paymasters: Vec<Address>,
 }
 
+/// One condition on a call's argument, as param-rules holds it (a list is
+/// one condition per value).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParamConditionState {
+    /// The contract.
+    pub target: Address,
+    /// The function's selector, as `0x…` hex.
+    pub selector: String,
+    /// The argument's head-word index.
+    pub arg: u16,
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=` or `in` (one of a list).
+    pub op: &'static str,
+    /// The argument's width in bits.
+    pub bits: u16,
+    /// The value it is compared with, as an ABI word.
+    pub value: B256,
+}
+
+/// A running total of a call's argument, as param-rules holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParamTotalState {
+    /// The contract.
+    pub target: Address,
+    /// The function's selector, as `0x…` hex.
+    pub selector: String,
+    /// The argument's head-word index.
+    pub arg: u16,
+    /// The most it may sum to, per period or over the key's life.
+    pub limit: U256,
+    /// The period in seconds (0 = lifetime).
+    pub period: u32,
+    /// Summed in the current period.
+    pub spent: U256,
+    /// Left in the current period.
+    pub remaining: U256,
+}
+
+/// A key's parameter rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParamRulesState {
+    /// The conditions, grouped by function.
+    pub conditions: Vec<ParamConditionState>,
+    /// The running totals.
+    pub totals: Vec<ParamTotalState>,
+}
+
 /// A `(target, selector)` rule; target 0 means any contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleState {
@@ -183,6 +231,8 @@ pub struct KeyPermissions {
     pub usage: Option<UsageState>,
     /// The paymaster guard, if paymaster-guard (or session-rules) holds one.
     pub paymaster_guard: Option<PaymasterGuardState>,
+    /// The parameter rules, if param-rules (or session-rules) holds any.
+    pub params: Option<ParamRulesState>,
 }
 
 /// Whether a key can act now, as its signer and time window say. (Its
@@ -224,6 +274,7 @@ impl KeyPermissions {
             || self.limits.is_some()
             || self.usage.is_some()
             || self.paymaster_guard.is_some()
+            || self.params.is_some()
     }
 }
 
@@ -481,6 +532,51 @@ pub fn inspect_with_view(
         paymasters: g.paymasters,
     });
 
+    let params_source = match usage_source.0 {
+        "session-rules" => usage_source,
+        _ => ("param-rules", modules.param_rules),
+    };
+    let params = view::<_, IParamRulesModule::IParamRulesModuleErrors>(
+        chain,
+        params_source.0,
+        params_source.1,
+        "getParamRules",
+        IParamRulesModule::getParamRulesCall {
+            account,
+            entityId: entity_id,
+        },
+        |_| false,
+    )?
+    .filter(|p| p.installed && !(p.conditions.is_empty() && p.totals.is_empty()))
+    .map(|p| ParamRulesState {
+        conditions: p
+            .conditions
+            .into_iter()
+            .map(|c| ParamConditionState {
+                target: c.target,
+                selector: c.selector.to_string(),
+                arg: c.arg,
+                op: crate::permissions::params::op_text(c.op),
+                bits: c.bits,
+                value: c.value,
+            })
+            .collect(),
+        totals: p
+            .totals
+            .into_iter()
+            .zip(p.spent)
+            .map(|(t, spent)| ParamTotalState {
+                target: t.target,
+                selector: t.selector.to_string(),
+                arg: t.arg,
+                limit: t.limit,
+                period: t.period,
+                spent,
+                remaining: t.limit.saturating_sub(spent),
+            })
+            .collect(),
+    });
+
     // The list views answer an empty list for a key without that hook (they
     // take any account and entity id): read empty as "no such permission".
     // The account's own view (`getValidationData`) says which hooks exist.
@@ -497,6 +593,7 @@ pub fn inspect_with_view(
         sponsors: sponsors.filter(|s| !s.is_empty()),
         usage,
         paymaster_guard,
+        params,
     })
 }
 
@@ -899,6 +996,7 @@ mod tests {
             sponsors: None,
             usage: None,
             paymaster_guard: None,
+            params: None,
         }
     }
 

@@ -204,7 +204,26 @@ fn run(mode: Mode) {
         total: U256::from(total),
         limit: U256::from(250),
     };
+    // What inspect reads back: the rules, and the total's sum today.
+    let summed = |s: &mut KeyScene| {
+        let (modules, account) = (s.modules, s.account);
+        let key = session_keys::inspect::inspect(&mut s.chain, &modules, account, ENTITY).unwrap();
+        let params = key.params.expect("parameter rules");
+        let ops: Vec<&str> = params.conditions.iter().map(|c| c.op).collect();
+        assert_eq!(ops, ["in", "in", "<="], "{mode:?}");
+        assert_eq!(params.conditions[2].value, B256::from(U256::from(100)));
+        let [total] = &params.totals[..] else {
+            panic!("{params:?}")
+        };
+        assert_eq!(
+            (total.arg, total.limit, total.period),
+            (1, U256::from(250), 86_400)
+        );
+        assert_eq!(total.spent + total.remaining, total.limit);
+        total.spent
+    };
     for day in 0..2 {
+        assert_eq!(summed(&mut s), U256::ZERO, "{mode:?}, day {day}");
         let sent = s.send(&[pay(BOB, 100), pay(CAROL, 100)], None);
         assert!(
             matches!(sent, OpOutcome::Executed(_)),
@@ -235,6 +254,7 @@ fn run(mode: Mode) {
             ParamTotalExceeded::abi_decode(&over).unwrap(),
             exceeded(251)
         );
+        assert_eq!(summed(&mut s), U256::from(250), "{mode:?}, day {day}");
         // The next day the total is whole again.
         session_keys::Chain::advance_time(&mut s.chain, DAY).unwrap();
     }

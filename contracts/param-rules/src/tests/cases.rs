@@ -441,3 +441,30 @@ in_validation! {
         assert!(matches!(err, Errors::InvalidPeriodHint(_)), "{err:?}");
     }
 }
+
+#[test]
+fn the_rules_view_lists_every_rule_with_each_totals_sum() {
+    let h = harness();
+    let (mut conditions, totals) = rules();
+    let approve = I::Condition {
+        selector: approveCall::SELECTOR.into(),
+        ..condition(0, 0, 160, address_word(CAROL))
+    };
+    conditions.insert(1, approve.clone());
+    h.call_ok(ACCOUNT, &on_install(install_data(conditions.clone(), totals.clone())));
+    charge_ok(&h, pay(BOB, 10));
+    let view = |account| h.call_ok(OTHER_ACCOUNT, &I::getParamRulesCall { account, entityId: ENTITY });
+    let got = view(ACCOUNT);
+    assert!(got.installed);
+    // Grouped by function, in the order the functions first appear.
+    let (transfer, other): (Vec<_>, Vec<_>) = conditions.into_iter().partition(|c| c.selector == transfer_selector());
+    assert_eq!(got.conditions, [transfer, other].concat());
+    assert_eq!(got.totals, totals);
+    assert_eq!(got.spent, vec![U256::from(10)]);
+    let none = view(OTHER_ACCOUNT);
+    assert!(!none.installed && none.conditions.is_empty() && none.totals.is_empty() && none.spent.is_empty());
+    // An uninstall forgets the list with the rules.
+    h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
+    let gone = view(ACCOUNT);
+    assert!(!gone.installed && gone.conditions.is_empty());
+}

@@ -236,7 +236,62 @@ fn human(r: &Inspected) -> String {
             ));
         }
     }
+    if let Some(params) = &p.params {
+        param_lines(params, &mut lines);
+    }
     lines.join("\n")
+}
+
+/// An argument's value as a reader expects it: an address, a small
+/// number, or the word in hex.
+fn param_value(bits: u16, value: &alloy_primitives::B256) -> String {
+    let number = alloy_primitives::U256::from_be_bytes(value.0);
+    if bits == 160 {
+        Address::from_word(*value).to_string()
+    } else if number.bit_len() <= 128 {
+        number.to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// `argument: 0x… 0xa9059cbb arg 1 <= 100`, a list on one line, and
+/// `total: …` with what is summed and left.
+fn param_lines(params: &session_keys::inspect::ParamRulesState, lines: &mut Vec<String>) {
+    let mut i = 0;
+    while i < params.conditions.len() {
+        let c = &params.conditions[i];
+        let same = |o: &&session_keys::inspect::ParamConditionState| {
+            (o.target, &o.selector, o.arg, o.op) == (c.target, &c.selector, c.arg, c.op)
+        };
+        let run = match c.op {
+            "in" => params.conditions[i..].iter().take_while(same).count(),
+            _ => 1,
+        };
+        let values: Vec<String> = params.conditions[i..i + run]
+            .iter()
+            .map(|o| param_value(o.bits, &o.value))
+            .collect();
+        let value = match c.op {
+            "in" => format!("[{}]", values.join(", ")),
+            _ => values.join(""),
+        };
+        lines.push(format!(
+            "argument: {} {} arg {} {} {value}",
+            c.target, c.selector, c.arg, c.op
+        ));
+        i += run;
+    }
+    for t in &params.totals {
+        let period = match t.period {
+            0 => "lifetime".to_string(),
+            seconds => format!("per {seconds} s"),
+        };
+        lines.push(format!(
+            "total: {} {} arg {} at most {} ({period}), summed {}, left {}",
+            t.target, t.selector, t.arg, t.limit, t.spent, t.remaining
+        ));
+    }
 }
 
 /// `status: active, expires in 59 min` and the like, from the chain's time.
@@ -291,7 +346,10 @@ fn span(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::span;
+    use alloy_primitives::{Address, B256, U256};
+    use session_keys::inspect::{ParamConditionState, ParamRulesState, ParamTotalState};
+
+    use super::{param_lines, span};
 
     #[test]
     fn spans_read_as_people_say_them() {
@@ -299,5 +357,50 @@ mod tests {
         assert_eq!(span(3_599), "59 min");
         assert_eq!(span(7_500), "2 h 5 min");
         assert_eq!(span(3 * 86_400 + 4 * 3_600 + 59), "3 d 4 h");
+    }
+
+    #[test]
+    fn parameter_rules_read_as_a_rule_writes_them() {
+        let token = Address::repeat_byte(0x70);
+        let condition = |op, bits, value: B256| ParamConditionState {
+            target: token,
+            selector: "0xa9059cbb".into(),
+            arg: u16::from(bits == 256),
+            op,
+            bits,
+            value,
+        };
+        let params = ParamRulesState {
+            conditions: vec![
+                condition("in", 160, Address::repeat_byte(0xb0).into_word()),
+                condition("in", 160, Address::repeat_byte(0xc0).into_word()),
+                condition("<=", 256, B256::from(U256::from(100))),
+            ],
+            totals: vec![ParamTotalState {
+                target: token,
+                selector: "0xa9059cbb".into(),
+                arg: 1,
+                limit: U256::from(250),
+                period: 86_400,
+                spent: U256::from(200),
+                remaining: U256::from(50),
+            }],
+        };
+        let mut lines = Vec::new();
+        param_lines(&params, &mut lines);
+        assert_eq!(
+            lines,
+            [
+                format!(
+                    "argument: {token} 0xa9059cbb arg 0 in [{}, {}]",
+                    Address::repeat_byte(0xb0),
+                    Address::repeat_byte(0xc0)
+                ),
+                format!("argument: {token} 0xa9059cbb arg 1 <= 100"),
+                format!(
+                    "total: {token} 0xa9059cbb arg 1 at most 250 (per 86400 s), summed 200, left 50"
+                ),
+            ]
+        );
     }
 }

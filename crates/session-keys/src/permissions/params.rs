@@ -72,6 +72,27 @@ pub struct ArgTotal {
     pub period: u32,
 }
 
+/// Each operator as a rule writes it, two-character ones first (so that
+/// `<=` is not read as `<`).
+const OPERATORS: [(&str, u8); 7] = [
+    ("==", OP_EQ),
+    ("!=", OP_NE),
+    ("<=", OP_LE),
+    (">=", OP_GE),
+    ("<", OP_LT),
+    (">", OP_GT),
+    ("in", OP_ONE_OF),
+];
+
+/// How a rule writes operator `op` (`?` for one the module does not
+/// know).
+pub fn op_text(op: u8) -> &'static str {
+    OPERATORS
+        .iter()
+        .find(|(_, o)| *o == op)
+        .map_or("?", |(text, _)| text)
+}
+
 fn bad(why: String) -> PermissionError {
     PermissionError::BadParamRule(why)
 }
@@ -249,16 +270,7 @@ impl ParamRule {
                 arg.name, arg.ty
             )));
         }
-        let ops: [(&str, u8); 7] = [
-            ("==", OP_EQ),
-            ("!=", OP_NE),
-            ("<=", OP_LE),
-            (">=", OP_GE),
-            ("<", OP_LT),
-            (">", OP_GT),
-            ("in", OP_ONE_OF),
-        ];
-        let (op_text, op) = ops
+        let (op_text, op) = OPERATORS
             .iter()
             .find(|(t, _)| rest.starts_with(t))
             .copied()
