@@ -87,6 +87,45 @@ fn install_data(module: &str) -> Vec<u8> {
             },
             &[],
         ),
+        "usage-limit" => UsageLimitInstall {
+            entity_id: ENTITY,
+            unit: COUNT_CALLS,
+            lifetime_limit: 1_000,
+            period_limit: 100,
+            period: 86_400,
+        }
+        .encode(),
+        "paymaster-guard" => encode_paymaster_guard(ENTITY, true, &[Address::repeat_byte(0x9A)]),
+        // transfer(to, amount): `to` one of two, `amount <= 1,000`, and a
+        // daily total, so every check and a charge run.
+        "param-rules" => {
+            use permission_core::params::*;
+            let transfer = selector("transfer(address,uint256)");
+            let condition = |arg, op, bits, value| Condition {
+                target: TOKEN,
+                selector: transfer,
+                arg,
+                op,
+                bits,
+                value,
+            };
+            encode_param_rules(
+                ENTITY,
+                &[
+                    condition(0, OP_ONE_OF, 160, MERCHANT.into_word()),
+                    condition(0, OP_ONE_OF, 160, COUNTER.into_word()),
+                    condition(1, OP_LE, 256, U256::from(1_000).into()),
+                ],
+                &[Total {
+                    target: TOKEN,
+                    selector: transfer,
+                    arg: 1,
+                    bits: 256,
+                    limit: U256::from(1_000_000u64),
+                    period: 86_400,
+                }],
+            )
+        }
         other => panic!("unknown module {other}"),
     }
 }
@@ -220,6 +259,9 @@ fn main() {
         "contract-allowlist",
         "selector-allowlist",
         "spending-limit",
+        "usage-limit",
+        "paymaster-guard",
+        "param-rules",
     ] {
         let path = contract_code_path(module_name);
         let mut net = Localnet::new();

@@ -254,7 +254,9 @@ pub struct GrantArgs {
     /// Bound the arguments of a function the key may call (param-rules):
     /// TARGET:SIGNATURE with argument names, then rules, each after a `;`,
     /// e.g. `--param '0x…:transfer(address to,uint256 amount); to in
-    /// [0x…, 0x…]; amount <= 100e6; sum(amount) <= 1000e6'`. Repeatable.
+    /// [0x…, 0x…]; amount <= 100e6; sum(amount) <= 1000e6 per week'` (a
+    /// total over the key's life, or `per hour|day|week|SECONDS`).
+    /// Repeatable.
     #[arg(long = "param", value_name = "TARGET:FUNCTION; RULE; ...")]
     pub params: Vec<String>,
     /// Grant everything (a global validation). Cannot be combined.

@@ -51,7 +51,7 @@
 //! [[params]]                # repeatable: what the key may pass to a function
 //! target = "0x1111111111111111111111111111111111111111"
 //! function = "transfer(address to,uint256 amount)"
-//! rules = ["to in [0x5555555555555555555555555555555555555555]", "amount <= 100e6", "sum(amount) <= 1000e6"]
+//! rules = ["to in [0x5555555555555555555555555555555555555555]", "amount <= 100e6", "sum(amount) <= 1000e6 per week"]
 //!
 //! [[custom]]                # repeatable: a module the SDK does not know
 //! module = "0x5555555555555555555555555555555555555555"
@@ -695,7 +695,7 @@ install-data = "0x0102"
 [[params]]
 target = "0x1111111111111111111111111111111111111111"
 function = "transfer(address to,uint256 amount)"
-rules = ["amount <= 100e6", "sum(amount) <= 1000e6"]
+rules = ["amount <= 100e6", "sum(amount) <= 1000e6 per week"]
 "#,
             false,
         )
@@ -706,6 +706,7 @@ rules = ["amount <= 100e6", "sum(amount) <= 1000e6"]
         };
         assert_eq!(rule.target, Address::repeat_byte(0x11));
         assert_eq!((rule.conditions.len(), rule.totals.len()), (1, 1));
+        assert_eq!(rule.totals[0].period, 7 * 86_400);
         let bad = PermissionFile::parse(
             "[[params]]\ntarget = \"0x1111111111111111111111111111111111111111\"\nfunction = \"transfer(address to,uint256 amount)\"\nrules = [\"value <= 1\"]\n",
             false,
