@@ -69,7 +69,8 @@ impl Usage {
             lifetime_limit: install.lifetime_limit,
             period_limit: install.period_limit,
             period: install.period,
-            anchor: now.min(MAX_U48),
+            // `to_word` keeps it within a uint48.
+            anchor: now,
             ..Self::default()
         }
     }
@@ -116,6 +117,12 @@ impl Usage {
             self.anchor,
             self.window,
         )
+    }
+
+    /// Takes the periodic count back from its ledger after a use.
+    fn record_period(&mut self, ledger: &Ledger) {
+        self.window = ledger.window;
+        self.period_used = narrow(ledger.limit.saturating_sub(ledger.remaining));
     }
 
     /// Uses in the period `now` falls in.
@@ -237,19 +244,14 @@ impl<'s, 'h, H: Host> UsageStore<'s, 'h, H> {
         if usage.period_limit != 0 {
             let mut ledger = usage.periodic();
             let window = ledger.hinted_window(hint)?;
-            let used = narrow(
-                ledger
-                    .limit
-                    .saturating_sub(ledger_remaining(&ledger, window)),
-            );
+            let used = narrow(ledger.limit.saturating_sub(ledger.remaining_in(window)));
             ledger
                 .charge_in_window(U256::from(uses), window)
                 .map_err(|_| exceeded(used, usage.period_limit))?;
             if let Some((start, end)) = ledger.window_bounds(window, MAX_U48) {
                 *bounds = bounds.intersect(&ValidationData::window(start, end));
             }
-            usage.window = ledger.window;
-            usage.period_used = narrow(ledger.limit.saturating_sub(ledger.remaining));
+            usage.record_period(&ledger);
         }
         // The rules before this one narrowed the bounds too: a period
         // outside them is refused before anything is written.
@@ -275,8 +277,7 @@ impl<'s, 'h, H: Host> UsageStore<'s, 'h, H> {
                         recorded_period_not_started(recorded, clock)
                     }
                 })?;
-            usage.window = ledger.window;
-            usage.period_used = narrow(ledger.limit.saturating_sub(ledger.remaining));
+            usage.record_period(&ledger);
         }
         usage.lifetime_used = lifetime_used;
         self.store(&usage);
@@ -313,16 +314,6 @@ impl<'s, 'h, H: Host> UsageStore<'s, 'h, H> {
             .uint(usage.period.into())
             .uint(usage.period_used_at(now).into())
             .finish()
-    }
-}
-
-/// What remains of `ledger` in period `window`: the record for its own
-/// period, the whole limit for another.
-fn ledger_remaining(ledger: &Ledger, window: u64) -> U256 {
-    if ledger.needs_limit(window) {
-        ledger.limit
-    } else {
-        ledger.remaining
     }
 }
 

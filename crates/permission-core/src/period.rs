@@ -126,7 +126,7 @@ impl Ledger {
 
     /// What remains in period `window`: the record if it is that period's,
     /// the whole limit for another.
-    fn remaining_in(&self, window: u64) -> U256 {
+    pub fn remaining_in(&self, window: u64) -> U256 {
         if window == self.window {
             self.remaining
         } else {

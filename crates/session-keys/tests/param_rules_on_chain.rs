@@ -255,6 +255,21 @@ fn run(mode: Mode) {
             exceeded(251)
         );
         assert_eq!(summed(&mut s), U256::from(250), "{mode:?}, day {day}");
+        if !execution {
+            // The key hints tomorrow's period, whose total is whole: the
+            // charge confines the operation to tomorrow, so the EntryPoint
+            // refuses it now (AA22) and the refusal charges nothing.
+            let tomorrow = session_keys::Chain::timestamp(&mut s.chain).unwrap() + DAY;
+            let early = s.send_hinting(&[pay(BOB, 100)], None, tomorrow);
+            let OpOutcome::Refused(receipt) = early else {
+                panic!("{mode:?}: {early:?}")
+            };
+            assert!(
+                receipt.failure_reason().contains("AA22"),
+                "{}",
+                receipt.failure_reason()
+            );
+        }
         // The next day the total is whole again.
         session_keys::Chain::advance_time(&mut s.chain, DAY).unwrap();
     }

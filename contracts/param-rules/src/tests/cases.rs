@@ -1,6 +1,6 @@
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
-use module_kit::testing::hostile::truncated;
+use module_kit::testing::hostile::{self, truncated};
 use module_kit::testing::*;
 use module_kit::Output;
 
@@ -229,6 +229,19 @@ fn attack_a_batch_splitting_a_total_is_summed() {
     assert!(matches!(err, Errors::ParamTotalExceeded(_)), "{err:?}");
     // The refused batch charged nothing.
     assert_eq!(total(&h).0, U256::ZERO);
+}
+
+#[test]
+fn attack_aliased_batch_offsets_are_summed_per_call() {
+    // Three element offsets point at one `transfer(bob, 100)` tuple: the
+    // account makes the transfer three times, so the total counts 300.
+    let data = |amount: u64| transferCall { to: BOB, amount: U256::from(amount) }.abi_encode();
+    let h = installed();
+    let batch = hostile::aliased_batch(TOKEN, U256::ZERO, data(100), 3);
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, batch));
+    assert_eq!(err, exceeded(300));
+    charge_ok(&h, hostile::aliased_batch(TOKEN, U256::ZERO, data(100), 2));
+    assert_eq!(total(&h).0, U256::from(200));
 }
 
 #[test]

@@ -208,6 +208,15 @@ pub enum Hooks {
     Execution,
 }
 
+impl From<Hooks> for HookRole {
+    fn from(hooks: Hooks) -> Self {
+        match hooks {
+            Hooks::Validation => HookRole::Validation,
+            Hooks::Execution => HookRole::Execution,
+        }
+    }
+}
+
 /// `[window]`.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -393,8 +402,8 @@ impl PermissionFile {
     /// [`PermissionSet::check`].
     pub fn to_set(&self, now: u64) -> Result<PermissionSet, FileError> {
         let mut set = PermissionSet::new();
-        if self.hooks == Some(Hooks::Execution) {
-            set.role = HookRole::Execution;
+        if let Some(hooks) = self.hooks {
+            set.role = hooks.into();
         }
         if self.enforcement == Some(EnforcementKey::Modules) {
             set = set.with_modules();
@@ -480,10 +489,7 @@ impl PermissionFile {
                     values: custom.values.clone(),
                 },
             };
-            let role = custom.hook.map(|hook| match hook {
-                Hooks::Validation => HookRole::Validation,
-                Hooks::Execution => HookRole::Execution,
-            });
+            let role = custom.hook.map(HookRole::from);
             set = set.custom_hook(custom.module, role, install);
         }
         Ok(set)

@@ -206,6 +206,20 @@ impl KeyScene {
         paymaster: Option<alloy_primitives::Address>,
     ) -> session_keys::operation::OpOutcome {
         use session_keys::Chain;
+        let now = self.chain.timestamp().unwrap();
+        self.send_hinting(calls, paymaster, now)
+    }
+
+    /// [`KeyScene::send`] with the period hints the SDK would give at
+    /// `hinted` instead of the chain's time: what a key that bundles its
+    /// own operation may sign.
+    pub fn send_hinting(
+        &mut self,
+        calls: &[(alloy_primitives::Address, alloy_primitives::U256, Vec<u8>)],
+        paymaster: Option<alloy_primitives::Address>,
+        hinted: u64,
+    ) -> session_keys::operation::OpOutcome {
+        use session_keys::Chain;
         let hooks = session_keys::inspect::validation_view(
             &mut self.chain,
             &self.modules,
@@ -215,13 +229,12 @@ impl KeyScene {
         .unwrap()
         .unwrap()
         .hooks;
-        let now = self.chain.timestamp().unwrap();
         let segments = session_keys::inspect::hook_segments(
             &mut self.chain,
             &self.modules,
             self.account,
             &hooks,
-            now,
+            hinted,
         )
         .unwrap();
         let segments: Vec<(u8, &[u8])> = segments.iter().map(|(i, b)| (*i, &b[..])).collect();
