@@ -3,8 +3,8 @@ pragma solidity ^0.8.20;
 
 /// @title param-rules: conditions on a session key's call arguments (Stylus Session Keys)
 /// @notice An ERC-6900 v0.8 validation and execution hook: per (target,
-/// selector), conditions on static ABI arguments and running totals of an
-/// argument. Install with `abi.encode(uint32 entityId, Condition[]
+/// selector), conditions on ABI arguments (static ones, or a word inside a
+/// dynamic one by its path) and running totals of an argument. Install with `abi.encode(uint32 entityId, Condition[]
 /// conditions, Total[] totals)`. Uninstall with `abi.encode(uint32 entityId)`.
 /// Hand-written; a test checks it against the contract's Rust ABI.
 interface IParamRulesModule {
@@ -34,8 +34,12 @@ interface IParamRulesModule {
 
     // ---- this module ----
     /// @notice op: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 one of (every op-6
-    /// condition on one argument is its list). bits: the argument's width
-    /// (160 for an address); higher bits set are refused.
+    /// condition on one argument and path is its list). bits: the argument's
+    /// width (160 for an address); higher bits set are refused. path: 0 for
+    /// head word `arg`, else up to 16 big-endian uint16 steps from it:
+    /// 0x1000+k k words on, 0x2000 follow an offset, 0x3000+s then i+1 (or
+    /// 0xffff, every element) an array of s-word elements, 0x4000+n the
+    /// ABI encoding inside a bytes after n bytes.
     struct Condition {
         address target;
         bytes4 selector;
@@ -43,10 +47,12 @@ interface IParamRulesModule {
         uint8 op;
         uint16 bits;
         bytes32 value;
+        bytes32 path;
     }
 
     /// @notice The sum of argument `arg` over the key's life (`period` 0), or in
-    /// each `period` seconds from the install, is at most `limit` (below 2^144).
+    /// each `period` seconds from the install, is at most `limit` (below 2^144);
+    /// on a path through every element of an array, all elements count.
     struct Total {
         address target;
         bytes4 selector;
@@ -54,6 +60,7 @@ interface IParamRulesModule {
         uint16 bits;
         uint256 limit;
         uint32 period;
+        bytes32 path;
     }
 
     /// @notice Argument `arg` of a call to `target.selector` is `value`, which a condition refuses.
@@ -66,7 +73,7 @@ interface IParamRulesModule {
     error ParamTotalExceeded(address target, bytes4 selector, uint16 arg, uint256 total, uint256 limit);
     /// @notice Install entry `index` (conditions, then totals) is bad: 1 operator,
     /// 2 width, 3 value wider than the width, 4 too many for one function,
-    /// 5 no target or selector, 6 a zero, too large or repeated total.
+    /// 5 no target or selector, 6 a zero, too large or repeated total, 7 a malformed path.
     error InvalidParamRule(uint256 index, uint8 reason);
     /// @notice The hook's signature segment is not one uint48 timestamp.
     error InvalidPeriodHint(uint256 word);

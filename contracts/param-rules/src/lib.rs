@@ -2,13 +2,17 @@
 //!
 //! An ERC-6900 v0.8 validation and execution hook that bounds **what a
 //! session key passes to a function**, per (target, selector): each
-//! condition compares one static ABI argument with a value (`==`, `!=`,
-//! `<`, `<=`, `>`, `>=`, or one of a list), and a running total caps the
+//! condition compares one ABI argument (a static one, or a word inside a
+//! dynamic one by its ABI path, `permission_core::path`) with a value
+//! (`==`, `!=`, `<`, `<=`, `>`, `>=`, or one of a list; on every element
+//! of an array, each), and a running total caps the
 //! sum of one argument over the key's life or per period ("at most 1,000
 //! USDC through `transfer` per week"). The rule and its install data are
 //! `permission_core::params`, and a period's arithmetic
 //! `permission_core::period`, written once for every program. The same
-//! rule runs composed in session-rules ([`ParamRule`]).
+//! rule runs composed in session-rules ([`ParamRule`]), there without ABI
+//! paths (`ParamRule<false>`: the path code does not fit beside the other
+//! rules), so its install refuses a rule with one.
 //!
 //! A call to a function with no rule here passes: which functions a key
 //! may call at all is the allowlists' job. A rule on a function the key
@@ -31,7 +35,9 @@
 //!   value)`: a condition fails (for a list, none of its values matches);
 //! - `DirtyParam(uint16 arg, bytes32 word)`: the argument has bits set
 //!   above its width (an address with a dirty high word);
-//! - `MissingParam(uint16 arg)`: the calldata ends before the argument;
+//! - `MissingParam(uint16 arg)`: the calldata ends before the argument, or
+//!   its path leaves the calldata (or the `bytes` it entered), meets an
+//!   offset or length of 2^64 or more, or an index past an array's length;
 //! - `ParamTotalExceeded(address target, bytes4 selector, uint16 arg,
 //!   uint256 total, uint256 limit)`: the call would take the total over
 //!   its limit.

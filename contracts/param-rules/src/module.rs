@@ -15,7 +15,7 @@ use permission_core::period::{RECORDED_PERIOD_NOT_STARTED, STALE_PERIOD_HINT};
 use permission_core::user_op::PackedUserOpReader;
 use permission_core::{ValidationData, U256};
 
-use crate::store::{check_install, ChargeTime, Charges};
+use crate::store::{check_install, ChargeTime};
 use crate::{
     ParamRules, DIRTY_PARAM, GET_PARAM_RULES, GET_PARAM_TOTAL, INVALID_PARAM_RULE, MISSING_PARAM,
     PARAM_NOT_ALLOWED, PARAM_RULES_SET, PARAM_TOTAL_EXCEEDED,
@@ -40,7 +40,7 @@ pub const MODULE_ERRORS: [[u8; 4]; 9] = [
 /// The module's own events, besides the common ones.
 pub const MODULE_EVENTS: [[u8; 32]; 1] = [PARAM_RULES_SET];
 
-/// The standalone module keeps the rules at tags 1..5.
+/// The standalone module keeps the rules at tags 1..=6.
 const BASE: u8 = 1;
 
 /// The param-rules module.
@@ -48,19 +48,18 @@ pub struct ParamRulesModule;
 
 impl ParamRulesModule {
     /// Judges every call `for_each` yields and charges the totals at
-    /// `time`, then writes them; returns the validity window the charged
-    /// periods leave.
+    /// `time`; returns the validity window the charged periods leave.
     fn check<H: Host>(
         scope: &Scope<'_, H>,
         time: ChargeTime,
         for_each: impl FnOnce(&mut dyn FnMut(&Call<'_>) -> Result<(), Vec<u8>>) -> Result<(), Vec<u8>>,
     ) -> Result<ValidationData, Vec<u8>> {
         scope.require_installed()?;
-        let rules = ParamRules::new(scope, BASE);
-        let mut charges = Charges::new(time, ValidationData::default());
-        for_each(&mut |call| rules.check_call(call, Some(&mut charges)))?;
-        rules.commit(&charges)?;
-        Ok(charges.bounds)
+        ParamRules::<_, true>::new(scope, BASE).check_calls(
+            Some(time),
+            ValidationData::default(),
+            for_each,
+        )
     }
 
     fn check_account<H: Host>(ctx: &Ctx<'_, H>, args: &CallArgs<'_>) -> Result<(), Vec<u8>> {
@@ -80,10 +79,10 @@ impl PermissionModule for ParamRulesModule {
     fn on_install<H: Host>(ctx: &Ctx<'_, H>, data: &[u8]) -> Result<u32, Vec<u8>> {
         let install = ParamRulesInstall::decode(data).or_revert()?;
         // Every entry is checked before the first write.
-        check_install(&install)?;
+        check_install::<true>(&install)?;
         let mut scope = ctx.scope(install.entity_id);
         scope.install()?;
-        ParamRules::new(&scope, BASE).install(&install, ctx.host.block_timestamp())?;
+        ParamRules::<_, true>::new(&scope, BASE).install(&install, ctx.host.block_timestamp())?;
         Ok(install.entity_id)
     }
 
@@ -118,7 +117,7 @@ impl PermissionModule for ParamRulesModule {
         ADMIN_FUNCTIONS.contains(&selector).then(|| {
             let scope = ctx.view_scope(args)?;
             let now = ctx.host.block_timestamp();
-            let rules = ParamRules::new(&scope, BASE);
+            let rules = ParamRules::<_, true>::new(&scope, BASE);
             match selector {
                 GET_PARAM_TOTAL => rules.view_total(scope.is_installed(), args, now),
                 _ => Ok(rules.view_rules(scope.is_installed(), now)),

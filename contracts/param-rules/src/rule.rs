@@ -17,24 +17,26 @@ use permission_core::abi::AbiReader;
 use permission_core::params::ParamRulesInstall;
 use permission_core::ValidationData;
 
-use crate::store::{check_install, ChargeTime, Charges, TAGS};
+use crate::store::{check_install, ChargeTime, TAGS};
 use crate::{ParamRules, GET_PARAM_RULES, GET_PARAM_TOTAL};
 
-/// The parameter rule.
-pub struct ParamRule;
+/// The parameter rule; with `PATHS` false it follows no ABI path (see
+/// [`ParamRules`]), for a program with no room for the path code.
+pub struct ParamRule<const PATHS: bool>;
 
-impl Rule for ParamRule {
+impl<const PATHS: bool> Rule for ParamRule<PATHS> {
     const TAGS: u8 = TAGS;
     const PAYLOAD: usize = 0;
     const VIEWS: &'static [[u8; 4]] = &[GET_PARAM_TOTAL, GET_PARAM_RULES];
 
     fn validate<H: Host>(_store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
-        check_install(&ParamRulesInstall::decode(data).or_revert()?)
+        check_install::<PATHS>(&ParamRulesInstall::decode(data).or_revert()?)
     }
 
     fn install<H: Host>(store: &RuleStore<'_, '_, H>, data: &[u8]) -> Result<(), Vec<u8>> {
         let install = ParamRulesInstall::decode(data).or_revert()?;
-        ParamRules::new(store.scope, store.tag(0)).install(&install, store.host().block_timestamp())
+        ParamRules::<_, PATHS>::new(store.scope, store.tag(0))
+            .install(&install, store.host().block_timestamp())
     }
 
     fn check<H: Host>(
@@ -42,19 +44,14 @@ impl Rule for ParamRule {
         op: &Operation<'_>,
         bounds: &mut ValidationData,
     ) -> Result<(), Vec<u8>> {
-        let rules = ParamRules::new(store.scope, store.tag(0));
+        let rules = ParamRules::<_, PATHS>::new(store.scope, store.tag(0));
         let time = match op.phase {
             Phase::UserOp => ChargeTime::Hinted(op.time),
             _ => ChargeTime::At(op.time.unwrap_or_default()),
         };
-        let mut charges = op.charge_calls.then(|| Charges::new(time, *bounds));
-        for call in op.calls {
-            rules.check_call(call, charges.as_mut())?;
-        }
-        if let Some(charges) = charges {
-            rules.commit(&charges)?;
-            *bounds = charges.bounds;
-        }
+        *bounds = rules.check_calls(op.charge_calls.then_some(time), *bounds, |check| {
+            op.calls.iter().try_for_each(check)
+        })?;
         Ok(())
     }
 
@@ -64,7 +61,7 @@ impl Rule for ParamRule {
         args: &AbiReader<'_>,
     ) -> Option<Output> {
         let now = store.host().block_timestamp();
-        let rules = ParamRules::new(store.scope, store.tag(0));
+        let rules = ParamRules::<_, PATHS>::new(store.scope, store.tag(0));
         match selector {
             GET_PARAM_TOTAL => Some(rules.view_total(store.active, args, now)),
             GET_PARAM_RULES => Some(Ok(rules.view_rules(store.active, now))),

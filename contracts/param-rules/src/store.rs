@@ -2,16 +2,20 @@
 //!
 //! Per function, under the key `target ‖ selector ‖ index`:
 //! - tag `base`: the header word, `[conditions][totals]` then each
-//!   condition's shape (`arg` u16, `op` u8, `bits` u16) at `2 + 5·i`;
+//!   condition's shape (`arg` u16, `op` u8, `bits` u16) at `2 + 5·i`, the
+//!   op's high bit set when the condition has a path;
 //! - tag `base + 1`, index `i`: condition `i`'s value;
 //! - tag `base + 2`, index `j`: total `j`'s shape, period and limit (`arg`
-//!   u16, `bits` u16, `period` u32, its anchor u48, then the limit in the
-//!   low 144 bits);
+//!   u16, `bits` u16 with its high bit set when the total has a path,
+//!   `period` u32, its anchor u48, then the limit in the low 144 bits);
 //! - tag `base + 3`, index `j`: what total `j` has summed, and in which
 //!   period (the period index u48, then the sum in the low 208 bits);
 //! - tag `base + 4`, the key's list of functions with rules, for the
 //!   `getParamRules` view: their count at key 0, then `target ‖ selector`
 //!   at keys 1, 2, ….
+//! - tag `base + 5`, index `i` (a condition) or `8 + j` (a total): its
+//!   path, when it has one. A rule without paths reads no more words than
+//!   before paths existed.
 //!
 //! A periodic total is a [`Ledger`] (`permission_core::period`): a
 //! validation, which may not read the clock, charges the period of the
@@ -27,9 +31,11 @@ use module_kit::{Host, Output};
 use permission_core::abi::{encode_array, AbiReader, AbiWriter};
 use permission_core::calls::Call;
 use permission_core::params::{
-    argument, condition_fault, conditions_hold, encode_condition, encode_total, total_fault,
-    ArgError, Condition, ParamRulesInstall, RuleFault, Shape, Total, MAX_CONDITIONS, MAX_TOTALS,
+    arguments, condition_fault, conditions_hold, encode_condition, encode_total, path_fault,
+    total_fault, ArgError, Condition, ParamRulesInstall, RuleFault, Shape, Total, MAX_CONDITIONS,
+    MAX_TOTALS,
 };
+use permission_core::path::Path;
 use permission_core::period::{recorded_period_not_started, Ledger, Refusal};
 use permission_core::validation_data::MAX_U48;
 use permission_core::{Address, ValidationData, B256, U256};
@@ -50,18 +56,17 @@ pub enum ChargeTime {
 }
 
 /// What one operation charges to the totals, until
-/// [`ParamRules::commit`] writes it.
-pub struct Charges {
+/// [`ParamRules::check_calls`] writes it.
+struct Charges {
     time: ChargeTime,
     /// The validity window the charged periods leave (what the caller
     /// passed in, narrowed to each charged period).
-    pub bounds: ValidationData,
+    bounds: ValidationData,
     pending: Vec<([u8; 32], Record)>,
 }
 
 impl Charges {
-    /// Nothing charged yet, at `time`, within `bounds`.
-    pub fn new(time: ChargeTime, bounds: ValidationData) -> Self {
+    fn new(time: ChargeTime, bounds: ValidationData) -> Self {
         Self {
             time,
             bounds,
@@ -71,10 +76,18 @@ impl Charges {
 }
 
 /// The storage tags the rules use, from their base.
-pub const TAGS: u8 = 5;
+pub const TAGS: u8 = 6;
+
+/// In a stored shape's op, or a total's bits: the rule has a path.
+const HAS_PATH: u8 = 0x80;
+/// The path index of total `j` is `TOTAL_PATHS + j`.
+const TOTAL_PATHS: u8 = 8;
 
 /// The rules of one (account, entityId), at tags `base..base + TAGS`.
-pub struct ParamRules<'s, 'h, H: Host> {
+/// With `PATHS` false the rules follow no ABI path, and the program
+/// carries no path code: its install refuses every rule with a path
+/// ([`check_install`]).
+pub struct ParamRules<'s, 'h, H: Host, const PATHS: bool> {
     scope: &'s Scope<'h, H>,
     base: u8,
 }
@@ -105,20 +118,27 @@ impl Header {
         usize::from(self.0[1])
     }
 
-    fn shape(&self, i: usize) -> Shape {
+    /// Condition `i`'s shape, and whether it has a path (left empty here).
+    fn shape(&self, i: usize) -> (Shape, bool) {
         let at = 2 + 5 * i;
-        Shape {
+        let op = self.0[at + 2];
+        let shape = Shape {
             arg: u16::from_be_bytes([self.0[at], self.0[at + 1]]),
-            op: self.0[at + 2],
+            op: op & !HAS_PATH,
             bits: u16::from_be_bytes([self.0[at + 3], self.0[at + 4]]),
-        }
+            path: Path::NONE,
+        };
+        (shape, op & HAS_PATH != 0)
     }
 
     /// Appends a shape; the caller checked there is room.
-    fn push(&mut self, shape: Shape) {
+    fn push(&mut self, shape: &Shape) {
         let at = 2 + 5 * self.conditions();
         self.0[at..at + 2].copy_from_slice(&shape.arg.to_be_bytes());
-        self.0[at + 2] = shape.op;
+        self.0[at + 2] = match shape.path.is_empty() {
+            true => shape.op,
+            false => shape.op | HAS_PATH,
+        };
         self.0[at + 3..at + 5].copy_from_slice(&shape.bits.to_be_bytes());
         self.0[0] += 1;
     }
@@ -139,6 +159,7 @@ struct TotalSpec {
     period: u32,
     anchor: u64,
     limit: U256,
+    path: Path,
 }
 
 impl TotalSpec {
@@ -149,6 +170,7 @@ impl TotalSpec {
             period: total.period,
             anchor: now.min(MAX_U48),
             limit: total.limit,
+            path: total.path,
         }
     }
 
@@ -157,23 +179,29 @@ impl TotalSpec {
         let mut word = self.limit.to_be_bytes::<32>();
         word[..2].copy_from_slice(&self.arg.to_be_bytes());
         word[2..4].copy_from_slice(&self.bits.to_be_bytes());
+        if !self.path.is_empty() {
+            word[2] |= HAS_PATH;
+        }
         word[4..8].copy_from_slice(&self.period.to_be_bytes());
         word[8..14].copy_from_slice(&self.anchor.to_be_bytes()[2..]);
         B256::from(word)
     }
 
-    fn from_word(word: &B256) -> Self {
+    /// The spec in `word`, and whether it has a path (left empty here).
+    fn from_word(word: &B256) -> (Self, bool) {
         let mut limit = word.0;
         limit[..14].fill(0);
         let mut anchor = [0u8; 8];
         anchor[2..].copy_from_slice(&word[8..14]);
-        Self {
+        let spec = Self {
             arg: u16::from_be_bytes([word[0], word[1]]),
-            bits: u16::from_be_bytes([word[2], word[3]]),
+            bits: u16::from_be_bytes([word[2] & !HAS_PATH, word[3]]),
             period: u32::from_be_bytes([word[4], word[5], word[6], word[7]]),
             anchor: u64::from_be_bytes(anchor),
             limit: U256::from_be_bytes(limit),
-        }
+            path: Path::NONE,
+        };
+        (spec, word[2] & HAS_PATH != 0)
     }
 
     /// The total's ledger with `record` as its spend record.
@@ -199,7 +227,7 @@ impl Record {
     fn of(ledger: &Ledger) -> Self {
         Self {
             window: ledger.window,
-            spent: ledger.limit.saturating_sub(ledger.remaining),
+            spent: ledger.spent(),
         }
     }
 
@@ -224,8 +252,9 @@ impl Record {
 }
 
 /// Checks every entry of `install`, refusing the first bad one with
-/// `InvalidParamRule`, before anything is written.
-pub fn check_install(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
+/// `InvalidParamRule`, before anything is written; without `PATHS`, a
+/// rule with a path is refused as `RuleFault::Path`.
+pub fn check_install<const PATHS: bool>(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
     let conditions: Vec<Condition> = install.conditions().collect::<Result<_, _>>().or_revert()?;
     let totals: Vec<Total> = install.totals().collect::<Result<_, _>>().or_revert()?;
     for (i, c) in conditions.iter().enumerate() {
@@ -233,7 +262,9 @@ pub fn check_install(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
             .iter()
             .filter(|o| (o.target, o.selector) == (c.target, c.selector))
             .count();
-        let fault = condition_fault(c).or((same >= MAX_CONDITIONS).then_some(RuleFault::TooMany));
+        let fault = condition_fault(c)
+            .or(path_fault(&c.path, PATHS))
+            .or((same >= MAX_CONDITIONS).then_some(RuleFault::TooMany));
         if let Some(fault) = fault {
             return Err(invalid(i, fault));
         }
@@ -245,10 +276,14 @@ pub fn check_install(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
             .filter(|o| (o.target, o.selector) == (t.target, t.selector))
             .count();
         let fault = total_fault(t)
+            .or(path_fault(&t.path, PATHS))
             .or((same >= MAX_TOTALS).then_some(RuleFault::TooMany))
             .or(earlier
                 .iter()
-                .any(|o| (o.target, o.selector, o.arg) == (t.target, t.selector, t.arg))
+                .any(|o| {
+                    (o.target, o.selector, o.arg) == (t.target, t.selector, t.arg)
+                        && (!PATHS || o.path == t.path)
+                })
                 .then_some(RuleFault::Limit));
         if let Some(fault) = fault {
             return Err(invalid(conditions.len() + j, fault));
@@ -257,7 +292,7 @@ pub fn check_install(install: &ParamRulesInstall<'_>) -> Result<(), Vec<u8>> {
     Ok(())
 }
 
-impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
+impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
     /// The rules at tags `base..base + TAGS` of `scope`.
     pub fn new(scope: &'s Scope<'h, H>, base: u8) -> Self {
         Self { scope, base }
@@ -270,6 +305,46 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
     fn set_header(&self, target: Address, selector: [u8; 4], header: Header) {
         self.scope
             .write(self.base, &key(target, selector, 0), B256::from(header.0));
+    }
+
+    /// The path at `index` of a function's paths, if the rule has one.
+    fn path(&self, target: Address, selector: [u8; 4], index: u8, has: bool) -> Path {
+        match PATHS && has {
+            true => Path(
+                self.scope
+                    .read(self.base + 5, &key(target, selector, index)),
+            ),
+            false => Path::NONE,
+        }
+    }
+
+    fn set_path(&self, target: Address, selector: [u8; 4], index: u8, path: &Path) {
+        if !path.is_empty() {
+            self.scope
+                .write(self.base + 5, &key(target, selector, index), path.0);
+        }
+    }
+
+    /// Condition `i` of a function: its shape, path included.
+    fn shape(&self, target: Address, selector: [u8; 4], header: &Header, i: usize) -> Shape {
+        let (shape, has_path) = header.shape(i);
+        Shape {
+            path: self.path(target, selector, i as u8, has_path),
+            ..shape
+        }
+    }
+
+    /// Total `j` of a function: its key, its spec (path included) and its
+    /// record.
+    fn total(&self, target: Address, selector: [u8; 4], j: usize) -> ([u8; 32], TotalSpec, Record) {
+        let total_key = key(target, selector, j as u8);
+        let (spec, has_path) = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+        let spec = TotalSpec {
+            path: self.path(target, selector, TOTAL_PATHS + j as u8, has_path),
+            ..spec
+        };
+        let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
+        (total_key, spec, record)
     }
 
     /// Stores install data that [`check_install`] has passed (its caller
@@ -295,10 +370,12 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             let index = header.conditions() as u8;
             self.scope
                 .write(self.base + 1, &key(c.target, c.selector, index), c.value);
-            header.push(Shape {
+            self.set_path(c.target, c.selector, index, &c.path);
+            header.push(&Shape {
                 arg: c.arg,
                 op: c.op,
                 bits: c.bits,
+                path: c.path,
             });
             self.set_header(c.target, c.selector, header);
         }
@@ -312,6 +389,7 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
                 &key(t.target, t.selector, index),
                 TotalSpec::new(&t, now).to_word(),
             );
+            self.set_path(t.target, t.selector, TOTAL_PATHS + index, &t.path);
             header.0[1] += 1;
             self.set_header(t.target, t.selector, header);
         }
@@ -331,31 +409,40 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
         Ok(())
     }
 
-    /// Writes what [`ParamRules::check_call`] charged, once every call of
-    /// the operation passed (a refusal writes nothing), unless the charged
-    /// periods leave the operation no time to run.
-    pub fn commit(&self, charges: &Charges) -> Result<(), Vec<u8>> {
+    /// Judges every call `for_each` yields, and, given a `time`, charges
+    /// the totals then and writes them once every call passed (a refusal
+    /// writes nothing), unless the charged periods leave the operation no
+    /// time to run. Returns `bounds` narrowed to the charged periods.
+    pub fn check_calls(
+        &self,
+        time: Option<ChargeTime>,
+        bounds: ValidationData,
+        for_each: impl FnOnce(&mut dyn FnMut(&Call<'_>) -> Result<(), Vec<u8>>) -> Result<(), Vec<u8>>,
+    ) -> Result<ValidationData, Vec<u8>> {
+        let mut charges = time.map(|time| Charges::new(time, bounds));
+        for_each(&mut |call| self.check_call(call, charges.as_mut()))?;
+        let Some(charges) = charges else {
+            return Ok(bounds);
+        };
         require_some_time(&charges.bounds)?;
         for (key, record) in &charges.pending {
             self.scope.write(self.base + 3, key, record.to_word());
         }
-        Ok(())
+        Ok(charges.bounds)
     }
 
     /// Judges one call: every condition of its function, then, given
     /// `charges`, its totals (earlier calls of the same operation
     /// included). Without `charges` (a phase after the one that charged)
     /// the totals are not looked at.
-    pub fn check_call(
-        &self,
-        call: &Call<'_>,
-        charges: Option<&mut Charges>,
-    ) -> Result<(), Vec<u8>> {
+    fn check_call(&self, call: &Call<'_>, charges: Option<&mut Charges>) -> Result<(), Vec<u8>> {
         let Some(selector) = call.selector().or_revert()? else {
             return Ok(());
         };
         let header = self.header(call.target, selector);
-        let shapes: Vec<Shape> = (0..header.conditions()).map(|i| header.shape(i)).collect();
+        let shapes: Vec<Shape> = (0..header.conditions())
+            .map(|i| self.shape(call.target, selector, &header, i))
+            .collect();
         let value = |i: usize| {
             self.scope
                 .read(self.base + 1, &key(call.target, selector, i as u8))
@@ -369,7 +456,9 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
                 .word(word.0)
                 .finish_with_selector(DIRTY_PARAM),
         };
-        if let Some((i, arg)) = conditions_hold(call.data, &shapes, value).map_err(read_error)? {
+        if let Some((i, arg)) =
+            conditions_hold::<PATHS>(call.data, &shapes, value).map_err(read_error)?
+        {
             return Err(AbiWriter::new(4)
                 .address(call.target)
                 .bytes4(selector)
@@ -381,15 +470,20 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             return Ok(());
         };
         for j in 0..header.totals() {
-            let total_key = key(call.target, selector, j as u8);
-            let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
-            let amount =
-                argument(call.data, spec.arg, spec.bits).map_err(|e| read_error((spec.arg, e)))?;
-            let amount = U256::from_be_bytes(amount.0);
+            let (total_key, spec, stored) = self.total(call.target, selector, j);
+            // Every word the path locates (every element of an array).
+            let mut amount = U256::ZERO;
+            for word in arguments::<PATHS>(call.data, spec.arg, spec.bits, &spec.path)
+                .map_err(|e| read_error((spec.arg, e)))?
+            {
+                let word = word.map_err(|e| read_error((spec.arg, e)))?;
+                // A sum past 2^256 exceeds any limit (below 2^144).
+                amount = amount.saturating_add(U256::from_be_bytes(word.0));
+            }
             let earlier = charges.pending.iter().position(|(k, _)| *k == total_key);
             let record = match earlier {
                 Some(i) => charges.pending[i].1,
-                None => Record::from_word(&self.scope.read(self.base + 3, &total_key)),
+                None => stored,
             };
             let mut ledger = spec.ledger(&record);
             let exceeded = |remaining: U256| {
@@ -433,8 +527,9 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
 
     /// The `getParamTotal(account, entityId, target, selector, arg)` answer
     /// at `now`: `(bool installed, uint256 total, uint256 limit, uint32
-    /// period)`, what the total of `arg` of `target.selector` has summed in
-    /// the period `now` falls in (zeros when there is no such total).
+    /// period)`, what the first total of `arg` of `target.selector` has
+    /// summed in the period `now` falls in (zeros when there is no such
+    /// total; `getParamRules` tells totals on one argument's paths apart).
     pub fn view_total(&self, installed: bool, args: &AbiReader<'_>, now: u64) -> Output {
         let target = args.address(2).or_revert()?;
         let selector = args.bytes4(3).or_revert()?;
@@ -443,12 +538,10 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
         let mut answer = (U256::ZERO, U256::ZERO, 0);
         if installed {
             for j in 0..header.totals() {
-                let total_key = key(target, selector, j as u8);
-                let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+                let (_, spec, record) = self.total(target, selector, j);
                 if spec.arg == arg {
-                    let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
-                    let spent = spec.ledger(&record).spent_at(now);
-                    answer = (spent, spec.limit, spec.period);
+                    answer = (spec.ledger(&record).spent_at(now), spec.limit, spec.period);
+                    break;
                 }
             }
         }
@@ -479,7 +572,7 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
             let selector = [word[20], word[21], word[22], word[23]];
             let header = self.header(target, selector);
             for i in 0..header.conditions() {
-                let shape = header.shape(i);
+                let shape = self.shape(target, selector, &header, i);
                 conditions.push(encode_condition(&Condition {
                     target,
                     selector,
@@ -489,11 +582,11 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
                     value: self
                         .scope
                         .read(self.base + 1, &key(target, selector, i as u8)),
+                    path: shape.path,
                 }));
             }
             for j in 0..header.totals() {
-                let total_key = key(target, selector, j as u8);
-                let spec = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
+                let (_, spec, record) = self.total(target, selector, j);
                 totals.push(encode_total(&Total {
                     target,
                     selector,
@@ -501,8 +594,8 @@ impl<'s, 'h, H: Host> ParamRules<'s, 'h, H> {
                     bits: spec.bits,
                     limit: spec.limit,
                     period: spec.period,
+                    path: spec.path,
                 }));
-                let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
                 let sum = spec.ledger(&record).spent_at(now);
                 spent.push(sum.to_be_bytes::<32>().to_vec());
             }

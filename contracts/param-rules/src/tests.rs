@@ -9,8 +9,10 @@
 //! totals where it charges calls: in validation (the default), or in
 //! execution (`CALLS_IN_EXECUTION`), whose validation hooks see no call.
 //! Each run names the hook paths that judge (`PATHS`), the one that
-//! charges (`CHARGING`) and how many of `PATHS` charge; cases that charge
-//! in user-operation validation are wrapped in `in_validation!`.
+//! charges (`CHARGING`), how many of `PATHS` charge, and whether the
+//! program follows ABI paths (`FOLLOWS_PATHS`: session-rules refuses a rule
+//! with one at install); cases that charge in user-operation validation
+//! are wrapped in `in_validation!`.
 
 /// Cases of the standalone module only: its module id and its interface.
 macro_rules! module_only {
@@ -26,6 +28,7 @@ mod native {
     const PATHS: &[HookPath] = &HookPath::ALL;
     const CHARGING: HookPath = HookPath::RuntimeValidation;
     const CHARGED_PATHS: u64 = 5;
+    const FOLLOWS_PATHS: bool = true;
 
     fn harness() -> Harness<crate::module::ParamRulesModule> {
         Harness::new()
@@ -40,6 +43,7 @@ mod chain {
     const PATHS: &[HookPath] = &HookPath::ALL;
     const CHARGING: HookPath = HookPath::RuntimeValidation;
     const CHARGED_PATHS: u64 = 5;
+    const FOLLOWS_PATHS: bool = true;
 
     fn harness() -> Harness<crate::module::ParamRulesModule> {
         Harness::on(Box::new(module_kit::chain::Chain::deploy("param-rules")))
@@ -63,6 +67,8 @@ mod policy {
     const CHARGING: HookPath = HookPath::RuntimeValidation;
     // The two user-operation paths and the runtime one.
     const CHARGED_PATHS: u64 = 3;
+    // session-rules composes `ParamRule<false>`: no room for the path code.
+    const FOLLOWS_PATHS: bool = false;
 
     fn harness() -> Harness<crate::module::ParamRulesModule> {
         let policy = module_kit::chain::Chain::deploy("session-rules");
@@ -88,6 +94,7 @@ mod policy_in_execution {
     const PATHS: &[HookPath] = &[HookPath::Execution, HookPath::ExecutionUserOp];
     const CHARGING: HookPath = HookPath::Execution;
     const CHARGED_PATHS: u64 = 2;
+    const FOLLOWS_PATHS: bool = false;
 
     fn harness() -> Harness<crate::module::ParamRulesModule> {
         let policy = module_kit::chain::Chain::deploy("session-rules");

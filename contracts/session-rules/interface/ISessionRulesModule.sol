@@ -73,6 +73,7 @@ interface ISessionRulesModule {
         uint8 op;
         uint16 bits;
         bytes32 value;
+        bytes32 path;
     }
     struct Total {
         address target;
@@ -81,6 +82,7 @@ interface ISessionRulesModule {
         uint16 bits;
         uint256 limit;
         uint32 period;
+        bytes32 path;
     }
     error ParamNotAllowed(address target, bytes4 selector, uint16 arg, bytes32 value);
     error DirtyParam(uint16 arg, bytes32 word);

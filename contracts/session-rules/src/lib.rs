@@ -65,7 +65,7 @@ impl PolicyDef for SessionRulesDef {
     type Rules = (
         usage_limit::UsageRule,
         paymaster_guard::PaymasterRule,
-        param_rules::ParamRule,
+        param_rules::ParamRule<false>,
     );
 }
 

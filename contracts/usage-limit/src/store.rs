@@ -122,7 +122,7 @@ impl Usage {
     /// Takes the periodic count back from its ledger after a use.
     fn record_period(&mut self, ledger: &Ledger) {
         self.window = ledger.window;
-        self.period_used = narrow(ledger.limit.saturating_sub(ledger.remaining));
+        self.period_used = narrow(ledger.spent());
     }
 
     /// Uses in the period `now` falls in.
@@ -293,7 +293,7 @@ impl<'s, 'h, H: Host> UsageStore<'s, 'h, H> {
         ledger
             .charge_in_window(U256::from(uses), 0)
             .map_err(|_| exceeded(usage.lifetime_used, usage.lifetime_limit))?;
-        Ok(narrow(ledger.limit.saturating_sub(ledger.remaining)))
+        Ok(narrow(ledger.spent()))
     }
 
     /// The `getUsageLimit` answer at `now`: `(bool installed, uint8 unit,

@@ -108,6 +108,7 @@ fn install_data(module: &str) -> Vec<u8> {
                 op,
                 bits,
                 value,
+                path: permission_core::path::Path::NONE,
             };
             encode_param_rules(
                 ENTITY,
@@ -123,6 +124,7 @@ fn install_data(module: &str) -> Vec<u8> {
                     bits: 256,
                     limit: U256::from(1_000_000u64),
                     period: 86_400,
+                    path: permission_core::path::Path::NONE,
                 }],
             )
         }
@@ -159,6 +161,39 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// A local chain with `module_name`'s program deployed and installed for
+/// the test account with `install`.
+fn installed(module_name: &str, install: Vec<u8>) -> (Localnet, Address) {
+    let mut net = Localnet::new();
+    net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(21)));
+    let module = net.deploy_stylus_file(contract_code_path(module_name));
+    let install = IModule::onInstallCall {
+        data: install.into(),
+    };
+    net.transact(ACCOUNT, module, U256::ZERO, install.abi_encode())
+        .expect_success();
+    (net, module)
+}
+
+/// Prints one table row: `function`'s frame gas uncached and cached, and
+/// its wall time.
+fn row(net: &mut Localnet, module: Address, module_name: &str, function: &str, calldata: &[u8]) {
+    let wasm_bytes = std::fs::read(contract_code_path(module_name).with_extension("wasm"))
+        .map_or(0, |w| w.len());
+    net.set_cached(module, false);
+    let uncached = frame_gas(net, module, calldata, function);
+    net.set_cached(module, true);
+    let cached = frame_gas(net, module, calldata, function);
+    let start = Instant::now();
+    for _ in 0..TIMED_RUNS {
+        frame_gas(net, module, calldata, function);
+    }
+    let micros = start.elapsed().as_secs_f64() * 1e6 / f64::from(TIMED_RUNS);
+    println!(
+        "| {module_name} | {function} | {wasm_bytes} | {uncached} | {cached} | {micros:.0} µs |"
+    );
+}
+
 /// Gas the module's program frame used, entry cost included.
 fn frame_gas(net: &mut Localnet, module: Address, calldata: &[u8], function: &str) -> u64 {
     let outcome = net.call(ACCOUNT, module, calldata.to_vec());
@@ -178,8 +213,6 @@ fn signer_rows() {
     use alloy_sol_types::SolValue;
     use p256::ecdsa::signature::hazmat::PrehashSigner;
 
-    let path = contract_code_path("session-signer");
-    let wasm_bytes = std::fs::read(path.with_extension("wasm")).map_or(0, |w| w.len());
     let op_hash = B256::repeat_byte(0x42);
     let digest = eip191_hash_message(op_hash);
 
@@ -213,19 +246,7 @@ fn signer_rows() {
             p256_sig,
         ),
     ] {
-        let mut net = Localnet::new();
-        net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(21)));
-        let module = net.deploy_stylus_file(&path);
-        net.transact(
-            ACCOUNT,
-            module,
-            U256::ZERO,
-            IModule::onInstallCall {
-                data: install.into(),
-            }
-            .abi_encode(),
-        )
-        .expect_success();
+        let (mut net, module) = installed("session-signer", install);
         let mut op = user_op(ACCOUNT, single());
         op.signature = signature.into();
         let mut calldata = permission_core::selectors::VALIDATE_USER_OP.to_vec();
@@ -236,18 +257,80 @@ fn signer_rows() {
             U256::ZERO,
             "{label}: the signature is valid"
         );
-        net.set_cached(module, false);
-        let uncached = frame_gas(&mut net, module, &calldata, label);
-        net.set_cached(module, true);
-        let cached = frame_gas(&mut net, module, &calldata, label);
-        let start = Instant::now();
-        for _ in 0..TIMED_RUNS {
-            frame_gas(&mut net, module, &calldata, label);
-        }
-        let micros = start.elapsed().as_secs_f64() * 1e6 / f64::from(TIMED_RUNS);
-        println!(
-            "| session-signer | {label} | {wasm_bytes} | {uncached} | {cached} | {micros:.0} µs |"
-        );
+        row(&mut net, module, "session-signer", label, &calldata);
+    }
+}
+
+alloy_sol_types::sol! {
+    function safeBatchTransferFrom(address from, address to, uint256[] ids, uint256[] amounts, bytes data) external;
+}
+
+/// param-rules following ABI paths: an ERC-1155 batch transfer of three
+/// ids, each id on a list of two, each amount bounded, and a daily total of
+/// every amount (`ids[*] in [1, 2]; amounts[*] <= 10; sum(amounts[*]) <= 1000
+/// per day`).
+fn path_rows() {
+    use permission_core::params::*;
+    use permission_core::path::{Path, Step};
+
+    let batch = safeBatchTransferFromCall::SELECTOR;
+    let every = Path::pack(&[
+        Step::Deref,
+        Step::Index {
+            stride: 1,
+            index: None,
+        },
+    ])
+    .expect("two steps fit");
+    let condition = |arg, op, value: u64| Condition {
+        target: TOKEN,
+        selector: batch,
+        arg,
+        op,
+        bits: 256,
+        value: U256::from(value).into(),
+        path: every,
+    };
+    let install = encode_param_rules(
+        ENTITY,
+        &[
+            condition(2, OP_ONE_OF, 1),
+            condition(2, OP_ONE_OF, 2),
+            condition(3, OP_LE, 10),
+        ],
+        &[Total {
+            target: TOKEN,
+            selector: batch,
+            arg: 3,
+            bits: 256,
+            limit: U256::from(1_000),
+            period: 86_400,
+            path: every,
+        }],
+    );
+    let (mut net, module) = installed("param-rules", install);
+    let amounts = |v: [u64; 3]| v.iter().map(|a| U256::from(*a)).collect::<Vec<_>>();
+    let call = safeBatchTransferFromCall {
+        from: ACCOUNT,
+        to: MERCHANT,
+        ids: amounts([1, 2, 1]),
+        amounts: amounts([5, 5, 5]),
+        data: Default::default(),
+    }
+    .abi_encode();
+    let account_call = execute(TOKEN, U256::ZERO, call);
+    let op = user_op(ACCOUNT, user_op_prefixed(&account_call));
+    for (label, calldata) in [
+        (
+            "preUserOpValidationHook (ABI paths: a batch transfer of 3 ids)",
+            pre_user_op(ENTITY, op).abi_encode(),
+        ),
+        (
+            "preExecutionHook (ABI paths: a batch transfer of 3 ids)",
+            pre_execution(ENTITY, account_call).abi_encode(),
+        ),
+    ] {
+        row(&mut net, module, "param-rules", label, &calldata);
     }
 }
 
@@ -263,31 +346,11 @@ fn main() {
         "paymaster-guard",
         "param-rules",
     ] {
-        let path = contract_code_path(module_name);
-        let mut net = Localnet::new();
-        net.fund(ACCOUNT, U256::from(10u64).pow(U256::from(21)));
-        let module = net.deploy_stylus_file(&path);
-        let wasm_bytes = std::fs::read(path.with_extension("wasm")).map_or(0, |w| w.len());
-        let install = IModule::onInstallCall {
-            data: install_data(module_name).into(),
-        };
-        net.transact(ACCOUNT, module, U256::ZERO, install.abi_encode())
-            .expect_success();
+        let (mut net, module) = installed(module_name, install_data(module_name));
         for case in cases() {
-            net.set_cached(module, false);
-            let uncached = frame_gas(&mut net, module, &case.calldata, case.function);
-            net.set_cached(module, true);
-            let cached = frame_gas(&mut net, module, &case.calldata, case.function);
-            let start = Instant::now();
-            for _ in 0..TIMED_RUNS {
-                frame_gas(&mut net, module, &case.calldata, case.function);
-            }
-            let micros = start.elapsed().as_secs_f64() * 1e6 / f64::from(TIMED_RUNS);
-            println!(
-                "| {module_name} | {} | {wasm_bytes} | {uncached} | {cached} | {micros:.0} µs |",
-                case.function
-            );
+            row(&mut net, module, module_name, case.function, &case.calldata);
         }
     }
+    path_rows();
     signer_rows();
 }

@@ -1006,6 +1006,8 @@ fn bad_input_is_refused_with_a_reason() {
         "is not an argument of increment()",
     );
     assert_fails(&param("increment()"), 2, "no conditions");
+    // An ABI path that takes every element of two arrays.
+    assert_fails(&param("f(uint256[][]);0[*][*]<=1"), 2, "of one array only");
     assert_fails(
         &param("transfer(address,uint256);1<=5"),
         2,

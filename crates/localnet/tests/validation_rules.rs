@@ -13,6 +13,7 @@ use alloy_sol_types::{sol, SolCall, SolValue};
 use localnet::{contract_code_path, Localnet};
 use permission_core::install::*;
 use permission_core::params::{encode_param_rules, Condition, Total, OP_LE, OP_ONE_OF};
+use permission_core::path::{Path, Step};
 use permission_core::selectors::{selector, EXECUTE, EXECUTE_USER_OP};
 
 sol! {
@@ -81,6 +82,46 @@ fn assert_storage_associated(module: &str, entry: &localnet::ProgramEntry, sende
 const TOKEN: Address = Address::new([0x70; 20]);
 const ENTITY: u32 = 1;
 
+/// The test's call is transfer(0x3E…, 5): a list holding it, a bound and a
+/// daily running total, so every check, the period arithmetic and the
+/// charge run; `with_path` adds a bound on the amount reached by an ABI path
+/// (one word on from `to`), so the path code and its storage run too.
+fn param_rules_install(with_path: bool) -> Vec<u8> {
+    let transfer = selector("transfer(address,uint256)");
+    let condition = |arg, op, bits, value| Condition {
+        target: TOKEN,
+        selector: transfer,
+        arg,
+        op,
+        bits,
+        value,
+        path: Path::NONE,
+    };
+    let mut conditions = vec![
+        condition(0, OP_ONE_OF, 160, Address::repeat_byte(0x3E).into_word()),
+        condition(1, OP_LE, 256, U256::from(5).into()),
+    ];
+    if with_path {
+        conditions.push(Condition {
+            path: Path::pack(&[Step::Field(1)]).expect("one step fits"),
+            ..condition(0, OP_LE, 256, U256::from(5).into())
+        });
+    }
+    encode_param_rules(
+        ENTITY,
+        &conditions,
+        &[Total {
+            target: TOKEN,
+            selector: transfer,
+            arg: 1,
+            bits: 256,
+            limit: U256::from(100),
+            period: 86_400,
+            path: Path::NONE,
+        }],
+    )
+}
+
 fn install_data(module: &str) -> Vec<u8> {
     match module {
         "time-window" => TimeWindowInstall {
@@ -131,42 +172,15 @@ fn install_data(module: &str) -> Vec<u8> {
         .encode(),
         // The test's user op has no paymaster: the account may pay.
         "paymaster-guard" => encode_paymaster_guard(ENTITY, true, &[Address::repeat_byte(0x5A)]),
-        // The test's call is transfer(0x3E…, 5): a list holding it, a bound
-        // and a daily running total, so every check, the period arithmetic
-        // and the charge run.
-        "param-rules" => {
-            let transfer = selector("transfer(address,uint256)");
-            let condition = |arg, op, bits, value| Condition {
-                target: TOKEN,
-                selector: transfer,
-                arg,
-                op,
-                bits,
-                value,
-            };
-            encode_param_rules(
-                ENTITY,
-                &[
-                    condition(0, OP_ONE_OF, 160, Address::repeat_byte(0x3E).into_word()),
-                    condition(1, OP_LE, 256, U256::from(5).into()),
-                ],
-                &[Total {
-                    target: TOKEN,
-                    selector: transfer,
-                    arg: 1,
-                    bits: 256,
-                    limit: U256::from(100),
-                    period: 86_400,
-                }],
-            )
-        }
+        "param-rules" => param_rules_install(true),
         "session-rules" => encode_policy_install(
             ENTITY,
             0,
             &[
                 install_data("usage-limit"),
                 install_data("paymaster-guard"),
-                install_data("param-rules"),
+                // session-rules follows no ABI path.
+                param_rules_install(false),
             ],
         ),
         other => panic!("{other}"),

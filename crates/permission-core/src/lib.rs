@@ -20,7 +20,9 @@
 //! - [`period`]: the arithmetic of a periodic allowance, shared by
 //!   spending-limit (amounts) and usage-limit (operations);
 //! - [`params`]: parameter rules (conditions on a call's ABI arguments and
-//!   running totals), their install data and their comparison.
+//!   running totals), their install data and their comparison;
+//! - [`path`]: ABI paths to a word inside a call's dynamic arguments,
+//!   followed as Solidity's decoder follows them.
 //!
 //! Nothing here panics on untrusted input: every decoder returns a
 //! [`CalldataError`] instead.
@@ -34,6 +36,7 @@ pub mod calls;
 pub mod erc20;
 pub mod install;
 pub mod params;
+pub mod path;
 pub mod period;
 pub mod selectors;
 pub mod user_op;

@@ -1,9 +1,12 @@
-//! Parameter rules: conditions on a call's static ABI arguments, and
-//! running totals of one argument, per (target, selector).
+//! Parameter rules: conditions on a call's ABI arguments, and running
+//! totals of one argument, per (target, selector).
 //!
 //! A call's argument `arg` is its head word `arg` after the selector
 //! (`data[4 + 32·arg ..][..32]`): a static argument's value, whatever the
-//! dynamic arguments hold. Each argument is read at a width of `bits`
+//! dynamic arguments hold. A non-zero `path` ([`crate::path`]) goes on from
+//! there into a dynamic argument (a field of a dynamic tuple, an array's
+//! element or every element, a call inside a `bytes`), following offsets
+//! as the callee's decoder does. Each word is read at a width of `bits`
 //! (160 for an address, N for a `uintN`, 256 for a `uint256` or `bytes32`);
 //! a word with any bit set above it is refused as dirty, so a condition on
 //! an address cannot be passed by a word the callee would read differently.
@@ -14,13 +17,15 @@
 //! Total[] totals)` with
 //!
 //! ```solidity
-//! struct Condition { address target; bytes4 selector; uint16 arg; uint8 op; uint16 bits; bytes32 value; }
-//! struct Total { address target; bytes4 selector; uint16 arg; uint16 bits; uint256 limit; uint32 period; }
+//! struct Condition { address target; bytes4 selector; uint16 arg; uint8 op; uint16 bits; bytes32 value; bytes32 path; }
+//! struct Total { address target; bytes4 selector; uint16 arg; uint16 bits; uint256 limit; uint32 period; bytes32 path; }
 //! ```
 //!
 //! The conditions of one function all hold (AND), except that several
-//! `ONE_OF` conditions on one argument are its list: one of them holds.
-//! A total caps the sum of the argument over every call of the key's life
+//! `ONE_OF` conditions on one argument (and path) are its list: one of
+//! them holds. A condition on every element of an array holds for each.
+//! A total caps the sum of the argument (every element's, on such a path)
+//! over every call of the key's life
 //! (`period` 0), or in each period of `period` seconds from the install,
 //! with [`crate::period::Ledger`]'s arithmetic.
 
@@ -28,6 +33,7 @@ use alloc::vec::Vec;
 
 use crate::abi::{AbiReader, AbiWriter, CalldataError, WORD};
 use crate::install::StaticTuples;
+use crate::path::{locate, Located, Path};
 use crate::{Address, B256, U256};
 
 /// `argument == value`.
@@ -69,6 +75,8 @@ pub struct Condition {
     pub bits: u16,
     /// What it is compared with.
     pub value: B256,
+    /// Where the word lies from head word `arg` ([`Path::NONE`]: there).
+    pub path: Path,
 }
 
 /// A running total of one argument of `target.selector(...)`.
@@ -87,6 +95,8 @@ pub struct Total {
     pub limit: U256,
     /// The period in seconds; 0: over the key's life.
     pub period: u32,
+    /// Where the summed word lies from head word `arg`.
+    pub path: Path,
 }
 
 /// Why a rule cannot be installed (`InvalidParamRule(index, reason)`).
@@ -106,14 +116,17 @@ pub enum RuleFault {
     /// no arguments).
     NoFunction = 5,
     /// A total whose limit is zero or not below `2^144`, or a second total
-    /// on one argument.
+    /// on one argument and path.
     Limit = 6,
+    /// A malformed path (see [`crate::path`]).
+    Path = 7,
 }
 
 /// Why a call's argument could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArgError {
-    /// The calldata ends before the argument's word.
+    /// The calldata ends before the argument's word, or its path locates
+    /// nothing.
     Missing,
     /// The word has bits set above the argument's width.
     Dirty(B256),
@@ -130,20 +143,65 @@ pub fn fits(value: &B256, bits: u16) -> bool {
     value[..high].iter().all(|b| *b == 0)
 }
 
-/// Argument `arg` of `data` (a call's calldata, selector included), read
-/// at a width of `bits`.
-pub fn argument(data: &[u8], arg: u16, bits: u16) -> Result<B256, ArgError> {
-    let start = 4 + usize::from(arg) * WORD;
-    let word: [u8; WORD] = data
-        .get(start..start + WORD)
-        .and_then(|w| w.try_into().ok())
-        .ok_or(ArgError::Missing)?;
-    let word = B256::from(word);
-    if fits(&word, bits) {
-        Ok(word)
-    } else {
-        Err(ArgError::Dirty(word))
+/// The words of argument `arg` and `path` of `data` (a call's calldata,
+/// selector included), each read at a width of `bits`: one, or one per
+/// element of an array the path takes every element of.
+///
+/// A program built with `PATHS` false follows no path: it reads head word
+/// `arg` (its install refused every path), and carries none of
+/// [`crate::path`]'s code.
+pub fn arguments<'d, const PATHS: bool>(
+    data: &'d [u8],
+    arg: u16,
+    bits: u16,
+    path: &Path,
+) -> Result<Arguments<'d, PATHS>, ArgError> {
+    let located = match PATHS && !path.is_empty() {
+        true => Some(locate(data, arg, path).ok_or(ArgError::Missing)?),
+        false => None,
+    };
+    Ok(Arguments {
+        data,
+        arg,
+        located,
+        bits,
+        next: 0,
+    })
+}
+
+/// The words [`arguments`] locates.
+pub struct Arguments<'d, const PATHS: bool> {
+    data: &'d [u8],
+    arg: u16,
+    /// `None`: head word `arg` itself.
+    located: Option<Located<'d>>,
+    bits: u16,
+    next: usize,
+}
+
+impl<const PATHS: bool> Iterator for Arguments<'_, PATHS> {
+    type Item = Result<B256, ArgError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let word = match &self.located {
+            Some(located) if PATHS && self.next < located.count() => located.word(self.next),
+            None if self.next == 0 => head_word(self.data, self.arg),
+            _ => return None,
+        };
+        self.next += 1;
+        Some(match word {
+            None => Err(ArgError::Missing),
+            Some(word) if fits(&word, self.bits) => Ok(word),
+            Some(word) => Err(ArgError::Dirty(word)),
+        })
     }
+}
+
+/// Head word `arg` of a call's calldata.
+fn head_word(data: &[u8], arg: u16) -> Option<B256> {
+    let start = 4 + usize::from(arg) * WORD;
+    let word: [u8; WORD] = data.get(start..start + WORD)?.try_into().ok()?;
+    Some(B256::from(word))
 }
 
 /// Whether `argument op value` holds, for every operator but `ONE_OF`
@@ -166,7 +224,7 @@ pub fn compare(op: u8, argument: &B256, value: &B256) -> bool {
 }
 
 /// A condition's shape without its function and value, as one function's
-/// stored header keeps it.
+/// stored header keeps it (the path beside it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shape {
     /// The argument.
@@ -175,31 +233,39 @@ pub struct Shape {
     pub op: u8,
     /// The width.
     pub bits: u16,
+    /// The path from the argument.
+    pub path: Path,
 }
 
 /// The first condition among `shapes` (with `values`) that `data` fails:
-/// `Ok(None)` when all hold, `Ok(Some(index))` for the failing one (for a
-/// list, its first entry), or why an argument could not be read.
-pub fn conditions_hold(
+/// `Ok(None)` when all hold, `Ok(Some((index, word)))` for the failing one
+/// (for a list, its first entry) and the word that failed it, or why an
+/// argument could not be read.
+pub fn conditions_hold<const PATHS: bool>(
     data: &[u8],
     shapes: &[Shape],
     value: impl Fn(usize) -> B256,
 ) -> Result<Option<(usize, B256)>, (u16, ArgError)> {
     for (i, shape) in shapes.iter().enumerate() {
-        let arg = argument(data, shape.arg, shape.bits).map_err(|e| (shape.arg, e))?;
-        if shape.op != OP_ONE_OF {
-            if !compare(shape.op, &arg, &value(i)) {
+        let same = |j: &usize| {
+            let other = &shapes[*j];
+            // Without paths, every path is empty.
+            other.op == OP_ONE_OF && other.arg == shape.arg && (!PATHS || other.path == shape.path)
+        };
+        // A list is judged once, at its first entry.
+        if shape.op == OP_ONE_OF && (0..i).any(|j| same(&j)) {
+            continue;
+        }
+        let words = arguments::<PATHS>(data, shape.arg, shape.bits, &shape.path);
+        for arg in words.map_err(|e| (shape.arg, e))? {
+            let arg = arg.map_err(|e| (shape.arg, e))?;
+            let holds = match shape.op {
+                OP_ONE_OF => (i..shapes.len()).filter(same).any(|j| arg == value(j)),
+                op => compare(op, &arg, &value(i)),
+            };
+            if !holds {
                 return Ok(Some((i, arg)));
             }
-            continue;
-        }
-        // A list is judged once, at its first entry.
-        let list = |j: &usize| shapes[*j].op == OP_ONE_OF && shapes[*j].arg == shape.arg;
-        if (0..i).any(|j| list(&j)) {
-            continue;
-        }
-        if !(i..shapes.len()).filter(list).any(|j| arg == value(j)) {
-            return Ok(Some((i, arg)));
         }
     }
     Ok(None)
@@ -220,8 +286,8 @@ impl<'a> ParamRulesInstall<'a> {
         let r = AbiReader::new(data);
         Ok(Self {
             entity_id: r.u32(0)?,
-            conditions: StaticTuples::new(&r, 1, 6)?,
-            totals: StaticTuples::new(&r, 2, 6)?,
+            conditions: StaticTuples::new(&r, 1, 7)?,
+            totals: StaticTuples::new(&r, 2, 7)?,
         })
     }
 
@@ -237,6 +303,7 @@ impl<'a> ParamRulesInstall<'a> {
                 op: e.uint(3, 8)? as u8,
                 bits: e.uint(4, 16)? as u16,
                 value: e.b256(5)?,
+                path: Path(e.b256(6)?),
             })
         })
     }
@@ -253,6 +320,7 @@ impl<'a> ParamRulesInstall<'a> {
                 bits: e.uint(3, 16)? as u16,
                 limit: e.u256(4)?,
                 period: e.u32(5)?,
+                path: Path(e.b256(6)?),
             })
         })
     }
@@ -263,27 +331,29 @@ impl<'a> ParamRulesInstall<'a> {
     }
 }
 
-/// One `Condition` tuple (six words).
+/// One `Condition` tuple (seven words).
 pub fn encode_condition(c: &Condition) -> Vec<u8> {
-    AbiWriter::new(6)
+    AbiWriter::new(7)
         .address(c.target)
         .bytes4(c.selector)
         .uint(c.arg.into())
         .uint(c.op.into())
         .uint(c.bits.into())
         .word(c.value.0)
+        .word(c.path.0 .0)
         .finish()
 }
 
-/// One `Total` tuple (six words).
+/// One `Total` tuple (seven words).
 pub fn encode_total(t: &Total) -> Vec<u8> {
-    AbiWriter::new(6)
+    AbiWriter::new(7)
         .address(t.target)
         .bytes4(t.selector)
         .uint(t.arg.into())
         .uint(t.bits.into())
         .u256(t.limit)
         .uint(t.period.into())
+        .word(t.path.0 .0)
         .finish()
 }
 
@@ -299,7 +369,7 @@ pub fn encode_param_rules(entity_id: u32, conditions: &[Condition], totals: &[To
 }
 
 /// What is wrong with a condition's shape, if anything (its function is
-/// checked by [`function_fault`]).
+/// checked by [`function_fault`], its path by [`path_fault`]).
 pub fn condition_fault(c: &Condition) -> Option<RuleFault> {
     if c.op > OP_ONE_OF {
         Some(RuleFault::Operator)
@@ -312,7 +382,8 @@ pub fn condition_fault(c: &Condition) -> Option<RuleFault> {
     }
 }
 
-/// What is wrong with a total's shape, if anything.
+/// What is wrong with a total's shape, if anything (its path is checked
+/// by [`path_fault`]).
 pub fn total_fault(t: &Total) -> Option<RuleFault> {
     if !valid_width(t.bits) {
         Some(RuleFault::Width)
@@ -321,6 +392,16 @@ pub fn total_fault(t: &Total) -> Option<RuleFault> {
     } else {
         function_fault(t.target, t.selector)
     }
+}
+
+/// What is wrong with a rule's path, if anything: a malformed one, or any
+/// path for a program that follows none (`paths` false).
+pub fn path_fault(path: &Path, paths: bool) -> Option<RuleFault> {
+    let bad = match paths {
+        true => !path.is_valid(),
+        false => !path.is_empty(),
+    };
+    bad.then_some(RuleFault::Path)
 }
 
 /// A rule needs a contract and a function with arguments.
@@ -344,6 +425,22 @@ mod tests {
             data.extend_from_slice(a.as_slice());
         }
         data
+    }
+
+    fn argument(data: &[u8], arg: u16, bits: u16) -> Result<B256, ArgError> {
+        let mut words = arguments::<true>(data, arg, bits, &Path::NONE)?;
+        let word = words.next().unwrap();
+        assert!(words.next().is_none());
+        word
+    }
+
+    fn shape(arg: u16, op: u8, bits: u16) -> Shape {
+        Shape {
+            arg,
+            op,
+            bits,
+            path: Path::NONE,
+        }
     }
 
     #[test]
@@ -388,37 +485,89 @@ mod tests {
     #[test]
     fn conditions_combine_with_and_and_lists_with_or() {
         let shapes = [
-            Shape {
-                arg: 0,
-                op: OP_ONE_OF,
-                bits: 160,
-            },
-            Shape {
-                arg: 1,
-                op: OP_LE,
-                bits: 256,
-            },
-            Shape {
-                arg: 0,
-                op: OP_ONE_OF,
-                bits: 160,
-            },
+            shape(0, OP_ONE_OF, 160),
+            shape(1, OP_LE, 256),
+            shape(0, OP_ONE_OF, 160),
         ];
         let values = [word(0xa), word(100), word(0xb)];
         let value = |i: usize| values[i];
         for to in [0xa, 0xb] {
             assert_eq!(
-                conditions_hold(&call(&[word(to), word(100)]), &shapes, value),
+                conditions_hold::<true>(&call(&[word(to), word(100)]), &shapes, value),
                 Ok(None)
             );
         }
         assert_eq!(
-            conditions_hold(&call(&[word(0xc), word(1)]), &shapes, value),
+            conditions_hold::<true>(&call(&[word(0xc), word(1)]), &shapes, value),
             Ok(Some((0, word(0xc))))
         );
         assert_eq!(
-            conditions_hold(&call(&[word(0xb), word(101)]), &shapes, value),
+            conditions_hold::<true>(&call(&[word(0xb), word(101)]), &shapes, value),
             Ok(Some((1, word(101))))
+        );
+    }
+
+    #[test]
+    fn conditions_on_every_element_hold_for_each() {
+        use crate::path::Step;
+        // f(address[] to, uint256[] amounts): every `to` is 0xa or 0xb,
+        // every amount at most 100; a list on `to` itself is another list.
+        let every = Path::pack(&[
+            Step::Deref,
+            Step::Index {
+                stride: 1,
+                index: None,
+            },
+        ])
+        .unwrap();
+        let on = |arg, op, bits| Shape {
+            path: every,
+            ..shape(arg, op, bits)
+        };
+        let shapes = [
+            on(0, OP_ONE_OF, 160),
+            on(1, OP_LE, 256),
+            on(0, OP_ONE_OF, 160),
+            shape(0, OP_ONE_OF, 256),
+        ];
+        let values = [word(0xa), word(100), word(0xb), word(0x40)];
+        let value = |i: usize| values[i];
+        let data = |to: &[u64], amounts: &[u64]| {
+            let mut words = vec![word(0x40), word(0x60 + 0x20 * to.len() as u64)];
+            words.push(word(to.len() as u64));
+            words.extend(to.iter().map(|t| word(*t)));
+            words.push(word(amounts.len() as u64));
+            words.extend(amounts.iter().map(|a| word(*a)));
+            call(&words)
+        };
+        assert_eq!(
+            conditions_hold::<true>(&data(&[0xa, 0xb], &[1, 100]), &shapes, value),
+            Ok(None)
+        );
+        assert_eq!(
+            conditions_hold::<true>(&data(&[], &[]), &shapes, value),
+            Ok(None)
+        );
+        assert_eq!(
+            conditions_hold::<true>(&data(&[0xa, 0xc], &[1, 1]), &shapes, value),
+            Ok(Some((0, word(0xc))))
+        );
+        assert_eq!(
+            conditions_hold::<true>(&data(&[0xa], &[1, 2, 101]), &shapes, value),
+            Ok(Some((1, word(101))))
+        );
+        // A dirty element, and a length past the calldata.
+        let mut dirty = data(&[0xa], &[1]);
+        dirty[4 + 3 * 32] = 1;
+        assert!(matches!(
+            conditions_hold::<true>(&dirty, &shapes, value),
+            Err((0, ArgError::Dirty(_)))
+        ));
+        let mut long = data(&[0xa], &[1]);
+        long[4 + 3 * 32 - 1] = 9;
+        assert_eq!(
+            conditions_hold::<true>(&long, &shapes, value),
+            Err((0, ArgError::Missing))
         );
     }
 
@@ -431,6 +580,7 @@ mod tests {
             op: OP_LE,
             bits: 256,
             value: word(9),
+            path: Path::NONE,
         };
         let t = Total {
             target: Address::repeat_byte(1),
@@ -439,6 +589,7 @@ mod tests {
             bits: 256,
             limit: U256::from(1000),
             period: 7 * 86_400,
+            path: Path(B256::with_last_byte(1)),
         };
         let data = encode_param_rules(7, &[c, c], &[t]);
         let decoded = ParamRulesInstall::decode(&data).unwrap();
@@ -480,6 +631,11 @@ mod tests {
             }),
             Some(RuleFault::NoFunction)
         );
+        assert_eq!(path_fault(&t.path, true), Some(RuleFault::Path));
+        let deref = Path::pack(&[crate::path::Step::Deref]).unwrap();
+        assert_eq!(path_fault(&deref, true), None);
+        assert_eq!(path_fault(&deref, false), Some(RuleFault::Path));
+        assert_eq!(path_fault(&Path::NONE, false), None);
         assert_eq!(total_fault(&t), None);
         assert_eq!(
             total_fault(&Total {

@@ -92,6 +92,11 @@ impl Ledger {
         }
     }
 
+    /// What was spent in the recorded period ([`Ledger::window`]).
+    pub fn spent(&self) -> U256 {
+        self.limit.saturating_sub(self.remaining)
+    }
+
     /// What was spent in the period `now` falls in.
     pub fn spent_at(&self, now: u64) -> U256 {
         self.limit.saturating_sub(self.remaining_at(now))

@@ -26,6 +26,7 @@
 
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 use alloy_sol_types::{SolCall, SolInterface};
+use permission_core::path::Path;
 use serde::Serialize;
 
 use crate::abi::{
@@ -157,6 +158,8 @@ pub struct ParamConditionState {
     pub selector: String,
     /// The argument's head-word index.
     pub arg: u16,
+    /// The ABI path from it (`deref [*]`…), empty for the head word.
+    pub path: String,
     /// `==`, `!=`, `<`, `<=`, `>`, `>=` or `in` (one of a list).
     pub op: &'static str,
     /// The argument's width in bits.
@@ -174,6 +177,8 @@ pub struct ParamTotalState {
     pub selector: String,
     /// The argument's head-word index.
     pub arg: u16,
+    /// The ABI path from it, empty for the head word.
+    pub path: String,
     /// The most it may sum to, per period or over the key's life.
     pub limit: U256,
     /// The period in seconds (0 = lifetime).
@@ -532,23 +537,31 @@ pub fn inspect_with_view(
         paymasters: g.paymasters,
     });
 
-    let params_source = match usage_source.0 {
-        "session-rules" => usage_source,
-        _ => ("param-rules", modules.param_rules),
-    };
-    let params = view::<_, IParamRulesModule::IParamRulesModuleErrors>(
-        chain,
-        params_source.0,
-        params_source.1,
-        "getParamRules",
-        IParamRulesModule::getParamRulesCall {
-            account,
-            entityId: entity_id,
-        },
-        |_| false,
-    )?
-    .filter(|p| p.installed && !(p.conditions.is_empty() && p.totals.is_empty()))
-    .map(|p| ParamRulesState {
+    // session-rules holds a key's parameter rules unless one follows an ABI
+    // path; then (and with the modules) param-rules holds them all.
+    let mut sources = vec![("param-rules", modules.param_rules)];
+    if usage_source.0 == "session-rules" {
+        sources.insert(0, usage_source);
+    }
+    let mut params = None;
+    for (name, address) in sources {
+        params = view::<_, IParamRulesModule::IParamRulesModuleErrors>(
+            chain,
+            name,
+            address,
+            "getParamRules",
+            IParamRulesModule::getParamRulesCall {
+                account,
+                entityId: entity_id,
+            },
+            |_| false,
+        )?
+        .filter(|p| p.installed && !(p.conditions.is_empty() && p.totals.is_empty()));
+        if params.is_some() {
+            break;
+        }
+    }
+    let params = params.map(|p| ParamRulesState {
         conditions: p
             .conditions
             .into_iter()
@@ -556,6 +569,7 @@ pub fn inspect_with_view(
                 target: c.target,
                 selector: c.selector.to_string(),
                 arg: c.arg,
+                path: crate::permissions::params::path_text(&Path(c.path)),
                 op: crate::permissions::params::op_text(c.op),
                 bits: c.bits,
                 value: c.value,
@@ -569,6 +583,7 @@ pub fn inspect_with_view(
                 target: t.target,
                 selector: t.selector.to_string(),
                 arg: t.arg,
+                path: crate::permissions::params::path_text(&Path(t.path)),
                 limit: t.limit,
                 period: t.period,
                 spent,

@@ -1040,10 +1040,25 @@ impl PermissionSet {
             sponsors = guard_sponsors;
         }
         let params = self.param_rules();
+        let params_hook =
+            |hooks: &mut Vec<Bytes>, (conditions, totals): &(Vec<Condition>, Vec<Total>)| {
+                hooks.push(hook_with_data(
+                    role_hook(modules.param_rules),
+                    &permission_core::params::encode_param_rules(id, conditions, totals),
+                ))
+            };
+        // session-rules follows no ABI path (no room for the code): rules
+        // with one go into param-rules' own hook.
+        let has_paths = params.as_ref().is_some_and(|(c, t)| {
+            c.iter().any(|c| !c.path.is_empty()) || t.iter().any(|t| !t.path.is_empty())
+        });
         let extra = ExtraRules {
             usage,
             paymasters: guard,
-            params: params.as_ref().map(|(c, t)| (&c[..], &t[..])),
+            params: params
+                .as_ref()
+                .filter(|_| !has_paths)
+                .map(|(c, t)| (&c[..], &t[..])),
         };
         let spends = gas.enabled || !limits.is_empty();
         if self.enforcement == Enforcement::Policy {
@@ -1059,6 +1074,9 @@ impl PermissionSet {
                 },
             );
             hooks.extend(rules_hooks(modules.session_rules, id, self.role, &extra));
+            if let Some(params) = params.as_ref().filter(|_| has_paths) {
+                params_hook(&mut hooks, params);
+            }
             return hooks;
         }
         let mut hooks = Vec::new();
@@ -1107,11 +1125,8 @@ impl PermissionSet {
                 sponsors,
             ));
         }
-        if let Some((conditions, totals)) = &params {
-            hooks.push(hook_with_data(
-                role_hook(modules.param_rules),
-                &permission_core::params::encode_param_rules(id, conditions, totals),
-            ));
+        if let Some(params) = &params {
+            params_hook(&mut hooks, params);
         }
         hooks
     }

@@ -13,6 +13,9 @@ sol!(
 sol! {
     function transfer(address to, uint256 amount) external returns (bool);
     function approve(address spender, uint256 amount) external returns (bool);
+    function safeBatchTransferFrom(address from, address to, uint256[] ids, uint256[] amounts, bytes data) external;
+    struct Request { address to; bytes data; }
+    function forward(Request req) external;
 }
 use IParamRulesModule as I;
 use IParamRulesModule::{IParamRulesModuleCalls, IParamRulesModuleErrors as Errors, IParamRulesModuleEvents};
@@ -45,6 +48,7 @@ fn condition(arg: u16, op: u8, bits: u16, value: B256) -> I::Condition {
         op,
         bits,
         value,
+        path: B256::ZERO,
     }
 }
 
@@ -64,6 +68,7 @@ fn rules() -> (Vec<I::Condition>, Vec<I::Total>) {
             bits: 256,
             limit: U256::from(TOTAL),
             period: 0,
+            path: B256::ZERO,
         }],
     )
 }
@@ -290,6 +295,7 @@ fn bad_rules_are_refused_at_install_and_nothing_is_written() {
         bits: 256,
         limit,
         period: 0,
+        path: B256::ZERO,
     };
     let cases: Vec<(Vec<I::Condition>, Vec<I::Total>, u64, u8)> = vec![
         (vec![good.clone(), condition(1, 7, 256, word(1))], vec![], 1, 1),
@@ -301,6 +307,9 @@ fn bad_rules_are_refused_at_install_and_nothing_is_written() {
         (vec![good.clone()], vec![total(U256::ZERO)], 1, 6),
         (vec![], vec![total(U256::from(1) << 144)], 0, 6),
         (vec![], vec![total(U256::from(1)), total(U256::from(2))], 1, 6),
+        // An unknown path step: malformed where paths are followed, and any
+        // path where they are not.
+        (vec![I::Condition { path: B256::left_padding_from(&[0x50]), ..good.clone() }], vec![], 0, 7),
     ];
     for (conditions, totals, index, reason) in cases {
         let h = harness();
@@ -361,6 +370,7 @@ fn installed_weekly() -> Harness<ParamRulesModule> {
         bits: 256,
         limit: U256::from(TOTAL),
         period: WEEK as u32,
+        path: B256::ZERO,
     };
     h.call_ok(ACCOUNT, &on_install(install_data(vec![], vec![weekly])));
     h
@@ -480,4 +490,177 @@ fn the_rules_view_lists_every_rule_with_each_totals_sum() {
     h.call_ok(ACCOUNT, &on_uninstall(ENTITY));
     let gone = view(ACCOUNT);
     assert!(!gone.installed && gone.conditions.is_empty());
+}
+
+// ---- ABI paths: words inside dynamic arguments ----
+
+use permission_core::path::{Path, Step};
+
+const MAX_EACH: u64 = 10;
+const BATCH_TOTAL: u64 = 25;
+
+fn batch_selector() -> FixedBytes<4> {
+    safeBatchTransferFromCall::SELECTOR.into()
+}
+
+/// Every element of the array at head word `arg`.
+fn every() -> B256 {
+    Path::pack(&[Step::Deref, Step::Index { stride: 1, index: None }]).unwrap().0
+}
+
+/// `safeBatchTransferFrom`: every id is 1 or 2, every amount at most 10, and
+/// the amounts sum to at most 25.
+fn batch_rules() -> (Vec<I::Condition>, Vec<I::Total>) {
+    let on = |arg, op, bits, value| I::Condition {
+        selector: batch_selector(),
+        path: every(),
+        ..condition(arg, op, bits, value)
+    };
+    (
+        vec![on(2, 6, 256, word(1)), on(2, 6, 256, word(2)), on(3, 3, 256, word(MAX_EACH))],
+        vec![I::Total {
+            target: TOKEN,
+            selector: batch_selector(),
+            arg: 3,
+            bits: 256,
+            limit: U256::from(BATCH_TOTAL),
+            period: 0,
+            path: every(),
+        }],
+    )
+}
+
+fn batch(ids: &[u64], amounts: &[u64]) -> Vec<u8> {
+    let data = safeBatchTransferFromCall {
+        from: ACCOUNT,
+        to: BOB,
+        ids: ids.iter().map(|i| U256::from(*i)).collect(),
+        amounts: amounts.iter().map(|a| U256::from(*a)).collect(),
+        data: Default::default(),
+    }
+    .abi_encode();
+    execute(TOKEN, U256::ZERO, data)
+}
+
+fn batch_refused(arg: u16, value: u64) -> Errors {
+    Errors::ParamNotAllowed(I::ParamNotAllowed { target: TOKEN, selector: batch_selector(), arg, value: word(value) })
+}
+
+/// The rules installed where paths are followed; where they are not, the
+/// install's refusal checked and `None`.
+fn with_paths(conditions: Vec<I::Condition>, totals: Vec<I::Total>) -> Option<Harness<ParamRulesModule>> {
+    let h = harness();
+    let install = on_install(install_data(conditions, totals));
+    if FOLLOWS_PATHS {
+        h.call_ok(ACCOUNT, &install);
+        return Some(h);
+    }
+    let err: Errors = h.expect_err(|| h.call(ACCOUNT, &install));
+    assert_eq!(err, Errors::InvalidParamRule(I::InvalidParamRule { index: U256::ZERO, reason: 7 }));
+    assert!(h.storage().values().all(|v| v.is_zero()), "a refused install wrote storage");
+    None
+}
+
+#[test]
+fn conditions_on_every_element_of_an_array_are_enforced_on_every_path() {
+    let (conditions, totals) = batch_rules();
+    let Some(h) = with_paths(conditions, totals) else { return };
+    all_ok(&h, &batch(&[1, 2], &[1, 1]));
+    all_ok(&h, &batch(&[], &[]));
+    all_err(&h, &batch(&[1, 3], &[1, 1]), &batch_refused(2, 3));
+    all_err(&h, &batch(&[2, 1, 2], &[1, MAX_EACH + 1, 1]), &batch_refused(3, MAX_EACH + 1));
+}
+
+#[test]
+fn a_total_sums_every_element_of_an_array() {
+    let (conditions, totals) = batch_rules();
+    let Some(h) = with_paths(conditions, totals) else { return };
+    charge_ok(&h, batch(&[1, 2], &[10, 10]));
+    let err: Errors = h.expect_err(|| charge(&h, ACCOUNT, batch(&[1, 1], &[3, 3])));
+    assert_eq!(
+        err,
+        Errors::ParamTotalExceeded(I::ParamTotalExceeded {
+            target: TOKEN,
+            selector: batch_selector(),
+            arg: 3,
+            total: U256::from(26),
+            limit: U256::from(BATCH_TOTAL),
+        })
+    );
+    charge_ok(&h, batch(&[1, 1], &[2, 3]));
+    let got = h.call_ok(OTHER_ACCOUNT, &I::getParamRulesCall { account: ACCOUNT, entityId: ENTITY });
+    assert_eq!(got.spent, vec![U256::from(BATCH_TOTAL)]);
+    // The view gives the paths back as installed.
+    assert!(got.conditions.iter().all(|c| c.path == every()));
+    assert_eq!(got.totals[0].path, every());
+}
+
+/// `forward(Request req)`: `req.to` is Bob, and `req.data` is a call whose
+/// second argument (`transfer`'s amount) is at most 100.
+fn forward_rules() -> Vec<I::Condition> {
+    let selector: FixedBytes<4> = forwardCall::SELECTOR.into();
+    let to = Path::pack(&[Step::Deref, Step::Field(0)]).unwrap().0;
+    let amount = Path::pack(&[Step::Deref, Step::Field(1), Step::Deref, Step::Bytes(4), Step::Field(1)]).unwrap().0;
+    vec![
+        I::Condition { selector, path: to, ..condition(0, 0, 160, address_word(BOB)) },
+        I::Condition { selector, path: amount, ..condition(0, 3, 256, word(MAX_AMOUNT)) },
+    ]
+}
+
+fn forward(to: Address, amount: u64) -> Vec<u8> {
+    let inner = transferCall { to: CAROL, amount: U256::from(amount) }.abi_encode();
+    forwardCall { req: Request { to, data: inner.into() } }.abi_encode()
+}
+
+fn forward_refused(value: B256) -> Errors {
+    Errors::ParamNotAllowed(I::ParamNotAllowed { target: TOKEN, selector: forwardCall::SELECTOR.into(), arg: 0, value })
+}
+
+#[test]
+fn a_field_of_a_dynamic_tuple_and_an_argument_of_a_call_inside_bytes_are_judged() {
+    let Some(h) = with_paths(forward_rules(), vec![]) else { return };
+    all_ok(&h, &execute(TOKEN, U256::ZERO, forward(BOB, MAX_AMOUNT)));
+    all_err(&h, &execute(TOKEN, U256::ZERO, forward(EVE, 1)), &forward_refused(address_word(EVE)));
+    all_err(&h, &execute(TOKEN, U256::ZERO, forward(BOB, MAX_AMOUNT + 1)), &forward_refused(word(MAX_AMOUNT + 1)));
+}
+
+#[test]
+fn attack_a_decoy_array_where_a_canonical_encoding_would_put_it_is_not_what_is_read() {
+    let (conditions, totals) = batch_rules();
+    let Some(h) = with_paths(conditions, totals) else { return };
+    // safeBatchTransferFrom(from, to, ids, amounts, data) with the amounts
+    // offset pointing past a decoy [1] at the canonical place, to the
+    // [1000] the token would transfer.
+    let mut call = safeBatchTransferFromCall::SELECTOR.to_vec();
+    let head = [0xa0, 0xe0, 0x160];
+    for w in [address_word(ACCOUNT), address_word(BOB), word(head[0]), word(0x120), word(head[2])] {
+        call.extend_from_slice(w.as_slice());
+    }
+    // ids [1] at 0xa0, the decoy amounts [1] at 0xe0, the real [1000] at
+    // 0x120, empty data at 0x160.
+    for w in [1, 1, 1, 1, 1, 1000, 0] {
+        call.extend_from_slice(word(w).as_slice());
+    }
+    let decoded = safeBatchTransferFromCall::abi_decode(&call).unwrap();
+    assert_eq!(decoded.amounts, vec![U256::from(1000)], "the callee reads the real array");
+    all_err(&h, &execute(TOKEN, U256::ZERO, call), &batch_refused(3, 1000));
+}
+
+#[test]
+fn attack_an_array_longer_than_the_calldata_and_dirty_elements_are_refused() {
+    let (conditions, totals) = batch_rules();
+    let Some(h) = with_paths(conditions, totals) else { return };
+    let mut call = safeBatchTransferFromCall { from: ACCOUNT, to: BOB, ids: vec![U256::from(1)], amounts: vec![U256::from(1)], data: Default::default() }.abi_encode();
+    // The ids' length word (at 4 + 0xa0) says 1000.
+    call[4 + 0xa0 + 30] = 0x03;
+    call[4 + 0xa0 + 31] = 0xe8;
+    let missing = Errors::MissingParam(I::MissingParam { arg: 2 });
+    all_err(&h, &execute(TOKEN, U256::ZERO, call), &missing);
+    let Some(h) = with_paths(forward_rules(), vec![]) else { return };
+    let mut call = forward(BOB, 1);
+    // req.to (at 4 + 0x20 + 0) with a dirty high byte.
+    call[4 + 0x20] = 1;
+    let mut dirty = address_word(BOB);
+    dirty.0[0] = 1;
+    all_err(&h, &execute(TOKEN, U256::ZERO, call), &Errors::DirtyParam(I::DirtyParam { arg: 0, word: dirty }));
 }

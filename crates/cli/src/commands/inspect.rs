@@ -262,7 +262,8 @@ fn param_lines(params: &session_keys::inspect::ParamRulesState, lines: &mut Vec<
     while i < params.conditions.len() {
         let c = &params.conditions[i];
         let same = |o: &&session_keys::inspect::ParamConditionState| {
-            (o.target, &o.selector, o.arg, o.op) == (c.target, &c.selector, c.arg, c.op)
+            (o.target, &o.selector, o.arg, &o.path, o.op)
+                == (c.target, &c.selector, c.arg, &c.path, c.op)
         };
         let run = match c.op {
             "in" => params.conditions[i..].iter().take_while(same).count(),
@@ -277,8 +278,12 @@ fn param_lines(params: &session_keys::inspect::ParamRulesState, lines: &mut Vec<
             _ => values.join(""),
         };
         lines.push(format!(
-            "argument: {} {} arg {} {} {value}",
-            c.target, c.selector, c.arg, c.op
+            "argument: {} {} arg {}{} {} {value}",
+            c.target,
+            c.selector,
+            c.arg,
+            path_suffix(&c.path),
+            c.op
         ));
         i += run;
     }
@@ -288,9 +293,23 @@ fn param_lines(params: &session_keys::inspect::ParamRulesState, lines: &mut Vec<
             seconds => format!("per {seconds} s"),
         };
         lines.push(format!(
-            "total: {} {} arg {} at most {} ({period}), summed {}, left {}",
-            t.target, t.selector, t.arg, t.limit, t.spent, t.remaining
+            "total: {} {} arg {}{} at most {} ({period}), summed {}, left {}",
+            t.target,
+            t.selector,
+            t.arg,
+            path_suffix(&t.path),
+            t.limit,
+            t.spent,
+            t.remaining
         ));
+    }
+}
+
+/// ` path deref [*]`, or nothing for an argument's head word.
+fn path_suffix(path: &str) -> String {
+    match path.is_empty() {
+        true => String::new(),
+        false => format!(" path {path}"),
     }
 }
 
@@ -366,6 +385,7 @@ mod tests {
             target: token,
             selector: "0xa9059cbb".into(),
             arg: u16::from(bits == 256),
+            path: String::new(),
             op,
             bits,
             value,
@@ -375,11 +395,17 @@ mod tests {
                 condition("in", 160, Address::repeat_byte(0xb0).into_word()),
                 condition("in", 160, Address::repeat_byte(0xc0).into_word()),
                 condition("<=", 256, B256::from(U256::from(100))),
+                ParamConditionState {
+                    arg: 3,
+                    path: "deref [*]".into(),
+                    ..condition("<=", 256, B256::from(U256::from(10)))
+                },
             ],
             totals: vec![ParamTotalState {
                 target: token,
                 selector: "0xa9059cbb".into(),
                 arg: 1,
+                path: String::new(),
                 limit: U256::from(250),
                 period: 86_400,
                 spent: U256::from(200),
@@ -397,6 +423,7 @@ mod tests {
                     Address::repeat_byte(0xc0)
                 ),
                 format!("argument: {token} 0xa9059cbb arg 1 <= 100"),
+                format!("argument: {token} 0xa9059cbb arg 3 path deref [*] <= 10"),
                 format!(
                     "total: {token} 0xa9059cbb arg 1 at most 250 (per 86400 s), summed 200, left 50"
                 ),

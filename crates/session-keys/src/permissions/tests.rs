@@ -1075,6 +1075,41 @@ fn parameter_rules_go_to_session_rules_beside_the_policy_or_to_param_rules() {
 }
 
 #[test]
+fn parameter_rules_with_a_path_go_to_param_rules_even_beside_the_policy() {
+    use permission_core::params::ParamRulesInstall;
+    let m = modules();
+    let batch =
+        "safeBatchTransferFrom(address from,address to,uint256[] ids,uint256[] amounts,bytes data)";
+    let set = bounded(
+        PermissionSet::new()
+            .functions(TOKEN, [sel("transfer(address,uint256)"), sel(batch)])
+            .params(transfer_rule(TOKEN))
+            .params(ParamRule::parse(TOKEN, batch, &["sum(amounts[*]) <= 10"]).unwrap())
+            .usage_limit(UsageUnit::Calls, Some(5), None),
+    );
+    // session-rules keeps the usage limit but no parameter rule: it
+    // follows no ABI path, so param-rules holds them all.
+    let install = set.install(&m, 4, &signer(), ACCOUNT, NOW).unwrap();
+    let rules = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == m.session_rules)
+        .expect("a session-rules hook");
+    let (_, _, entries) = policy_install(&rules[25..]);
+    assert!(!entries[0].is_empty() && entries[2].is_empty());
+    let hook = install
+        .hooks
+        .iter()
+        .find(|h| hook_flags(h).0 == m.param_rules)
+        .expect("a param-rules hook");
+    assert_eq!(hook_flags(hook), (m.param_rules, 4, HOOK_VALIDATION));
+    let data = ParamRulesInstall::decode(&hook[25..]).unwrap();
+    assert_eq!(data.counts(), (1, 2));
+    let paths: Vec<bool> = data.totals().map(|t| t.unwrap().path.is_empty()).collect();
+    assert_eq!(paths, [true, false]);
+}
+
+#[test]
 fn a_parameter_rule_on_a_function_the_key_may_not_call_is_refused() {
     for set in [
         // Another function of the token.

@@ -26,17 +26,27 @@ pub fn built(test: &str) -> bool {
 /// Whether the ERC-20 fixture is fetched (scripts/fetch-solidity-fixtures.sh).
 #[allow(dead_code)]
 pub fn token_fixture(test: &str) -> bool {
-    let path = session_keys::token::token_fixture_path();
-    if path.is_file() {
-        return true;
+    solidity_fixture(test, "ERC20PresetFixedSupply").is_some()
+}
+
+/// The init code of Solidity fixture `name` (`target/fixtures/NAME.bin`,
+/// fetched by scripts/fetch-solidity-fixtures.sh), or `None` with the test
+/// skipped (outside CI) when it is missing.
+#[allow(dead_code)]
+pub fn solidity_fixture(test: &str, name: &str) -> Option<Vec<u8>> {
+    let path = session_keys::token::token_fixture_path().with_file_name(format!("{name}.bin"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(alloy_primitives::hex::decode(text.trim()).expect("the fixture is hex")),
+        Err(e) => {
+            let message = format!(
+                "{test}: missing {} ({e}; run scripts/fetch-solidity-fixtures.sh)",
+                path.display()
+            );
+            assert!(std::env::var_os("CI").is_none(), "{message}");
+            eprintln!("\n**************** SKIPPED ****************\n{message}\n");
+            None
+        }
     }
-    let message = format!(
-        "{test}: missing {} (run scripts/fetch-solidity-fixtures.sh)",
-        path.display()
-    );
-    assert!(std::env::var_os("CI").is_none(), "{message}");
-    eprintln!("\n**************** SKIPPED ****************\n{message}\n");
-    false
 }
 
 /// On `chain`, from `owner`: every module deployed, a reference account
