@@ -702,17 +702,28 @@ install-data = "0x0102"
 target = "0x1111111111111111111111111111111111111111"
 function = "transfer(address to,uint256 amount)"
 rules = ["amount <= 100e6", "sum(amount) <= 1000e6 per week"]
+
+[[params]]
+target = "0x1111111111111111111111111111111111111111"
+function = "safeBatchTransferFrom(address from,address to,uint256[] ids,uint256[] amounts,bytes data)"
+rules = ["ids[*] in [1, 2]", "sum(amounts[*]) <= 25 per day"]
 "#,
             false,
         )
         .unwrap();
         let set = file.to_set(0).unwrap();
-        let [Permission::Params(rule)] = &set.permissions[..] else {
+        let [Permission::Params(rule), Permission::Params(batch)] = &set.permissions[..] else {
             panic!("{:?}", set.permissions)
         };
         assert_eq!(rule.target, Address::repeat_byte(0x11));
         assert_eq!((rule.conditions.len(), rule.totals.len()), (1, 1));
         assert_eq!(rule.totals[0].period, 7 * 86_400);
+        // ABI paths: every element of the ids and of the amounts.
+        assert_eq!((batch.conditions[0].arg, batch.totals[0].arg), (2, 3));
+        assert_eq!(
+            crate::permissions::params::path_text(&batch.totals[0].path),
+            "deref [*]"
+        );
         let bad = PermissionFile::parse(
             "[[params]]\ntarget = \"0x1111111111111111111111111111111111111111\"\nfunction = \"transfer(address to,uint256 amount)\"\nrules = [\"value <= 1\"]\n",
             false,
