@@ -334,17 +334,20 @@ impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
         }
     }
 
-    /// Total `j` of a function: its key, its spec (path included) and its
-    /// record.
-    fn total(&self, target: Address, selector: [u8; 4], j: usize) -> ([u8; 32], TotalSpec, Record) {
+    /// Total `j` of a function: its key and its spec (path included).
+    fn total(&self, target: Address, selector: [u8; 4], j: usize) -> ([u8; 32], TotalSpec) {
         let total_key = key(target, selector, j as u8);
         let (spec, has_path) = TotalSpec::from_word(&self.scope.read(self.base + 2, &total_key));
         let spec = TotalSpec {
             path: self.path(target, selector, TOTAL_PATHS + j as u8, has_path),
             ..spec
         };
-        let record = Record::from_word(&self.scope.read(self.base + 3, &total_key));
-        (total_key, spec, record)
+        (total_key, spec)
+    }
+
+    /// What the total at `total_key` has summed, as stored.
+    fn record(&self, total_key: &[u8; 32]) -> Record {
+        Record::from_word(&self.scope.read(self.base + 3, total_key))
     }
 
     /// Stores install data that [`check_install`] has passed (its caller
@@ -470,7 +473,7 @@ impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
             return Ok(());
         };
         for j in 0..header.totals() {
-            let (total_key, spec, stored) = self.total(call.target, selector, j);
+            let (total_key, spec) = self.total(call.target, selector, j);
             // Every word the path locates (every element of an array).
             let mut amount = U256::ZERO;
             for word in arguments::<PATHS>(call.data, spec.arg, spec.bits, &spec.path)
@@ -483,7 +486,7 @@ impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
             let earlier = charges.pending.iter().position(|(k, _)| *k == total_key);
             let record = match earlier {
                 Some(i) => charges.pending[i].1,
-                None => stored,
+                None => self.record(&total_key),
             };
             let mut ledger = spec.ledger(&record);
             let exceeded = |remaining: U256| {
@@ -538,8 +541,9 @@ impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
         let mut answer = (U256::ZERO, U256::ZERO, 0);
         if installed {
             for j in 0..header.totals() {
-                let (_, spec, record) = self.total(target, selector, j);
+                let (total_key, spec) = self.total(target, selector, j);
                 if spec.arg == arg {
+                    let record = self.record(&total_key);
                     answer = (spec.ledger(&record).spent_at(now), spec.limit, spec.period);
                     break;
                 }
@@ -586,7 +590,8 @@ impl<'s, 'h, H: Host, const PATHS: bool> ParamRules<'s, 'h, H, PATHS> {
                 }));
             }
             for j in 0..header.totals() {
-                let (_, spec, record) = self.total(target, selector, j);
+                let (total_key, spec) = self.total(target, selector, j);
+                let record = self.record(&total_key);
                 totals.push(encode_total(&Total {
                     target,
                     selector,

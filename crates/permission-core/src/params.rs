@@ -197,11 +197,10 @@ impl<const PATHS: bool> Iterator for Arguments<'_, PATHS> {
     }
 }
 
-/// Head word `arg` of a call's calldata.
+/// Head word `arg` of a call's calldata (after its selector).
 fn head_word(data: &[u8], arg: u16) -> Option<B256> {
-    let start = 4 + usize::from(arg) * WORD;
-    let word: [u8; WORD] = data.get(start..start + WORD)?.try_into().ok()?;
-    Some(B256::from(word))
+    let head = AbiReader::new(data.get(4..)?).head(usize::from(arg)).ok()?;
+    Some(B256::from(*head))
 }
 
 /// Whether `argument op value` holds, for every operator but `ONE_OF`
